@@ -1,0 +1,232 @@
+package io.rockhub.core.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+
+/**
+ * Every RockHub setting, validated in one place.
+ *
+ * <p>Key names follow kvrocks.conf where the meaning is the same. Values come from the defaults,
+ * then a config file ({@code key value} per line, {@code #} comments), then command-line
+ * overrides; an unknown key or a bad value fails with a message naming the key. After start-up
+ * only settings marked mutable change, through {@link #set}, and listeners hear about it.
+ * Thread-safe.
+ */
+public final class HubConfig {
+    private static final long MB = 1024L * 1024;
+
+    public static final List<Setting> SETTINGS = List.of(
+        Setting.string("bind", "127.0.0.1", false, "addresses to listen on, separated by spaces"),
+        Setting.integer("port", 6380, 0, 65535, false, "TCP port of the RESP server (0 picks a free port)"),
+        Setting.string("dir", "./data", false, "data directory holding the RocksDB files"),
+        Setting.string("requirepass", "", true, "password clients must AUTH with; empty disables AUTH"),
+        Setting.integer("workers", 4, 1, 256, false, "event-loop threads that read, execute and reply"),
+        Setting.integer("maxclients", 10000, 1, 1_000_000, true, "maximum simultaneous client connections"),
+        Setting.integer("timeout", 0, 0, Integer.MAX_VALUE, true, "close a client idle this many seconds (0 = never)"),
+        Setting.bytes("proto-max-bulk-len", "512mb", 1024 * 1024, Long.MAX_VALUE / 2, true,
+            "largest bulk string a client may send"),
+        Setting.integer("databases", 1, 1, 1, false, "number of logical databases (only db 0 exists)"),
+        Setting.choice("loglevel", "info", true, "log verbosity", "debug", "verbose", "info", "notice", "warning"),
+        Setting.integer("expire-sweep-interval-ms", 100, 1, 60_000, true,
+            "how often the sweeper removes expired keys and dead versions"),
+        Setting.integer("expire-sweep-batch", 1000, 1, 1_000_000, true, "keys removed per sweeper pass at most"),
+        Setting.bytes("expire-compact-threshold", "64mb", 0, Long.MAX_VALUE / 2, true,
+            "bytes swept after which the sweeper compacts the swept range so disk space returns"),
+        Setting.bool("rocksdb.write_options.sync", true, true,
+            "yes: acknowledge writes only after the WAL is fsynced (group commit); no: after the WAL write"),
+        Setting.integer("rocksdb.group_commit_max_delay_us", 300, 0, 100_000, true,
+            "longest a WAL sync waits to gather more writers into one fsync"),
+        Setting.integer("rocksdb.block_cache_size", 512, 1, 1 << 20, false, "shared block cache, in MB"),
+        Setting.integer("rocksdb.row_cache_size", 0, 0, 1 << 20, false, "row cache for hot keys, in MB (0 = off)"),
+        Setting.integer("rocksdb.write_buffer_size", 64, 1, 4096, false, "memtable size per column family, in MB"),
+        Setting.integer("rocksdb.max_write_buffer_number", 4, 2, 64, false, "memtables per column family"),
+        Setting.integer("rocksdb.max_background_jobs", 4, 1, 64, false, "flush and compaction threads"),
+        Setting.integer("rocksdb.max_open_files", 8096, -1, 1_000_000, false, "open SST files (-1 = unlimited)"),
+        Setting.integer("rocksdb.target_file_size_base", 128, 1, 4096, false, "target SST size at L1, in MB"),
+        Setting.integer("rocksdb.block_size", 16384, 1024, 1 << 20, false, "data block size, in bytes"),
+        Setting.integer("rocksdb.bloom_bits_per_key", 10, 0, 64, false, "bloom filter bits per key (0 = off)"),
+        Setting.bool("rocksdb.partition_filters", true, false, "partitioned index and filter blocks"),
+        Setting.bool("rocksdb.cache_index_and_filter_blocks", true, false,
+            "keep index and filter blocks in the block cache"),
+        Setting.compressionList("rocksdb.compression_per_level", "no:no:lz4:lz4:lz4:zstd:zstd", false,
+            "compression of levels L0..L6, separated by ':'"),
+        Setting.bool("rocksdb.enable_blob_files", false, false, "store large values in blob files"),
+        Setting.integer("rocksdb.min_blob_size", 4096, 0, Integer.MAX_VALUE, false,
+            "values at least this large go to blob files"),
+        Setting.integer("rocksdb.wal_ttl_seconds", 0, 0, Integer.MAX_VALUE, false,
+            "keep archived WAL files this long for replicas and backups (0 = delete at once)"),
+        Setting.integer("rocksdb.wal_size_limit_mb", 0, 0, Integer.MAX_VALUE, false,
+            "keep at most this many MB of archived WAL (0 = no size limit)")
+    );
+
+    private static final Map<String, Setting> BY_NAME = new LinkedHashMap<>();
+
+    static {
+        for (Setting s : SETTINGS) {
+            BY_NAME.put(s.name(), s);
+        }
+    }
+
+    private final Map<String, String> values = new ConcurrentHashMap<>();
+    private final List<BiConsumer<String, String>> listeners = new CopyOnWriteArrayList<>();
+    private final Optional<Path> file;
+
+    private HubConfig(Optional<Path> file) {
+        this.file = file;
+        for (Setting s : SETTINGS) {
+            values.put(s.name(), s.defaultValue());
+        }
+    }
+
+    public static HubConfig defaults() {
+        return new HubConfig(Optional.empty());
+    }
+
+    /**
+     * Builds the configuration from an optional file and command-line overrides (which win).
+     *
+     * @throws ConfigException naming the first unknown key or bad value
+     */
+    public static HubConfig load(Path file, Map<String, String> overrides) throws ConfigException {
+        HubConfig config = new HubConfig(Optional.ofNullable(file));
+        if (file != null) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new ConfigException("config", "cannot read config file " + file + ": " + e.getMessage());
+            }
+            int lineNo = 0;
+            for (String line : lines) {
+                lineNo++;
+                String t = line.strip();
+                if (t.isEmpty() || t.startsWith("#")) {
+                    continue;
+                }
+                String[] kv = t.split("\\s+", 2);
+                String value = kv.length > 1 ? unquote(stripComment(kv[1])) : "";
+                try {
+                    config.apply(kv[0], value);
+                } catch (ConfigException e) {
+                    throw new ConfigException(e.key(), file + " line " + lineNo + ": '" + e.key() + "': " + e.getMessage());
+                }
+            }
+        }
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            try {
+                config.apply(e.getKey(), e.getValue());
+            } catch (ConfigException ex) {
+                throw new ConfigException(ex.key(), "--" + ex.key() + ": " + ex.getMessage());
+            }
+        }
+        return config;
+    }
+
+    private static String stripComment(String v) {
+        int hash = v.indexOf(" #");
+        return hash >= 0 ? v.substring(0, hash) : v;
+    }
+
+    private static String unquote(String v) {
+        String t = v.strip();
+        if (t.length() >= 2 && (t.startsWith("\"") && t.endsWith("\"") || t.startsWith("'") && t.endsWith("'"))) {
+            return t.substring(1, t.length() - 1);
+        }
+        return t;
+    }
+
+    private void apply(String key, String value) throws ConfigException {
+        Setting s = BY_NAME.get(key.toLowerCase(Locale.ROOT));
+        if (s == null) {
+            throw new ConfigException(key, "unknown configuration key");
+        }
+        values.put(s.name(), s.canonical(value));
+    }
+
+    /** Changes a setting at run time, as CONFIG SET does. */
+    public void set(String key, String value) throws ConfigException {
+        Setting s = BY_NAME.get(key.toLowerCase(Locale.ROOT));
+        if (s == null) {
+            throw new ConfigException(key, "unknown configuration key");
+        }
+        if (!s.mutable()) {
+            throw new ConfigException(s.name(), "can't set immutable config");
+        }
+        String canonical = s.canonical(value);
+        values.put(s.name(), canonical);
+        for (BiConsumer<String, String> l : listeners) {
+            l.accept(s.name(), canonical);
+        }
+    }
+
+    /** Whether {@code key} names a setting at all. */
+    public static boolean isKnown(String key) {
+        return BY_NAME.containsKey(key.toLowerCase(Locale.ROOT));
+    }
+
+    /** Calls {@code listener(name, value)} after every successful {@link #set}. */
+    public void onChange(BiConsumer<String, String> listener) {
+        listeners.add(listener);
+    }
+
+    public String get(String key) {
+        String v = values.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException("no such setting: " + key);
+        }
+        return v;
+    }
+
+    public long getLong(String key) {
+        return Long.parseLong(get(key));
+    }
+
+    public int getInt(String key) {
+        return Math.toIntExact(getLong(key));
+    }
+
+    public boolean getBool(String key) {
+        return get(key).equals("yes");
+    }
+
+    public long megabytes(String key) {
+        return getLong(key) * MB;
+    }
+
+    public Optional<Path> file() {
+        return file;
+    }
+
+    /** Settings whose names match a Redis glob, in definition order, as CONFIG GET lists them. */
+    public List<Map.Entry<String, String>> matching(String glob) {
+        List<Map.Entry<String, String>> out = new ArrayList<>();
+        for (Setting s : SETTINGS) {
+            if (io.rockhub.core.util.Glob.matches(glob, s.name())) {
+                out.add(Map.entry(s.name(), values.get(s.name())));
+            }
+        }
+        return out;
+    }
+
+    /** The whole configuration as a kvrocks-style file, for CONFIG REWRITE. */
+    public String render() {
+        StringBuilder sb = new StringBuilder("# Written by RockHub CONFIG REWRITE\n");
+        for (Setting s : SETTINGS) {
+            sb.append("# ").append(s.doc()).append('\n');
+            String v = values.get(s.name());
+            sb.append(s.name()).append(' ').append(v.isEmpty() || v.contains(" ") ? "\"" + v + "\"" : v).append("\n\n");
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,91 @@
+package io.rockhub.core.encoding;
+
+import java.util.Arrays;
+
+/**
+ * The one metadata record per user key. Strings carry their value inline; other types carry a
+ * version (which their subkeys embed, so dropping the key is one write) and an element count.
+ *
+ * @param expireAt epoch milliseconds after which the key is gone; 0 = no expiry
+ */
+public record Metadata(DataType type, long expireAt, long version, long size, byte[] value) {
+    private static final int HEADER = 1 + 8;
+
+    public static Metadata string(byte[] value, long expireAt) {
+        return new Metadata(DataType.STRING, expireAt, 0, 0, value);
+    }
+
+    public static Metadata collection(DataType type, long expireAt, long version, long size) {
+        return new Metadata(type, expireAt, version, size, null);
+    }
+
+    public boolean hasExpiry() {
+        return expireAt != 0;
+    }
+
+    public boolean isExpired(long nowMillis) {
+        return expireAt != 0 && expireAt <= nowMillis;
+    }
+
+    public Metadata withExpireAt(long newExpireAt) {
+        return new Metadata(type, newExpireAt, version, size, value);
+    }
+
+    public Metadata withValue(byte[] newValue) {
+        return new Metadata(type, expireAt, version, size, newValue);
+    }
+
+    public byte[] encode() {
+        if (type.isInline()) {
+            byte[] out = new byte[HEADER + value.length];
+            out[0] = (byte) type.code();
+            Bytes.putLong(out, 1, expireAt);
+            System.arraycopy(value, 0, out, HEADER, value.length);
+            return out;
+        }
+        byte[] out = new byte[HEADER + 16];
+        out[0] = (byte) type.code();
+        Bytes.putLong(out, 1, expireAt);
+        Bytes.putLong(out, HEADER, version);
+        Bytes.putLong(out, HEADER + 8, size);
+        return out;
+    }
+
+    public static Metadata decode(byte[] raw) {
+        if (raw.length < HEADER) {
+            throw new IllegalStateException("corrupt metadata: " + raw.length + " bytes");
+        }
+        DataType type = DataType.fromCode(raw[0] & 0xff);
+        long expireAt = Bytes.getLong(raw, 1);
+        if (type.isInline()) {
+            return new Metadata(type, expireAt, 0, 0, Arrays.copyOfRange(raw, HEADER, raw.length));
+        }
+        return new Metadata(type, expireAt, Bytes.getLong(raw, HEADER), Bytes.getLong(raw, HEADER + 8), null);
+    }
+
+    /** The type without decoding the rest, for TYPE and SCAN TYPE. */
+    public static DataType peekType(byte[] raw) {
+        return DataType.fromCode(raw[0] & 0xff);
+    }
+
+    public static long peekExpireAt(byte[] raw) {
+        return Bytes.getLong(raw, 1);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Metadata m && m.type == type && m.expireAt == expireAt && m.version == version
+                && m.size == size && Arrays.equals(m.value, value);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(value) * 31 + Long.hashCode(version ^ expireAt ^ size) + type.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "Metadata[" + type + ", expireAt=" + expireAt + ", version=" + version + ", size=" + size
+                + (value == null ? "" : ", value=" + value.length + " bytes") + "]";
+    }
+}

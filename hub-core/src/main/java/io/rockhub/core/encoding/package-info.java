@@ -1,0 +1,21 @@
+/**
+ * Every byte layout RockHub writes to RocksDB, and nowhere else.
+ *
+ * <p>Integers are big-endian so that byte order equals numeric order, except the merge counters
+ * (RocksDB's {@code uint64add} operator defines them as little-endian fixed64). Codes that reach
+ * disk (data types, column-family names) are explicit and append-only; golden tests freeze them.
+ *
+ * <pre>
+ * column family  key                                              value
+ * -------------  -----------------------------------------------  -----------------------------------------
+ * metadata       user key                                         Metadata: [u8 type][u64 expireAt ms, 0 = none]
+ *                                                                   string:  [value bytes...]
+ *                                                                   others:  [u64 version][u64 size][type extras]
+ * subkey         [u32 len(key)][key][u64 version][subkey]         type-specific (hash value, list item, ...)
+ * expire         [u64 expireAt ms][user key]                      empty: one entry per key that has a TTL
+ * garbage        [u64 version][user key]                          [u8 type]: a dead version whose subkeys
+ *                                                                   the sweeper must range-delete
+ * default        "rockhub:counter:keys" / ":expires"              u64 little-endian, merged with uint64add
+ * </pre>
+ */
+package io.rockhub.core.encoding;

@@ -1,0 +1,182 @@
+package io.rockhub.core.expire;
+
+import io.rockhub.core.encoding.ColumnFamily;
+import io.rockhub.core.encoding.ExpireKey;
+import io.rockhub.core.encoding.GarbageKey;
+import io.rockhub.core.encoding.InternalKey;
+import io.rockhub.core.encoding.Metadata;
+import io.rockhub.core.storage.Batch;
+import io.rockhub.core.storage.KeyLocks;
+import io.rockhub.core.types.Keyspace;
+import java.util.Arrays;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.rocksdb.RocksIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reclaims space without waiting for RocksDB compaction to stumble on it.
+ *
+ * <p>RocksJava cannot run Java compaction filters, so instead of filtering at compaction time the
+ * sweeper walks two small indexes: the expiry index (deadline order, so a pass touches only keys
+ * that are due) and the garbage list of dead collection versions (each one range-deleted). Work is
+ * proportional to the garbage, not to the keyspace. When a pass has removed more than
+ * {@code expire-compact-threshold} bytes it compacts the swept key range, so the disk space comes
+ * back now rather than whenever compaction would have reached those files.
+ */
+public final class ExpirySweeper implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ExpirySweeper.class);
+
+    private final Keyspace keys;
+    private final ScheduledExecutorService executor;
+    private volatile int batchLimit;
+    private volatile long compactThreshold;
+    private final AtomicLong expiredKeys = new AtomicLong();
+    private final AtomicLong reclaimedVersions = new AtomicLong();
+    private long sweptBytes;
+    private byte[] sweptLow;
+    private byte[] sweptHigh;
+
+    public ExpirySweeper(Keyspace keys, int batchLimit, long compactThreshold) {
+        this.keys = keys;
+        this.batchLimit = batchLimit;
+        this.compactThreshold = compactThreshold;
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "rockhub-sweeper");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public void start(long intervalMillis) {
+        executor.scheduleWithFixedDelay(this::safePass, intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+    }
+
+    public void setBatchLimit(int limit) {
+        this.batchLimit = limit;
+    }
+
+    public void setCompactThreshold(long bytes) {
+        this.compactThreshold = bytes;
+    }
+
+    /** Keys removed because their TTL passed, since start. */
+    public long expiredKeys() {
+        return expiredKeys.get();
+    }
+
+    /** Dead collection versions whose subkeys were deleted, since start. */
+    public long reclaimedVersions() {
+        return reclaimedVersions.get();
+    }
+
+    private void safePass() {
+        try {
+            runOnce();
+        } catch (RuntimeException e) {
+            if (!keys.storage().isClosed()) {
+                LOG.warn("sweeper pass failed; retrying next interval", e);
+            }
+        }
+    }
+
+    /** One pass over due expiries and dead versions; returns how many entries it removed. */
+    public synchronized int runOnce() {
+        int removed = sweepExpired();
+        removed += sweepGarbage();
+        if (sweptBytes > 0 && sweptBytes >= compactThreshold) {
+            LOG.info("compacting swept range after reclaiming {} bytes", sweptBytes);
+            keys.storage().compactRange(ColumnFamily.METADATA, sweptLow, sweptHigh);
+            sweptBytes = 0;
+            sweptLow = null;
+            sweptHigh = null;
+        }
+        return removed;
+    }
+
+    private int sweepExpired() {
+        long now = keys.clock().millis();
+        byte[] end = ExpireKey.upperBound(now);
+        int removed = 0;
+        try (RocksIterator it = keys.storage().iterator(ColumnFamily.EXPIRE)) {
+            for (it.seekToFirst(); it.isValid() && removed < batchLimit; it.next()) {
+                byte[] indexKey = it.key();
+                if (Arrays.compareUnsigned(indexKey, end) >= 0) {
+                    break;
+                }
+                ExpireKey entry = ExpireKey.decode(indexKey);
+                if (expire(entry, now)) {
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    private boolean expire(ExpireKey entry, long now) {
+        byte[] key = entry.userKey();
+        try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
+            byte[] raw = keys.storage().get(ColumnFamily.METADATA, key);
+            Metadata m = raw == null ? null : Metadata.decode(raw);
+            if (m != null && m.expireAt() == entry.expireAt() && m.isExpired(now)) {
+                keys.remove(b, key, m);
+                keys.commit(b);
+                expiredKeys.incrementAndGet();
+                noteSwept(key, key.length + raw.length);
+                return true;
+            }
+            // The index is kept exact by every write, so a mismatch means a key re-written
+            // between our read of the index and the lock: drop only the stale entry.
+            if (m == null || m.expireAt() != entry.expireAt()) {
+                b.delete(ColumnFamily.EXPIRE, entry.encode());
+                keys.commit(b);
+            }
+            return false;
+        }
+    }
+
+    private int sweepGarbage() {
+        int removed = 0;
+        try (RocksIterator it = keys.storage().iterator(ColumnFamily.GARBAGE);
+             Batch b = keys.storage().newBatch()) {
+            for (it.seekToFirst(); it.isValid() && removed < batchLimit; it.next()) {
+                GarbageKey g = GarbageKey.decode(it.key());
+                byte[] prefix = InternalKey.prefix(g.userKey(), g.version());
+                byte[] end = io.rockhub.core.encoding.Bytes.prefixEnd(prefix);
+                for (ColumnFamily cf : ColumnFamily.VERSIONED) {
+                    b.deleteRange(cf, prefix, end);
+                }
+                b.delete(ColumnFamily.GARBAGE, it.key());
+                removed++;
+            }
+            if (removed > 0) {
+                keys.commit(b);
+                reclaimedVersions.addAndGet(removed);
+            }
+        }
+        return removed;
+    }
+
+    private void noteSwept(byte[] key, long bytes) {
+        sweptBytes += bytes;
+        if (sweptLow == null || Arrays.compareUnsigned(key, sweptLow) < 0) {
+            sweptLow = key;
+        }
+        if (sweptHigh == null || Arrays.compareUnsigned(key, sweptHigh) > 0) {
+            sweptHigh = key;
+        }
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

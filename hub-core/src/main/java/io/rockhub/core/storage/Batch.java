@@ -1,0 +1,79 @@
+package io.rockhub.core.storage;
+
+import io.rockhub.core.encoding.ColumnFamily;
+import io.rockhub.core.encoding.Counters;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+
+/**
+ * The changes of one command, applied atomically by {@link Storage#commit}. Not thread-safe; one
+ * per command.
+ */
+public final class Batch implements AutoCloseable {
+    private final Storage storage;
+    final WriteBatch batch = new WriteBatch();
+    private long keysDelta;
+    private long expiresDelta;
+
+    Batch(Storage storage) {
+        this.storage = storage;
+    }
+
+    public Batch put(ColumnFamily cf, byte[] key, byte[] value) {
+        try {
+            batch.put(storage.handle(cf), key, value);
+        } catch (RocksDBException e) {
+            throw new StorageException("batch put failed", e);
+        }
+        return this;
+    }
+
+    public Batch delete(ColumnFamily cf, byte[] key) {
+        try {
+            batch.delete(storage.handle(cf), key);
+        } catch (RocksDBException e) {
+            throw new StorageException("batch delete failed", e);
+        }
+        return this;
+    }
+
+    /** Deletes {@code [from, to)}. */
+    public Batch deleteRange(ColumnFamily cf, byte[] from, byte[] to) {
+        try {
+            batch.deleteRange(storage.handle(cf), from, to);
+        } catch (RocksDBException e) {
+            throw new StorageException("batch deleteRange failed", e);
+        }
+        return this;
+    }
+
+    /** Counts a metadata record created (+1) or removed (-1). */
+    public void countKeys(long delta) {
+        keysDelta += delta;
+    }
+
+    /** Counts a key gaining (+1) or losing (-1) its TTL. */
+    public void countExpires(long delta) {
+        expiresDelta += delta;
+    }
+
+    public boolean isEmpty() {
+        return batch.count() == 0 && keysDelta == 0 && expiresDelta == 0;
+    }
+
+    void sealCounters() throws RocksDBException {
+        if (keysDelta != 0) {
+            batch.merge(storage.handle(ColumnFamily.DEFAULT), Counters.KEYS, Counters.operand(keysDelta));
+        }
+        if (expiresDelta != 0) {
+            batch.merge(storage.handle(ColumnFamily.DEFAULT), Counters.EXPIRES, Counters.operand(expiresDelta));
+        }
+        keysDelta = 0;
+        expiresDelta = 0;
+    }
+
+    @Override
+    public void close() {
+        batch.close();
+    }
+}

@@ -1,0 +1,230 @@
+package io.rockhub.core.storage;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes acknowledged writes durable with one fsync for many writers.
+ *
+ * <p>Commands write their batch to the WAL without syncing (fast, never blocks on the disk) and
+ * then ask {@link #whenDurable} to be told when the WAL is fsynced up to their sequence number. One
+ * thread loops: read the latest sequence, {@code SyncWAL}, release every waiter at or below it.
+ * Writers that arrive during an fsync share the next one, so throughput is bounded by CPU, not by
+ * fsync latency.
+ *
+ * <p>Gathering: a client released by one sync typically writes again within microseconds, and a
+ * sync started on the first of them would leave the rest to the sync after it (two fsyncs per round).
+ * So the next sync waits until as many waiters as the last sync released have arrived, or the
+ * configured delay passes, whichever is first.
+ *
+ * <p>In relaxed mode ({@code sync=false}) the WAL write alone acknowledges, and this thread fsyncs
+ * once a second in the background, like Redis's {@code appendfsync everysec}.
+ */
+public final class GroupCommitter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
+    private static final long RELAXED_SYNC_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private record Waiter(long seq, Runnable action) {
+    }
+
+    private final RocksDB db;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> Long.compare(a.seq, b.seq));
+    private final Thread thread;
+    private volatile long durableSeq;
+    private volatile boolean syncMode;
+    private volatile long maxDelayNanos;
+    private volatile boolean running = true;
+    private int arrivedSinceSync;
+    private int lastReleased;
+
+    private final AtomicLong syncs = new AtomicLong();
+    private final AtomicLong syncNanos = new AtomicLong();
+    private final AtomicLong syncedWaiters = new AtomicLong();
+    private volatile long lastSyncNanos;
+
+    GroupCommitter(RocksDB db, boolean syncMode, long maxDelayMicros) {
+        this.db = db;
+        this.syncMode = syncMode;
+        this.maxDelayNanos = TimeUnit.MICROSECONDS.toNanos(maxDelayMicros);
+        this.durableSeq = db.getLatestSequenceNumber();
+        this.thread = new Thread(this::run, "rockhub-wal-sync");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    /**
+     * Runs {@code action} once the WAL is durable up to {@code seq}. Returns false, without running
+     * the action, if that is already so (or in relaxed mode): the caller proceeds at once. Otherwise
+     * returns true and runs {@code action} later on the sync thread; the action must be quick (hand
+     * off to an event loop).
+     */
+    public boolean whenDurable(long seq, Runnable action) {
+        if (!syncMode || seq <= durableSeq) {
+            return false;
+        }
+        lock.lock();
+        try {
+            if (seq <= durableSeq) {
+                return false;
+            }
+            waiters.add(new Waiter(seq, action));
+            arrivedSinceSync++;
+            if (waiters.size() == 1 || arrivedSinceSync >= lastReleased) {
+                work.signal();
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public long durableSequence() {
+        return durableSeq;
+    }
+
+    public boolean syncMode() {
+        return syncMode;
+    }
+
+    public void setSyncMode(boolean sync) {
+        this.syncMode = sync;
+        lock.lock();
+        try {
+            work.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public void setMaxDelayMicros(long micros) {
+        this.maxDelayNanos = TimeUnit.MICROSECONDS.toNanos(micros);
+    }
+
+    /** Number of fsyncs so far. */
+    public long syncCount() {
+        return syncs.get();
+    }
+
+    /** Total time spent in fsync, in nanoseconds. */
+    public long syncNanosTotal() {
+        return syncNanos.get();
+    }
+
+    /** Waiters released by all fsyncs; divided by {@link #syncCount()} it is the mean group size. */
+    public long releasedWaiters() {
+        return syncedWaiters.get();
+    }
+
+    public long lastSyncNanos() {
+        return lastSyncNanos;
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                if (!awaitWork()) {
+                    continue;
+                }
+                syncOnce();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RocksDBException e) {
+                // Waiters stay queued: nothing is acknowledged that is not durable. A failing WAL
+                // sync is a disk fault the operator must see; retry after a pause.
+                LOG.error("WAL sync failed; writes are held until it succeeds", e);
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private boolean awaitWork() throws InterruptedException {
+        lock.lock();
+        try {
+            if (!syncMode) {
+                work.awaitNanos(RELAXED_SYNC_INTERVAL_NANOS);
+                return running && db.getLatestSequenceNumber() > durableSeq;
+            }
+            while (running && syncMode && waiters.isEmpty()) {
+                work.await();
+            }
+            if (!running || !syncMode) {
+                return !waiters.isEmpty();
+            }
+            long deadline = System.nanoTime() + maxDelayNanos;
+            long remaining;
+            while (arrivedSinceSync < lastReleased && (remaining = deadline - System.nanoTime()) > 0) {
+                work.awaitNanos(remaining);
+            }
+            arrivedSinceSync = 0;
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void syncOnce() throws RocksDBException {
+        long target = db.getLatestSequenceNumber();
+        long start = System.nanoTime();
+        db.syncWal();
+        long took = System.nanoTime() - start;
+        syncs.incrementAndGet();
+        syncNanos.addAndGet(took);
+        lastSyncNanos = took;
+        durableSeq = Math.max(durableSeq, target);
+        List<Waiter> ready = new ArrayList<>();
+        lock.lock();
+        try {
+            while (!waiters.isEmpty() && waiters.peek().seq <= target) {
+                ready.add(waiters.poll());
+            }
+            lastReleased = ready.size();
+        } finally {
+            lock.unlock();
+        }
+        syncedWaiters.addAndGet(ready.size());
+        for (Waiter w : ready) {
+            try {
+                w.action.run();
+            } catch (RuntimeException e) {
+                LOG.warn("durability callback failed", e);
+            }
+        }
+    }
+
+    /** Syncs whatever is pending, releases all waiters and stops the thread. */
+    @Override
+    public void close() {
+        running = false;
+        lock.lock();
+        try {
+            work.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            thread.join(5000);
+            syncOnce();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RocksDBException e) {
+            LOG.error("final WAL sync failed", e);
+        }
+    }
+}

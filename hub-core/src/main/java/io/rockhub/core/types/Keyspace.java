@@ -1,0 +1,397 @@
+package io.rockhub.core.types;
+
+import io.rockhub.core.encoding.ColumnFamily;
+import io.rockhub.core.encoding.Counters;
+import io.rockhub.core.encoding.DataType;
+import io.rockhub.core.encoding.ExpireKey;
+import io.rockhub.core.encoding.GarbageKey;
+import io.rockhub.core.encoding.InternalKey;
+import io.rockhub.core.encoding.Metadata;
+import io.rockhub.core.storage.Batch;
+import io.rockhub.core.storage.KeyLocks;
+import io.rockhub.core.storage.Storage;
+import io.rockhub.core.time.Clock;
+import io.rockhub.core.util.Glob;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksIterator;
+
+/**
+ * Type-independent key operations (DEL, EXPIRE, RENAME, SCAN, ...) and the metadata bookkeeping
+ * every store shares: writing or removing a key's record keeps the expiry index, the key counters
+ * and the garbage list of dead versions consistent in the same batch.
+ *
+ * <p>Thread-safe: every read-modify-write holds the key's stripe lock from read to commit.
+ */
+public final class Keyspace {
+    private final Storage storage;
+    private final KeyLocks locks = new KeyLocks(4096);
+    private final Clock clock;
+    private final Versions versions;
+
+    public Keyspace(Storage storage, Clock clock) {
+        this.storage = storage;
+        this.clock = clock;
+        this.versions = new Versions(clock);
+    }
+
+    public Storage storage() {
+        return storage;
+    }
+
+    public KeyLocks locks() {
+        return locks;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public Versions versions() {
+        return versions;
+    }
+
+    // ---- shared bookkeeping ------------------------------------------------------------------
+
+    /** The stored record, even if logically expired; null if none. */
+    public Metadata physical(byte[] key) {
+        byte[] raw = storage.get(ColumnFamily.METADATA, key);
+        return raw == null ? null : Metadata.decode(raw);
+    }
+
+    /** The record if the key exists now (not expired); null otherwise. */
+    public Metadata live(byte[] key) {
+        Metadata m = physical(key);
+        return m == null || m.isExpired(clock.millis()) ? null : m;
+    }
+
+    public boolean isLive(Metadata m) {
+        return m != null && !m.isExpired(clock.millis());
+    }
+
+    /** Replaces the key's stored record {@code old} (null if none) with {@code neu}. */
+    public void put(Batch b, byte[] key, Metadata old, Metadata neu) {
+        if (old == null) {
+            b.countKeys(1);
+        } else {
+            boolean sameVersion = !old.type().isInline() && !neu.type().isInline() && old.version() == neu.version();
+            if (!old.type().isInline() && !sameVersion) {
+                retire(b, key, old);
+            }
+            if (old.hasExpiry() && old.expireAt() != neu.expireAt()) {
+                b.delete(ColumnFamily.EXPIRE, new ExpireKey(old.expireAt(), key).encode());
+            }
+        }
+        if (neu.hasExpiry() && (old == null || old.expireAt() != neu.expireAt())) {
+            b.put(ColumnFamily.EXPIRE, new ExpireKey(neu.expireAt(), key).encode(), new byte[0]);
+        }
+        b.countExpires((neu.hasExpiry() ? 1 : 0) - (old != null && old.hasExpiry() ? 1 : 0));
+        b.put(ColumnFamily.METADATA, key, neu.encode());
+    }
+
+    /** Removes the key's stored record {@code old} and everything hanging off it. */
+    public void remove(Batch b, byte[] key, Metadata old) {
+        b.delete(ColumnFamily.METADATA, key);
+        b.countKeys(-1);
+        if (old.hasExpiry()) {
+            b.delete(ColumnFamily.EXPIRE, new ExpireKey(old.expireAt(), key).encode());
+            b.countExpires(-1);
+        }
+        if (!old.type().isInline()) {
+            retire(b, key, old);
+        }
+    }
+
+    /** Queues a dead collection version for the sweeper: O(1) now, subkeys reclaimed later. */
+    private void retire(Batch b, byte[] key, Metadata old) {
+        if (old.size() > 0) {
+            b.put(ColumnFamily.GARBAGE, new GarbageKey(old.version(), key).encode(),
+                    new byte[] {(byte) old.type().code()});
+        }
+    }
+
+    /** Commits a batch; the server acknowledges it once {@link Storage#committer()} says durable. */
+    public void commit(Batch b) {
+        storage.commit(b);
+    }
+
+    // ---- key commands ------------------------------------------------------------------------
+
+    /** DEL / UNLINK: the number of keys that existed and were removed. */
+    public long delete(List<byte[]> keys) {
+        try (KeyLocks.Held held = locks.lock(keys); Batch b = storage.newBatch()) {
+            long removed = 0;
+            Set<ByteBuffer> seen = new HashSet<>();
+            for (byte[] key : keys) {
+                if (!seen.add(ByteBuffer.wrap(key))) {
+                    continue;
+                }
+                Metadata m = physical(key);
+                if (m == null) {
+                    continue;
+                }
+                if (isLive(m)) {
+                    removed++;
+                }
+                remove(b, key, m);
+            }
+            commit(b);
+            return removed;
+        }
+    }
+
+    /** EXISTS / TOUCH: how many of the keys exist, counting repeats. */
+    public long countExisting(List<byte[]> keys) {
+        long n = 0;
+        for (byte[] key : keys) {
+            if (live(key) != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    public DataType type(byte[] key) {
+        Metadata m = live(key);
+        return m == null ? null : m.type();
+    }
+
+    /**
+     * EXPIRE family with an absolute deadline. A deadline in the past deletes the key, as in Redis.
+     *
+     * @return OK if the TTL was set (or the key deleted), NOT_FOUND, or NOT_APPLIED when the
+     *     condition failed
+     */
+    public Status expireAt(byte[] key, long deadline, ExpireCondition condition) {
+        try (KeyLocks.Held held = locks.lock(key); Batch b = storage.newBatch()) {
+            Metadata m = physical(key);
+            if (!isLive(m)) {
+                return Status.NOT_FOUND;
+            }
+            if (!condition.allows(m.expireAt(), deadline)) {
+                return Status.NOT_APPLIED;
+            }
+            if (deadline <= clock.millis()) {
+                remove(b, key, m);
+            } else {
+                put(b, key, m, m.withExpireAt(deadline));
+            }
+            commit(b);
+            return Status.OK;
+        }
+    }
+
+    /** Remaining TTL in ms; -2 if the key does not exist, -1 if it has no TTL. */
+    public long ttlMillis(byte[] key) {
+        Metadata m = live(key);
+        if (m == null) {
+            return -2;
+        }
+        return m.hasExpiry() ? Math.max(0, m.expireAt() - clock.millis()) : -1;
+    }
+
+    /** Absolute deadline in ms; -2 if the key does not exist, -1 if it has no TTL. */
+    public long expireTimeMillis(byte[] key) {
+        Metadata m = live(key);
+        if (m == null) {
+            return -2;
+        }
+        return m.hasExpiry() ? m.expireAt() : -1;
+    }
+
+    public boolean persist(byte[] key) {
+        try (KeyLocks.Held held = locks.lock(key); Batch b = storage.newBatch()) {
+            Metadata m = physical(key);
+            if (!isLive(m) || !m.hasExpiry()) {
+                return false;
+            }
+            put(b, key, m, m.withExpireAt(0));
+            commit(b);
+            return true;
+        }
+    }
+
+    /**
+     * RENAME / RENAMENX. The destination keeps the source's TTL.
+     *
+     * @return NOT_FOUND if the source does not exist, NOT_APPLIED if {@code onlyIfAbsent} and the
+     *     destination exists, OK otherwise
+     */
+    public Status rename(byte[] src, byte[] dst, boolean onlyIfAbsent) {
+        try (KeyLocks.Held held = locks.lock(src, dst); Batch b = storage.newBatch()) {
+            Metadata from = physical(src);
+            if (!isLive(from)) {
+                return Status.NOT_FOUND;
+            }
+            if (java.util.Arrays.equals(src, dst)) {
+                return onlyIfAbsent ? Status.NOT_APPLIED : Status.OK;
+            }
+            Metadata to = physical(dst);
+            if (onlyIfAbsent && isLive(to)) {
+                return Status.NOT_APPLIED;
+            }
+            Metadata copy = copyValue(b, src, from, dst);
+            put(b, dst, to, copy);
+            remove(b, src, from);
+            commit(b);
+            return Status.OK;
+        }
+    }
+
+    /** COPY: OK, NOT_FOUND (no source) or NOT_APPLIED (destination exists, no REPLACE). */
+    public Status copy(byte[] src, byte[] dst, boolean replace) {
+        try (KeyLocks.Held held = locks.lock(src, dst); Batch b = storage.newBatch()) {
+            Metadata from = physical(src);
+            if (!isLive(from)) {
+                return Status.NOT_FOUND;
+            }
+            Metadata to = physical(dst);
+            if (!replace && isLive(to)) {
+                return Status.NOT_APPLIED;
+            }
+            put(b, dst, to, copyValue(b, src, from, dst));
+            commit(b);
+            return Status.OK;
+        }
+    }
+
+    /** Writes the subkeys of {@code from} under {@code dst} at a fresh version; returns its metadata. */
+    private Metadata copyValue(Batch b, byte[] src, Metadata from, byte[] dst) {
+        if (from.type().isInline()) {
+            return from;
+        }
+        long version = versions.next();
+        for (ColumnFamily cf : ColumnFamily.VERSIONED) {
+            byte[] prefix = InternalKey.prefix(src, from.version());
+            try (RocksIterator it = storage.iterator(cf)) {
+                for (it.seek(prefix); it.isValid() && io.rockhub.core.encoding.Bytes.startsWith(it.key(), prefix); it.next()) {
+                    b.put(cf, InternalKey.encode(dst, version, InternalKey.subkey(it.key())), it.value());
+                }
+            }
+        }
+        return Metadata.collection(from.type(), from.expireAt(), version, from.size());
+    }
+
+    /** A page of SCAN: the keys and the last key visited, or null when the scan is complete. */
+    public record ScanPage(List<byte[]> keys, byte[] resumeAfter) {
+    }
+
+    /**
+     * Visits up to {@code count} keys after {@code after} (exclusive; null = from the start), returning
+     * those that exist and match {@code pattern} (null = all) and {@code type} (null = any).
+     */
+    public ScanPage scan(byte[] after, byte[] pattern, long count, DataType type) {
+        List<byte[]> out = new ArrayList<>();
+        byte[] prefix = pattern == null ? new byte[0] : Glob.literalPrefix(pattern);
+        long now = clock.millis();
+        try (ReadOptions ro = new ReadOptions(); RocksIterator it = storage.iterator(ColumnFamily.METADATA, ro)) {
+            if (after == null || compare(after, prefix) < 0) {
+                it.seek(prefix);
+            } else {
+                it.seek(after);
+                if (it.isValid() && java.util.Arrays.equals(it.key(), after)) {
+                    it.next();
+                }
+            }
+            long visited = 0;
+            byte[] last = null;
+            while (it.isValid() && visited < count) {
+                byte[] key = it.key();
+                if (!io.rockhub.core.encoding.Bytes.startsWith(key, prefix)) {
+                    return new ScanPage(out, null);
+                }
+                visited++;
+                last = key;
+                byte[] raw = it.value();
+                if (!(Metadata.peekExpireAt(raw) != 0 && Metadata.peekExpireAt(raw) <= now)
+                        && (type == null || Metadata.peekType(raw) == type)
+                        && (pattern == null || Glob.matches(pattern, key, false))) {
+                    out.add(key);
+                }
+                it.next();
+            }
+            if (!it.isValid() || !io.rockhub.core.encoding.Bytes.startsWith(it.key(), prefix)) {
+                return new ScanPage(out, null);
+            }
+            return new ScanPage(out, last);
+        }
+    }
+
+    /** KEYS: every existing key matching the pattern. */
+    public List<byte[]> keys(byte[] pattern) {
+        List<byte[]> out = new ArrayList<>();
+        byte[] after = null;
+        do {
+            ScanPage page = scan(after, pattern, 10_000, null);
+            out.addAll(page.keys());
+            after = page.resumeAfter();
+        } while (after != null);
+        return out;
+    }
+
+    /** RANDOMKEY: a random existing key, or null if there is none. */
+    public byte[] randomKey() {
+        long now = clock.millis();
+        byte[] probe = new byte[8];
+        ThreadLocalRandom.current().nextBytes(probe);
+        try (RocksIterator it = storage.iterator(ColumnFamily.METADATA)) {
+            for (int pass = 0; pass < 2; pass++) {
+                if (pass == 0) {
+                    it.seek(probe);
+                } else {
+                    it.seekToFirst();
+                }
+                for (int tries = 0; it.isValid() && tries < 10_000; tries++, it.next()) {
+                    long exp = Metadata.peekExpireAt(it.value());
+                    if (exp == 0 || exp > now) {
+                        return it.key();
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** DBSIZE: stored key records (like Redis, keys that expired but were not yet swept count). */
+    public long size() {
+        return storage.counter(Counters.KEYS);
+    }
+
+    public long expiresCount() {
+        return storage.counter(Counters.EXPIRES);
+    }
+
+    /** FLUSHALL / FLUSHDB: removes every key in one atomic batch of range deletions. */
+    public void flushAll() {
+        try (Batch b = storage.newBatch()) {
+            for (ColumnFamily cf : ColumnFamily.values()) {
+                if (cf == ColumnFamily.DEFAULT) {
+                    b.delete(cf, Counters.KEYS);
+                    b.delete(cf, Counters.EXPIRES);
+                    continue;
+                }
+                try (RocksIterator it = storage.iterator(cf)) {
+                    it.seekToFirst();
+                    if (!it.isValid()) {
+                        continue;
+                    }
+                    byte[] first = it.key();
+                    it.seekToLast();
+                    byte[] last = it.key();
+                    b.deleteRange(cf, first, last);
+                    b.delete(cf, last);
+                }
+            }
+            commit(b);
+        }
+    }
+
+    private static int compare(byte[] a, byte[] b) {
+        return java.util.Arrays.compareUnsigned(a, b);
+    }
+}

@@ -1,0 +1,16 @@
+package io.rockhub.core.types;
+
+/** Expected outcomes of a store operation that are not plain success; the server maps each to a reply. */
+public enum Status {
+    OK,
+    NOT_FOUND,
+    WRONG_TYPE,
+    NOT_INTEGER,
+    NOT_FLOAT,
+    OVERFLOW,
+    NAN_OR_INFINITY,
+    TOO_LARGE,
+    INVALID_EXPIRE,
+    /** A condition (NX, XX, GT, LT, ...) was not met, so nothing changed. */
+    NOT_APPLIED
+}

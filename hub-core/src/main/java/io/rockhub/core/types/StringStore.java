@@ -1,0 +1,294 @@
+package io.rockhub.core.types;
+
+import io.rockhub.core.encoding.DataType;
+import io.rockhub.core.encoding.Metadata;
+import io.rockhub.core.storage.Batch;
+import io.rockhub.core.storage.KeyLocks;
+import io.rockhub.core.util.Numbers;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Strings: values stored whole in the key's metadata record. Owns every string read-modify-write;
+ * each holds the key lock from read to commit, so concurrent INCRs never lose an update.
+ */
+public final class StringStore {
+    /** SET's NX / XX. */
+    public enum Condition { ALWAYS, IF_ABSENT, IF_PRESENT }
+
+    /**
+     * @param applied whether the value was written
+     * @param old     the previous value when asked for (null if none)
+     */
+    public record SetOutcome(Status status, boolean applied, byte[] old) {
+    }
+
+    private final Keyspace keys;
+
+    public StringStore(Keyspace keys) {
+        this.keys = keys;
+    }
+
+    public Result<byte[]> get(byte[] key) {
+        Metadata m = keys.live(key);
+        if (m == null) {
+            return Result.notFound();
+        }
+        if (m.type() != DataType.STRING) {
+            return Result.wrongType();
+        }
+        return Result.ok(m.value());
+    }
+
+    /** MGET: values in order, null where a key is missing or not a string. */
+    public List<byte[]> multiGet(List<byte[]> keyList) {
+        List<byte[]> out = new ArrayList<>(keyList.size());
+        for (byte[] k : keyList) {
+            Result<byte[]> r = get(k);
+            out.add(r.isOk() ? r.value() : null);
+        }
+        return out;
+    }
+
+    /**
+     * SET with its options. Without {@code returnOld} any existing type is overwritten; with it a
+     * non-string old value is WRONG_TYPE and nothing changes, as in Redis.
+     */
+    public SetOutcome set(byte[] key, byte[] value, Condition condition, ExpiryChange expiry, boolean returnOld) {
+        try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
+            Metadata old = keys.physical(key);
+            boolean exists = keys.isLive(old);
+            if (returnOld && exists && old.type() != DataType.STRING) {
+                return new SetOutcome(Status.WRONG_TYPE, false, null);
+            }
+            byte[] previous = exists && old.type() == DataType.STRING ? old.value() : null;
+            if (condition == Condition.IF_ABSENT && exists || condition == Condition.IF_PRESENT && !exists) {
+                return new SetOutcome(Status.OK, false, previous);
+            }
+            long expireAt = expiry.apply(exists ? old.expireAt() : 0);
+            if (expireAt != 0 && expireAt <= keys.clock().millis()) {
+                if (old != null) {
+                    keys.remove(b, key, old);
+                }
+            } else {
+                keys.put(b, key, old, Metadata.string(value, expireAt));
+            }
+            keys.commit(b);
+            return new SetOutcome(Status.OK, true, previous);
+        }
+    }
+
+    /** GETDEL. */
+    public Result<byte[]> getDel(byte[] key) {
+        try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
+            Metadata m = keys.physical(key);
+            if (!keys.isLive(m)) {
+                return Result.notFound();
+            }
+            if (m.type() != DataType.STRING) {
+                return Result.wrongType();
+            }
+            keys.remove(b, key, m);
+            keys.commit(b);
+            return Result.ok(m.value());
+        }
+    }
+
+    /** GETEX: returns the value and applies {@code change} (null = leave the TTL alone). */
+    public Result<byte[]> getEx(byte[] key, ExpiryChange change) {
+        if (change == null) {
+            return get(key);
+        }
+        try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
+            Metadata m = keys.physical(key);
+            if (!keys.isLive(m)) {
+                return Result.notFound();
+            }
+            if (m.type() != DataType.STRING) {
+                return Result.wrongType();
+            }
+            long expireAt = change.apply(m.expireAt());
+            if (expireAt != 0 && expireAt <= keys.clock().millis()) {
+                keys.remove(b, key, m);
+            } else if (expireAt != m.expireAt()) {
+                keys.put(b, key, m, m.withExpireAt(expireAt));
+            }
+            keys.commit(b);
+            return Result.ok(m.value());
+        }
+    }
+
+    /** MSET / MSETNX over key-value pairs; with {@code onlyIfNoneExist} nothing is written if any key exists. */
+    public boolean multiSet(List<byte[]> keyValues, boolean onlyIfNoneExist) {
+        List<byte[]> keyList = new ArrayList<>();
+        for (int i = 0; i < keyValues.size(); i += 2) {
+            keyList.add(keyValues.get(i));
+        }
+        try (KeyLocks.Held held = keys.locks().lock(keyList); Batch b = keys.storage().newBatch()) {
+            if (onlyIfNoneExist) {
+                for (byte[] k : keyList) {
+                    if (keys.live(k) != null) {
+                        return false;
+                    }
+                }
+            }
+            // Later pairs win for repeated keys; track what this batch already wrote.
+            java.util.Map<java.nio.ByteBuffer, Metadata> written = new java.util.HashMap<>();
+            for (int i = 0; i < keyValues.size(); i += 2) {
+                byte[] k = keyValues.get(i);
+                java.nio.ByteBuffer id = java.nio.ByteBuffer.wrap(k);
+                Metadata old = written.containsKey(id) ? written.get(id) : keys.physical(k);
+                Metadata neu = Metadata.string(keyValues.get(i + 1), 0);
+                keys.put(b, k, old, neu);
+                written.put(id, neu);
+            }
+            keys.commit(b);
+            return true;
+        }
+    }
+
+    /** INCRBY family; the TTL is kept. */
+    public Result<Long> incrBy(byte[] key, long delta) {
+        try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
+            Metadata m = keys.physical(key);
+            boolean exists = keys.isLive(m);
+            long current = 0;
+            if (exists) {
+                if (m.type() != DataType.STRING) {
+                    return Result.wrongType();
+                }
+                Long parsed = Numbers.parseLong(m.value());
+                if (parsed == null) {
+                    return Result.of(Status.NOT_INTEGER);
+                }
+                current = parsed;
+            }
+            long next;
+            try {
+                next = Math.addExact(current, delta);
+            } catch (ArithmeticException e) {
+                return Result.of(Status.OVERFLOW);
+            }
+            byte[] value = Long.toString(next).getBytes(StandardCharsets.US_ASCII);
+            keys.put(b, key, m, Metadata.string(value, exists ? m.expireAt() : 0));
+            keys.commit(b);
+            return Result.ok(next);
+        }
+    }
+
+    /**
+     * INCRBYFLOAT, computed in exact decimal and printed like Redis's long-double "human" format,
+     * so 10.5 + 0.1 is "10.6" as in Redis rather than a binary-double artefact.
+     */
+    public Result<String> incrByFloat(byte[] key, BigDecimal delta) {
+        try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
+            Metadata m = keys.physical(key);
+            boolean exists = keys.isLive(m);
+            BigDecimal current = BigDecimal.ZERO;
+            if (exists) {
+                if (m.type() != DataType.STRING) {
+                    return Result.wrongType();
+                }
+                current = Numbers.parseDecimal(m.value());
+                if (current == null) {
+                    return Result.of(Status.NOT_FLOAT);
+                }
+            }
+            BigDecimal next = current.add(delta);
+            if (next.abs().compareTo(new BigDecimal("1.18973149535723176502e+4932")) > 0) {
+                return Result.of(Status.NAN_OR_INFINITY);
+            }
+            String text = Numbers.humanDecimal(next);
+            keys.put(b, key, m, Metadata.string(text.getBytes(StandardCharsets.US_ASCII), exists ? m.expireAt() : 0));
+            keys.commit(b);
+            return Result.ok(text);
+        }
+    }
+
+    /** APPEND: the new length, or TOO_LARGE if it would pass {@code maxLength}. */
+    public Result<Long> append(byte[] key, byte[] suffix, long maxLength) {
+        try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
+            Metadata m = keys.physical(key);
+            boolean exists = keys.isLive(m);
+            if (exists && m.type() != DataType.STRING) {
+                return Result.wrongType();
+            }
+            byte[] current = exists ? m.value() : new byte[0];
+            if ((long) current.length + suffix.length > maxLength) {
+                return Result.of(Status.TOO_LARGE);
+            }
+            byte[] value = Arrays.copyOf(current, current.length + suffix.length);
+            System.arraycopy(suffix, 0, value, current.length, suffix.length);
+            keys.put(b, key, m, Metadata.string(value, exists ? m.expireAt() : 0));
+            keys.commit(b);
+            return Result.ok((long) value.length);
+        }
+    }
+
+    public Result<Long> strlen(byte[] key) {
+        Result<byte[]> r = get(key);
+        if (r.status() == Status.NOT_FOUND) {
+            return Result.ok(0L);
+        }
+        return r.isOk() ? Result.ok((long) r.value().length) : Result.of(r.status());
+    }
+
+    /** GETRANGE with Redis's negative-index rules; a missing key reads as "". */
+    public Result<byte[]> getRange(byte[] key, long start, long end) {
+        Result<byte[]> r = get(key);
+        if (r.status() == Status.WRONG_TYPE) {
+            return r;
+        }
+        byte[] v = r.isOk() ? r.value() : new byte[0];
+        long len = v.length;
+        if (start < 0 && end < 0 && start > end) {
+            return Result.ok(new byte[0]);
+        }
+        if (start < 0) {
+            start = len + start;
+        }
+        if (end < 0) {
+            end = len + end;
+        }
+        if (start < 0) {
+            start = 0;
+        }
+        if (end < 0) {
+            end = 0;
+        }
+        if (end >= len) {
+            end = len - 1;
+        }
+        if (start > end || len == 0) {
+            return Result.ok(new byte[0]);
+        }
+        return Result.ok(Arrays.copyOfRange(v, (int) start, (int) end + 1));
+    }
+
+    /** SETRANGE: the new length; zero-pads as needed; TOO_LARGE past {@code maxLength}. */
+    public Result<Long> setRange(byte[] key, long offset, byte[] patch, long maxLength) {
+        try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
+            Metadata m = keys.physical(key);
+            boolean exists = keys.isLive(m);
+            if (exists && m.type() != DataType.STRING) {
+                return Result.wrongType();
+            }
+            byte[] current = exists ? m.value() : new byte[0];
+            if (patch.length == 0) {
+                return Result.ok((long) current.length);
+            }
+            if (offset + patch.length > maxLength) {
+                return Result.of(Status.TOO_LARGE);
+            }
+            int newLen = (int) Math.max(current.length, offset + patch.length);
+            byte[] value = Arrays.copyOf(current, newLen);
+            System.arraycopy(patch, 0, value, (int) offset, patch.length);
+            keys.put(b, key, m, Metadata.string(value, exists ? m.expireAt() : 0));
+            keys.commit(b);
+            return Result.ok((long) newLen);
+        }
+    }
+}
