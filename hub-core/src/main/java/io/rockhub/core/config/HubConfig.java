@@ -85,7 +85,11 @@ public final class HubConfig {
     private HubConfig(Optional<Path> file) {
         this.file = file;
         for (Setting s : SETTINGS) {
-            values.put(s.name(), s.defaultValue());
+            try {
+                values.put(s.name(), s.canonical(s.defaultValue()));
+            } catch (ConfigException e) {
+                throw new IllegalStateException("bad default for " + s.name(), e);
+            }
         }
     }
 
@@ -168,6 +172,18 @@ public final class HubConfig {
         for (BiConsumer<String, String> l : listeners) {
             l.accept(s.name(), canonical);
         }
+    }
+
+    /** Validates a run-time change without applying it, so CONFIG SET of several keys is all or nothing. */
+    public void check(String key, String value) throws ConfigException {
+        Setting s = BY_NAME.get(key.toLowerCase(Locale.ROOT));
+        if (s == null) {
+            throw new ConfigException(key, "unknown configuration key");
+        }
+        if (!s.mutable()) {
+            throw new ConfigException(s.name(), "can't set immutable config");
+        }
+        s.canonical(value);
     }
 
     /** Whether {@code key} names a setting at all. */

@@ -1,0 +1,19 @@
+package io.rockhub.resp.commands;
+
+import io.rockhub.resp.command.CommandTable;
+
+/** The complete command table: one registration per family. */
+public final class Commands {
+    private Commands() {
+    }
+
+    public static CommandTable table() {
+        CommandTable t = new CommandTable();
+        ConnectionCommands.register(t);
+        ServerCommands.register(t);
+        CommandCommand.register(t);
+        KeyCommands.register(t);
+        StringCommands.register(t);
+        return t;
+    }
+}

@@ -1,0 +1,341 @@
+package io.rockhub.resp.commands;
+
+import static io.rockhub.resp.command.CommandSpec.container;
+import static io.rockhub.resp.command.CommandSpec.of;
+
+import io.rockhub.resp.command.Args;
+import io.rockhub.resp.command.CommandContext;
+import io.rockhub.resp.command.CommandError;
+import io.rockhub.resp.command.CommandTable;
+import io.rockhub.resp.command.Execution;
+import io.rockhub.resp.protocol.Errors;
+import io.rockhub.resp.server.ClientSession;
+import io.rockhub.resp.server.Hub;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Connection commands: PING, ECHO, HELLO, AUTH, SELECT, QUIT and CLIENT. */
+final class ConnectionCommands {
+    private ConnectionCommands() {
+    }
+
+    static void register(CommandTable t) {
+        t.add(of("ping", -1, "fast", 0, 0, 0, "@fast @connection", ConnectionCommands::ping))
+         .add(of("echo", 2, "loading stale fast", 0, 0, 0, "@fast @connection", ConnectionCommands::echo))
+         .add(of("hello", -1, "noscript loading stale fast no_auth allow_busy", 0, 0, 0, "@fast @connection",
+                 ConnectionCommands::hello))
+         .add(of("auth", -2, "noscript loading stale fast no_auth allow_busy", 0, 0, 0, "@fast @connection",
+                 ConnectionCommands::auth))
+         .add(of("select", 2, "loading stale fast", 0, 0, 0, "@fast @connection", ConnectionCommands::select))
+         .add(of("quit", -1, "noscript loading stale fast no_auth allow_busy", 0, 0, 0, "@fast @connection",
+                 a -> (ctx, out) -> {
+                     out.ok();
+                     ctx.session().requestClose();
+                 }))
+         .add(container("client", -2, "", "@slow",
+                 of("id", 2, "noscript loading stale", 0, 0, 0, "@slow @connection",
+                         a -> (ctx, out) -> out.integer(ctx.session().id())),
+                 of("setname", 3, "noscript loading stale", 0, 0, 0, "@slow @connection", ConnectionCommands::setname),
+                 of("getname", 2, "noscript loading stale", 0, 0, 0, "@slow @connection",
+                         a -> (ctx, out) -> out.bulk(ctx.session().name().isEmpty() ? null : ctx.session().name())),
+                 of("list", -2, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous @connection",
+                         ConnectionCommands::list),
+                 of("info", 2, "noscript loading stale", 0, 0, 0, "@slow @connection",
+                         a -> (ctx, out) -> out.verbatim(ctx.session().describe(ctx.hub().clock().millis()) + "\n")),
+                 of("setinfo", 4, "noscript loading stale", 0, 0, 0, "@slow @connection", ConnectionCommands::setinfo),
+                 of("kill", -3, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous @connection",
+                         ConnectionCommands::kill),
+                 of("help", 2, "loading stale", 0, 0, 0, "@slow @connection", a -> (ctx, out) ->
+                         HelpText.write(out, "CLIENT",
+                                 "GETNAME", "    Return the name of the current connection.",
+                                 "ID", "    Return the ID of the current connection.",
+                                 "INFO", "    Return information about the current client connection.",
+                                 "KILL <ip:port>", "    Kill connection made from <ip:port>.",
+                                 "KILL <option> <value> [<option> <value> [...]]",
+                                 "    Kill connections. Options are: ID, ADDR, LADDR, SKIPME.",
+                                 "LIST [options ...]", "    Return information about client connections.",
+                                 "SETINFO <option> <value>", "    Set client meta attr (LIB-NAME, LIB-VER).",
+                                 "SETNAME <name>", "    Assign the name <name> to the current connection."))));
+    }
+
+    private static Execution ping(Args a) throws CommandError {
+        if (a.size() > 2) {
+            throw new CommandError(Errors.wrongArity("ping"));
+        }
+        byte[] message = a.size() == 2 ? a.bytes(1) : null;
+        return (ctx, out) -> {
+            if (message == null) {
+                out.simple("PONG");
+            } else {
+                out.bulk(message);
+            }
+        };
+    }
+
+    private static Execution echo(Args a) {
+        byte[] message = a.bytes(1);
+        return (ctx, out) -> out.bulk(message);
+    }
+
+    /** HELLO [protover [AUTH username password] [SETNAME clientname]]. */
+    private static Execution hello(Args a) throws CommandError {
+        int version = 0;
+        int i = 1;
+        if (a.size() >= 2) {
+            Long v = io.rockhub.core.util.Numbers.parseLong(a.bytes(1));
+            if (v == null) {
+                throw new CommandError(Errors.PROTO_NOT_INTEGER);
+            }
+            if (v < 2 || v > 3) {
+                throw new CommandError(Errors.NOPROTO);
+            }
+            version = v.intValue();
+            i = 2;
+        }
+        byte[] user = null;
+        byte[] pass = null;
+        String name = null;
+        for (; i < a.size(); i++) {
+            int more = a.size() - 1 - i;
+            if (a.is(i, "AUTH") && more >= 2) {
+                user = a.bytes(i + 1);
+                pass = a.bytes(i + 2);
+                i += 2;
+            } else if (a.is(i, "SETNAME") && more >= 1) {
+                name = a.string(i + 1);
+                validateName(name);
+                i++;
+            } else {
+                throw new CommandError("ERR Syntax error in HELLO option '" + a.string(i) + "'");
+            }
+        }
+        int proto = version;
+        byte[] username = user;
+        byte[] password = pass;
+        String clientName = name;
+        return (ctx, out) -> {
+            ClientSession s = ctx.session();
+            if (username != null) {
+                if (!checkCredentials(ctx.hub(), new String(username, StandardCharsets.UTF_8), password)) {
+                    out.error(Errors.WRONGPASS);
+                    return;
+                }
+                s.authenticated(true);
+            }
+            if (s.authRequired()) {
+                out.error(Errors.HELLO_NOAUTH);
+                return;
+            }
+            if (clientName != null) {
+                s.name(clientName);
+            }
+            if (proto != 0) {
+                s.protocol(proto);
+                out.protocol(proto);
+            }
+            out.map(7);
+            out.bulk("server").bulk("redis");
+            out.bulk("version").bulk(Hub.REDIS_COMPATIBLE_VERSION);
+            out.bulk("proto").integer(s.protocol());
+            out.bulk("id").integer(s.id());
+            out.bulk("mode").bulk("standalone");
+            out.bulk("role").bulk("master");
+            out.bulk("modules").array(0);
+        };
+    }
+
+    /** AUTH [username] password. */
+    private static Execution auth(Args a) throws CommandError {
+        if (a.size() > 3) {
+            throw new CommandError(Errors.SYNTAX);
+        }
+        String user = a.size() == 3 ? a.string(1) : null;
+        byte[] pass = a.bytes(a.size() - 1);
+        return (ctx, out) -> {
+            if (user == null && ctx.hub().config().get("requirepass").isEmpty()) {
+                out.error(Errors.AUTH_NOT_CONFIGURED);
+                return;
+            }
+            if (checkCredentials(ctx.hub(), user == null ? "default" : user, pass)) {
+                ctx.session().authenticated(true);
+                out.ok();
+            } else {
+                out.error(Errors.WRONGPASS);
+            }
+        };
+    }
+
+    /** Only the "default" user exists; without requirepass it has no password (Redis's nopass). */
+    private static boolean checkCredentials(Hub hub, String user, byte[] password) {
+        if (!user.equals("default")) {
+            return false;
+        }
+        String required = hub.config().get("requirepass");
+        if (required.isEmpty()) {
+            return true;
+        }
+        return MessageDigest.isEqual(required.getBytes(StandardCharsets.UTF_8), password);
+    }
+
+    private static Execution select(Args a) throws CommandError {
+        long db = a.longAt(1);
+        if (db != 0) {
+            throw new CommandError(Errors.DB_OUT_OF_RANGE);
+        }
+        return (ctx, out) -> out.ok();
+    }
+
+    private static void validateName(String name) throws CommandError {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < '!' || c > '~') {
+                throw new CommandError(Errors.CLIENT_NAME_SPACES);
+            }
+        }
+    }
+
+    private static Execution setname(Args a) throws CommandError {
+        String name = a.string(2);
+        validateName(name);
+        return (ctx, out) -> {
+            ctx.session().name(name);
+            out.ok();
+        };
+    }
+
+    private static Execution setinfo(Args a) throws CommandError {
+        String attr = a.option(2);
+        String value = a.string(3);
+        if (!attr.equals("LIB-NAME") && !attr.equals("LIB-VER")) {
+            throw new CommandError("ERR Unrecognized option '" + a.string(2) + "'");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '!' || c > '~') {
+                throw new CommandError("ERR " + a.string(2).toLowerCase(java.util.Locale.ROOT)
+                        + " cannot contain spaces, newlines or special characters.");
+            }
+        }
+        return (ctx, out) -> {
+            if (attr.equals("LIB-NAME")) {
+                ctx.session().libName(value);
+            } else {
+                ctx.session().libVersion(value);
+            }
+            out.ok();
+        };
+    }
+
+    /** CLIENT LIST [TYPE normal] [ID id ...]. */
+    private static Execution list(Args a) throws CommandError {
+        List<Long> ids = new ArrayList<>();
+        for (int i = 2; i < a.size(); i++) {
+            if (a.is(i, "TYPE") && i + 1 < a.size()) {
+                String type = a.string(++i).toLowerCase(java.util.Locale.ROOT);
+                if (!List.of("normal", "master", "replica", "slave", "pubsub").contains(type)) {
+                    throw new CommandError("ERR Unknown client type '" + type + "'");
+                }
+            } else if (a.is(i, "ID") && i + 1 < a.size()) {
+                for (i = i + 1; i < a.size(); i++) {
+                    Long id = io.rockhub.core.util.Numbers.parseLong(a.bytes(i));
+                    if (id == null || id <= 0) {
+                        throw new CommandError("ERR Invalid client ID");
+                    }
+                    ids.add(id);
+                }
+            } else {
+                throw new CommandError(Errors.SYNTAX);
+            }
+        }
+        return (ctx, out) -> {
+            long now = ctx.hub().clock().millis();
+            StringBuilder sb = new StringBuilder();
+            for (ClientSession s : ctx.hub().clients().all()) {
+                if (ids.isEmpty() || ids.contains(s.id())) {
+                    sb.append(s.describe(now)).append('\n');
+                }
+            }
+            out.verbatim(sb.toString());
+        };
+    }
+
+    /** CLIENT KILL ip:port | CLIENT KILL [ID id] [ADDR ip:port] [LADDR ip:port] [SKIPME yes/no]. */
+    private static Execution kill(Args a) throws CommandError {
+        if (a.size() == 3) {
+            String addr = a.string(2);
+            return (ctx, out) -> {
+                for (ClientSession s : ctx.hub().clients().all()) {
+                    if (s.address().equals(addr)) {
+                        killClient(ctx, s);
+                        out.ok();
+                        return;
+                    }
+                }
+                out.error(Errors.NO_SUCH_CLIENT);
+            };
+        }
+        Long id = null;
+        String addr = null;
+        String laddr = null;
+        boolean skipMe = true;
+        for (int i = 2; i < a.size(); i += 2) {
+            if (i + 1 >= a.size()) {
+                throw new CommandError(Errors.SYNTAX);
+            }
+            switch (a.option(i)) {
+                case "ID" -> {
+                    id = io.rockhub.core.util.Numbers.parseLong(a.bytes(i + 1));
+                    if (id == null || id <= 0) {
+                        throw new CommandError("ERR client-id should be greater than 0");
+                    }
+                }
+                case "ADDR" -> addr = a.string(i + 1);
+                case "LADDR" -> laddr = a.string(i + 1);
+                case "USER" -> {
+                    if (!a.string(i + 1).equals("default")) {
+                        throw new CommandError("ERR No such user '" + a.string(i + 1) + "'");
+                    }
+                }
+                case "TYPE" -> { }
+                case "SKIPME" -> {
+                    if (a.is(i + 1, "yes")) {
+                        skipMe = true;
+                    } else if (a.is(i + 1, "no")) {
+                        skipMe = false;
+                    } else {
+                        throw new CommandError(Errors.SYNTAX);
+                    }
+                }
+                default -> throw new CommandError(Errors.SYNTAX);
+            }
+        }
+        Long byId = id;
+        String byAddr = addr;
+        String byLaddr = laddr;
+        boolean skip = skipMe;
+        return (ctx, out) -> {
+            int killed = 0;
+            for (ClientSession s : ctx.hub().clients().all()) {
+                if ((byId != null && s.id() != byId) || (byAddr != null && !s.address().equals(byAddr))
+                        || (byLaddr != null && !s.localAddress().equals(byLaddr))
+                        || (skip && s == ctx.session())) {
+                    continue;
+                }
+                killClient(ctx, s);
+                killed++;
+            }
+            out.integer(killed);
+        };
+    }
+
+    private static void killClient(CommandContext ctx, ClientSession s) {
+        if (s == ctx.session()) {
+            s.requestClose();
+        } else {
+            s.channel().close();
+        }
+    }
+
+}

@@ -1,0 +1,333 @@
+package io.rockhub.resp.commands;
+
+import static io.rockhub.resp.command.CommandSpec.container;
+import static io.rockhub.resp.command.CommandSpec.of;
+
+import io.rockhub.core.encoding.DataType;
+import io.rockhub.core.encoding.Metadata;
+import io.rockhub.core.types.ExpireCondition;
+import io.rockhub.core.types.Keyspace;
+import io.rockhub.core.types.Status;
+import io.rockhub.core.util.Numbers;
+import io.rockhub.resp.command.Args;
+import io.rockhub.resp.command.CommandContext;
+import io.rockhub.resp.command.CommandError;
+import io.rockhub.resp.command.CommandTable;
+import io.rockhub.resp.command.Execution;
+import io.rockhub.resp.protocol.Errors;
+import java.util.List;
+
+/** Type-independent key commands: parse here, storage in {@link Keyspace}. */
+final class KeyCommands {
+    private KeyCommands() {
+    }
+
+    static void register(CommandTable t) {
+        t.add(of("del", -2, "write", 1, -1, 1, "@keyspace @write @slow", KeyCommands::del))
+         .add(of("unlink", -2, "write fast", 1, -1, 1, "@keyspace @write @fast", KeyCommands::del))
+         .add(of("exists", -2, "readonly fast", 1, -1, 1, "@keyspace @read @fast", KeyCommands::exists))
+         .add(of("touch", -2, "readonly fast", 1, -1, 1, "@keyspace @read @fast", KeyCommands::exists))
+         .add(of("type", 2, "readonly fast", 1, 1, 1, "@keyspace @read @fast", KeyCommands::type))
+         .add(of("expire", -3, "write fast", 1, 1, 1, "@keyspace @write @fast", a -> expire(a, true, true)))
+         .add(of("pexpire", -3, "write fast", 1, 1, 1, "@keyspace @write @fast", a -> expire(a, false, true)))
+         .add(of("expireat", -3, "write fast", 1, 1, 1, "@keyspace @write @fast", a -> expire(a, true, false)))
+         .add(of("pexpireat", -3, "write fast", 1, 1, 1, "@keyspace @write @fast", a -> expire(a, false, false)))
+         .add(of("ttl", 2, "readonly fast", 1, 1, 1, "@keyspace @read @fast", a -> ttl(a, false)))
+         .add(of("pttl", 2, "readonly fast", 1, 1, 1, "@keyspace @read @fast", a -> ttl(a, true)))
+         .add(of("expiretime", 2, "readonly fast", 1, 1, 1, "@keyspace @read @fast", a -> expiretime(a, false)))
+         .add(of("pexpiretime", 2, "readonly fast", 1, 1, 1, "@keyspace @read @fast", a -> expiretime(a, true)))
+         .add(of("persist", 2, "write fast", 1, 1, 1, "@keyspace @write @fast", KeyCommands::persist))
+         .add(of("keys", 2, "readonly", 0, 0, 0, "@keyspace @read @slow @dangerous", KeyCommands::keys))
+         .add(of("scan", -2, "readonly", 0, 0, 0, "@keyspace @read @slow", KeyCommands::scan))
+         .add(of("rename", 3, "write", 1, 2, 1, "@keyspace @write @slow", a -> rename(a, false)))
+         .add(of("renamenx", 3, "write fast", 1, 2, 1, "@keyspace @write @fast", a -> rename(a, true)))
+         .add(of("randomkey", 1, "readonly", 0, 0, 0, "@keyspace @read @slow", KeyCommands::randomkey))
+         .add(of("copy", -3, "write denyoom", 1, 2, 1, "@keyspace @write @slow", KeyCommands::copy))
+         .add(container("object", -2, "", "@slow",
+                 of("encoding", 3, "readonly", 2, 2, 1, "@keyspace @read @slow", KeyCommands::objectEncoding),
+                 of("freq", 3, "readonly", 2, 2, 1, "@keyspace @read @slow", KeyCommands::objectFreq),
+                 of("idletime", 3, "readonly", 2, 2, 1, "@keyspace @read @slow", KeyCommands::objectIdletime),
+                 of("refcount", 3, "readonly", 2, 2, 1, "@keyspace @read @slow", KeyCommands::objectRefcount),
+                 of("help", 2, "loading stale", 0, 0, 0, "@keyspace @slow", KeyCommands::objectHelp)));
+    }
+
+    private static Keyspace keys(CommandContext ctx) {
+        return ctx.hub().keys();
+    }
+
+    private static Execution del(Args a) {
+        List<byte[]> keys = a.slice(1);
+        return (ctx, out) -> out.integer(keys(ctx).delete(keys));
+    }
+
+    private static Execution exists(Args a) {
+        List<byte[]> keys = a.slice(1);
+        return (ctx, out) -> out.integer(keys(ctx).countExisting(keys));
+    }
+
+    private static Execution type(Args a) {
+        byte[] key = a.bytes(1);
+        return (ctx, out) -> {
+            DataType t = keys(ctx).type(key);
+            out.simple(t == null ? "none" : t.redisName());
+        };
+    }
+
+    /** EXPIRE / PEXPIRE / EXPIREAT / PEXPIREAT key time [NX | XX | GT | LT]. */
+    private static Execution expire(Args a, boolean seconds, boolean relative) throws CommandError {
+        String name = a.name();
+        byte[] key = a.bytes(1);
+        boolean nx = false;
+        boolean xx = false;
+        boolean gt = false;
+        boolean lt = false;
+        for (int i = 3; i < a.size(); i++) {
+            switch (a.option(i)) {
+                case "NX" -> nx = true;
+                case "XX" -> xx = true;
+                case "GT" -> gt = true;
+                case "LT" -> lt = true;
+                default -> throw new CommandError(Errors.unsupportedOption(a.string(i)));
+            }
+        }
+        if (nx && (xx || gt || lt)) {
+            throw new CommandError(Errors.NX_XX_GT_LT);
+        }
+        if (gt && lt) {
+            throw new CommandError(Errors.GT_LT);
+        }
+        long when = a.longAt(2);
+        if (seconds) {
+            if (when > Long.MAX_VALUE / 1000 || when < Long.MIN_VALUE / 1000) {
+                throw new CommandError(Errors.invalidExpire(name));
+            }
+            when *= 1000;
+        }
+        ExpireCondition condition = new ExpireCondition(nx, xx, gt, lt);
+        long amount = when;
+        return (ctx, out) -> {
+            long deadline = amount;
+            if (relative) {
+                long now = ctx.hub().clock().millis();
+                if (amount > Long.MAX_VALUE - now) {
+                    out.error(Errors.invalidExpire(name));
+                    return;
+                }
+                deadline = amount + now;
+            }
+            out.integer(keys(ctx).expireAt(key, deadline, condition) == Status.OK ? 1 : 0);
+        };
+    }
+
+    private static Execution ttl(Args a, boolean millis) {
+        byte[] key = a.bytes(1);
+        return (ctx, out) -> {
+            long ttl = keys(ctx).ttlMillis(key);
+            out.integer(ttl < 0 || millis ? ttl : (ttl + 500) / 1000);
+        };
+    }
+
+    private static Execution expiretime(Args a, boolean millis) {
+        byte[] key = a.bytes(1);
+        return (ctx, out) -> {
+            long at = keys(ctx).expireTimeMillis(key);
+            out.integer(at < 0 || millis ? at : (at + 500) / 1000);
+        };
+    }
+
+    private static Execution persist(Args a) {
+        byte[] key = a.bytes(1);
+        return (ctx, out) -> out.integer(keys(ctx).persist(key) ? 1 : 0);
+    }
+
+    private static Execution keys(Args a) {
+        byte[] pattern = a.bytes(1);
+        return (ctx, out) -> {
+            List<byte[]> found = keys(ctx).keys(pattern);
+            out.array(found.size());
+            for (byte[] k : found) {
+                out.bulk(k);
+            }
+        };
+    }
+
+    /** SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]. */
+    private static Execution scan(Args a) throws CommandError {
+        Long cursor = parseCursor(a.bytes(1));
+        if (cursor == null) {
+            throw new CommandError(Errors.INVALID_CURSOR);
+        }
+        byte[] pattern = null;
+        long count = 10;
+        DataType type = null;
+        boolean unknownType = false;
+        for (int i = 2; i < a.size(); i++) {
+            String opt = a.option(i);
+            if (i + 1 >= a.size()) {
+                throw new CommandError(Errors.SYNTAX);
+            }
+            switch (opt) {
+                case "MATCH" -> pattern = a.bytes(++i);
+                case "COUNT" -> {
+                    count = a.longAt(++i);
+                    if (count < 1) {
+                        throw new CommandError(Errors.SYNTAX);
+                    }
+                }
+                case "TYPE" -> {
+                    type = DataType.fromRedisName(a.string(++i));
+                    unknownType = type == null;
+                }
+                default -> throw new CommandError(Errors.SYNTAX);
+            }
+        }
+        byte[] match = pattern != null && pattern.length == 1 && pattern[0] == '*' ? null : pattern;
+        long visit = count;
+        DataType onlyType = type;
+        boolean matchNothing = unknownType;
+        return (ctx, out) -> {
+            byte[] after = null;
+            if (cursor != 0) {
+                after = ctx.hub().scanCursors().resolve(cursor);
+                if (after == null) {
+                    out.error(Errors.INVALID_CURSOR);
+                    return;
+                }
+            }
+            Keyspace.ScanPage page = keys(ctx).scan(after, match, visit, onlyType);
+            long next = page.resumeAfter() == null ? 0 : ctx.hub().scanCursors().remember(page.resumeAfter());
+            List<byte[]> found = matchNothing ? List.of() : page.keys();
+            out.array(2);
+            out.bulk(Long.toUnsignedString(next));
+            out.array(found.size());
+            for (byte[] k : found) {
+                out.bulk(k);
+            }
+        };
+    }
+
+    /** Redis parses cursors with strtoull: any unsigned 64-bit decimal. */
+    private static Long parseCursor(byte[] raw) {
+        String s = new String(raw, java.nio.charset.StandardCharsets.US_ASCII);
+        try {
+            return Long.parseUnsignedLong(s);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static Execution rename(Args a, boolean onlyIfAbsent) {
+        byte[] src = a.bytes(1);
+        byte[] dst = a.bytes(2);
+        return (ctx, out) -> {
+            Status s = keys(ctx).rename(src, dst, onlyIfAbsent);
+            if (s == Status.NOT_FOUND) {
+                out.error(Errors.NO_SUCH_KEY);
+            } else if (onlyIfAbsent) {
+                out.integer(s == Status.OK ? 1 : 0);
+            } else {
+                out.ok();
+            }
+        };
+    }
+
+    private static Execution randomkey(Args a) {
+        return (ctx, out) -> out.bulk(keys(ctx).randomKey());
+    }
+
+    /** COPY source destination [DB destination-db] [REPLACE]. */
+    private static Execution copy(Args a) throws CommandError {
+        byte[] src = a.bytes(1);
+        byte[] dst = a.bytes(2);
+        boolean replace = false;
+        for (int i = 3; i < a.size(); i++) {
+            if (a.is(i, "REPLACE")) {
+                replace = true;
+            } else if (a.is(i, "DB") && i + 1 < a.size()) {
+                long db = a.longAt(++i);
+                if (db != 0) {
+                    throw new CommandError(Errors.DB_OUT_OF_RANGE);
+                }
+            } else {
+                throw new CommandError(Errors.SYNTAX);
+            }
+        }
+        if (java.util.Arrays.equals(src, dst)) {
+            throw new CommandError(Errors.SAME_OBJECT);
+        }
+        boolean overwrite = replace;
+        return (ctx, out) -> out.integer(keys(ctx).copy(src, dst, overwrite) == Status.OK ? 1 : 0);
+    }
+
+    private static Execution objectEncoding(Args a) {
+        byte[] key = a.bytes(2);
+        return (ctx, out) -> {
+            Metadata m = keys(ctx).live(key);
+            out.bulk(m == null ? null : encodingOf(m));
+        };
+    }
+
+    /** The encoding Redis would pick for this value; informational only. */
+    static String encodingOf(Metadata m) {
+        if (m.type() == DataType.STRING) {
+            byte[] v = m.value();
+            if (v.length <= 20 && Numbers.parseLong(v) != null) {
+                return "int";
+            }
+            return v.length <= 44 ? "embstr" : "raw";
+        }
+        return switch (m.type()) {
+            case HASH -> "hashtable";
+            case LIST -> "quicklist";
+            case SET -> "hashtable";
+            case ZSET -> "skiplist";
+            default -> "stream";
+        };
+    }
+
+    private static Execution objectFreq(Args a) {
+        byte[] key = a.bytes(2);
+        return (ctx, out) -> {
+            if (keys(ctx).live(key) == null) {
+                out.nullBulk();
+            } else {
+                out.error(Errors.LFU_NOT_SELECTED);
+            }
+        };
+    }
+
+    /** Access times are not tracked (reads would become writes): every existing key reports 0. */
+    private static Execution objectIdletime(Args a) {
+        byte[] key = a.bytes(2);
+        return (ctx, out) -> {
+            if (keys(ctx).live(key) == null) {
+                out.nullBulk();
+            } else {
+                out.integer(0);
+            }
+        };
+    }
+
+    private static Execution objectRefcount(Args a) {
+        byte[] key = a.bytes(2);
+        return (ctx, out) -> {
+            if (keys(ctx).live(key) == null) {
+                out.nullBulk();
+            } else {
+                out.integer(1);
+            }
+        };
+    }
+
+    private static Execution objectHelp(Args a) {
+        return (ctx, out) -> HelpText.write(out, "OBJECT",
+                "ENCODING <key>", "    Return the kind of internal representation used in order to store the value",
+                "    associated with a <key>.",
+                "FREQ <key>", "    Return the access frequency index of the <key>. The returned integer is",
+                "    proportional to the logarithm of the recent access frequency of the key.",
+                "IDLETIME <key>", "    Return the idle time of the <key>, that is the approximated number of",
+                "    seconds elapsed since the last access to the key.",
+                "REFCOUNT <key>", "    Return the number of references of the value associated with the specified",
+                "    <key>.");
+    }
+}

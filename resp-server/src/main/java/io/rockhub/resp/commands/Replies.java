@@ -1,0 +1,29 @@
+package io.rockhub.resp.commands;
+
+import io.rockhub.core.types.Status;
+import io.rockhub.resp.protocol.Errors;
+import io.rockhub.resp.protocol.RespWriter;
+
+/** Maps a store's expected non-success statuses to Redis's error replies. */
+final class Replies {
+    private Replies() {
+    }
+
+    /** Writes the error for {@code status}; returns false if the status is not an error. */
+    static boolean error(RespWriter out, Status status) {
+        String message = switch (status) {
+            case WRONG_TYPE -> Errors.WRONG_TYPE;
+            case NOT_INTEGER -> Errors.NOT_INTEGER;
+            case NOT_FLOAT -> Errors.NOT_FLOAT;
+            case OVERFLOW -> Errors.OVERFLOW;
+            case NAN_OR_INFINITY -> Errors.NAN_OR_INFINITY;
+            case TOO_LARGE -> Errors.STRING_TOO_LONG;
+            default -> null;
+        };
+        if (message == null) {
+            return false;
+        }
+        out.error(message);
+        return true;
+    }
+}

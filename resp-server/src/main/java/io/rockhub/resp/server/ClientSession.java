@@ -1,0 +1,123 @@
+package io.rockhub.resp.server;
+
+import io.netty.channel.Channel;
+import io.rockhub.resp.protocol.DecoderLimits;
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One client connection's state: identity, protocol version, authentication and what CLIENT LIST
+ * shows. Mutated only on the connection's event loop; read by others (CLIENT LIST) without locks,
+ * so fields are volatile.
+ */
+public final class ClientSession implements DecoderLimits {
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final long id = IDS.incrementAndGet();
+    private final Hub hub;
+    private final Channel channel;
+    private final long createdMillis;
+    private volatile long lastInteractionMillis;
+    private volatile String name = "";
+    private volatile String libName = "";
+    private volatile String libVersion = "";
+    private volatile int protocol = 2;
+    private volatile boolean authenticated;
+    private volatile String lastCommand = "NULL";
+    private volatile boolean closeRequested;
+
+    public ClientSession(Hub hub, Channel channel) {
+        this.hub = hub;
+        this.channel = channel;
+        this.createdMillis = hub.clock().millis();
+        this.lastInteractionMillis = createdMillis;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    @Override
+    public long maxBulkLength() {
+        return hub.config().getLong("proto-max-bulk-len");
+    }
+
+    @Override
+    public boolean authRequired() {
+        return !authenticated && !hub.config().get("requirepass").isEmpty();
+    }
+
+    public void authenticated(boolean value) {
+        this.authenticated = value;
+    }
+
+    public int protocol() {
+        return protocol;
+    }
+
+    public void protocol(int version) {
+        this.protocol = version;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public void name(String name) {
+        this.name = name;
+    }
+
+    public void libName(String v) {
+        this.libName = v;
+    }
+
+    public void libVersion(String v) {
+        this.libVersion = v;
+    }
+
+    public void touched(String commandName) {
+        this.lastCommand = commandName;
+        this.lastInteractionMillis = hub.clock().millis();
+    }
+
+    public long idleMillis(long now) {
+        return Math.max(0, now - lastInteractionMillis);
+    }
+
+    /** Asks the connection to close once the replies written so far are flushed (QUIT, CLIENT KILL). */
+    public void requestClose() {
+        this.closeRequested = true;
+    }
+
+    public boolean closeRequested() {
+        return closeRequested;
+    }
+
+    public String address() {
+        return format(channel.remoteAddress());
+    }
+
+    public String localAddress() {
+        return format(channel.localAddress());
+    }
+
+    private static String format(java.net.SocketAddress a) {
+        if (a instanceof InetSocketAddress isa) {
+            return isa.getAddress().getHostAddress() + ":" + isa.getPort();
+        }
+        return String.valueOf(a);
+    }
+
+    /** One line of CLIENT LIST / CLIENT INFO, fields in Redis's order. */
+    public String describe(long now) {
+        return "id=" + id + " addr=" + address() + " laddr=" + localAddress() + " fd=-1 name=" + name
+                + " age=" + (now - createdMillis) / 1000 + " idle=" + idleMillis(now) / 1000
+                + " flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0"
+                + " rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=" + lastCommand
+                + " user=default redir=-1 resp=" + protocol + " lib-name=" + libName + " lib-ver=" + libVersion;
+    }
+}

@@ -1,0 +1,148 @@
+package io.rockhub.resp.server;
+
+import io.rockhub.core.config.HubConfig;
+import io.rockhub.core.expire.ExpirySweeper;
+import io.rockhub.core.storage.Storage;
+import io.rockhub.core.time.Clock;
+import io.rockhub.core.types.Keyspace;
+import io.rockhub.core.types.StringStore;
+import io.rockhub.resp.command.CommandTable;
+import io.rockhub.resp.commands.Commands;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The services a command can reach: configuration, storage, the stores, statistics and the client
+ * registry. One per server; thread-safe.
+ */
+public final class Hub implements AutoCloseable {
+    public static final String VERSION = versionFromManifest();
+    /** The Redis version whose behaviour we match, reported where clients look for one. */
+    public static final String REDIS_COMPATIBLE_VERSION = "7.0.15";
+
+    private final HubConfig config;
+    private final Clock clock;
+    private final Storage storage;
+    private final Keyspace keys;
+    private final StringStore strings;
+    private final ExpirySweeper sweeper;
+    private final ServerStats stats = new ServerStats();
+    private final ClientRegistry clients = new ClientRegistry();
+    private final ScanCursors scanCursors = new ScanCursors();
+    private final CommandTable commands;
+    private final long startMillis;
+    private final String runId;
+    private volatile Runnable shutdownAction = () -> { };
+    private volatile int port;
+
+    private Hub(HubConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+        this.storage = Storage.open(config);
+        this.keys = new Keyspace(storage, clock);
+        this.strings = new StringStore(keys);
+        this.sweeper = new ExpirySweeper(keys, config.getInt("expire-sweep-batch"),
+                config.getLong("expire-compact-threshold"));
+        this.commands = Commands.table();
+        this.startMillis = clock.millis();
+        StringBuilder id = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            id.append(Character.forDigit(ThreadLocalRandom.current().nextInt(16), 16));
+        }
+        this.runId = id.toString();
+        config.onChange(this::applyChange);
+    }
+
+    /** Opens storage and starts background work (sweeper). */
+    public static Hub open(HubConfig config, Clock clock) {
+        Hub hub = new Hub(config, clock);
+        hub.sweeper.start(config.getLong("expire-sweep-interval-ms"));
+        return hub;
+    }
+
+    private void applyChange(String key, String value) {
+        switch (key) {
+            case "rocksdb.write_options.sync" -> storage.committer().setSyncMode(value.equals("yes"));
+            case "rocksdb.group_commit_max_delay_us" -> storage.committer().setMaxDelayMicros(Long.parseLong(value));
+            case "expire-sweep-batch" -> sweeper.setBatchLimit(Integer.parseInt(value));
+            case "expire-compact-threshold" -> sweeper.setCompactThreshold(Long.parseLong(value));
+            default -> { }
+        }
+    }
+
+    public HubConfig config() {
+        return config;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public Storage storage() {
+        return storage;
+    }
+
+    public Keyspace keys() {
+        return keys;
+    }
+
+    public StringStore strings() {
+        return strings;
+    }
+
+    public ExpirySweeper sweeper() {
+        return sweeper;
+    }
+
+    public ServerStats stats() {
+        return stats;
+    }
+
+    public ClientRegistry clients() {
+        return clients;
+    }
+
+    public ScanCursors scanCursors() {
+        return scanCursors;
+    }
+
+    public CommandTable commands() {
+        return commands;
+    }
+
+    public long startMillis() {
+        return startMillis;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    void port(int port) {
+        this.port = port;
+    }
+
+    /** What SHUTDOWN runs: stops the server and, in the application, the process. */
+    public void onShutdown(Runnable action) {
+        this.shutdownAction = action;
+    }
+
+    public void requestShutdown() {
+        Thread t = new Thread(shutdownAction, "rockhub-shutdown");
+        t.start();
+    }
+
+    @Override
+    public void close() {
+        sweeper.close();
+        storage.close();
+    }
+
+    private static String versionFromManifest() {
+        String v = Hub.class.getPackage().getImplementationVersion();
+        return v != null ? v : "0.1.0-SNAPSHOT";
+    }
+}

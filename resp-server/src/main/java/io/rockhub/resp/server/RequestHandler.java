@@ -1,0 +1,176 @@
+package io.rockhub.resp.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.rockhub.core.storage.GroupCommitter;
+import io.rockhub.resp.protocol.Errors;
+import io.rockhub.resp.protocol.ProtocolError;
+import io.rockhub.resp.protocol.RespRequest;
+import io.rockhub.resp.protocol.RespWriter;
+import java.util.ArrayDeque;
+
+/**
+ * Runs a connection's commands in order and releases their replies only once durable.
+ *
+ * <p>Replies of one read burst accumulate in a segment tagged with the newest sequence number any
+ * of its commands could have seen (a read may observe another client's unsynced write, so reads
+ * are tagged too). At the end of the burst the segment is flushed if the WAL is already synced that
+ * far, else queued until {@link GroupCommitter} reports it durable. Segments leave in order, so
+ * pipelined replies keep request order, and the event loop never waits on an fsync.
+ */
+public final class RequestHandler extends ChannelInboundHandlerAdapter {
+    private record Segment(ByteBuf replies, long seq) {
+    }
+
+    private final Hub hub;
+    private final Dispatcher dispatcher;
+    private final ClientSession session;
+    private final ArrayDeque<Segment> waiting = new ArrayDeque<>();
+    private RespWriter writer;
+    private ByteBuf current;
+    private long currentSeq;
+    private boolean registered;
+    private ChannelHandlerContext ctx;
+
+    public RequestHandler(Hub hub, Dispatcher dispatcher, ClientSession session) {
+        this.hub = hub;
+        this.dispatcher = dispatcher;
+        this.session = session;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.writer = new RespWriter(null);
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        hub.stats().connectionsReceived.increment();
+        if (hub.clients().size() >= hub.config().getInt("maxclients")) {
+            hub.stats().rejectedConnections.increment();
+            ByteBuf b = ctx.alloc().buffer();
+            new RespWriter(b).error("ERR max number of clients reached");
+            ctx.writeAndFlush(b).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        hub.clients().add(session);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        hub.clients().remove(session);
+        if (current != null) {
+            current.release();
+            current = null;
+        }
+        for (Segment s : waiting) {
+            s.replies.release();
+        }
+        waiting.clear();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (session.closeRequested()) {
+            return;
+        }
+        if (current == null) {
+            current = ctx.alloc().ioBuffer(256);
+            currentSeq = 0;
+        }
+        writer.target(current);
+        writer.protocol(session.protocol());
+        if (msg instanceof RespRequest req) {
+            dispatcher.dispatch(session, req.args(), writer);
+            currentSeq = hub.storage().latestSequence();
+        } else if (msg instanceof ProtocolError err) {
+            hub.stats().protocolErrors.increment();
+            writer.error(Errors.protocol(err.message()));
+            session.requestClose();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        sealSegment();
+        ctx.fireChannelReadComplete();
+    }
+
+    private void sealSegment() {
+        if (current == null) {
+            return;
+        }
+        Segment s = new Segment(current, currentSeq);
+        current = null;
+        GroupCommitter committer = hub.storage().committer();
+        if (waiting.isEmpty() && (s.seq <= committer.durableSequence() || !committer.syncMode())) {
+            send(s.replies, true);
+            return;
+        }
+        waiting.add(s);
+        awaitDurable();
+    }
+
+    private void awaitDurable() {
+        if (registered || waiting.isEmpty()) {
+            return;
+        }
+        registered = true;
+        long seq = waiting.peekLast().seq;
+        boolean deferred = hub.storage().committer().whenDurable(seq, () -> ctx.executor().execute(this::released));
+        if (!deferred) {
+            released();
+        }
+    }
+
+    /** On the event loop, after the WAL synced: send every segment now durable. */
+    private void released() {
+        registered = false;
+        GroupCommitter committer = hub.storage().committer();
+        boolean sent = false;
+        while (!waiting.isEmpty()
+                && (waiting.peekFirst().seq <= committer.durableSequence() || !committer.syncMode())) {
+            send(waiting.pollFirst().replies, false);
+            sent = true;
+        }
+        if (sent) {
+            ctx.flush();
+            closeIfRequested();
+        }
+        awaitDurable();
+    }
+
+    private void send(ByteBuf replies, boolean flush) {
+        if (!ctx.channel().isActive()) {
+            replies.release();
+            return;
+        }
+        hub.stats().netOutputBytes.add(replies.readableBytes());
+        if (replies.isReadable()) {
+            ctx.write(replies, ctx.voidPromise());
+        } else {
+            replies.release();
+        }
+        if (flush) {
+            ctx.flush();
+            closeIfRequested();
+        }
+    }
+
+    private void closeIfRequested() {
+        if (session.closeRequested() && waiting.isEmpty()) {
+            ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Connection resets and the like: the client is gone; nothing to reply to.
+        ctx.close();
+    }
+}

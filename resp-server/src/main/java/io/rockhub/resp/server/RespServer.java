@@ -1,0 +1,124 @@
+package io.rockhub.resp.server;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.rockhub.resp.protocol.RespDecoder;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Netty RESP server: one pipeline per connection of decoder, byte counter and
+ * {@link RequestHandler}; {@code workers} event loops, epoll where available.
+ */
+public final class RespServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RespServer.class);
+
+    private final Hub hub;
+    private final Dispatcher dispatcher;
+    private EventLoopGroup group;
+    private final List<Channel> listeners = new ArrayList<>();
+
+    public RespServer(Hub hub) {
+        this.hub = hub;
+        this.dispatcher = new Dispatcher(hub);
+    }
+
+    /** Binds every address of {@code bind} on {@code port}; returns the port actually bound. */
+    public int start() throws InterruptedException {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        group = new MultiThreadIoEventLoopGroup(hub.config().getInt("workers"), io);
+        ServerBootstrap b = new ServerBootstrap()
+                .group(group)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 511)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.SO_KEEPALIVE, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ClientSession session = new ClientSession(hub, ch);
+                        ch.pipeline()
+                                .addLast("bytes-in", new InputCounter(hub))
+                                .addLast("decoder", new RespDecoder(session))
+                                .addLast("handler", new RequestHandler(hub, dispatcher, session));
+                    }
+                });
+        int port = hub.config().getInt("port");
+        for (String address : hub.config().get("bind").trim().split("\\s+")) {
+            Channel ch = b.bind(new InetSocketAddress(address, port)).sync().channel();
+            listeners.add(ch);
+            port = ((InetSocketAddress) ch.localAddress()).getPort();
+        }
+        hub.port(port);
+        group.next().scheduleAtFixedRate(this::closeIdleClients, 1, 1, TimeUnit.SECONDS);
+        LOG.debug("RESP server listening on {} port {} ({} transport)", hub.config().get("bind"), port,
+                epoll ? "epoll" : "nio");
+        return port;
+    }
+
+    private void closeIdleClients() {
+        long timeout = hub.config().getLong("timeout") * 1000;
+        if (timeout <= 0) {
+            return;
+        }
+        long now = hub.clock().millis();
+        for (ClientSession s : hub.clients().all()) {
+            if (s.idleMillis(now) > timeout) {
+                s.channel().close();
+            }
+        }
+    }
+
+    /** Stops accepting, closes every connection and waits for the event loops to finish. */
+    @Override
+    public void close() {
+        for (Channel ch : listeners) {
+            ch.close().awaitUninterruptibly();
+        }
+        for (ClientSession s : hub.clients().all()) {
+            s.channel().close();
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
+    }
+
+    /** Counts bytes read for INFO stats before decoding. */
+    private static final class InputCounter extends ChannelInboundHandlerAdapter {
+        private final Hub hub;
+
+        InputCounter(Hub hub) {
+            this.hub = hub;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof ByteBuf b) {
+                hub.stats().netInputBytes.add(b.readableBytes());
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+}
