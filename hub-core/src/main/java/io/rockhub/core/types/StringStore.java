@@ -180,8 +180,8 @@ public final class StringStore {
     }
 
     /**
-     * INCRBYFLOAT, computed in exact decimal and printed like Redis's long-double "human" format,
-     * so 10.5 + 0.1 is "10.6" as in Redis rather than a binary-double artefact.
+     * INCRBYFLOAT, computed as Redis computes it (80-bit long double) and printed in its "human"
+     * format, so every digit of the reply matches Redis.
      */
     public Result<String> incrByFloat(byte[] key, BigDecimal delta) {
         try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
@@ -197,7 +197,7 @@ public final class StringStore {
                     return Result.of(Status.NOT_FLOAT);
                 }
             }
-            BigDecimal next = current.add(delta);
+            BigDecimal next = Numbers.toLongDouble(Numbers.toLongDouble(current).add(Numbers.toLongDouble(delta)));
             if (next.abs().compareTo(new BigDecimal("1.18973149535723176502e+4932")) > 0) {
                 return Result.of(Status.NAN_OR_INFINITY);
             }

@@ -88,6 +88,45 @@ public final class Numbers {
                 || s.equals("+infinity") || s.equals("-infinity");
     }
 
+    private static final java.math.BigInteger TWO_63 = java.math.BigInteger.ONE.shiftLeft(63);
+    private static final java.math.BigInteger TWO_64 = java.math.BigInteger.ONE.shiftLeft(64);
+    private static final double LOG2_10 = Math.log(10) / Math.log(2);
+
+    /**
+     * Rounds to the nearest x87 80-bit long double (64-bit mantissa, ties to even), which is what
+     * Redis's INCRBYFLOAT computes in. Doing the arithmetic in exact decimals and rounding like
+     * this reproduces Redis's digits, e.g. 5.6 + 5000 = 5005.60000000000000009.
+     */
+    public static BigDecimal toLongDouble(BigDecimal x) {
+        if (x.signum() == 0) {
+            return BigDecimal.ZERO;
+        }
+        BigDecimal ax = x.abs();
+        int e = (int) Math.floor((ax.unscaledValue().bitLength() - 1) - ax.scale() * LOG2_10) - 63;
+        BigDecimal q;
+        while (true) {
+            q = ax.multiply(pow2(-e));
+            if (q.compareTo(new BigDecimal(TWO_64)) >= 0) {
+                e++;
+            } else if (q.compareTo(new BigDecimal(TWO_63)) < 0) {
+                e--;
+            } else {
+                break;
+            }
+        }
+        java.math.BigInteger m = q.setScale(0, java.math.RoundingMode.HALF_EVEN).toBigIntegerExact();
+        BigDecimal r = new BigDecimal(m).multiply(pow2(e));
+        return x.signum() < 0 ? r.negate() : r;
+    }
+
+    /** 2^k exactly, for any sign of k. */
+    private static BigDecimal pow2(int k) {
+        if (k >= 0) {
+            return new BigDecimal(java.math.BigInteger.ONE.shiftLeft(k));
+        }
+        return new BigDecimal(java.math.BigInteger.valueOf(5).pow(-k), -k);
+    }
+
     /** Formats like Redis's {@code ld2string(..., LD_STR_HUMAN)}: %.17Lf without trailing zeros. */
     public static String humanDecimal(BigDecimal v) {
         BigDecimal r = v.setScale(17, java.math.RoundingMode.HALF_EVEN).stripTrailingZeros();

@@ -1,0 +1,123 @@
+package io.rockhub.resp.testing;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A minimal RESP client that returns each reply as its raw bytes, so replies can be compared byte
+ * for byte with Redis's. Understands RESP2 and RESP3 framing.
+ */
+public final class RawClient implements AutoCloseable {
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    public RawClient(int port) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(10_000);
+        in = new BufferedInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
+    }
+
+    /** Sends one command as a RESP array of bulk strings and returns the raw reply. */
+    public String call(String... args) throws IOException {
+        send(args);
+        return readReply();
+    }
+
+    public void send(String... args) throws IOException {
+        out.write(encode(args));
+        out.flush();
+    }
+
+    public static byte[] encode(String... args) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.UTF_8));
+        for (String a : args) {
+            byte[] bytes = a.getBytes(StandardCharsets.UTF_8);
+            b.writeBytes(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.UTF_8));
+            b.writeBytes(bytes);
+            b.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        return b.toByteArray();
+    }
+
+    public void sendRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    public void sendRaw(String s) throws IOException {
+        sendRaw(s.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Reads exactly one reply, nested aggregates included, and returns its bytes. */
+    public String readReply() throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        readInto(b);
+        return b.toString(StandardCharsets.UTF_8);
+    }
+
+    /** True if the server closed the connection (EOF) within the socket timeout. */
+    public boolean closedByServer() {
+        try {
+            return in.read() == -1;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private void readInto(ByteArrayOutputStream b) throws IOException {
+        String line = readLine();
+        b.writeBytes(line.getBytes(StandardCharsets.UTF_8));
+        b.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+        char type = line.charAt(0);
+        switch (type) {
+            case '$', '=', '!' -> {
+                int n = Integer.parseInt(line.substring(1));
+                if (n >= 0) {
+                    b.writeBytes(in.readNBytes(n + 2));
+                }
+            }
+            case '*', '~', '>' -> {
+                int n = Integer.parseInt(line.substring(1));
+                for (int i = 0; i < n; i++) {
+                    readInto(b);
+                }
+            }
+            case '%' -> {
+                int n = Integer.parseInt(line.substring(1));
+                for (int i = 0; i < 2 * n; i++) {
+                    readInto(b);
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private String readLine() throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) != -1) {
+            if (c == '\r') {
+                int lf = in.read();
+                if (lf != '\n') {
+                    throw new IOException("expected LF after CR");
+                }
+                return line.toString(StandardCharsets.UTF_8);
+            }
+            line.write(c);
+        }
+        throw new IOException("connection closed mid-reply after '" + line + "'");
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
