@@ -1,0 +1,84 @@
+package io.rockhub.core.encoding;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Freezes every persisted byte layout. If one of these fails, existing data directories would be
+ * misread: add a new code or layout instead of changing one.
+ */
+class EncodingGoldenTest {
+    private static String hex(byte[] b) {
+        return HexFormat.of().formatHex(b);
+    }
+
+    private static final byte[] KEY = "user:1".getBytes(StandardCharsets.US_ASCII);
+
+    @Test
+    void dataTypeCodesAreFrozen() {
+        assertThat(DataType.STRING.code()).isEqualTo(1);
+        assertThat(DataType.HASH.code()).isEqualTo(2);
+        assertThat(DataType.LIST.code()).isEqualTo(3);
+        assertThat(DataType.SET.code()).isEqualTo(4);
+        assertThat(DataType.ZSET.code()).isEqualTo(5);
+        assertThat(DataType.STREAM.code()).isEqualTo(6);
+    }
+
+    @Test
+    void columnFamilyNamesAreFrozen() {
+        assertThat(ColumnFamily.values()).extracting(ColumnFamily::cfName)
+                .containsExactly("default", "metadata", "subkey", "expire", "garbage");
+    }
+
+    @Test
+    void stringMetadataLayout() {
+        Metadata m = Metadata.string("hi".getBytes(StandardCharsets.US_ASCII), 0x0102030405060708L);
+        assertThat(hex(m.encode())).isEqualTo("01" + "0102030405060708" + "6869");
+        assertThat(Metadata.decode(m.encode())).isEqualTo(m);
+    }
+
+    @Test
+    void collectionMetadataLayout() {
+        Metadata m = Metadata.collection(DataType.HASH, 0, 0x1122334455667788L, 3);
+        assertThat(hex(m.encode())).isEqualTo("02" + "0000000000000000" + "1122334455667788" + "0000000000000003");
+        assertThat(Metadata.decode(m.encode())).isEqualTo(m);
+    }
+
+    @Test
+    void expireIndexKeyOrdersByDeadlineThenKey() {
+        byte[] k = new ExpireKey(1000, KEY).encode();
+        assertThat(hex(k)).isEqualTo("00000000000003e8" + hex(KEY));
+        assertThat(ExpireKey.decode(k)).isEqualTo(new ExpireKey(1000, KEY));
+        assertThat(java.util.Arrays.compareUnsigned(new ExpireKey(999, "z".getBytes()).encode(), k)).isNegative();
+    }
+
+    @Test
+    void subkeyLayoutHasLengthPrefixAndVersion() {
+        byte[] k = InternalKey.encode(KEY, 7, "f".getBytes(StandardCharsets.US_ASCII));
+        assertThat(hex(k)).isEqualTo("00000006" + hex(KEY) + "0000000000000007" + "66");
+        assertThat(InternalKey.subkey(k)).containsExactly('f');
+        assertThat(hex(InternalKey.prefix(KEY, 7))).isEqualTo("00000006" + hex(KEY) + "0000000000000007");
+    }
+
+    @Test
+    void garbageKeyLayout() {
+        assertThat(hex(new GarbageKey(9, KEY).encode())).isEqualTo("0000000000000009" + hex(KEY));
+    }
+
+    @Test
+    void counterOperandsAreLittleEndianForUint64Add() {
+        assertThat(hex(Counters.operand(1))).isEqualTo("0100000000000000");
+        assertThat(hex(Counters.operand(-1))).isEqualTo("ffffffffffffffff");
+        assertThat(Counters.decode(Counters.operand(300))).isEqualTo(300);
+    }
+
+    @Test
+    void prefixEndIsTheExclusiveUpperBound() {
+        assertThat(Bytes.prefixEnd(new byte[] {1, 2})).containsExactly(1, 3);
+        assertThat(Bytes.prefixEnd(new byte[] {1, (byte) 0xff})).containsExactly(2);
+        assertThat(Bytes.prefixEnd(new byte[] {(byte) 0xff})).isNull();
+    }
+}

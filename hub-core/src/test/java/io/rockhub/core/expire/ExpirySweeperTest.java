@@ -1,0 +1,115 @@
+package io.rockhub.core.expire;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rockhub.core.encoding.ColumnFamily;
+import io.rockhub.core.encoding.DataType;
+import io.rockhub.core.encoding.InternalKey;
+import io.rockhub.core.encoding.Metadata;
+import io.rockhub.core.storage.Batch;
+import io.rockhub.core.storage.TempStorage;
+import io.rockhub.core.time.ManualClock;
+import io.rockhub.core.types.ExpiryChange;
+import io.rockhub.core.types.Keyspace;
+import io.rockhub.core.types.StringStore;
+import io.rockhub.core.types.StringStore.Condition;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ExpirySweeperTest {
+    private TempStorage tmp;
+    private ManualClock clock;
+    private Keyspace keys;
+    private StringStore strings;
+
+    @BeforeEach
+    void open() throws Exception {
+        tmp = new TempStorage(Map.of("rocksdb.compression_per_level", "no"));
+        clock = new ManualClock(1_700_000_000_000L);
+        keys = new Keyspace(tmp.storage, clock);
+        strings = new StringStore(keys);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        tmp.close();
+    }
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void sweeperRemovesOnlyDueKeysAndKeepsCountersExact() {
+        for (int i = 0; i < 100; i++) {
+            strings.set(b("due" + i), b("v"), Condition.ALWAYS, ExpiryChange.at(clock.millis() + 1000), false);
+            strings.set(b("later" + i), b("v"), Condition.ALWAYS, ExpiryChange.at(clock.millis() + 60_000), false);
+            strings.set(b("forever" + i), b("v"), Condition.ALWAYS, ExpiryChange.CLEAR, false);
+        }
+        keys.expireAt(b("due0"), clock.millis() + 120_000, io.rockhub.core.types.ExpireCondition.ALWAYS);
+        ExpirySweeper sweeper = new ExpirySweeper(keys, 10_000, Long.MAX_VALUE);
+        assertThat(sweeper.runOnce()).isZero();
+        clock.advance(1000);
+        assertThat(sweeper.runOnce()).isEqualTo(99);
+        assertThat(keys.size()).isEqualTo(201);
+        assertThat(keys.expiresCount()).isEqualTo(101);
+        assertThat(keys.live(b("due0"))).as("re-armed TTL survives").isNotNull();
+        assertThat(sweeper.expiredKeys()).isEqualTo(99);
+        sweeper.close();
+    }
+
+    @Test
+    void expiredDataLeavesTheDiskWithoutWaitingForCompaction() {
+        Random r = new Random(1);
+        byte[] value = new byte[4096];
+        for (int i = 0; i < 5000; i++) {
+            r.nextBytes(value);
+            strings.set(b("idem:" + i), value.clone(), Condition.ALWAYS, ExpiryChange.at(clock.millis() + 1000), false);
+        }
+        tmp.storage.flushMemtables();
+        long before = tmp.storage.sstBytes();
+        assertThat(before).isGreaterThan(15_000_000L);
+        clock.advance(1000);
+        ExpirySweeper sweeper = new ExpirySweeper(keys, 100_000, 1024 * 1024);
+        assertThat(sweeper.runOnce()).isEqualTo(5000);
+        long after = tmp.storage.sstBytes();
+        assertThat(after).as("SST bytes after sweeping %d bytes", before).isLessThan(before / 10);
+        assertThat(keys.size()).isZero();
+        sweeper.close();
+    }
+
+    @Test
+    void deadCollectionVersionsAreRangeDeleted() {
+        long version = keys.versions().next();
+        Metadata hash = Metadata.collection(DataType.HASH, 0, version, 1000);
+        try (Batch batch = tmp.storage.newBatch()) {
+            keys.put(batch, b("big"), null, hash);
+            for (int i = 0; i < 1000; i++) {
+                batch.put(ColumnFamily.SUBKEY, InternalKey.encode(b("big"), version, b("f" + i)), b("v"));
+            }
+            keys.commit(batch);
+        }
+        assertThat(keys.delete(List.of(b("big")))).isEqualTo(1);
+        assertThat(subkeys()).as("DEL is O(1): subkeys stay until swept").isEqualTo(1000);
+        ExpirySweeper sweeper = new ExpirySweeper(keys, 1000, Long.MAX_VALUE);
+        sweeper.runOnce();
+        assertThat(subkeys()).isZero();
+        assertThat(sweeper.reclaimedVersions()).isEqualTo(1);
+        sweeper.close();
+    }
+
+    private long subkeys() {
+        long n = 0;
+        try (var it = tmp.storage.iterator(ColumnFamily.SUBKEY)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                n++;
+            }
+        }
+        return n;
+    }
+}

@@ -1,0 +1,159 @@
+package io.rockhub.core.types;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rockhub.core.encoding.ColumnFamily;
+import io.rockhub.core.encoding.DataType;
+import io.rockhub.core.encoding.InternalKey;
+import io.rockhub.core.encoding.Metadata;
+import io.rockhub.core.storage.Batch;
+import io.rockhub.core.storage.TempStorage;
+import io.rockhub.core.time.ManualClock;
+import io.rockhub.core.types.StringStore.Condition;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class KeyspaceTest {
+    private TempStorage tmp;
+    private ManualClock clock;
+    private Keyspace keys;
+    private StringStore strings;
+
+    @BeforeEach
+    void open() throws Exception {
+        tmp = new TempStorage();
+        clock = new ManualClock(1_700_000_000_000L);
+        keys = new Keyspace(tmp.storage, clock);
+        strings = new StringStore(keys);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        tmp.close();
+    }
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void set(String k, String v, long ttl) {
+        strings.set(b(k), b(v), Condition.ALWAYS, ttl > 0 ? ExpiryChange.at(clock.millis() + ttl) : ExpiryChange.CLEAR,
+                false);
+    }
+
+    private long scanCount() {
+        long n = 0;
+        try (var it = tmp.storage.iterator(ColumnFamily.METADATA)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private long expireIndexCount() {
+        long n = 0;
+        try (var it = tmp.storage.iterator(ColumnFamily.EXPIRE)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void countersStayExactUnderRandomOperations() {
+        Random r = new Random(42);
+        for (int i = 0; i < 3000; i++) {
+            String k = "k" + r.nextInt(200);
+            switch (r.nextInt(8)) {
+                case 0, 1 -> set(k, "v", 0);
+                case 2 -> set(k, "v", 1 + r.nextInt(10_000));
+                case 3 -> keys.delete(List.of(b(k), b("k" + r.nextInt(200))));
+                case 4 -> keys.expireAt(b(k), clock.millis() + r.nextInt(5000) - 1000, ExpireCondition.ALWAYS);
+                case 5 -> keys.persist(b(k));
+                case 6 -> keys.rename(b(k), b("k" + r.nextInt(200)), r.nextBoolean());
+                default -> strings.incrBy(b("n" + r.nextInt(20)), 1);
+            }
+            if (r.nextInt(100) == 0) {
+                clock.advance(r.nextInt(3000));
+            }
+        }
+        assertThat(keys.size()).isEqualTo(scanCount());
+        assertThat(keys.expiresCount()).isEqualTo(expireIndexCount());
+    }
+
+    @Test
+    void renameKeepsTheTtlAndMovesTheIndexEntry() {
+        set("a", "1", 10_000);
+        assertThat(keys.rename(b("a"), b("b"), false)).isEqualTo(Status.OK);
+        assertThat(keys.ttlMillis(b("b"))).isEqualTo(10_000);
+        assertThat(keys.ttlMillis(b("a"))).isEqualTo(-2);
+        assertThat(expireIndexCount()).isEqualTo(1);
+    }
+
+    @Test
+    void expireInThePastDeletesAndConditionsFollowRedis() {
+        set("k", "v", 0);
+        assertThat(keys.expireAt(b("k"), clock.millis() + 100, new ExpireCondition(false, false, true, false)))
+                .as("GT on a persistent key").isEqualTo(Status.NOT_APPLIED);
+        assertThat(keys.expireAt(b("k"), clock.millis() + 100, new ExpireCondition(false, false, false, true)))
+                .as("LT on a persistent key").isEqualTo(Status.OK);
+        assertThat(keys.expireAt(b("k"), clock.millis() - 1, ExpireCondition.ALWAYS)).isEqualTo(Status.OK);
+        assertThat(keys.countExisting(List.of(b("k")))).isZero();
+        assertThat(keys.size()).isZero();
+    }
+
+    @Test
+    void copyOfACollectionCopiesItsSubkeysUnderANewVersion() {
+        long version = keys.versions().next();
+        try (Batch batch = tmp.storage.newBatch()) {
+            keys.put(batch, b("h"), null, Metadata.collection(DataType.HASH, 0, version, 2));
+            batch.put(ColumnFamily.SUBKEY, InternalKey.encode(b("h"), version, b("f1")), b("v1"));
+            batch.put(ColumnFamily.SUBKEY, InternalKey.encode(b("h"), version, b("f2")), b("v2"));
+            keys.commit(batch);
+        }
+        assertThat(keys.copy(b("h"), b("h2"), false)).isEqualTo(Status.OK);
+        Metadata copy = keys.live(b("h2"));
+        assertThat(copy.version()).isNotEqualTo(version);
+        assertThat(tmp.storage.get(ColumnFamily.SUBKEY, InternalKey.encode(b("h2"), copy.version(), b("f2"))))
+                .isEqualTo(b("v2"));
+    }
+
+    @Test
+    void scanPagesCoverEveryKeyOnceAndHonourThePrefix() {
+        for (int i = 0; i < 250; i++) {
+            set("p:" + i, "x", 0);
+            set("q:" + i, "x", 0);
+        }
+        List<String> seen = new ArrayList<>();
+        byte[] after = null;
+        do {
+            Keyspace.ScanPage page = keys.scan(after, b("p:*"), 30, null);
+            page.keys().forEach(k -> seen.add(new String(k)));
+            after = page.resumeAfter();
+        } while (after != null);
+        assertThat(seen).hasSize(250).doesNotHaveDuplicates().allMatch(s -> s.startsWith("p:"));
+    }
+
+    @Test
+    void flushAllRemovesEverythingAndResetsCounters() {
+        for (int i = 0; i < 100; i++) {
+            set("f" + i, "x", i % 2 == 0 ? 10_000 : 0);
+        }
+        keys.flushAll();
+        assertThat(keys.size()).isZero();
+        assertThat(keys.expiresCount()).isZero();
+        assertThat(scanCount()).isZero();
+        assertThat(expireIndexCount()).isZero();
+        assertThat(keys.randomKey()).isNull();
+        set("after", "x", 0);
+        assertThat(keys.size()).isEqualTo(1);
+        assertThat(new String(keys.randomKey())).isEqualTo("after");
+    }
+}
