@@ -22,9 +22,11 @@ import org.slf4j.LoggerFactory;
  * fsync latency.
  *
  * <p>Gathering: a client released by one sync typically writes again within microseconds, and a
- * sync started on the first of them would leave the rest to the sync after it (two fsyncs per round).
- * So the next sync waits until as many waiters as the last sync released have arrived, or the
- * configured delay passes, whichever is first.
+ * sync started on the first of them would leave the rest to the sync after it: the writers split
+ * into two cohorts that alternate, each fsync covering half of them. So the next sync waits until
+ * every writer seen in the last round (those it released plus those that queued meanwhile) is
+ * queued again, or the configured delay passes, whichever is first. When writers go away the
+ * estimate shrinks after one delayed round; a lone writer never waits.
  *
  * <p>In relaxed mode ({@code sync=false}) the WAL write alone acknowledges, and this thread fsyncs
  * once a second in the background, like Redis's {@code appendfsync everysec}.
@@ -45,8 +47,7 @@ public final class GroupCommitter implements AutoCloseable {
     private volatile boolean syncMode;
     private volatile long maxDelayNanos;
     private volatile boolean running = true;
-    private int arrivedSinceSync;
-    private int lastReleased;
+    private int activeWriters;
 
     private final AtomicLong syncs = new AtomicLong();
     private final AtomicLong syncNanos = new AtomicLong();
@@ -79,8 +80,7 @@ public final class GroupCommitter implements AutoCloseable {
                 return false;
             }
             waiters.add(new Waiter(seq, action));
-            arrivedSinceSync++;
-            if (waiters.size() == 1 || arrivedSinceSync >= lastReleased) {
+            if (waiters.size() == 1 || waiters.size() >= activeWriters) {
                 work.signal();
             }
             return true;
@@ -169,10 +169,9 @@ public final class GroupCommitter implements AutoCloseable {
             }
             long deadline = System.nanoTime() + maxDelayNanos;
             long remaining;
-            while (arrivedSinceSync < lastReleased && (remaining = deadline - System.nanoTime()) > 0) {
+            while (waiters.size() < activeWriters && (remaining = deadline - System.nanoTime()) > 0) {
                 work.awaitNanos(remaining);
             }
-            arrivedSinceSync = 0;
             return true;
         } finally {
             lock.unlock();
@@ -194,7 +193,7 @@ public final class GroupCommitter implements AutoCloseable {
             while (!waiters.isEmpty() && waiters.peek().seq <= target) {
                 ready.add(waiters.poll());
             }
-            lastReleased = ready.size();
+            activeWriters = ready.size() + waiters.size();
         } finally {
             lock.unlock();
         }

@@ -94,7 +94,7 @@ public final class Storage implements AutoCloseable {
         Cache blockCache = new LRUCache(config.megabytes("rocksdb.block_cache_size"));
         resources.add(blockCache);
         Statistics statistics = new Statistics();
-        statistics.setStatsLevel(StatsLevel.EXCEPT_TIME_FOR_MUTEX);
+        statistics.setStatsLevel(StatsLevel.EXCEPT_DETAILED_TIMERS);
         resources.add(statistics);
 
         DBOptions dbOptions = new DBOptions()

@@ -8,6 +8,8 @@ import java.util.Map;
 /** Every supported command by lower-case name. Built once at start-up, read-only afterwards. */
 public final class CommandTable {
     private final Map<String, CommandSpec> commands = new LinkedHashMap<>();
+    /** Names as clients spell them ("SET", "set", "Set") to specs, so the hot path skips lower-casing. */
+    private final Map<String, CommandSpec> spelled = new java.util.concurrent.ConcurrentHashMap<>();
 
     public CommandTable add(CommandSpec spec) {
         if (commands.putIfAbsent(spec.name(), spec) != null) {
@@ -17,7 +19,14 @@ public final class CommandTable {
     }
 
     public CommandSpec lookup(String name) {
-        return commands.get(name.toLowerCase(Locale.ROOT));
+        CommandSpec s = spelled.get(name);
+        if (s == null) {
+            s = commands.get(name.toLowerCase(Locale.ROOT));
+            if (s != null && spelled.size() < 4096) {
+                spelled.put(name, s);
+            }
+        }
+        return s;
     }
 
     public CommandSpec lookup(byte[] name) {

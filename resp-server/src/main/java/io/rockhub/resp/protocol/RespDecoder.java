@@ -20,13 +20,28 @@ public final class RespDecoder extends ByteToMessageDecoder {
     private enum State { START, BULK_LENGTH, BULK_DATA, DISCARD }
 
     private final DecoderLimits limits;
+    private final java.util.function.LongConsumer bytesRead;
     private State state = State.START;
     private long remainingArgs;
     private int bulkLength;
     private List<byte[]> args;
 
     public RespDecoder(DecoderLimits limits) {
+        this(limits, n -> { });
+    }
+
+    /** @param bytesRead told the size of every buffer received, for traffic statistics */
+    public RespDecoder(DecoderLimits limits, java.util.function.LongConsumer bytesRead) {
         this.limits = limits;
+        this.bytesRead = bytesRead;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (msg instanceof ByteBuf b) {
+            bytesRead.accept(b.readableBytes());
+        }
+        super.channelRead(ctx, msg);
     }
 
     @Override

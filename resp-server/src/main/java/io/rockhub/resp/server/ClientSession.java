@@ -43,12 +43,12 @@ public final class ClientSession implements DecoderLimits {
 
     @Override
     public long maxBulkLength() {
-        return hub.config().getLong("proto-max-bulk-len");
+        return hub.maxBulkLength();
     }
 
     @Override
     public boolean authRequired() {
-        return !authenticated && !hub.config().get("requirepass").isEmpty();
+        return !authenticated && hub.passwordRequired();
     }
 
     public void authenticated(boolean value) {

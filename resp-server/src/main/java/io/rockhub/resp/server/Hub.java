@@ -32,6 +32,9 @@ public final class Hub implements AutoCloseable {
     private final long startMillis;
     private final String runId;
     private volatile Runnable shutdownAction = () -> { };
+    // Read on every request by the decoder and the auth check: kept parsed, refreshed on CONFIG SET.
+    private volatile long maxBulkLength;
+    private volatile boolean passwordRequired;
     private volatile int port;
 
     private Hub(HubConfig config, Clock clock) {
@@ -49,6 +52,8 @@ public final class Hub implements AutoCloseable {
             id.append(Character.forDigit(ThreadLocalRandom.current().nextInt(16), 16));
         }
         this.runId = id.toString();
+        this.maxBulkLength = config.getLong("proto-max-bulk-len");
+        this.passwordRequired = !config.get("requirepass").isEmpty();
         config.onChange(this::applyChange);
     }
 
@@ -65,8 +70,18 @@ public final class Hub implements AutoCloseable {
             case "rocksdb.group_commit_max_delay_us" -> storage.committer().setMaxDelayMicros(Long.parseLong(value));
             case "expire-sweep-batch" -> sweeper.setBatchLimit(Integer.parseInt(value));
             case "expire-compact-threshold" -> sweeper.setCompactThreshold(Long.parseLong(value));
+            case "proto-max-bulk-len" -> maxBulkLength = Long.parseLong(value);
+            case "requirepass" -> passwordRequired = !value.isEmpty();
             default -> { }
         }
+    }
+
+    public long maxBulkLength() {
+        return maxBulkLength;
+    }
+
+    public boolean passwordRequired() {
+        return passwordRequired;
     }
 
     public HubConfig config() {

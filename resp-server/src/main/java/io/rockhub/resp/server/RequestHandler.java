@@ -87,7 +87,9 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
         writer.protocol(session.protocol());
         if (msg instanceof RespRequest req) {
             dispatcher.dispatch(session, req.args(), writer);
-            currentSeq = hub.storage().latestSequence();
+            if (hub.storage().committer().syncMode()) {
+                currentSeq = hub.storage().latestSequence();
+            }
         } else if (msg instanceof ProtocolError err) {
             hub.stats().protocolErrors.increment();
             writer.error(Errors.protocol(err.message()));

@@ -1,10 +1,7 @@
 package io.rockhub.resp.server;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -60,8 +57,7 @@ public final class RespServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         ClientSession session = new ClientSession(hub, ch);
                         ch.pipeline()
-                                .addLast("bytes-in", new InputCounter(hub))
-                                .addLast("decoder", new RespDecoder(session))
+                                .addLast("decoder", new RespDecoder(session, hub.stats().netInputBytes::add))
                                 .addLast("handler", new RequestHandler(hub, dispatcher, session));
                     }
                 });
@@ -102,23 +98,6 @@ public final class RespServer implements AutoCloseable {
         }
         if (group != null) {
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
-        }
-    }
-
-    /** Counts bytes read for INFO stats before decoding. */
-    private static final class InputCounter extends ChannelInboundHandlerAdapter {
-        private final Hub hub;
-
-        InputCounter(Hub hub) {
-            this.hub = hub;
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof ByteBuf b) {
-                hub.stats().netInputBytes.add(b.readableBytes());
-            }
-            ctx.fireChannelRead(msg);
         }
     }
 }
