@@ -38,6 +38,9 @@ public final class HubConfig {
         Setting.bytes("proto-max-bulk-len", "512mb", 1024 * 1024, Long.MAX_VALUE / 2, true,
             "largest bulk string a client may send"),
         Setting.integer("databases", 1, 1, 1, false, "number of logical databases (only db 0 exists)"),
+        // Redis tools (redis-benchmark, some clients) read these two; RocksDB's WAL replaces both.
+        Setting.string("save", "", false, "Redis compatibility: RDB snapshots do not exist, the WAL is always on"),
+        Setting.choice("appendonly", "no", false, "Redis compatibility: no AOF, the RocksDB WAL is always on", "no"),
         Setting.choice("loglevel", "info", true, "log verbosity", "debug", "verbose", "info", "notice", "warning"),
         Setting.integer("expire-sweep-interval-ms", 100, 1, 60_000, true,
             "how often the sweeper removes expired keys and dead versions"),
@@ -48,6 +51,8 @@ public final class HubConfig {
             "yes: acknowledge writes only after the WAL is fsynced (group commit); no: after the WAL write"),
         Setting.integer("rocksdb.group_commit_max_delay_us", 1000, 0, 100_000, true,
             "longest a WAL sync waits to gather more writers into one fsync"),
+        Setting.integer("metadata-cache-size", 128, 0, 1 << 20, false,
+            "heap cache of hot keys' metadata and string values, in MB (0 = off); RocksDB stays the truth"),
         Setting.integer("rocksdb.block_cache_size", 512, 1, 1 << 20, false, "shared block cache, in MB"),
         Setting.integer("rocksdb.row_cache_size", 0, 0, 1 << 20, false, "row cache for hot keys, in MB (0 = off)"),
         Setting.integer("rocksdb.write_buffer_size", 64, 1, 4096, false, "memtable size per column family, in MB"),

@@ -12,6 +12,7 @@ import org.rocksdb.WriteBatch;
 public final class Batch implements AutoCloseable {
     private final Storage storage;
     final WriteBatch batch = new WriteBatch();
+    private final java.util.Map<java.nio.ByteBuffer, Object> metadataChanges = new java.util.LinkedHashMap<>();
     private long keysDelta;
     private long expiresDelta;
 
@@ -45,6 +46,21 @@ public final class Batch implements AutoCloseable {
             throw new StorageException("batch deleteRange failed", e);
         }
         return this;
+    }
+
+    /**
+     * Records that this batch sets (or, with null, removes) a key's metadata, so caches can be
+     * updated after the commit; the last change per key wins.
+     */
+    public void noteMetadata(byte[] key, Object metadataOrNull) {
+        metadataChanges.put(java.nio.ByteBuffer.wrap(key), metadataOrNull == null ? REMOVED : metadataOrNull);
+    }
+
+    /** Marker for a removed key in {@link #metadataChanges()}. */
+    public static final Object REMOVED = new Object();
+
+    public java.util.Map<java.nio.ByteBuffer, Object> metadataChanges() {
+        return metadataChanges;
     }
 
     /** Counts a metadata record created (+1) or removed (-1). */

@@ -50,6 +50,18 @@ public final class KeyLocks {
         };
     }
 
+    /** Every stripe, in order: excludes all writers (FLUSHALL). */
+    public Held lockAll() {
+        for (ReentrantLock l : stripes) {
+            l.lock();
+        }
+        return () -> {
+            for (int i = stripes.length - 1; i >= 0; i--) {
+                stripes[i].unlock();
+            }
+        };
+    }
+
     public Held lock(java.util.List<byte[]> keys) {
         return lock(keys.toArray(new byte[0][]));
     }

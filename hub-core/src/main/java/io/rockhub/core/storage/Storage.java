@@ -106,7 +106,9 @@ public final class Storage implements AutoCloseable {
                 .setWalTtlSeconds(config.getLong("rocksdb.wal_ttl_seconds"))
                 .setWalSizeLimitMB(config.getLong("rocksdb.wal_size_limit_mb"))
                 .setKeepLogFileNum(10)
-                .setAvoidUnnecessaryBlockingIO(true);
+                .setAvoidUnnecessaryBlockingIO(true)
+                // The WAL is written by GroupCommitter, once per round of writers, not once per write.
+                .setManualWalFlush(true);
         if (config.getLong("rocksdb.wal_ttl_seconds") == 0 && config.getLong("rocksdb.wal_size_limit_mb") == 0) {
             // Overwriting recycled WAL files keeps their size fixed, so fdatasync flushes data
             // without a journal commit for the file size: the main cost of a durable write.

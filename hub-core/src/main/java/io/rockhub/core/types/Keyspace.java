@@ -16,6 +16,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.rocksdb.ReadOptions;
@@ -33,11 +34,23 @@ public final class Keyspace {
     private final KeyLocks locks = new KeyLocks(4096);
     private final Clock clock;
     private final Versions versions;
+    private final MetadataCache cache;
 
     public Keyspace(Storage storage, Clock clock) {
+        this(storage, clock, 0);
+    }
+
+    /** @param cacheBytes heap budget for hot metadata records (0 = read RocksDB every time) */
+    public Keyspace(Storage storage, Clock clock, long cacheBytes) {
         this.storage = storage;
         this.clock = clock;
         this.versions = new Versions(clock);
+        this.cache = new MetadataCache(cacheBytes);
+    }
+
+    /** Bytes held by the hot-key metadata cache. */
+    public long cacheBytes() {
+        return cache.bytes();
     }
 
     public Storage storage() {
@@ -60,8 +73,22 @@ public final class Keyspace {
 
     /** The stored record, even if logically expired; null if none. */
     public Metadata physical(byte[] key) {
+        if (!cache.enabled()) {
+            byte[] raw = storage.get(ColumnFamily.METADATA, key);
+            return raw == null ? null : Metadata.decode(raw);
+        }
+        Metadata cached = cache.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        long generation = cache.generation(key);
         byte[] raw = storage.get(ColumnFamily.METADATA, key);
-        return raw == null ? null : Metadata.decode(raw);
+        if (raw == null) {
+            return null;
+        }
+        Metadata m = Metadata.decode(raw);
+        cache.installIfUnchanged(key, m, generation);
+        return m;
     }
 
     /** The record if the key exists now (not expired); null otherwise. */
@@ -92,11 +119,13 @@ public final class Keyspace {
         }
         b.countExpires((neu.hasExpiry() ? 1 : 0) - (old != null && old.hasExpiry() ? 1 : 0));
         b.put(ColumnFamily.METADATA, key, neu.encode());
+        b.noteMetadata(key, neu);
     }
 
     /** Removes the key's stored record {@code old} and everything hanging off it. */
     public void remove(Batch b, byte[] key, Metadata old) {
         b.delete(ColumnFamily.METADATA, key);
+        b.noteMetadata(key, null);
         b.countKeys(-1);
         if (old.hasExpiry()) {
             b.delete(ColumnFamily.EXPIRE, new ExpireKey(old.expireAt(), key).encode());
@@ -117,7 +146,17 @@ public final class Keyspace {
 
     /** Commits a batch; the server acknowledges it once {@link Storage#committer()} says durable. */
     public void commit(Batch b) {
+        if (!cache.enabled() || b.metadataChanges().isEmpty()) {
+            storage.commit(b);
+            return;
+        }
+        for (ByteBuffer k : b.metadataChanges().keySet()) {
+            cache.invalidate(k.array());
+        }
         storage.commit(b);
+        for (Map.Entry<ByteBuffer, Object> e : b.metadataChanges().entrySet()) {
+            cache.settle(e.getKey().array(), e.getValue() == Batch.REMOVED ? null : (Metadata) e.getValue());
+        }
     }
 
     // ---- key commands ------------------------------------------------------------------------
@@ -366,9 +405,13 @@ public final class Keyspace {
         return storage.counter(Counters.EXPIRES);
     }
 
-    /** FLUSHALL / FLUSHDB: removes every key in one atomic batch of range deletions. */
+    /**
+     * FLUSHALL / FLUSHDB: removes every key in one atomic batch of range deletions. Holds every key
+     * lock so no write interleaves with the flush or refills the cache from before it.
+     */
     public void flushAll() {
-        try (Batch b = storage.newBatch()) {
+        try (KeyLocks.Held all = locks.lockAll(); Batch b = storage.newBatch()) {
+            cache.clear();
             for (ColumnFamily cf : ColumnFamily.values()) {
                 if (cf == ColumnFamily.DEFAULT) {
                     b.delete(cf, Counters.KEYS);
@@ -387,7 +430,8 @@ public final class Keyspace {
                     b.delete(cf, last);
                 }
             }
-            commit(b);
+            storage.commit(b);
+            cache.clear();
         }
     }
 

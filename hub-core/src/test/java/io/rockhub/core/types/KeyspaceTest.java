@@ -28,7 +28,8 @@ class KeyspaceTest {
     void open() throws Exception {
         tmp = new TempStorage();
         clock = new ManualClock(1_700_000_000_000L);
-        keys = new Keyspace(tmp.storage, clock);
+        // A small cache, so the tests exercise hits, misses and evictions together.
+        keys = new Keyspace(tmp.storage, clock, 64 * 1024);
         strings = new StringStore(keys);
     }
 
@@ -86,6 +87,42 @@ class KeyspaceTest {
         }
         assertThat(keys.size()).isEqualTo(scanCount());
         assertThat(keys.expiresCount()).isEqualTo(expireIndexCount());
+    }
+
+    @Test
+    void readersNeverSeeAValueGoBackwardsWhileItIsOverwritten() throws Exception {
+        int writes = 20_000;
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<String> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        List<Thread> readers = new ArrayList<>();
+        for (int r = 0; r < 3; r++) {
+            Thread t = new Thread(() -> {
+                long last = -1;
+                while (!done.get()) {
+                    Result<byte[]> v = strings.get(b("hot"));
+                    long now = v.isOk() ? Long.parseLong(new String(v.value())) : -1;
+                    if (now < last) {
+                        failure.set("read " + now + " after " + last);
+                    }
+                    last = now;
+                }
+            });
+            t.start();
+            readers.add(t);
+        }
+        for (int i = 0; i < writes; i++) {
+            set("hot", Long.toString(i), 0);
+            if (i % 100 == 0) {
+                set("filler" + i, "x".repeat(500), 0);
+            }
+        }
+        done.set(true);
+        for (Thread t : readers) {
+            t.join();
+        }
+        assertThat(failure.get()).isNull();
+        assertThat(new String(strings.get(b("hot")).value())).isEqualTo(Long.toString(writes - 1));
+        assertThat(keys.cacheBytes()).isLessThanOrEqualTo(64 * 1024 + 64 * 2048);
     }
 
     @Test

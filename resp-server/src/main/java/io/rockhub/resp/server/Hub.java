@@ -41,7 +41,7 @@ public final class Hub implements AutoCloseable {
         this.config = config;
         this.clock = clock;
         this.storage = Storage.open(config);
-        this.keys = new Keyspace(storage, clock);
+        this.keys = new Keyspace(storage, clock, config.megabytes("metadata-cache-size"));
         this.strings = new StringStore(keys);
         this.sweeper = new ExpirySweeper(keys, config.getInt("expire-sweep-batch"),
                 config.getLong("expire-compact-threshold"));

@@ -87,9 +87,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
         writer.protocol(session.protocol());
         if (msg instanceof RespRequest req) {
             dispatcher.dispatch(session, req.args(), writer);
-            if (hub.storage().committer().syncMode()) {
-                currentSeq = hub.storage().latestSequence();
-            }
+            currentSeq = hub.storage().latestSequence();
         } else if (msg instanceof ProtocolError err) {
             hub.stats().protocolErrors.increment();
             writer.error(Errors.protocol(err.message()));
@@ -110,7 +108,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
         Segment s = new Segment(current, currentSeq);
         current = null;
         GroupCommitter committer = hub.storage().committer();
-        if (waiting.isEmpty() && (s.seq <= committer.durableSequence() || !committer.syncMode())) {
+        if (waiting.isEmpty() && s.seq <= committer.durableSequence()) {
             send(s.replies, true);
             return;
         }
@@ -135,8 +133,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
         registered = false;
         GroupCommitter committer = hub.storage().committer();
         boolean sent = false;
-        while (!waiting.isEmpty()
-                && (waiting.peekFirst().seq <= committer.durableSequence() || !committer.syncMode())) {
+        while (!waiting.isEmpty() && waiting.peekFirst().seq <= committer.durableSequence()) {
             send(waiting.pollFirst().replies, false);
             sent = true;
         }
