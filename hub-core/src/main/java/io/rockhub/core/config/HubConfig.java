@@ -51,7 +51,7 @@ public final class HubConfig {
             "yes: acknowledge writes only after the WAL is fsynced (group commit); no: after the WAL write"),
         Setting.integer("rocksdb.group_commit_max_delay_us", 1000, 0, 100_000, true,
             "longest a WAL sync waits to gather more writers into one fsync"),
-        Setting.integer("metadata-cache-size", 128, 0, 1 << 20, false,
+        Setting.integer("metadata-cache-size", 256, 0, 1 << 20, false,
             "heap cache of hot keys' metadata and string values, in MB (0 = off); RocksDB stays the truth"),
         Setting.integer("rocksdb.block_cache_size", 512, 1, 1 << 20, false, "shared block cache, in MB"),
         Setting.integer("rocksdb.row_cache_size", 0, 0, 1 << 20, false, "row cache for hot keys, in MB (0 = off)"),

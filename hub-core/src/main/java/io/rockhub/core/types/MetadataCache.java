@@ -69,8 +69,9 @@ final class MetadataCache {
     }
 
     private Stripe stripe(ByteBuffer key) {
-        int h = key.hashCode();
-        return stripes[(h ^ (h >>> 16)) & (STRIPES - 1)];
+        // Pick the stripe from the high bits: the HashMap inside uses the low bits, and keys sharing
+        // them would crowd a few buckets.
+        return stripes[(key.hashCode() * 0x9E3779B9) >>> 26];
     }
 
     boolean enabled() {
