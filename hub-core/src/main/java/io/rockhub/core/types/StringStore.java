@@ -33,14 +33,17 @@ public final class StringStore {
     }
 
     public Result<byte[]> get(byte[] key) {
-        Metadata m = keys.live(key);
-        if (m == null) {
-            return Result.notFound();
+        Metadata m = keys.physical(key);
+        Status s = stringStatus(m);
+        return s == Status.OK ? Result.ok(m.value()) : Result.of(s);
+    }
+
+    /** OK for a live string; NOT_FOUND for no key or an expired one; WRONG_TYPE otherwise. */
+    private Status stringStatus(Metadata m) {
+        if (!keys.isLive(m)) {
+            return Status.NOT_FOUND;
         }
-        if (m.type() != DataType.STRING) {
-            return Result.wrongType();
-        }
-        return Result.ok(m.value());
+        return m.type() == DataType.STRING ? Status.OK : Status.WRONG_TYPE;
     }
 
     /** MGET: values in order, null where a key is missing or not a string. */
@@ -85,11 +88,9 @@ public final class StringStore {
     public Result<byte[]> getDel(byte[] key) {
         try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
             Metadata m = keys.physical(key);
-            if (!keys.isLive(m)) {
-                return Result.notFound();
-            }
-            if (m.type() != DataType.STRING) {
-                return Result.wrongType();
+            Status s = stringStatus(m);
+            if (s != Status.OK) {
+                return Result.of(s);
             }
             keys.remove(b, key, m);
             keys.commit(b);
@@ -104,11 +105,9 @@ public final class StringStore {
         }
         try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
             Metadata m = keys.physical(key);
-            if (!keys.isLive(m)) {
-                return Result.notFound();
-            }
-            if (m.type() != DataType.STRING) {
-                return Result.wrongType();
+            Status s = stringStatus(m);
+            if (s != Status.OK) {
+                return Result.of(s);
             }
             long expireAt = change.apply(m.expireAt());
             if (expireAt != 0 && expireAt <= keys.clock().millis()) {

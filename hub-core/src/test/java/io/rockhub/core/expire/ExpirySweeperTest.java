@@ -104,12 +104,6 @@ class ExpirySweeperTest {
     }
 
     private long subkeys() {
-        long n = 0;
-        try (var it = tmp.storage.iterator(ColumnFamily.SUBKEY)) {
-            for (it.seekToFirst(); it.isValid(); it.next()) {
-                n++;
-            }
-        }
-        return n;
+        return tmp.count(ColumnFamily.SUBKEY);
     }
 }

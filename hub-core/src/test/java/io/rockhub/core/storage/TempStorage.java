@@ -27,6 +27,17 @@ public final class TempStorage implements AutoCloseable {
         storage = Storage.open(HubConfig.load(null, all));
     }
 
+    /** Number of records in one column family, by iterating it. */
+    public long count(io.rockhub.core.encoding.ColumnFamily cf) {
+        long n = 0;
+        try (var it = storage.iterator(cf)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     @Override
     public void close() throws Exception {
         storage.close();

@@ -48,23 +48,11 @@ class KeyspaceTest {
     }
 
     private long scanCount() {
-        long n = 0;
-        try (var it = tmp.storage.iterator(ColumnFamily.METADATA)) {
-            for (it.seekToFirst(); it.isValid(); it.next()) {
-                n++;
-            }
-        }
-        return n;
+        return tmp.count(ColumnFamily.METADATA);
     }
 
     private long expireIndexCount() {
-        long n = 0;
-        try (var it = tmp.storage.iterator(ColumnFamily.EXPIRE)) {
-            for (it.seekToFirst(); it.isValid(); it.next()) {
-                n++;
-            }
-        }
-        return n;
+        return tmp.count(ColumnFamily.EXPIRE);
     }
 
     @Test

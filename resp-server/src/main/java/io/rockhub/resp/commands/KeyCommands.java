@@ -45,9 +45,10 @@ final class KeyCommands {
          .add(of("copy", -3, "write denyoom", 1, 2, 1, "@keyspace @write @slow", KeyCommands::copy))
          .add(container("object", -2, "", "@slow",
                  of("encoding", 3, "readonly", 2, 2, 1, "@keyspace @read @slow", KeyCommands::objectEncoding),
-                 of("freq", 3, "readonly", 2, 2, 1, "@keyspace @read @slow", KeyCommands::objectFreq),
-                 of("idletime", 3, "readonly", 2, 2, 1, "@keyspace @read @slow", KeyCommands::objectIdletime),
-                 of("refcount", 3, "readonly", 2, 2, 1, "@keyspace @read @slow", KeyCommands::objectRefcount),
+                 of("freq", 3, "readonly", 2, 2, 1, "@keyspace @read @slow", a -> ifExists(a, out -> out.error(Errors.LFU_NOT_SELECTED))),
+                 // Access times are not tracked (reads would become writes): existing keys report 0.
+                 of("idletime", 3, "readonly", 2, 2, 1, "@keyspace @read @slow", a -> ifExists(a, out -> out.integer(0))),
+                 of("refcount", 3, "readonly", 2, 2, 1, "@keyspace @read @slow", a -> ifExists(a, out -> out.integer(1))),
                  of("help", 2, "loading stale", 0, 0, 0, "@keyspace @slow", KeyCommands::objectHelp)));
     }
 
@@ -285,36 +286,14 @@ final class KeyCommands {
         };
     }
 
-    private static Execution objectFreq(Args a) {
+    /** OBJECT subcommands that answer nil for a missing key and {@code reply} otherwise. */
+    private static Execution ifExists(Args a, java.util.function.Consumer<io.rockhub.resp.protocol.RespWriter> reply) {
         byte[] key = a.bytes(2);
         return (ctx, out) -> {
             if (keys(ctx).live(key) == null) {
                 out.nullBulk();
             } else {
-                out.error(Errors.LFU_NOT_SELECTED);
-            }
-        };
-    }
-
-    /** Access times are not tracked (reads would become writes): every existing key reports 0. */
-    private static Execution objectIdletime(Args a) {
-        byte[] key = a.bytes(2);
-        return (ctx, out) -> {
-            if (keys(ctx).live(key) == null) {
-                out.nullBulk();
-            } else {
-                out.integer(0);
-            }
-        };
-    }
-
-    private static Execution objectRefcount(Args a) {
-        byte[] key = a.bytes(2);
-        return (ctx, out) -> {
-            if (keys(ctx).live(key) == null) {
-                out.nullBulk();
-            } else {
-                out.integer(1);
+                reply.accept(out);
             }
         };
     }
