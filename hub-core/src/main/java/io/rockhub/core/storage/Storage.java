@@ -247,7 +247,7 @@ public final class Storage implements AutoCloseable {
         return db.newIterator(handles.get(cf), readOptions);
     }
 
-    /** A new iterator bounded above by {@code upperBound} (exclusive); the caller closes both. */
+    /** A new iterator with the caller's read options (bounds, snapshot); the caller closes both. */
     public RocksIterator iterator(ColumnFamily cf, ReadOptions options) {
         return db.newIterator(handles.get(cf), options);
     }
@@ -292,10 +292,6 @@ public final class Storage implements AutoCloseable {
 
     public long blockCacheUsage() {
         return blockCache.getUsage();
-    }
-
-    public long blockCacheCapacity() {
-        return blockCache instanceof LRUCache ? -1 : -1;
     }
 
     public long ticker(TickerType type) {

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksIterator;
 
 /**
@@ -328,7 +327,7 @@ public final class Keyspace {
         List<byte[]> out = new ArrayList<>();
         byte[] prefix = pattern == null ? new byte[0] : Glob.literalPrefix(pattern);
         long now = clock.millis();
-        try (ReadOptions ro = new ReadOptions(); RocksIterator it = storage.iterator(ColumnFamily.METADATA, ro)) {
+        try (RocksIterator it = storage.iterator(ColumnFamily.METADATA)) {
             if (after == null || compare(after, prefix) < 0) {
                 it.seek(prefix);
             } else {
