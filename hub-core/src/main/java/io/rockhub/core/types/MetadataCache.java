@@ -1,7 +1,7 @@
 package io.rockhub.core.types;
 
 import io.rockhub.core.encoding.Metadata;
-import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -29,7 +29,7 @@ final class MetadataCache {
         }
     }
 
-    private static final class Stripe extends LinkedHashMap<ByteBuffer, Metadata> {
+    private static final class Stripe extends LinkedHashMap<Key, Metadata> {
         private final long budget;
         private long bytes;
         private volatile long generation;
@@ -40,7 +40,7 @@ final class MetadataCache {
         }
 
         @Override
-        protected boolean removeEldestEntry(Map.Entry<ByteBuffer, Metadata> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Key, Metadata> eldest) {
             if (bytes > budget) {
                 bytes -= weight(eldest.getKey(), eldest.getValue());
                 return true;
@@ -48,7 +48,7 @@ final class MetadataCache {
             return false;
         }
 
-        void putWeighed(ByteBuffer key, Metadata m) {
+        void putWeighed(Key key, Metadata m) {
             Metadata old = super.put(key, m);
             if (old != null) {
                 bytes -= weight(key, old);
@@ -56,7 +56,7 @@ final class MetadataCache {
             bytes += weight(key, m);
         }
 
-        void removeWeighed(ByteBuffer key) {
+        void removeWeighed(Key key) {
             Metadata old = super.remove(key);
             if (old != null) {
                 bytes -= weight(key, old);
@@ -64,14 +64,35 @@ final class MetadataCache {
         }
     }
 
-    private static long weight(ByteBuffer key, Metadata m) {
-        return ENTRY_OVERHEAD + key.capacity() + (m.value() == null ? 0 : m.value().length);
+    /** A key with its hash computed once: lookups hash each key twice (stripe and map). */
+    private static final class Key {
+        final byte[] bytes;
+        final int hash;
+
+        Key(byte[] bytes) {
+            this.bytes = bytes;
+            this.hash = Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.hash == hash && Arrays.equals(k.bytes, bytes);
+        }
     }
 
-    private Stripe stripe(ByteBuffer key) {
+    private static long weight(Key key, Metadata m) {
+        return ENTRY_OVERHEAD + key.bytes.length + (m.value() == null ? 0 : m.value().length);
+    }
+
+    private Stripe stripe(Key key) {
         // Pick the stripe from the high bits: the HashMap inside uses the low bits, and keys sharing
         // them would crowd a few buckets.
-        return stripes[(key.hashCode() * 0x9E3779B9) >>> 26];
+        return stripes[(key.hash * 0x9E3779B9) >>> 26];
     }
 
     boolean enabled() {
@@ -79,7 +100,7 @@ final class MetadataCache {
     }
 
     Metadata get(byte[] key) {
-        ByteBuffer k = ByteBuffer.wrap(key);
+        Key k = new Key(key);
         Stripe s = stripe(k);
         synchronized (s) {
             return s.get(k);
@@ -88,11 +109,11 @@ final class MetadataCache {
 
     /** The generation to pass to {@link #installIfUnchanged} after reading RocksDB. */
     long generation(byte[] key) {
-        return stripe(ByteBuffer.wrap(key)).generation;
+        return stripe(new Key(key)).generation;
     }
 
     void installIfUnchanged(byte[] key, Metadata m, long generation) {
-        ByteBuffer k = ByteBuffer.wrap(key);
+        Key k = new Key(key);
         Stripe s = stripe(k);
         synchronized (s) {
             if (s.generation == generation) {
@@ -103,7 +124,7 @@ final class MetadataCache {
 
     /** Writer, before its commit, under the key lock. */
     void invalidate(byte[] key) {
-        ByteBuffer k = ByteBuffer.wrap(key);
+        Key k = new Key(key);
         Stripe s = stripe(k);
         synchronized (s) {
             s.generation++;
@@ -113,7 +134,7 @@ final class MetadataCache {
 
     /** Writer, after its commit, under the key lock: the record now stored (null = none). */
     void settle(byte[] key, Metadata m) {
-        ByteBuffer k = ByteBuffer.wrap(key);
+        Key k = new Key(key);
         Stripe s = stripe(k);
         synchronized (s) {
             s.generation++;
