@@ -64,7 +64,7 @@ class RedisConformanceTest {
             "EXPIRE k 100 NX", "EXPIRE k 200 NX", "TTL k", "EXPIRE k 50 GT", "TTL k", "EXPIRE k 300 GT", "TTL k",
             "EXPIRE k 400 LT", "EXPIRE k 20 LT", "TTL k", "EXPIRE k 10 XX", "TTL k", "PERSIST k",
             "EXPIRE k 10 XX", "EXPIRE k 10 GT", "EXPIRE k 10 LT", "TTL k", "EXPIRE k 10 NX XX",
-            "EXPIRE k 10 GT LT", "EXPIRE k 10 FOO", "EXPIRE k abc", "EXPIRE k 10 XX GT", "EXPIRE missing 10",
+            "EXPIRE k 10 GT LT", "EXPIRE k 10 FOO", "EXPIRE k abc", "EXPIRE k 20 XX GT", "EXPIRE k 5 XX GT", "EXPIRE missing 10",
             "EXPIRE k 9223372036854775807", "PEXPIRE k 9223372036854775807", "EXPIRE k -1", "EXISTS k"},
         {"SET k v", "EXPIREAT k 1", "EXISTS k", "SET k v", "PEXPIREAT k 1", "EXISTS k", "SET k v",
             "EXPIREAT k 99999999999", "EXPIRETIME k", "PEXPIRETIME k", "EXPIRETIME missing", "SET p v",
