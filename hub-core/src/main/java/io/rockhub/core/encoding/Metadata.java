@@ -31,6 +31,10 @@ public record Metadata(DataType type, long expireAt, long version, long size, by
         return new Metadata(type, newExpireAt, version, size, value);
     }
 
+    public Metadata withSize(long newSize) {
+        return new Metadata(type, expireAt, version, newSize, value);
+    }
+
     public Metadata withValue(byte[] newValue) {
         return new Metadata(type, expireAt, version, size, newValue);
     }

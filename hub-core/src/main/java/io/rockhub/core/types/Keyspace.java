@@ -143,6 +143,74 @@ public final class Keyspace {
         }
     }
 
+    // ---- collections ----------------------------------------------------------------------------
+
+    /** A live collection of {@code type}: OK with its metadata, NOT_FOUND, or WRONG_TYPE. */
+    public Result<Metadata> collection(byte[] key, DataType type) {
+        Metadata m = physical(key);
+        if (!isLive(m)) {
+            return Result.notFound();
+        }
+        return m.type() == type ? Result.ok(m) : Result.wrongType();
+    }
+
+    /**
+     * For a write under the key lock: the live collection, or a new empty one at a fresh version
+     * when the key is absent or expired (the old record is replaced by {@link #store}).
+     */
+    public Result<Metadata> collectionForWrite(byte[] key, DataType type) {
+        Metadata m = physical(key);
+        if (isLive(m)) {
+            return m.type() == type ? Result.ok(m) : Result.wrongType();
+        }
+        return Result.ok(Metadata.collection(type, 0, versions.next(), 0));
+    }
+
+    /**
+     * Writes a collection's new metadata; an empty collection disappears, as in Redis. The caller
+     * has already deleted the subkeys it removed, so no garbage is left for the sweeper.
+     */
+    public void store(Batch b, byte[] key, Metadata neu) {
+        Metadata old = physical(key);
+        boolean sameRecord = old != null && old.type() == neu.type() && old.version() == neu.version();
+        if (neu.size() == 0) {
+            if (sameRecord) {
+                remove(b, key, old.withSize(0));
+            }
+            return;
+        }
+        put(b, key, old, neu);
+    }
+
+    /** A subkey's value, or null. */
+    public byte[] subkey(byte[] key, Metadata m, byte[] sub) {
+        return storage.get(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), sub));
+    }
+
+    /** A subkey entry: its name (without the key prefix) and value. */
+    public record Entry(byte[] sub, byte[] value) {
+    }
+
+    /**
+     * Up to {@code limit} subkeys of a collection in byte order, starting after {@code after}
+     * (exclusive; null = from the first).
+     */
+    public List<Entry> subkeys(byte[] key, Metadata m, byte[] after, long limit) {
+        List<Entry> out = new ArrayList<>();
+        byte[] prefix = InternalKey.prefix(key, m.version());
+        try (RocksIterator it = storage.iterator(ColumnFamily.SUBKEY)) {
+            it.seek(after == null ? prefix : InternalKey.encode(key, m.version(), after));
+            if (after != null && it.isValid() && java.util.Arrays.equals(InternalKey.subkey(it.key()), after)) {
+                it.next();
+            }
+            for (; it.isValid() && out.size() < limit && io.rockhub.core.encoding.Bytes.startsWith(it.key(), prefix);
+                 it.next()) {
+                out.add(new Entry(InternalKey.subkey(it.key()), it.value()));
+            }
+        }
+        return out;
+    }
+
     /** Commits a batch; the server acknowledges it once {@link Storage#committer()} says durable. */
     public void commit(Batch b) {
         if (!cache.enabled() || b.metadataChanges().isEmpty()) {

@@ -14,6 +14,7 @@ public final class Commands {
         CommandCommand.register(t);
         KeyCommands.register(t);
         StringCommands.register(t);
+        HashCommands.register(t);
         return t;
     }
 }

@@ -154,48 +154,19 @@ final class KeyCommands {
 
     /** SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]. */
     private static Execution scan(Args a) throws CommandError {
-        Long cursor = parseCursor(a.bytes(1));
-        if (cursor == null) {
-            throw new CommandError(Errors.INVALID_CURSOR);
-        }
-        byte[] pattern = null;
-        long count = 10;
-        DataType type = null;
-        boolean unknownType = false;
-        for (int i = 2; i < a.size(); i++) {
-            String opt = a.option(i);
-            if (i + 1 >= a.size()) {
-                throw new CommandError(Errors.SYNTAX);
-            }
-            switch (opt) {
-                case "MATCH" -> pattern = a.bytes(++i);
-                case "COUNT" -> {
-                    count = a.longAt(++i);
-                    if (count < 1) {
-                        throw new CommandError(Errors.SYNTAX);
-                    }
-                }
-                case "TYPE" -> {
-                    type = DataType.fromRedisName(a.string(++i));
-                    unknownType = type == null;
-                }
-                default -> throw new CommandError(Errors.SYNTAX);
-            }
-        }
-        byte[] match = pattern != null && pattern.length == 1 && pattern[0] == '*' ? null : pattern;
-        long visit = count;
-        DataType onlyType = type;
-        boolean matchNothing = unknownType;
+        ScanArgs scan = ScanArgs.parse(a, 1, true);
+        DataType onlyType = scan.type() == null ? null : DataType.fromRedisName(scan.type());
+        boolean matchNothing = scan.type() != null && onlyType == null;
         return (ctx, out) -> {
             byte[] after = null;
-            if (cursor != 0) {
-                after = ctx.hub().scanCursors().resolve(cursor);
+            if (scan.cursor() != 0) {
+                after = ctx.hub().scanCursors().resolve(scan.cursor());
                 if (after == null) {
                     out.error(Errors.INVALID_CURSOR);
                     return;
                 }
             }
-            Keyspace.ScanPage page = keys(ctx).scan(after, match, visit, onlyType);
+            Keyspace.ScanPage page = keys(ctx).scan(after, scan.pattern(), scan.count(), onlyType);
             long next = page.resumeAfter() == null ? 0 : ctx.hub().scanCursors().remember(page.resumeAfter());
             List<byte[]> found = matchNothing ? List.of() : page.keys();
             out.array(2);
@@ -205,16 +176,6 @@ final class KeyCommands {
                 out.bulk(k);
             }
         };
-    }
-
-    /** Redis parses cursors with strtoull: any unsigned 64-bit decimal. */
-    private static Long parseCursor(byte[] raw) {
-        String s = new String(raw, java.nio.charset.StandardCharsets.US_ASCII);
-        try {
-            return Long.parseUnsignedLong(s);
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 
     private static Execution rename(Args a, boolean onlyIfAbsent) {
@@ -278,7 +239,7 @@ final class KeyCommands {
             return v.length <= 44 ? "embstr" : "raw";
         }
         return switch (m.type()) {
-            case HASH -> "hashtable";
+            case HASH -> m.size() <= 128 ? "listpack" : "hashtable";
             case LIST -> "quicklist";
             case SET -> "hashtable";
             case ZSET -> "skiplist";

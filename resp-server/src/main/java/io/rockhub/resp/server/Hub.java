@@ -4,6 +4,7 @@ import io.rockhub.core.config.HubConfig;
 import io.rockhub.core.expire.ExpirySweeper;
 import io.rockhub.core.storage.Storage;
 import io.rockhub.core.time.Clock;
+import io.rockhub.core.types.HashStore;
 import io.rockhub.core.types.Keyspace;
 import io.rockhub.core.types.StringStore;
 import io.rockhub.resp.command.CommandTable;
@@ -24,6 +25,7 @@ public final class Hub implements AutoCloseable {
     private final Storage storage;
     private final Keyspace keys;
     private final StringStore strings;
+    private final HashStore hashes;
     private final ExpirySweeper sweeper;
     private final ServerStats stats = new ServerStats();
     private final ClientRegistry clients = new ClientRegistry();
@@ -43,6 +45,7 @@ public final class Hub implements AutoCloseable {
         this.storage = Storage.open(config);
         this.keys = new Keyspace(storage, clock, config.megabytes("metadata-cache-size"));
         this.strings = new StringStore(keys);
+        this.hashes = new HashStore(keys);
         this.sweeper = new ExpirySweeper(keys, config.getInt("expire-sweep-batch"),
                 config.getLong("expire-compact-threshold"));
         this.commands = Commands.table();
@@ -102,6 +105,10 @@ public final class Hub implements AutoCloseable {
 
     public StringStore strings() {
         return strings;
+    }
+
+    public HashStore hashes() {
+        return hashes;
     }
 
     public ExpirySweeper sweeper() {

@@ -81,6 +81,28 @@ class RedisConformanceTest {
         {"SET i 12345", "OBJECT ENCODING i", "SET s short", "OBJECT ENCODING s",
             "SET l 0123456789012345678901234567890123456789012345", "OBJECT ENCODING l", "OBJECT ENCODING nope",
             "OBJECT FREQ i", "OBJECT REFCOUNT i", "OBJECT ENCODING", "SET z 012", "OBJECT ENCODING z"},
+        // hashes
+        {"HSET h f1 v1 f2 v2", "HSET h f1 x f3 v3", "HGET h f1", "HGET h nope", "HGET nokey f", "HMGET h f1 nope f3",
+            "HMGET nokey a b", "HLEN h", "HLEN nokey", "HEXISTS h f2", "HEXISTS h nope", "HSTRLEN h f3",
+            "HSTRLEN h nope", "HSETNX h f1 y", "HSETNX h f9 y", "HMSET h a 1 b 2", "HLEN h", "HSET h f f f",
+            "HSET h", "HMSET h a", "HGETALL h", "HKEYS h", "HVALS h", "HGETALL nokey", "HKEYS nokey",
+            "HDEL h f1 f1 nope", "HDEL nokey f", "HLEN h", "TYPE h", "OBJECT ENCODING h", "HSET dup a 1 a 2",
+            "HGET dup a", "HLEN dup"},
+        {"HSET h n 10", "HINCRBY h n 5", "HINCRBY h m -3", "HINCRBY h n x", "HSET h s abc", "HINCRBY h s 1",
+            "HSET h big 9223372036854775807", "HINCRBY h big 1", "HINCRBYFLOAT h n 1.5", "HINCRBYFLOAT h s 1",
+            "HINCRBYFLOAT h f 5.6", "HINCRBYFLOAT h f 5000", "HINCRBYFLOAT h f x", "HINCRBYFLOAT h f inf",
+            "HINCRBYFLOAT h s inf", "HINCRBYFLOAT h new inf", "HGET h f", "HINCRBY nk f 1", "HINCRBYFLOAT nk2 g 0.1"},
+        {"SET s v", "HSET s f v", "HGET s f", "HMGET s f", "HLEN s", "HGETALL s", "HDEL s f", "HINCRBY s f 1",
+            "HSETNX s f v", "HEXISTS s f", "HSTRLEN s f", "HKEYS s", "HRANDFIELD s", "HSCAN s 0",
+            "HSET h f v", "GET h", "INCR h", "APPEND h x", "SET h v GET"},
+        {"HSET h a 1 b 2 c 3", "HDEL h a b c", "EXISTS h", "TYPE h", "HSET h x 1", "EXPIRE h 100", "TTL h",
+            "RENAME h h2", "HGET h2 x", "COPY h2 h3", "HGETALL h3", "DEL h2 h3", "EXISTS h2 h3",
+            "HRANDFIELD nokey", "HRANDFIELD nokey 3", "HRANDFIELD nokey 3 WITHVALUES", "HSET r a 1",
+            "HRANDFIELD r", "HRANDFIELD r 0", "HRANDFIELD r 1", "HRANDFIELD r -2", "HRANDFIELD r 5 WITHVALUES",
+            "HRANDFIELD r -2 WITHVALUES", "HRANDFIELD r x", "HRANDFIELD r 1 FOO", "HRANDFIELD r 1 WITHVALUES x",
+            "HRANDFIELD r -9223372036854775807 WITHVALUES"},
+        {"HSET h a 1 b 2 c 3 d 4", "HSCAN h 0", "HSCAN h 0 COUNT 100 MATCH a*", "HSCAN h x", "HSCAN h 0 COUNT 0",
+            "HSCAN nokey 0", "HSCAN h 0 FOO", "SCAN 0 TYPE hash COUNT 100", "SCAN 0 TYPE string COUNT 100"},
         // server
         {"CONFIG SET nope 1", "CONFIG SET maxclients abc", "CONFIG SET databases 5", "CONFIG SET maxclients",
             "CONFIG GET nope*", "CONFIG SET timeout 0", "CONFIG GET timeout", "CONFIG RESETSTAT", "DBSIZE",
@@ -143,7 +165,8 @@ class RedisConformanceTest {
         }
     }
 
-    private static final java.util.Set<String> UNORDERED = java.util.Set.of("KEYS", "SCAN");
+    private static final java.util.Set<String> UNORDERED = java.util.Set.of("KEYS", "SCAN", "HKEYS", "HVALS",
+            "HGETALL", "HSCAN");
 
     private static String sortedLines(String reply) {
         return java.util.Arrays.stream(reply.split("\r\n")).sorted().collect(java.util.stream.Collectors.joining("\n"));

@@ -1,0 +1,223 @@
+package io.rockhub.core.types;
+
+import io.rockhub.core.encoding.ColumnFamily;
+import io.rockhub.core.encoding.DataType;
+import io.rockhub.core.encoding.InternalKey;
+import io.rockhub.core.encoding.Metadata;
+import io.rockhub.core.storage.Batch;
+import io.rockhub.core.storage.KeyLocks;
+import io.rockhub.core.util.Numbers;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Hashes: metadata holds the field count; each field is a subkey {@code [key][version][field]}
+ * holding its value. Owns every hash read-modify-write, under the key lock from read to commit.
+ * Fields come back in byte order (Redis's order is its hash table's; clients must not rely on it).
+ */
+public final class HashStore {
+    private final Keyspace keys;
+
+    public HashStore(Keyspace keys) {
+        this.keys = keys;
+    }
+
+    /** HSET / HMSET / HSETNX: how many fields were created. */
+    public Result<Long> set(byte[] key, List<byte[]> fieldValues, boolean onlyNewFields) {
+        try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
+            Result<Metadata> r = keys.collectionForWrite(key, DataType.HASH);
+            if (!r.isOk()) {
+                return Result.of(r.status());
+            }
+            Metadata m = r.value();
+            Map<ByteBuffer, Boolean> seen = new HashMap<>();
+            long added = 0;
+            for (int i = 0; i < fieldValues.size(); i += 2) {
+                byte[] field = fieldValues.get(i);
+                Boolean existed = seen.get(ByteBuffer.wrap(field));
+                if (existed == null) {
+                    existed = m.size() > 0 && keys.subkey(key, m, field) != null;
+                }
+                if (!existed) {
+                    added++;
+                } else if (onlyNewFields) {
+                    continue;
+                }
+                seen.put(ByteBuffer.wrap(field), true);
+                b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), field), fieldValues.get(i + 1));
+            }
+            if (added > 0 || !onlyNewFields) {
+                keys.store(b, key, m.withSize(m.size() + added));
+                keys.commit(b);
+            }
+            return Result.ok(added);
+        }
+    }
+
+    public Result<byte[]> get(byte[] key, byte[] field) {
+        Result<Metadata> r = keys.collection(key, DataType.HASH);
+        if (!r.isOk()) {
+            return Result.of(r.status());
+        }
+        byte[] v = keys.subkey(key, r.value(), field);
+        return v == null ? Result.notFound() : Result.ok(v);
+    }
+
+    /** HMGET: values in order, null for missing fields; NOT_FOUND reads as all null. */
+    public Result<List<byte[]>> multiGet(byte[] key, List<byte[]> fields) {
+        Result<Metadata> r = keys.collection(key, DataType.HASH);
+        if (r.status() == Status.WRONG_TYPE) {
+            return Result.wrongType();
+        }
+        List<byte[]> out = new ArrayList<>(fields.size());
+        for (byte[] f : fields) {
+            out.add(r.isOk() ? keys.subkey(key, r.value(), f) : null);
+        }
+        return Result.ok(out);
+    }
+
+    /** HDEL: fields removed; the hash disappears with its last field. */
+    public Result<Long> delete(byte[] key, List<byte[]> fields) {
+        try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
+            Result<Metadata> r = keys.collection(key, DataType.HASH);
+            if (!r.isOk()) {
+                return r.status() == Status.NOT_FOUND ? Result.ok(0L) : Result.of(r.status());
+            }
+            Metadata m = r.value();
+            Map<ByteBuffer, Boolean> done = new HashMap<>();
+            long removed = 0;
+            for (byte[] f : fields) {
+                if (done.putIfAbsent(ByteBuffer.wrap(f), true) != null) {
+                    continue;
+                }
+                if (keys.subkey(key, m, f) != null) {
+                    b.delete(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), f));
+                    removed++;
+                }
+            }
+            if (removed > 0) {
+                keys.store(b, key, m.withSize(m.size() - removed));
+                keys.commit(b);
+            }
+            return Result.ok(removed);
+        }
+    }
+
+    public Result<Long> length(byte[] key) {
+        Result<Metadata> r = keys.collection(key, DataType.HASH);
+        return switch (r.status()) {
+            case OK -> Result.ok(r.value().size());
+            case NOT_FOUND -> Result.ok(0L);
+            default -> Result.of(r.status());
+        };
+    }
+
+    /** HGETALL / HKEYS / HVALS: every field and value in byte order of the fields. */
+    public Result<List<Keyspace.Entry>> all(byte[] key) {
+        Result<Metadata> r = keys.collection(key, DataType.HASH);
+        if (r.status() == Status.NOT_FOUND) {
+            return Result.ok(List.of());
+        }
+        if (!r.isOk()) {
+            return Result.of(r.status());
+        }
+        return Result.ok(keys.subkeys(key, r.value(), null, Long.MAX_VALUE));
+    }
+
+    /** HSCAN: up to {@code count} fields after {@code after} (null = from the first), in byte order. */
+    public Result<List<Keyspace.Entry>> scan(byte[] key, byte[] after, long count) {
+        Result<Metadata> r = keys.collection(key, DataType.HASH);
+        if (r.status() == Status.NOT_FOUND) {
+            return Result.ok(List.of());
+        }
+        if (!r.isOk()) {
+            return Result.of(r.status());
+        }
+        return Result.ok(keys.subkeys(key, r.value(), after, count));
+    }
+
+    /** HINCRBY: the new value; NOT_INTEGER if the field holds no integer, OVERFLOW past 64 bits. */
+    public Result<Long> incrBy(byte[] key, byte[] field, long delta) {
+        try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
+            Result<Metadata> r = keys.collectionForWrite(key, DataType.HASH);
+            if (!r.isOk()) {
+                return Result.of(r.status());
+            }
+            Metadata m = r.value();
+            byte[] old = m.size() > 0 ? keys.subkey(key, m, field) : null;
+            long current = 0;
+            if (old != null) {
+                Long parsed = Numbers.parseLong(old);
+                if (parsed == null) {
+                    return Result.of(Status.NOT_INTEGER);
+                }
+                current = parsed;
+            }
+            long next;
+            try {
+                next = Math.addExact(current, delta);
+            } catch (ArithmeticException e) {
+                return Result.of(Status.OVERFLOW);
+            }
+            b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), field),
+                    Long.toString(next).getBytes(StandardCharsets.US_ASCII));
+            keys.store(b, key, m.withSize(m.size() + (old == null ? 1 : 0)));
+            keys.commit(b);
+            return Result.ok(next);
+        }
+    }
+
+    /** HINCRBYFLOAT, in Redis's long-double arithmetic and format; NOT_FLOAT for a non-number field. */
+    public Result<String> incrByFloat(byte[] key, byte[] field, BigDecimal delta) {
+        try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
+            Result<Metadata> r = keys.collectionForWrite(key, DataType.HASH);
+            if (!r.isOk()) {
+                return Result.of(r.status());
+            }
+            Metadata m = r.value();
+            byte[] old = m.size() > 0 ? keys.subkey(key, m, field) : null;
+            BigDecimal current = BigDecimal.ZERO;
+            if (old != null) {
+                current = Numbers.parseDecimal(old);
+                if (current == null) {
+                    return Result.of(Status.NOT_FLOAT);
+                }
+            }
+            String text = Numbers.humanDecimal(Numbers.toLongDouble(
+                    Numbers.toLongDouble(current).add(Numbers.toLongDouble(delta))));
+            b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), field),
+                    text.getBytes(StandardCharsets.US_ASCII));
+            keys.store(b, key, m.withSize(m.size() + (old == null ? 1 : 0)));
+            keys.commit(b);
+            return Result.ok(text);
+        }
+    }
+
+    /**
+     * HRANDFIELD with a count: {@code count >= 0} distinct fields (at most all), {@code count < 0}
+     * |count| fields that may repeat. Reads the whole hash: O(n).
+     */
+    public Result<List<Keyspace.Entry>> random(byte[] key, long count) {
+        Result<List<Keyspace.Entry>> all = all(key);
+        if (!all.isOk() || all.value().isEmpty() || count == 0) {
+            return all.isOk() ? Result.ok(List.of()) : all;
+        }
+        List<Keyspace.Entry> entries = new ArrayList<>(all.value());
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        List<Keyspace.Entry> out = new ArrayList<>();
+        if (count < 0) {
+            for (long i = 0; i < -count; i++) {
+                out.add(entries.get(rnd.nextInt(entries.size())));
+            }
+            return Result.ok(out);
+        }
+        java.util.Collections.shuffle(entries, rnd);
+        return Result.ok(entries.subList(0, (int) Math.min(count, entries.size())));
+    }
+}

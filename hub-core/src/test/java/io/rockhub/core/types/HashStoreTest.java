@@ -1,0 +1,148 @@
+package io.rockhub.core.types;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rockhub.core.encoding.ColumnFamily;
+import io.rockhub.core.expire.ExpirySweeper;
+import io.rockhub.core.storage.TempStorage;
+import io.rockhub.core.time.ManualClock;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class HashStoreTest {
+    private TempStorage tmp;
+    private ManualClock clock;
+    private Keyspace keys;
+    private HashStore hashes;
+
+    @BeforeEach
+    void open() throws Exception {
+        tmp = new TempStorage();
+        clock = new ManualClock(1_700_000_000_000L);
+        keys = new Keyspace(tmp.storage, clock, 1 << 20);
+        hashes = new HashStore(keys);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        tmp.close();
+    }
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static List<byte[]> pairs(String... kv) {
+        List<byte[]> out = new ArrayList<>();
+        for (String s : kv) {
+            out.add(b(s));
+        }
+        return out;
+    }
+
+    @Test
+    void setCountsOnlyNewFieldsAndSizeIsKeptInMetadata() {
+        assertThat(hashes.set(b("card:1:features"), pairs("avg_amount", "42.5", "txn_count_24h", "7"), false).value())
+                .isEqualTo(2);
+        assertThat(hashes.set(b("card:1:features"), pairs("avg_amount", "43", "country", "DE", "country", "FR"), false)
+                .value()).isEqualTo(1);
+        assertThat(hashes.length(b("card:1:features")).value()).isEqualTo(3);
+        assertThat(new String(hashes.get(b("card:1:features"), b("country")).value())).isEqualTo("FR");
+        assertThat(hashes.set(b("card:1:features"), pairs("country", "US"), true).value()).isZero();
+        assertThat(new String(hashes.get(b("card:1:features"), b("country")).value())).isEqualTo("FR");
+    }
+
+    @Test
+    void removingTheLastFieldRemovesTheKeyAndItsSubkeys() {
+        hashes.set(b("h"), pairs("a", "1", "b", "2"), false);
+        assertThat(hashes.delete(b("h"), pairs("a", "a", "zz")).value()).isEqualTo(1);
+        assertThat(hashes.delete(b("h"), pairs("b")).value()).isEqualTo(1);
+        assertThat(keys.type(b("h"))).isNull();
+        assertThat(keys.size()).isZero();
+        assertThat(tmp.count(ColumnFamily.SUBKEY)).isZero();
+        assertThat(tmp.count(ColumnFamily.GARBAGE)).isZero();
+    }
+
+    @Test
+    void deletingABigHashIsOneWriteAndTheSweeperReclaimsItsFields() {
+        List<byte[]> kv = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            kv.add(b("f" + i));
+            kv.add(b("v" + i));
+        }
+        hashes.set(b("big"), kv, false);
+        assertThat(keys.delete(List.of(b("big")))).isEqualTo(1);
+        assertThat(hashes.length(b("big")).value()).isZero();
+        hashes.set(b("big"), pairs("fresh", "1"), false);
+        assertThat(hashes.all(b("big")).value()).hasSize(1);
+        try (ExpirySweeper sweeper = new ExpirySweeper(keys, 1000, Long.MAX_VALUE)) {
+            sweeper.runOnce();
+        }
+        assertThat(tmp.count(ColumnFamily.SUBKEY)).isEqualTo(1);
+    }
+
+    @Test
+    void expiredHashIsGoneAndAWriteStartsAFreshOne() {
+        hashes.set(b("session:9"), pairs("user", "42", "cart", "3"), false);
+        keys.expireAt(b("session:9"), clock.millis() + 1000, ExpireCondition.ALWAYS);
+        clock.advance(1000);
+        assertThat(hashes.get(b("session:9"), b("user")).status()).isEqualTo(Status.NOT_FOUND);
+        assertThat(hashes.set(b("session:9"), pairs("user", "43"), false).value()).isEqualTo(1);
+        assertThat(hashes.length(b("session:9")).value()).isEqualTo(1);
+        assertThat(hashes.get(b("session:9"), b("cart")).status()).isEqualTo(Status.NOT_FOUND);
+        assertThat(keys.ttlMillis(b("session:9"))).isEqualTo(-1);
+    }
+
+    @Test
+    void wrongTypeLeavesStringsAlone() {
+        new StringStore(keys).set(b("s"), b("v"), StringStore.Condition.ALWAYS, ExpiryChange.CLEAR, false);
+        assertThat(hashes.set(b("s"), pairs("f", "v"), false).status()).isEqualTo(Status.WRONG_TYPE);
+        assertThat(hashes.get(b("s"), b("f")).status()).isEqualTo(Status.WRONG_TYPE);
+        assertThat(hashes.incrBy(b("s"), b("f"), 1).status()).isEqualTo(Status.WRONG_TYPE);
+        assertThat(new String(new StringStore(keys).get(b("s")).value())).isEqualTo("v");
+    }
+
+    @Test
+    void incrementsCreateFieldsAndRefuseNonNumbers() {
+        assertThat(hashes.incrBy(b("m"), b("n"), 5).value()).isEqualTo(5);
+        assertThat(hashes.incrBy(b("m"), b("n"), Long.MAX_VALUE).status()).isEqualTo(Status.OVERFLOW);
+        assertThat(hashes.incrByFloat(b("m"), b("f"), new BigDecimal("5.6")).value()).isEqualTo("5.6");
+        assertThat(hashes.incrByFloat(b("m"), b("f"), new BigDecimal("5000")).value()).isEqualTo("5005.60000000000000009");
+        hashes.set(b("m"), pairs("t", "abc"), false);
+        assertThat(hashes.incrBy(b("m"), b("t"), 1).status()).isEqualTo(Status.NOT_INTEGER);
+        assertThat(hashes.incrByFloat(b("m"), b("t"), BigDecimal.ONE).status()).isEqualTo(Status.NOT_FLOAT);
+        assertThat(hashes.length(b("m")).value()).isEqualTo(3);
+    }
+
+    @Test
+    void scanPagesThroughEveryFieldInOrder() {
+        List<byte[]> kv = new ArrayList<>();
+        for (int i = 0; i < 95; i++) {
+            kv.add(b(String.format("f%03d", i)));
+            kv.add(b("v"));
+        }
+        hashes.set(b("h"), kv, false);
+        List<String> seen = new ArrayList<>();
+        byte[] after = null;
+        do {
+            List<Keyspace.Entry> page = hashes.scan(b("h"), after, 10).value();
+            page.forEach(e -> seen.add(new String(e.sub())));
+            after = page.size() < 10 ? null : page.get(page.size() - 1).sub();
+        } while (after != null);
+        assertThat(seen).hasSize(95).isSorted().doesNotHaveDuplicates();
+    }
+
+    @Test
+    void randomFieldsAreDistinctForPositiveCountsAndMayRepeatForNegative() {
+        hashes.set(b("r"), pairs("a", "1", "b", "2", "c", "3"), false);
+        assertThat(hashes.random(b("r"), 2).value()).hasSize(2).doesNotHaveDuplicates();
+        assertThat(hashes.random(b("r"), 10).value()).hasSize(3);
+        assertThat(hashes.random(b("r"), -7).value()).hasSize(7);
+        assertThat(hashes.random(b("nokey"), 3).value()).isEmpty();
+    }
+}
