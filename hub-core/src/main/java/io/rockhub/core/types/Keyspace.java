@@ -220,9 +220,15 @@ public final class Keyspace {
         for (ByteBuffer k : b.metadataChanges().keySet()) {
             cache.invalidate(k.array());
         }
-        storage.commit(b);
-        for (Map.Entry<ByteBuffer, Object> e : b.metadataChanges().entrySet()) {
-            cache.settle(e.getKey().array(), e.getValue() == Batch.REMOVED ? null : (Metadata) e.getValue());
+        boolean committed = false;
+        try {
+            storage.commit(b);
+            committed = true;
+        } finally {
+            for (Map.Entry<ByteBuffer, Object> e : b.metadataChanges().entrySet()) {
+                Object v = e.getValue();
+                cache.settle(e.getKey().array(), !committed || v == Batch.REMOVED ? null : (Metadata) v);
+            }
         }
     }
 
@@ -478,28 +484,35 @@ public final class Keyspace {
      */
     public void flushAll() {
         try (KeyLocks.Held all = locks.lockAll(); Batch b = storage.newBatch()) {
-            cache.clear();
-            for (ColumnFamily cf : ColumnFamily.values()) {
-                if (cf == ColumnFamily.DEFAULT) {
-                    b.delete(cf, Counters.KEYS);
-                    b.delete(cf, Counters.EXPIRES);
+            cache.beginClear();
+            try {
+                flushAllColumnFamilies(b);
+            } finally {
+                cache.endClear();
+            }
+        }
+    }
+
+    private void flushAllColumnFamilies(Batch b) {
+        for (ColumnFamily cf : ColumnFamily.values()) {
+            if (cf == ColumnFamily.DEFAULT) {
+                b.delete(cf, Counters.KEYS);
+                b.delete(cf, Counters.EXPIRES);
+                continue;
+            }
+            try (RocksIterator it = storage.iterator(cf)) {
+                it.seekToFirst();
+                if (!it.isValid()) {
                     continue;
                 }
-                try (RocksIterator it = storage.iterator(cf)) {
-                    it.seekToFirst();
-                    if (!it.isValid()) {
-                        continue;
-                    }
-                    byte[] first = it.key();
-                    it.seekToLast();
-                    byte[] last = it.key();
-                    b.deleteRange(cf, first, last);
-                    b.delete(cf, last);
-                }
+                byte[] first = it.key();
+                it.seekToLast();
+                byte[] last = it.key();
+                b.deleteRange(cf, first, last);
+                b.delete(cf, last);
             }
-            storage.commit(b);
-            cache.clear();
         }
+        storage.commit(b);
     }
 
     private static int compare(byte[] a, byte[] b) {

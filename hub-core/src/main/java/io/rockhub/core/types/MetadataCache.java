@@ -10,9 +10,11 @@ import java.util.Map;
  * overwritten without a RocksDB lookup; RocksDB stays the truth and any entry may be dropped.
  *
  * <p>Coherence without holding key locks on reads: each stripe has a generation that every write
- * bumps. A writer invalidates before its commit and installs the new record (or removes it) after,
- * both under the key lock; a reader that missed may install what it read from RocksDB only if the
- * generation did not move in between, and whatever it installs a writer's second step overwrites.
+ * bumps and a count of writes in flight. A writer invalidates before its commit and installs the new
+ * record (or removes it) after, both under the key lock. A reader that missed may install what it
+ * read from RocksDB only if no write of the stripe was in flight and none started or ended since it
+ * looked: otherwise a read from before a commit could be installed after another reader already saw
+ * the committed value in RocksDB, and values would appear to go backwards.
  * Thread-safe; LRU per stripe within a byte budget.
  */
 final class MetadataCache {
@@ -33,6 +35,7 @@ final class MetadataCache {
         private final long budget;
         private long bytes;
         private volatile long generation;
+        private int inFlight;
 
         Stripe(long budget) {
             super(256, 0.75f, true);
@@ -107,16 +110,22 @@ final class MetadataCache {
         }
     }
 
-    /** The generation to pass to {@link #installIfUnchanged} after reading RocksDB. */
+    /**
+     * The generation to pass to {@link #installIfUnchanged} after reading RocksDB, or -1 when a
+     * write is in flight (nothing read now may be installed).
+     */
     long generation(byte[] key) {
-        return stripe(new Key(key)).generation;
+        Stripe s = stripe(new Key(key));
+        synchronized (s) {
+            return s.inFlight == 0 ? s.generation : -1;
+        }
     }
 
     void installIfUnchanged(byte[] key, Metadata m, long generation) {
         Key k = new Key(key);
         Stripe s = stripe(k);
         synchronized (s) {
-            if (s.generation == generation) {
+            if (generation >= 0 && s.inFlight == 0 && s.generation == generation) {
                 s.putWeighed(k, m);
             }
         }
@@ -128,16 +137,21 @@ final class MetadataCache {
         Stripe s = stripe(k);
         synchronized (s) {
             s.generation++;
+            s.inFlight++;
             s.removeWeighed(k);
         }
     }
 
-    /** Writer, after its commit, under the key lock: the record now stored (null = none). */
+    /**
+     * Writer, after its commit (or its failure), under the key lock: the record now stored, or null
+     * for none or unknown. Every {@link #invalidate} is followed by exactly one settle.
+     */
     void settle(byte[] key, Metadata m) {
         Key k = new Key(key);
         Stripe s = stripe(k);
         synchronized (s) {
             s.generation++;
+            s.inFlight--;
             if (m == null) {
                 s.removeWeighed(k);
             } else {
@@ -146,10 +160,24 @@ final class MetadataCache {
         }
     }
 
-    void clear() {
+    /** Before a commit that may touch any key (FLUSHALL): empties the cache and refuses installs. */
+    void beginClear() {
         for (Stripe s : stripes) {
             synchronized (s) {
                 s.generation++;
+                s.inFlight++;
+                s.clear();
+                s.bytes = 0;
+            }
+        }
+    }
+
+    /** After that commit: empties whatever was installed meanwhile and accepts installs again. */
+    void endClear() {
+        for (Stripe s : stripes) {
+            synchronized (s) {
+                s.generation++;
+                s.inFlight--;
                 s.clear();
                 s.bytes = 0;
             }

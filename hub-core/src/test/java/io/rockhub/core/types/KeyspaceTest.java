@@ -79,7 +79,7 @@ class KeyspaceTest {
 
     @Test
     void readersNeverSeeAValueGoBackwardsWhileItIsOverwritten() throws Exception {
-        int writes = 20_000;
+        int writes = 50_000;
         java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicReference<String> failure = new java.util.concurrent.atomic.AtomicReference<>();
         List<Thread> readers = new ArrayList<>();
