@@ -15,6 +15,7 @@ public final class Commands {
         KeyCommands.register(t);
         StringCommands.register(t);
         HashCommands.register(t);
+        SetCommands.register(t);
         return t;
     }
 }

@@ -218,7 +218,10 @@ final class HashCommands {
         }
         long count = a.longAt(2);
         boolean withValues = a.size() == 4;
-        if (count < -Long.MAX_VALUE / (withValues ? 2 : 1)) {
+        if (count == Long.MIN_VALUE) {
+            throw new CommandError(SetCommands.OUT_OF_LONG_RANGE);
+        }
+        if (withValues && count < -Long.MAX_VALUE / 2) {
             throw new CommandError("ERR value is out of range");
         }
         return (ctx, out) -> {

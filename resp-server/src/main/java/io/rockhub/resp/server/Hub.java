@@ -6,6 +6,7 @@ import io.rockhub.core.storage.Storage;
 import io.rockhub.core.time.Clock;
 import io.rockhub.core.types.HashStore;
 import io.rockhub.core.types.Keyspace;
+import io.rockhub.core.types.SetStore;
 import io.rockhub.core.types.StringStore;
 import io.rockhub.resp.command.CommandTable;
 import io.rockhub.resp.commands.Commands;
@@ -26,6 +27,7 @@ public final class Hub implements AutoCloseable {
     private final Keyspace keys;
     private final StringStore strings;
     private final HashStore hashes;
+    private final SetStore sets;
     private final ExpirySweeper sweeper;
     private final ServerStats stats = new ServerStats();
     private final ClientRegistry clients = new ClientRegistry();
@@ -46,6 +48,7 @@ public final class Hub implements AutoCloseable {
         this.keys = new Keyspace(storage, clock, config.megabytes("metadata-cache-size"));
         this.strings = new StringStore(keys);
         this.hashes = new HashStore(keys);
+        this.sets = new SetStore(keys);
         this.sweeper = new ExpirySweeper(keys, config.getInt("expire-sweep-batch"),
                 config.getLong("expire-compact-threshold"));
         this.commands = Commands.table();
@@ -109,6 +112,10 @@ public final class Hub implements AutoCloseable {
 
     public HashStore hashes() {
         return hashes;
+    }
+
+    public SetStore sets() {
+        return sets;
     }
 
     public ExpirySweeper sweeper() {

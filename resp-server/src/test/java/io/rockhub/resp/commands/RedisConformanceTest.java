@@ -100,9 +100,29 @@ class RedisConformanceTest {
             "HRANDFIELD nokey", "HRANDFIELD nokey 3", "HRANDFIELD nokey 3 WITHVALUES", "HSET r a 1",
             "HRANDFIELD r", "HRANDFIELD r 0", "HRANDFIELD r 1", "HRANDFIELD r -2", "HRANDFIELD r 5 WITHVALUES",
             "HRANDFIELD r -2 WITHVALUES", "HRANDFIELD r x", "HRANDFIELD r 1 FOO", "HRANDFIELD r 1 WITHVALUES x",
-            "HRANDFIELD r -9223372036854775807 WITHVALUES"},
+            "HRANDFIELD r -9223372036854775807 WITHVALUES", "HRANDFIELD r -9223372036854775808"},
         {"HSET h a 1 b 2 c 3 d 4", "HSCAN h 0", "HSCAN h 0 COUNT 100 MATCH a*", "HSCAN h x", "HSCAN h 0 COUNT 0",
             "HSCAN nokey 0", "HSCAN h 0 FOO", "SCAN 0 TYPE hash COUNT 100", "SCAN 0 TYPE string COUNT 100"},
+        // sets
+        {"SADD s a b c a", "SADD s c d", "SCARD s", "SCARD nokey", "SISMEMBER s a", "SISMEMBER s z",
+            "SISMEMBER nokey a", "SMISMEMBER s a z d", "SMISMEMBER nokey a", "SMEMBERS s", "SMEMBERS nokey",
+            "SREM s a a z", "SREM nokey a", "SCARD s", "SREM s b c d", "EXISTS s", "TYPE s", "SADD s", "SREM s",
+            "SMISMEMBER s"},
+        {"SADD a 1 2 3 4", "SADD b 3 4 5", "SADD c 4 5 6", "SINTER a b", "SINTER a b c", "SINTER a nokey",
+            "SUNION a b", "SUNION a nokey", "SDIFF a b", "SDIFF a b c", "SDIFF nokey a", "SINTERSTORE d a b",
+            "SMEMBERS d", "SUNIONSTORE d a c", "SCARD d", "SDIFFSTORE d a a", "EXISTS d", "SET str x",
+            "SINTERSTORE str a b", "TYPE str", "SINTERCARD 2 a b", "SINTERCARD 2 a b LIMIT 1", "SINTERCARD 0 a",
+            "SINTERCARD 3 a b", "SINTERCARD 2 a b LIMIT -1", "SINTERCARD 2 a b FOO 1", "SINTERCARD x a", "SINTERCARD 1 a LIMIT x",
+            "SINTERCARD 1 nokey", "SINTER a str", "SUNION str", "SDIFF a str", "SINTERSTORE d a str"},
+        {"SADD src x y", "SMOVE src dst x", "SMEMBERS src", "SMEMBERS dst", "SMOVE src dst nope", "SMOVE nokey dst x",
+            "SMOVE src src y", "SMOVE src dst y", "EXISTS src", "SET str v", "SMOVE dst str x", "SMOVE str dst x",
+            "SPOP nokey", "SPOP nokey 3", "SADD one m", "SPOP one", "EXISTS one", "SPOP dst -1", "SPOP dst x",
+            "SPOP dst 0", "SRANDMEMBER nokey", "SRANDMEMBER nokey 5", "SADD r m", "SRANDMEMBER r", "SRANDMEMBER r 3",
+            "SRANDMEMBER r -3", "SRANDMEMBER r 0", "SRANDMEMBER r x", "SRANDMEMBER r -9223372036854775808", "SRANDMEMBER r 1 2", "SPOP r 1 2",
+            "SADD str a", "SCARD str", "SMEMBERS str", "SISMEMBER str a", "SRANDMEMBER str", "SPOP str"},
+        {"SADD s a b c d e", "SSCAN s 0 COUNT 100", "SSCAN s 0 COUNT 100 MATCH [a-c]", "SSCAN nokey 0",
+            "SSCAN s x", "SSCAN s 0 TYPE set", "EXPIRE s 100", "TTL s", "RENAME s s2", "SMEMBERS s2", "COPY s2 s3",
+            "SCARD s3", "SCAN 0 TYPE set COUNT 100"},
         // server
         {"CONFIG SET nope 1", "CONFIG SET maxclients abc", "CONFIG SET databases 5", "CONFIG SET maxclients",
             "CONFIG GET nope*", "CONFIG SET timeout 0", "CONFIG GET timeout", "CONFIG RESETSTAT", "DBSIZE",
@@ -166,7 +186,7 @@ class RedisConformanceTest {
     }
 
     private static final java.util.Set<String> UNORDERED = java.util.Set.of("KEYS", "SCAN", "HKEYS", "HVALS",
-            "HGETALL", "HSCAN");
+            "HGETALL", "HSCAN", "SMEMBERS", "SINTER", "SUNION", "SDIFF", "SSCAN");
 
     private static String sortedLines(String reply) {
         return java.util.Arrays.stream(reply.split("\r\n")).sorted().collect(java.util.stream.Collectors.joining("\n"));

@@ -1,0 +1,91 @@
+package io.rockhub.core.types;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rockhub.core.encoding.ColumnFamily;
+import io.rockhub.core.storage.TempStorage;
+import io.rockhub.core.time.ManualClock;
+import io.rockhub.core.types.SetStore.Algebra;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class SetStoreTest {
+    private TempStorage tmp;
+    private Keyspace keys;
+    private SetStore sets;
+
+    @BeforeEach
+    void open() throws Exception {
+        tmp = new TempStorage();
+        keys = new Keyspace(tmp.storage, new ManualClock(1_700_000_000_000L), 1 << 20);
+        sets = new SetStore(keys);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        tmp.close();
+    }
+
+    private static List<byte[]> b(String... s) {
+        List<byte[]> out = new ArrayList<>();
+        for (String x : s) {
+            out.add(x.getBytes(StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    private static List<String> str(List<byte[]> members) {
+        return members.stream().map(m -> new String(m, StandardCharsets.UTF_8)).toList();
+    }
+
+    @Test
+    void addAndRemoveKeepTheCardinalityAndEmptySetsDisappear() {
+        assertThat(sets.add(b("s").get(0), b("a", "b", "a")).value()).isEqualTo(2);
+        assertThat(sets.add(b("s").get(0), b("b", "c")).value()).isEqualTo(1);
+        assertThat(sets.cardinality(b("s").get(0)).value()).isEqualTo(3);
+        assertThat(sets.remove(b("s").get(0), b("a", "b", "c", "z")).value()).isEqualTo(3);
+        assertThat(keys.type(b("s").get(0))).isNull();
+        assertThat(tmp.count(ColumnFamily.SUBKEY)).isZero();
+        assertThat(keys.size()).isZero();
+    }
+
+    @Test
+    void algebraFollowsRedis() {
+        sets.add(b("a").get(0), b("1", "2", "3", "4"));
+        sets.add(b("b").get(0), b("3", "4", "5"));
+        assertThat(str(sets.combine(Algebra.INTER, b("a", "b")).value())).containsExactly("3", "4");
+        assertThat(str(sets.combine(Algebra.UNION, b("a", "b")).value())).containsExactly("1", "2", "3", "4", "5");
+        assertThat(str(sets.combine(Algebra.DIFF, b("a", "b")).value())).containsExactly("1", "2");
+        assertThat(sets.combine(Algebra.INTER, b("a", "missing")).value()).isEmpty();
+        assertThat(sets.interCard(b("a", "b"), 1).value()).isEqualTo(1);
+        assertThat(sets.combineAndStore(Algebra.UNION, b("dst").get(0), b("a", "b")).value()).isEqualTo(5);
+        assertThat(sets.cardinality(b("dst").get(0)).value()).isEqualTo(5);
+        assertThat(sets.combineAndStore(Algebra.INTER, b("dst").get(0), b("a", "missing")).value()).isZero();
+        assertThat(keys.type(b("dst").get(0))).isNull();
+    }
+
+    @Test
+    void moveAndPopUpdateBothSides() {
+        sets.add(b("src").get(0), b("x", "y"));
+        assertThat(sets.move(b("src").get(0), b("dst").get(0), b("x").get(0)).value()).isTrue();
+        assertThat(sets.move(b("src").get(0), b("dst").get(0), b("x").get(0)).value()).isFalse();
+        assertThat(str(sets.members(b("dst").get(0)).value())).containsExactly("x");
+        assertThat(str(sets.pop(b("src").get(0), 5).value())).containsExactly("y");
+        assertThat(keys.type(b("src").get(0))).isNull();
+        assertThat(keys.size()).isEqualTo(1);
+    }
+
+    @Test
+    void wrongTypeAnywhereFailsTheWholeOperation() {
+        new StringStore(keys).set(b("str").get(0), b("v").get(0), StringStore.Condition.ALWAYS, ExpiryChange.CLEAR, false);
+        sets.add(b("a").get(0), b("1"));
+        assertThat(sets.combine(Algebra.UNION, b("a", "str")).status()).isEqualTo(Status.WRONG_TYPE);
+        assertThat(sets.add(b("str").get(0), b("1")).status()).isEqualTo(Status.WRONG_TYPE);
+        assertThat(sets.move(b("a").get(0), b("str").get(0), b("1").get(0)).status()).isEqualTo(Status.WRONG_TYPE);
+        assertThat(sets.cardinality(b("a").get(0)).value()).isEqualTo(1);
+    }
+}
