@@ -2,22 +2,32 @@ package io.rockhub.core.storage;
 
 import io.rockhub.core.encoding.ColumnFamily;
 import io.rockhub.core.encoding.Counters;
+import org.rocksdb.AbstractWriteBatch;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
 
 /**
- * The changes of one command, applied atomically by {@link Storage#commit}. Not thread-safe; one
- * per command.
+ * The changes of one command, applied atomically by {@link Storage#commit}. Inside a
+ * {@link Transaction} the changes go straight into the transaction's indexed batch, readable by the
+ * commands after it and written with the rest at EXEC. Not thread-safe; one per command.
  */
 public final class Batch implements AutoCloseable {
     private final Storage storage;
-    final WriteBatch batch = new WriteBatch();
+    final AbstractWriteBatch batch;
+    private final boolean owned;
     private final java.util.Map<java.nio.ByteBuffer, Object> metadataChanges = new java.util.LinkedHashMap<>();
     private long keysDelta;
     private long expiresDelta;
 
-    Batch(Storage storage) {
+    Batch(Storage storage, Transaction tx) {
         this.storage = storage;
+        this.owned = tx == null;
+        this.batch = tx == null ? new WriteBatch() : tx.batch;
+    }
+
+    /** Whether this batch is part of a transaction (committed at its end, not by {@link Storage#commit}). */
+    boolean inTransaction() {
+        return !owned;
     }
 
     public Batch put(ColumnFamily cf, byte[] key, byte[] value) {
@@ -40,6 +50,11 @@ public final class Batch implements AutoCloseable {
 
     /** Deletes {@code [from, to)}. */
     public Batch deleteRange(ColumnFamily cf, byte[] from, byte[] to) {
+        if (!owned) {
+            // RocksDB's indexed batch cannot hold range deletions; callers commit the transaction
+            // so far and range-delete outside it (see Keyspace.flushAll).
+            throw new IllegalStateException("range deletion inside a transaction");
+        }
         try {
             batch.deleteRange(storage.handle(cf), from, to);
         } catch (RocksDBException e) {
@@ -77,6 +92,10 @@ public final class Batch implements AutoCloseable {
         return batch.count() == 0 && keysDelta == 0 && expiresDelta == 0;
     }
 
+    int count() {
+        return batch.count();
+    }
+
     void sealCounters() throws RocksDBException {
         if (keysDelta != 0) {
             batch.merge(storage.handle(ColumnFamily.DEFAULT), Counters.KEYS, Counters.operand(keysDelta));
@@ -90,6 +109,8 @@ public final class Batch implements AutoCloseable {
 
     @Override
     public void close() {
-        batch.close();
+        if (owned) {
+            batch.close();
+        }
     }
 }

@@ -62,6 +62,7 @@ public final class Storage implements AutoCloseable {
     private final ReadOptions readOptions = new ReadOptions();
     private final GroupCommitter committer;
     private volatile boolean closed;
+    private final ThreadLocal<Transaction> transaction = new ThreadLocal<>();
 
     private Storage(Path dir, RocksDB db, DBOptions dbOptions, List<ColumnFamilyHandle> allHandles,
                     List<String> names, Cache blockCache, Statistics statistics, HubConfig config) {
@@ -218,17 +219,62 @@ public final class Storage implements AutoCloseable {
     }
 
     public Batch newBatch() {
-        return new Batch(this);
+        return new Batch(this, transaction.get());
     }
 
-    /** Applies the batch atomically; on return it is visible to readers and written to the WAL. */
+    /**
+     * Starts gathering this thread's writes into one transaction: until {@link #commitTransaction}
+     * or {@link #abortTransaction}, batches join it and reads on this thread see its writes.
+     */
+    public Transaction beginTransaction() {
+        if (transaction.get() != null) {
+            throw new IllegalStateException("transaction already open on this thread");
+        }
+        Transaction tx = new Transaction();
+        transaction.set(tx);
+        return tx;
+    }
+
+    public boolean inTransaction() {
+        return transaction.get() != null;
+    }
+
+    /** The transaction open on this thread, or null. */
+    public Transaction currentTransaction() {
+        return transaction.get();
+    }
+
+    /** Writes every gathered change atomically and ends the transaction. */
+    public void commitTransaction(Transaction tx) {
+        transaction.remove();
+        try {
+            if (tx.batch.count() > 0) {
+                db.write(writeOptions, tx.batch);
+            }
+        } catch (RocksDBException e) {
+            throw new StorageException("transaction write failed: " + e.getMessage(), e);
+        } finally {
+            tx.close();
+        }
+    }
+
+    /** Drops every gathered change and ends the transaction. */
+    public void abortTransaction(Transaction tx) {
+        transaction.remove();
+        tx.close();
+    }
+
+    /**
+     * Applies the batch atomically; on return it is visible to readers and written to the WAL.
+     * A batch that belongs to a transaction only seals its counters: the transaction writes it.
+     */
     public void commit(Batch batch) {
         try {
             batch.sealCounters();
-            if (batch.batch.count() == 0) {
+            if (batch.inTransaction() || batch.count() == 0) {
                 return;
             }
-            db.write(writeOptions, batch.batch);
+            db.write(writeOptions, (org.rocksdb.WriteBatch) batch.batch);
         } catch (RocksDBException e) {
             throw new StorageException("write failed: " + e.getMessage(), e);
         }
@@ -236,15 +282,21 @@ public final class Storage implements AutoCloseable {
 
     public byte[] get(ColumnFamily cf, byte[] key) {
         try {
+            Transaction tx = transaction.get();
+            if (tx != null) {
+                return tx.batch.getFromBatchAndDB(db, handles.get(cf), readOptions, key);
+            }
             return db.get(handles.get(cf), readOptions, key);
         } catch (RocksDBException e) {
             throw new StorageException("read failed: " + e.getMessage(), e);
         }
     }
 
-    /** A new iterator over one column family; the caller closes it. */
+    /** A new iterator over one column family (and this thread's transaction); the caller closes it. */
     public RocksIterator iterator(ColumnFamily cf) {
-        return db.newIterator(handles.get(cf), readOptions);
+        Transaction tx = transaction.get();
+        RocksIterator base = db.newIterator(handles.get(cf), readOptions);
+        return tx == null ? base : tx.batch.newIteratorWithBase(handles.get(cf), base);
     }
 
     /** A new iterator with the caller's read options (bounds, snapshot); the caller closes both. */
@@ -252,8 +304,13 @@ public final class Storage implements AutoCloseable {
         return db.newIterator(handles.get(cf), options);
     }
 
+    /** A keyspace counter as committed (inside a transaction, without the transaction's changes). */
     public long counter(byte[] counterKey) {
-        return Counters.decode(get(ColumnFamily.DEFAULT, counterKey));
+        try {
+            return Counters.decode(db.get(handles.get(ColumnFamily.DEFAULT), readOptions, counterKey));
+        } catch (RocksDBException e) {
+            throw new StorageException("read failed: " + e.getMessage(), e);
+        }
     }
 
     /** The sequence number of the newest write visible to readers. */

@@ -10,6 +10,7 @@ import io.rockhub.core.encoding.Metadata;
 import io.rockhub.core.storage.Batch;
 import io.rockhub.core.storage.KeyLocks;
 import io.rockhub.core.storage.Storage;
+import io.rockhub.core.storage.Transaction;
 import io.rockhub.core.time.Clock;
 import io.rockhub.core.util.Glob;
 import java.nio.ByteBuffer;
@@ -34,6 +35,18 @@ public final class Keyspace {
     private final Clock clock;
     private final Versions versions;
     private final MetadataCache cache;
+    private final List<KeyChangeListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Metadata changes of the transaction open on this thread, applied to the cache at its commit. */
+    private final ThreadLocal<Map<ByteBuffer, Object>> transactionChanges = new ThreadLocal<>();
+
+    /** Told about every committed change of a key's record (WATCH, blocked readers). */
+    public interface KeyChangeListener {
+        /** {@code key} was written or removed; called on the committing thread, after the commit. */
+        void changed(byte[] key);
+
+        /** Every key was removed (FLUSHALL). */
+        void flushed();
+    }
 
     public Keyspace(Storage storage, Clock clock) {
         this(storage, clock, 0);
@@ -45,6 +58,10 @@ public final class Keyspace {
         this.clock = clock;
         this.versions = new Versions(clock);
         this.cache = new MetadataCache(cacheBytes);
+    }
+
+    public void addListener(KeyChangeListener listener) {
+        listeners.add(listener);
     }
 
     /** Bytes held by the hot-key metadata cache. */
@@ -72,7 +89,7 @@ public final class Keyspace {
 
     /** The stored record, even if logically expired; null if none. */
     public Metadata physical(byte[] key) {
-        if (!cache.enabled()) {
+        if (!cache.enabled() || storage.inTransaction()) {
             byte[] raw = storage.get(ColumnFamily.METADATA, key);
             return raw == null ? null : Metadata.decode(raw);
         }
@@ -213,8 +230,19 @@ public final class Keyspace {
 
     /** Commits a batch; the server acknowledges it once {@link Storage#committer()} says durable. */
     public void commit(Batch b) {
-        if (!cache.enabled() || b.metadataChanges().isEmpty()) {
+        Map<ByteBuffer, Object> pending = transactionChanges.get();
+        if (pending != null) {
             storage.commit(b);
+            pending.putAll(b.metadataChanges());
+            return;
+        }
+        if (b.metadataChanges().isEmpty()) {
+            storage.commit(b);
+            return;
+        }
+        if (!cache.enabled()) {
+            storage.commit(b);
+            notifyChanged(b.metadataChanges());
             return;
         }
         for (ByteBuffer k : b.metadataChanges().keySet()) {
@@ -230,6 +258,60 @@ public final class Keyspace {
                 cache.settle(e.getKey().array(), !committed || v == Batch.REMOVED ? null : (Metadata) v);
             }
         }
+        notifyChanged(b.metadataChanges());
+    }
+
+    private void notifyChanged(Map<ByteBuffer, Object> changes) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        for (ByteBuffer k : changes.keySet()) {
+            for (KeyChangeListener l : listeners) {
+                l.changed(k.array());
+            }
+        }
+    }
+
+    /**
+     * Runs {@code body} (the queued commands of an EXEC, under their key locks) with every write
+     * gathered into one RocksDB batch, committed atomically at the end: after a crash either all of
+     * it is there or none. Commands inside read their predecessors' writes.
+     */
+    public void runTransaction(Runnable body) {
+        storage.beginTransaction();
+        transactionChanges.set(new java.util.LinkedHashMap<>());
+        boolean done = false;
+        try {
+            body.run();
+            done = true;
+        } finally {
+            // Not the transaction begun above if a FLUSHALL inside split it (see flushAll).
+            Transaction tx = storage.currentTransaction();
+            Map<ByteBuffer, Object> changes = transactionChanges.get();
+            transactionChanges.remove();
+            if (done) {
+                commitTransaction(tx, changes);
+            } else {
+                storage.abortTransaction(tx);
+            }
+        }
+    }
+
+    private void commitTransaction(Transaction tx, Map<ByteBuffer, Object> changes) {
+        for (ByteBuffer k : changes.keySet()) {
+            cache.invalidate(k.array());
+        }
+        boolean committed = false;
+        try {
+            storage.commitTransaction(tx);
+            committed = true;
+        } finally {
+            for (Map.Entry<ByteBuffer, Object> e : changes.entrySet()) {
+                Object v = e.getValue();
+                cache.settle(e.getKey().array(), !committed || v == Batch.REMOVED ? null : (Metadata) v);
+            }
+        }
+        notifyChanged(changes);
     }
 
     // ---- key commands ------------------------------------------------------------------------
@@ -380,10 +462,16 @@ public final class Keyspace {
         long version = versions.next();
         for (ColumnFamily cf : ColumnFamily.VERSIONED) {
             byte[] prefix = InternalKey.prefix(src, from.version());
+            // Read everything first: inside a transaction the batch being written is also what the
+            // iterator reads, and must not change under it.
+            List<byte[][]> entries = new ArrayList<>();
             try (RocksIterator it = storage.iterator(cf)) {
                 for (it.seek(prefix); it.isValid() && io.rockhub.core.encoding.Bytes.startsWith(it.key(), prefix); it.next()) {
-                    b.put(cf, InternalKey.encode(dst, version, InternalKey.subkey(it.key())), it.value());
+                    entries.add(new byte[][] {InternalKey.subkey(it.key()), it.value()});
                 }
+            }
+            for (byte[][] e : entries) {
+                b.put(cf, InternalKey.encode(dst, version, e[0]), e[1]);
             }
         }
         return Metadata.collection(from.type(), from.expireAt(), version, from.size());
@@ -483,6 +571,22 @@ public final class Keyspace {
      * lock so no write interleaves with the flush or refills the cache from before it.
      */
     public void flushAll() {
+        Map<ByteBuffer, Object> pending = transactionChanges.get();
+        if (pending != null) {
+            // Range deletions cannot join RocksDB's indexed batch: the transaction's writes so far
+            // are committed, the flush runs on its own, and the rest of the EXEC continues in a
+            // fresh transaction. Other clients see no gap (EXEC holds every key lock), but a crash
+            // in between could keep the first part: the one exception to EXEC's atomicity.
+            transactionChanges.remove();
+            commitTransaction(storage.currentTransaction(), pending);
+            try {
+                flushAll();
+            } finally {
+                storage.beginTransaction();
+                transactionChanges.set(new java.util.LinkedHashMap<>());
+            }
+            return;
+        }
         try (KeyLocks.Held all = locks.lockAll(); Batch b = storage.newBatch()) {
             cache.beginClear();
             try {
@@ -491,7 +595,11 @@ public final class Keyspace {
                 cache.endClear();
             }
         }
+        for (KeyChangeListener l : listeners) {
+            l.flushed();
+        }
     }
+
 
     private void flushAllColumnFamilies(Batch b) {
         for (ColumnFamily cf : ColumnFamily.values()) {

@@ -25,12 +25,18 @@ public final class ClientSession implements DecoderLimits {
     private volatile boolean authenticated;
     private volatile String lastCommand = "NULL";
     private volatile boolean closeRequested;
+    private final Transaction transaction = new Transaction();
 
     public ClientSession(Hub hub, Channel channel) {
         this.hub = hub;
         this.channel = channel;
         this.createdMillis = hub.clock().millis();
         this.lastInteractionMillis = createdMillis;
+    }
+
+    /** MULTI/EXEC and WATCH state of this connection. */
+    public Transaction transaction() {
+        return transaction;
     }
 
     public long id() {
@@ -116,7 +122,8 @@ public final class ClientSession implements DecoderLimits {
     public String describe(long now) {
         return "id=" + id + " addr=" + address() + " laddr=" + localAddress() + " fd=-1 name=" + name
                 + " age=" + (now - createdMillis) / 1000 + " idle=" + idleMillis(now) / 1000
-                + " flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0"
+                + " flags=" + (transaction.inMulti() ? "x" : "N") + " db=0 sub=0 psub=0 ssub=0 multi="
+                + (transaction.inMulti() ? transaction.queued().size() : -1) + " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0"
                 + " rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=" + lastCommand
                 + " user=default redir=-1 resp=" + protocol + " lib-name=" + libName + " lib-ver=" + libVersion;
     }

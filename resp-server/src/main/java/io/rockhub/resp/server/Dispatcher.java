@@ -9,16 +9,22 @@ import io.rockhub.resp.command.CommandSpec;
 import io.rockhub.resp.command.Execution;
 import io.rockhub.resp.protocol.Errors;
 import io.rockhub.resp.protocol.RespWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Looks a request up in the command table and runs it, with Redis's order of checks: unknown
  * command, arity, authentication, then the command's own parse; only then does it touch storage.
+ * Inside MULTI, commands are parsed and queued instead ({@code +QUEUED}); a refusal at this stage
+ * makes the EXEC fail with EXECABORT, a parse error is answered at EXEC, as in Redis.
  */
 public final class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    /** Commands that act at once even inside MULTI. */
+    private static final Set<String> TRANSACTION_CONTROL = Set.of("exec", "discard", "multi", "watch", "quit");
 
     private final Hub hub;
 
@@ -27,39 +33,69 @@ public final class Dispatcher {
     }
 
     public void dispatch(ClientSession session, List<byte[]> argv, RespWriter out) {
-        long start = System.nanoTime();
-        String name = new String(argv.get(0), java.nio.charset.StandardCharsets.UTF_8);
+        Transaction tx = session.transaction();
+        String name = new String(argv.get(0), StandardCharsets.UTF_8);
         CommandSpec spec = hub.commands().lookup(name);
+        String refusal = null;
         if (spec == null) {
-            out.error(Errors.unknownCommand(name, argv));
-            return;
-        }
-        if (spec.isContainer() && argv.size() >= 2) {
-            CommandSpec sub = spec.subcommand(new String(argv.get(1), java.nio.charset.StandardCharsets.UTF_8));
+            refusal = Errors.unknownCommand(name, argv);
+        } else if (spec.isContainer() && argv.size() >= 2) {
+            String subName = new String(argv.get(1), StandardCharsets.UTF_8);
+            CommandSpec sub = spec.subcommand(subName);
             if (sub == null) {
-                out.error(Errors.unknownSubcommand(new String(argv.get(1), java.nio.charset.StandardCharsets.UTF_8),
-                        spec.name()));
-                return;
+                refusal = Errors.unknownSubcommand(subName, spec.name());
+            } else {
+                spec = sub;
             }
-            spec = sub;
         }
-        if (!spec.arityOk(argv.size())) {
-            out.error(Errors.wrongArity(spec.name()));
-            return;
+        if (refusal == null && !spec.arityOk(argv.size())) {
+            refusal = Errors.wrongArity(spec.name());
         }
-        if (session.authRequired() && !spec.has(CommandFlag.NO_AUTH)) {
-            out.error(Errors.NOAUTH);
+        if (refusal == null && session.authRequired() && !spec.has(CommandFlag.NO_AUTH)) {
+            refusal = Errors.NOAUTH;
+        }
+        boolean queueing = tx.inMulti() && (spec == null || !TRANSACTION_CONTROL.contains(spec.name()));
+        if (refusal == null && queueing && spec.has(CommandFlag.NO_MULTI)) {
+            refusal = "ERR Command not allowed inside a transaction";
+        }
+        if (refusal != null) {
+            out.error(refusal);
+            if (queueing) {
+                tx.fail();
+            }
             return;
         }
         session.touched(spec.name());
+        if (queueing) {
+            try {
+                tx.queue(new Transaction.Queued(spec, argv, spec.parser().parse(new Args(argv)), null));
+            } catch (CommandError e) {
+                tx.queue(new Transaction.Queued(spec, argv, null, e.getMessage()));
+            }
+            out.simple("QUEUED");
+            return;
+        }
+        long start = System.nanoTime();
+        Execution execution;
+        try {
+            execution = spec.parser().parse(new Args(argv));
+        } catch (CommandError e) {
+            out.error(e.getMessage());
+            hub.stats().record(spec.name(), (System.nanoTime() - start) / 1000, true);
+            return;
+        }
+        run(hub, session, spec, execution, out, start);
+    }
+
+    /**
+     * Runs a parsed command and records it; a fault becomes an error reply for this command alone
+     * (whatever it had written of its reply is taken back).
+     */
+    static void run(Hub hub, ClientSession session, CommandSpec spec, Execution execution, RespWriter out, long start) {
         boolean failed = false;
         int mark = out.buffer().writerIndex();
         try {
-            Execution execution = spec.parser().parse(new Args(argv));
             execution.run(new CommandContext(hub, session), out);
-        } catch (CommandError e) {
-            failed = true;
-            out.error(e.getMessage());
         } catch (StorageException e) {
             failed = true;
             out.buffer().writerIndex(mark);

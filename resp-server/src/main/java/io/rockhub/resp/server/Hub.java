@@ -32,6 +32,7 @@ public final class Hub implements AutoCloseable {
     private final ServerStats stats = new ServerStats();
     private final ClientRegistry clients = new ClientRegistry();
     private final ScanCursors scanCursors = new ScanCursors();
+    private final WatchRegistry watches = new WatchRegistry();
     private final CommandTable commands;
     private final long startMillis;
     private final String runId;
@@ -52,6 +53,7 @@ public final class Hub implements AutoCloseable {
         this.sweeper = new ExpirySweeper(keys, config.getInt("expire-sweep-batch"),
                 config.getLong("expire-compact-threshold"));
         this.commands = Commands.table();
+        keys.addListener(watches);
         this.startMillis = clock.millis();
         StringBuilder id = new StringBuilder();
         for (int i = 0; i < 40; i++) {
@@ -128,6 +130,10 @@ public final class Hub implements AutoCloseable {
 
     public ClientRegistry clients() {
         return clients;
+    }
+
+    public WatchRegistry watches() {
+        return watches;
     }
 
     public ScanCursors scanCursors() {

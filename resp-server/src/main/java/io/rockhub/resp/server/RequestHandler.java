@@ -63,6 +63,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         hub.clients().remove(session);
+        hub.watches().unwatchAll(session);
         if (current != null) {
             current.release();
             current = null;

@@ -123,6 +123,16 @@ class RedisConformanceTest {
         {"SADD s a b c d e", "SSCAN s 0 COUNT 100", "SSCAN s 0 COUNT 100 MATCH [a-c]", "SSCAN nokey 0",
             "SSCAN s x", "SSCAN s 0 TYPE set", "EXPIRE s 100", "TTL s", "RENAME s s2", "SMEMBERS s2", "COPY s2 s3",
             "SCARD s3", "SCAN 0 TYPE set COUNT 100"},
+        // transactions
+        {"MULTI", "SET a 1", "INCR a", "INCR a", "GET a", "HSET h f v", "HGET h f", "EXEC", "GET a", "HLEN h"},
+        {"MULTI", "SET a", "NOSUCH x", "SET b 1", "EXEC", "EXISTS a b", "EXEC", "DISCARD", "MULTI", "MULTI",
+            "WATCH x", "PING", "DISCARD", "DISCARD"},
+        {"SET s abc", "MULTI", "INCR s", "SET s2 v", "SET k v EX abc", "HSET s f v", "GET s2", "EXEC", "TTL k"},
+        {"WATCH w", "SET w changed", "MULTI", "SET w mine", "EXEC", "GET w", "WATCH w2", "MULTI", "PING", "EXEC",
+            "WATCH a b", "UNWATCH", "SET a 1", "MULTI", "GET a", "EXEC", "MULTI", "SHUTDOWN", "EXEC", "WATCH",
+            "MULTI", "EXEC"},
+        {"SADD s1 a b", "SADD s2 b c", "MULTI", "SINTERSTORE d s1 s2", "SMEMBERS d", "SINTERCARD 2 s1 s2",
+            "DEL s1", "EXEC", "EXISTS s1", "MULTI", "FLUSHALL", "SET after 1", "EXEC", "DBSIZE", "GET after"},
         // server
         {"CONFIG SET nope 1", "CONFIG SET maxclients abc", "CONFIG SET databases 5", "CONFIG SET maxclients",
             "CONFIG GET nope*", "CONFIG SET timeout 0", "CONFIG GET timeout", "CONFIG RESETSTAT", "DBSIZE",
@@ -156,7 +166,8 @@ class RedisConformanceTest {
         tests.add(DynamicTest.dynamicTest("RESP3 replies", () -> run(new String[] {
             "HELLO 3 SETNAME_SKIP", "GET missing", "SET k v", "GET k", "MGET k nope", "CONFIG GET maxclients",
             "SET k v GET", "INCRBYFLOAT f 1.5", "TTL k", "SET n 1 NX", "CLIENT GETNAME",
-            "OBJECT ENCODING nope", "SCAN 0 COUNT 100"}, 3)));
+            "OBJECT ENCODING nope", "SCAN 0 COUNT 100", "WATCH k", "SET k changed", "MULTI", "GET k", "EXEC",
+            "HSET h a 1", "HGETALL h", "SADD st x", "SMEMBERS st"}, 3)));
         return tests.stream();
     }
 

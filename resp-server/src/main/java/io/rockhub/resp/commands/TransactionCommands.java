@@ -1,0 +1,69 @@
+package io.rockhub.resp.commands;
+
+import static io.rockhub.resp.command.CommandSpec.of;
+
+import io.rockhub.core.encoding.Metadata;
+import io.rockhub.resp.command.Args;
+import io.rockhub.resp.command.CommandContext;
+import io.rockhub.resp.command.CommandTable;
+import io.rockhub.resp.command.Execution;
+import io.rockhub.resp.server.Transaction;
+import java.util.List;
+
+/** MULTI, EXEC, DISCARD, WATCH and UNWATCH; EXEC itself lives in {@code ExecRunner}. */
+final class TransactionCommands {
+    private TransactionCommands() {
+    }
+
+    static void register(CommandTable t) {
+        t.add(of("multi", 1, "noscript loading stale fast allow_busy", 0, 0, 0, "@fast @transaction",
+                 a -> TransactionCommands::multi))
+         .add(of("exec", 1, "noscript loading stale skip_slowlog", 0, 0, 0, "@slow @transaction",
+                 a -> (ctx, out) -> io.rockhub.resp.server.ExecRunner.exec(ctx, out)))
+         .add(of("discard", 1, "noscript loading stale fast allow_busy", 0, 0, 0, "@fast @transaction",
+                 a -> TransactionCommands::discard))
+         .add(of("watch", -2, "noscript loading stale fast allow_busy", 1, -1, 1, "@fast @transaction",
+                 TransactionCommands::watch))
+         .add(of("unwatch", 1, "noscript loading stale fast allow_busy", 0, 0, 0, "@fast @transaction",
+                 a -> (ctx, out) -> {
+                     ctx.hub().watches().unwatchAll(ctx.session());
+                     out.ok();
+                 }));
+    }
+
+    private static void multi(CommandContext ctx, io.rockhub.resp.protocol.RespWriter out) {
+        Transaction tx = ctx.session().transaction();
+        if (tx.inMulti()) {
+            out.error("ERR MULTI calls can not be nested");
+            return;
+        }
+        tx.begin();
+        out.ok();
+    }
+
+    private static void discard(CommandContext ctx, io.rockhub.resp.protocol.RespWriter out) {
+        Transaction tx = ctx.session().transaction();
+        if (!tx.inMulti()) {
+            out.error("ERR DISCARD without MULTI");
+            return;
+        }
+        tx.end();
+        ctx.hub().watches().unwatchAll(ctx.session());
+        out.ok();
+    }
+
+    private static Execution watch(Args a) {
+        List<byte[]> keys = a.slice(1);
+        return (ctx, out) -> {
+            if (ctx.session().transaction().inMulti()) {
+                out.error("ERR WATCH inside MULTI is not allowed");
+                return;
+            }
+            for (byte[] key : keys) {
+                Metadata m = ctx.hub().keys().live(key);
+                ctx.hub().watches().watch(ctx.session(), key, m != null, m == null ? 0 : m.expireAt());
+            }
+            out.ok();
+        };
+    }
+}

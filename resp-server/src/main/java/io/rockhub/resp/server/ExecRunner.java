@@ -1,0 +1,99 @@
+package io.rockhub.resp.server;
+
+import io.rockhub.core.storage.KeyLocks;
+import io.rockhub.resp.command.CommandContext;
+import io.rockhub.resp.command.CommandFlag;
+import io.rockhub.resp.command.CommandSpec;
+import io.rockhub.resp.protocol.RespWriter;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * EXEC: runs the queued commands isolated from other clients (it holds the lock of every key they
+ * name, or every lock when a command's keys cannot be known in advance) and atomically (their
+ * writes are one RocksDB batch). A watched key that changed or expired since WATCH makes EXEC
+ * answer a null array and run nothing.
+ */
+public final class ExecRunner {
+    private static final String EXECABORT = "EXECABORT Transaction discarded because of previous errors.";
+
+    private ExecRunner() {
+    }
+
+    public static void exec(CommandContext ctx, RespWriter out) {
+        Hub hub = ctx.hub();
+        ClientSession session = ctx.session();
+        Transaction tx = session.transaction();
+        if (!tx.inMulti()) {
+            out.error("ERR EXEC without MULTI");
+            return;
+        }
+        List<Transaction.Queued> queued = new ArrayList<>(tx.queued());
+        boolean failed = tx.failed();
+        tx.end();
+        if (failed) {
+            hub.watches().unwatchAll(session);
+            out.error(EXECABORT);
+            return;
+        }
+        List<byte[]> keys = new ArrayList<>();
+        for (ByteBuffer w : tx.watched().keySet()) {
+            keys.add(w.array());
+        }
+        boolean everything = collectKeys(queued, keys);
+        try (KeyLocks.Held held = everything ? hub.keys().locks().lockAll() : hub.keys().locks().lock(keys)) {
+            boolean abort = tx.touched() || watchedKeyExpired(hub, tx);
+            hub.watches().unwatchAll(session);
+            if (abort) {
+                out.nullArray();
+                return;
+            }
+            out.array(queued.size());
+            hub.keys().runTransaction(() -> {
+                for (Transaction.Queued q : queued) {
+                    if (q.error() != null) {
+                        out.error(q.error());
+                    } else {
+                        Dispatcher.run(hub, session, q.spec(), q.execution(), out, System.nanoTime());
+                    }
+                }
+            });
+        }
+    }
+
+    /** Adds the keys each command names; true when some command's keys cannot be listed. */
+    private static boolean collectKeys(List<Transaction.Queued> queued, List<byte[]> keys) {
+        for (Transaction.Queued q : queued) {
+            CommandSpec spec = q.spec();
+            if (spec.has(CommandFlag.MOVABLEKEYS) || (spec.firstKey() == 0 && spec.has(CommandFlag.WRITE))) {
+                return true;
+            }
+            if (spec.firstKey() == 0) {
+                continue;
+            }
+            int argc = q.argv().size();
+            int last = spec.lastKey() < 0 ? argc + spec.lastKey() : spec.lastKey();
+            for (int i = spec.firstKey(); i <= last && i < argc; i += Math.max(1, spec.step())) {
+                keys.add(q.argv().get(i));
+            }
+        }
+        return false;
+    }
+
+    /** Redis fails EXEC when a watched key existed at WATCH and has expired since. */
+    private static boolean watchedKeyExpired(Hub hub, Transaction tx) {
+        long now = hub.clock().millis();
+        for (Map.Entry<ByteBuffer, Transaction.Watched> e : tx.watched().entrySet()) {
+            Transaction.Watched w = e.getValue();
+            if (w.existed() && w.expireAt() != 0 && w.expireAt() <= now) {
+                return true;
+            }
+            if (w.existed() && hub.keys().live(e.getKey().array()) == null) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,83 @@
+package io.rockhub.resp.server;
+
+import io.rockhub.resp.command.CommandSpec;
+import io.rockhub.resp.command.Execution;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A connection's MULTI/EXEC state: the queued commands (parsed when queued; a parse error is kept
+ * and replied at EXEC, as Redis does), whether queuing failed (EXECABORT), and the watched keys.
+ * Used on the connection's event loop, except {@link #touch}, which any committing thread calls.
+ */
+public final class Transaction {
+    /** A queued command: either its execution or the error it will answer at EXEC. */
+    public record Queued(CommandSpec spec, List<byte[]> argv, Execution execution, String error) {
+    }
+
+    /** What a watched key looked like at WATCH time, to notice a later expiry. */
+    record Watched(boolean existed, long expireAt) {
+    }
+
+    private List<Queued> queued;
+    private boolean failed;
+    private final Map<ByteBuffer, Watched> watched = new LinkedHashMap<>();
+    private volatile boolean touched;
+
+    public boolean inMulti() {
+        return queued != null;
+    }
+
+    public void begin() {
+        queued = new ArrayList<>();
+        failed = false;
+    }
+
+    public void queue(Queued q) {
+        queued.add(q);
+    }
+
+    /** A command refused while queuing: EXEC will answer EXECABORT. */
+    public void fail() {
+        failed = true;
+    }
+
+    public boolean failed() {
+        return failed;
+    }
+
+    public List<Queued> queued() {
+        return queued == null ? List.of() : queued;
+    }
+
+    /** Leaves MULTI, dropping the queue (EXEC and DISCARD). */
+    public void end() {
+        queued = null;
+        failed = false;
+    }
+
+    void watch(byte[] key, boolean existed, long expireAt) {
+        watched.putIfAbsent(ByteBuffer.wrap(key), new Watched(existed, expireAt));
+    }
+
+    Map<ByteBuffer, Watched> watched() {
+        return watched;
+    }
+
+    /** A watched key changed: the next EXEC must fail. */
+    void touch() {
+        touched = true;
+    }
+
+    boolean touched() {
+        return touched;
+    }
+
+    void clearWatches() {
+        watched.clear();
+        touched = false;
+    }
+}
