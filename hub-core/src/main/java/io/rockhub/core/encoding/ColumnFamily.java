@@ -11,7 +11,8 @@ public enum ColumnFamily {
     METADATA("metadata"),
     SUBKEY("subkey"),
     EXPIRE("expire"),
-    GARBAGE("garbage");
+    GARBAGE("garbage"),
+    ZSET_SCORE("zset_score");
 
     private final String cfName;
 
@@ -28,5 +29,5 @@ public enum ColumnFamily {
     }
 
     /** Column families holding per-version subkeys: a dead version is range-deleted in each. */
-    public static final ColumnFamily[] VERSIONED = {SUBKEY};
+    public static final ColumnFamily[] VERSIONED = {SUBKEY, ZSET_SCORE};
 }

@@ -15,6 +15,9 @@
  * expire         [u64 expireAt ms][user key]                      empty: one entry per key that has a TTL
  * garbage        [u64 version][user key]                          [u8 type]: a dead version whose subkeys
  *                                                                   the sweeper must range-delete
+ * zset_score     [u32 len(key)][key][u64 version][score][member]  empty: the score index of a sorted set
+ *                score = 8 bytes of the double mapped so byte order = numeric order (-0 stored as 0);
+ *                the subkey family maps member -> the same 8-byte score
  * default        "rockhub:counter:keys" / ":expires"              u64 little-endian, merged with uint64add
  * </pre>
  */

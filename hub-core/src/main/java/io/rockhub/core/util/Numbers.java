@@ -127,6 +127,43 @@ public final class Numbers {
         return new BigDecimal(java.math.BigInteger.valueOf(5).pow(-k), -k);
     }
 
+    /**
+     * Parses a score as Redis's {@code strtod}-based parsing accepts it: decimal or exponent
+     * notation, "inf", "+inf", "-inf" (and "infinity"); no NaN. {@code allowLeadingSpace} mirrors
+     * range parsing, which (unlike ZADD) lets strtod skip leading whitespace. Null if invalid.
+     */
+    public static Double parseScore(byte[] b, boolean allowLeadingSpace) {
+        String s = new String(b, StandardCharsets.US_ASCII);
+        if (allowLeadingSpace) {
+            s = s.stripLeading();
+        }
+        if (s.isEmpty() || s.length() > 400 || Character.isWhitespace(s.charAt(0))) {
+            return null;
+        }
+        String l = s.toLowerCase(java.util.Locale.ROOT);
+        switch (l) {
+            case "inf", "+inf", "infinity", "+infinity" -> {
+                return Double.POSITIVE_INFINITY;
+            }
+            case "-inf", "-infinity" -> {
+                return Double.NEGATIVE_INFINITY;
+            }
+            default -> { }
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= '0' && c <= '9' || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E')) {
+                return null;
+            }
+        }
+        try {
+            double d = Double.parseDouble(s);
+            return Double.isNaN(d) ? null : d;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
     /** Formats like Redis's {@code ld2string(..., LD_STR_HUMAN)}: %.17Lf without trailing zeros. */
     public static String humanDecimal(BigDecimal v) {
         BigDecimal r = v.setScale(17, java.math.RoundingMode.HALF_EVEN).stripTrailingZeros();

@@ -30,7 +30,7 @@ class EncodingGoldenTest {
     @Test
     void columnFamilyNamesAreFrozen() {
         assertThat(ColumnFamily.values()).extracting(ColumnFamily::cfName)
-                .containsExactly("default", "metadata", "subkey", "expire", "garbage");
+                .containsExactly("default", "metadata", "subkey", "expire", "garbage", "zset_score");
     }
 
     @Test
@@ -61,6 +61,29 @@ class EncodingGoldenTest {
         assertThat(hex(k)).isEqualTo("00000006" + hex(KEY) + "0000000000000007" + "66");
         assertThat(InternalKey.subkey(k)).containsExactly('f');
         assertThat(hex(InternalKey.prefix(KEY, 7))).isEqualTo("00000006" + hex(KEY) + "0000000000000007");
+    }
+
+    @Test
+    void scoresSortNumericallyAsBytes() {
+        double[] ordered = {Double.NEGATIVE_INFINITY, -1e300, -2.5, -1, -Double.MIN_VALUE, 0, Double.MIN_VALUE, 1,
+            2.5, 1e300, Double.POSITIVE_INFINITY};
+        for (int i = 1; i < ordered.length; i++) {
+            assertThat(java.util.Arrays.compareUnsigned(ScoreCodec.encode(ordered[i - 1]), ScoreCodec.encode(ordered[i])))
+                    .as("%s < %s", ordered[i - 1], ordered[i]).isNegative();
+            assertThat(ScoreCodec.get(ScoreCodec.encode(ordered[i]), 0)).isEqualTo(ordered[i]);
+        }
+        assertThat(hex(ScoreCodec.encode(1.0))).isEqualTo("bff0000000000000");
+        assertThat(hex(ScoreCodec.encode(-1.0))).isEqualTo("400fffffffffffff");
+        assertThat(ScoreCodec.encode(-0.0)).isEqualTo(ScoreCodec.encode(0.0));
+        assertThat(1 / ScoreCodec.fromExact(ScoreCodec.exact(-0.0))).isNegative();
+    }
+
+    @Test
+    void zsetScoreIndexLayout() {
+        byte[] k = ZSetScoreKey.encode(KEY, 7, 1.0, "m".getBytes(StandardCharsets.US_ASCII));
+        assertThat(hex(k)).isEqualTo("00000006" + hex(KEY) + "0000000000000007" + "bff0000000000000" + "6d");
+        assertThat(ZSetScoreKey.score(k, 18)).isEqualTo(1.0);
+        assertThat(ZSetScoreKey.member(k, 18)).containsExactly('m');
     }
 
     @Test

@@ -16,6 +16,7 @@ public final class Commands {
         StringCommands.register(t);
         HashCommands.register(t);
         SetCommands.register(t);
+        ZSetCommands.register(t);
         TransactionCommands.register(t);
         return t;
     }

@@ -242,7 +242,7 @@ final class KeyCommands {
             case HASH -> m.size() <= 128 ? "listpack" : "hashtable";
             case LIST -> "quicklist";
             case SET -> "hashtable";
-            case ZSET -> "skiplist";
+            case ZSET -> m.size() <= 128 ? "listpack" : "skiplist";
             default -> "stream";
         };
     }

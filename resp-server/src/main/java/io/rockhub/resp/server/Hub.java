@@ -7,6 +7,7 @@ import io.rockhub.core.time.Clock;
 import io.rockhub.core.types.HashStore;
 import io.rockhub.core.types.Keyspace;
 import io.rockhub.core.types.SetStore;
+import io.rockhub.core.types.ZSetStore;
 import io.rockhub.core.types.StringStore;
 import io.rockhub.resp.command.CommandTable;
 import io.rockhub.resp.commands.Commands;
@@ -28,6 +29,7 @@ public final class Hub implements AutoCloseable {
     private final StringStore strings;
     private final HashStore hashes;
     private final SetStore sets;
+    private final ZSetStore zsets;
     private final ExpirySweeper sweeper;
     private final ServerStats stats = new ServerStats();
     private final ClientRegistry clients = new ClientRegistry();
@@ -50,6 +52,7 @@ public final class Hub implements AutoCloseable {
         this.strings = new StringStore(keys);
         this.hashes = new HashStore(keys);
         this.sets = new SetStore(keys);
+        this.zsets = new ZSetStore(keys);
         this.sweeper = new ExpirySweeper(keys, config.getInt("expire-sweep-batch"),
                 config.getLong("expire-compact-threshold"));
         this.commands = Commands.table();
@@ -118,6 +121,10 @@ public final class Hub implements AutoCloseable {
 
     public SetStore sets() {
         return sets;
+    }
+
+    public ZSetStore zsets() {
+        return zsets;
     }
 
     public ExpirySweeper sweeper() {

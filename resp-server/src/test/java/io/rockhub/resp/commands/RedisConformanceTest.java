@@ -123,6 +123,45 @@ class RedisConformanceTest {
         {"SADD s a b c d e", "SSCAN s 0 COUNT 100", "SSCAN s 0 COUNT 100 MATCH [a-c]", "SSCAN nokey 0",
             "SSCAN s x", "SSCAN s 0 TYPE set", "EXPIRE s 100", "TTL s", "RENAME s s2", "SMEMBERS s2", "COPY s2 s3",
             "SCARD s3", "SCAN 0 TYPE set COUNT 100"},
+        // sorted sets
+        {"ZADD z 1 a 2 b 3 c", "ZADD z 2.5 b 4 d", "ZCARD z", "ZSCORE z b", "ZSCORE z nope", "ZSCORE nokey a",
+            "ZMSCORE z a nope d", "ZMSCORE nokey a", "ZADD z NX 9 a 5 e", "ZADD z XX 9 a 6 f", "ZSCORE z a",
+            "ZADD z XX CH 10 a 10 a", "ZADD z GT 1 a", "ZADD z GT CH 11 a", "ZADD z LT CH 20 a 0.5 b",
+            "ZADD z NX XX 1 a", "ZADD z GT LT 1 a", "ZADD z NX GT 1 a", "ZADD z INCR 1 a 2 b", "ZADD z 1",
+            "ZADD z x a", "ZADD z nan a", "ZADD z INCR 5 a", "ZADD z INCR NX 5 a", "ZADD z INCR XX 5 nope",
+            "ZINCRBY z 1.5 b", "ZINCRBY z x b", "ZINCRBY newz 3 m", "ZADD z +inf inf -inf ninf", "ZINCRBY z -inf inf",
+            "ZRANGE z 0 -1 WITHSCORES", "ZCARD z", "ZADD z 1.1 prec", "ZSCORE z prec", "ZADD z 1e20 big 1e-7 tiny",
+            "ZSCORE z big", "ZSCORE z tiny", "ZADD z -0 negzero", "ZSCORE z negzero", "ZADD z 0 zero",
+            "ZRANGE z -4 -1 WITHSCORES"},
+        {"ZADD z 1 a 2 b 3 c 4 d 5 e", "ZRANGE z 0 2", "ZRANGE z -2 -1", "ZRANGE z 3 1", "ZRANGE z 0 100",
+            "ZRANGE z -100 1", "ZRANGE z 0 -1 REV", "ZREVRANGE z 0 1 WITHSCORES", "ZRANGE z 0 1 LIMIT 0 1",
+            "ZRANGE z (1 3 BYSCORE", "ZRANGE z 3 (1 BYSCORE REV", "ZRANGE z -inf +inf BYSCORE LIMIT 1 2",
+            "ZRANGE z -inf +inf BYSCORE LIMIT 1 -1 WITHSCORES", "ZRANGE z -inf +inf BYSCORE LIMIT -1 2",
+            "ZRANGEBYSCORE z 2 4", "ZRANGEBYSCORE z (2 (4", "ZRANGEBYSCORE z -inf inf WITHSCORES LIMIT 2 2",
+            "ZRANGEBYSCORE z 4 2", "ZRANGEBYSCORE z x 2", "ZRANGEBYSCORE z (x 2", "ZREVRANGEBYSCORE z 4 2",
+            "ZREVRANGEBYSCORE z +inf -inf LIMIT 0 2", "ZREVRANGEBYSCORE z (4 (1 WITHSCORES", "ZRANGE z 0 1 BYLEX",
+            "ZRANGE z 0 -1 BYLEX WITHSCORES", "ZRANGE z 0 -1 FOO", "ZRANGE z a b", "ZRANGEBYSCORE z 1 2 LIMIT 0",
+            "ZCOUNT z 2 4", "ZCOUNT z (2 +inf", "ZCOUNT z x 1", "ZCOUNT nokey 0 1", "ZRANK z c", "ZREVRANK z c",
+            "ZRANK z nope", "ZRANK nokey a", "ZRANGE nokey 0 -1", "ZRANGEBYSCORE z 1.5 1.5", "ZRANGEBYSCORE z \" 1\" 2"},
+        {"ZADD l 0 a 0 b 0 c 0 d 0 e", "ZRANGEBYLEX l - +", "ZRANGEBYLEX l [b (d", "ZRANGEBYLEX l (b [d LIMIT 1 5",
+            "ZREVRANGEBYLEX l + -", "ZREVRANGEBYLEX l [d [b", "ZREVRANGEBYLEX l (d - LIMIT 0 2", "ZRANGEBYLEX l b d",
+            "ZRANGEBYLEX l + -", "ZLEXCOUNT l - +", "ZLEXCOUNT l [b [c", "ZLEXCOUNT l x y", "ZRANGE l [a [c BYLEX",
+            "ZRANGE l [c [a BYLEX REV", "ZREMRANGEBYLEX l [a [b", "ZRANGEBYLEX l - +", "ZREMRANGEBYLEX l x y",
+            "ZRANGEBYLEX l [ [c"},
+        {"ZADD z 1 a 2 b 3 c 4 d 5 e 6 f", "ZREM z a nope a", "ZREM nokey a", "ZREMRANGEBYSCORE z -inf (3",
+            "ZRANGE z 0 -1", "ZREMRANGEBYSCORE z x 1", "ZREMRANGEBYRANK z 0 0", "ZREMRANGEBYRANK z -1 -1",
+            "ZRANGE z 0 -1", "ZREMRANGEBYRANK z 5 10", "ZREMRANGEBYRANK z x 1", "ZREMRANGEBYSCORE z -inf +inf",
+            "EXISTS z", "ZADD p 1 a 2 b 3 c", "ZPOPMIN p", "ZPOPMAX p", "ZPOPMIN p 5", "EXISTS p", "ZPOPMIN nokey",
+            "ZPOPMIN nokey 2", "ZADD p 1 a", "ZPOPMIN p -1", "ZPOPMIN p x", "ZPOPMIN p 1 2", "ZPOPMAX p 0",
+            "ZRANGESTORE dst p 0 -1", "ZRANGE dst 0 -1 WITHSCORES", "ZRANGESTORE dst nokey 0 -1", "EXISTS dst",
+            "ZRANGESTORE dst p 0 -1 WITHSCORES", "ZADD q 1 a 2 b 3 c", "ZRANGESTORE dst q (1 +inf BYSCORE LIMIT 0 1",
+            "ZRANGE dst 0 -1 WITHSCORES", "ZRANGESTORE dst q [a [b BYLEX", "ZCARD dst"},
+        {"SET s v", "ZADD s 1 a", "ZSCORE s a", "ZRANGE s 0 -1", "ZCARD s", "ZRANK s a", "ZREM s a",
+            "ZRANGEBYSCORE s 0 1", "ZPOPMIN s", "ZRANDMEMBER s", "ZSCAN s 0", "ZADD zz 1 m", "GET zz", "TYPE zz",
+            "OBJECT ENCODING zz", "ZRANDMEMBER nokey", "ZRANDMEMBER nokey 2", "ZRANDMEMBER zz", "ZRANDMEMBER zz 3",
+            "ZRANDMEMBER zz -2 WITHSCORES", "ZRANDMEMBER zz 1 FOO", "ZRANDMEMBER zz x", "ZADD sc 1 a 2 b 3 c",
+            "ZSCAN sc 0", "ZSCAN sc 0 MATCH [ab]", "ZSCAN nokey 0", "EXPIRE sc 100", "RENAME sc sc2",
+            "ZRANGE sc2 0 -1 WITHSCORES", "COPY sc2 sc3", "ZSCORE sc3 b", "SCAN 0 TYPE zset COUNT 100"},
         // transactions
         {"MULTI", "SET a 1", "INCR a", "INCR a", "GET a", "HSET h f v", "HGET h f", "EXEC", "GET a", "HLEN h"},
         {"MULTI", "SET a", "NOSUCH x", "SET b 1", "EXEC", "EXISTS a b", "EXEC", "DISCARD", "MULTI", "MULTI",
@@ -167,7 +206,10 @@ class RedisConformanceTest {
             "HELLO 3 SETNAME_SKIP", "GET missing", "SET k v", "GET k", "MGET k nope", "CONFIG GET maxclients",
             "SET k v GET", "INCRBYFLOAT f 1.5", "TTL k", "SET n 1 NX", "CLIENT GETNAME",
             "OBJECT ENCODING nope", "SCAN 0 COUNT 100", "WATCH k", "SET k changed", "MULTI", "GET k", "EXEC",
-            "HSET h a 1", "HGETALL h", "SADD st x", "SMEMBERS st"}, 3)));
+            "HSET h a 1", "HGETALL h", "SADD st x", "SMEMBERS st", "ZADD z 1.5 a 2 b", "ZSCORE z a",
+            "ZMSCORE z a nope", "ZRANGE z 0 -1 WITHSCORES", "ZPOPMIN z", "ZADD z 1 a", "ZPOPMIN z 1",
+            "ZADD z INCR 2 a", "ZINCRBY z 1 a", "ZADD one 5 m", "ZRANDMEMBER one 1 WITHSCORES", "ZSCAN z 0",
+            "ZRANGEBYSCORE z -inf +inf WITHSCORES"}, 3)));
         return tests.stream();
     }
 
@@ -197,7 +239,7 @@ class RedisConformanceTest {
     }
 
     private static final java.util.Set<String> UNORDERED = java.util.Set.of("KEYS", "SCAN", "HKEYS", "HVALS",
-            "HGETALL", "HSCAN", "SMEMBERS", "SINTER", "SUNION", "SDIFF", "SSCAN");
+            "HGETALL", "HSCAN", "SMEMBERS", "SINTER", "SUNION", "SDIFF", "SSCAN", "ZSCAN");
 
     private static String sortedLines(String reply) {
         return java.util.Arrays.stream(reply.split("\r\n")).sorted().collect(java.util.stream.Collectors.joining("\n"));

@@ -1,0 +1,590 @@
+package io.rockhub.core.types;
+
+import io.rockhub.core.encoding.Bytes;
+import io.rockhub.core.encoding.ColumnFamily;
+import io.rockhub.core.encoding.DataType;
+import io.rockhub.core.encoding.InternalKey;
+import io.rockhub.core.encoding.Metadata;
+import io.rockhub.core.encoding.ScoreCodec;
+import io.rockhub.core.encoding.ZSetScoreKey;
+import io.rockhub.core.storage.Batch;
+import io.rockhub.core.storage.KeyLocks;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.rocksdb.RocksIterator;
+
+/**
+ * Sorted sets: each member has a subkey {@code [key][version][member]} holding its exact score, and
+ * an entry in the score index {@code [key][version][score][member]}, so ranges by score cost
+ * O(log n + m) in the entries touched. Ranks are positions in the index: ranges by rank from either
+ * end cost O(offset + m), and ZRANK walks the index up to the member (O(rank)).
+ *
+ * <p>Large removals (ZREMRANGEBYSCORE on a time-series buffer) go in chunks of {@value #CHUNK}
+ * members, each chunk one batch that range-deletes its part of the index, so memory stays bounded
+ * and later range reads do not wade through a tombstone per removed member.
+ */
+public final class ZSetStore {
+    static final int CHUNK = 10_000;
+
+    /** A member and its score. */
+    public record ScoredMember(byte[] member, double score) {
+    }
+
+    /** A score bound of a range; {@code exclusive} for Redis's "(" prefix. */
+    public record ScoreBound(double value, boolean exclusive) {
+        boolean admitsFromBelow(double s) {
+            return exclusive ? s > value : s >= value;
+        }
+
+        boolean admitsFromAbove(double s) {
+            return exclusive ? s < value : s <= value;
+        }
+    }
+
+    /** A lex bound: "-" / "+" (value null, {@code positive} says which) or "[x" / "(x". */
+    public record LexBound(byte[] value, boolean exclusive, boolean positive) {
+        boolean admitsFromBelow(byte[] m) {
+            if (value == null) {
+                return !positive;
+            }
+            int c = Arrays.compareUnsigned(m, value);
+            return exclusive ? c > 0 : c >= 0;
+        }
+
+        boolean admitsFromAbove(byte[] m) {
+            if (value == null) {
+                return positive;
+            }
+            int c = Arrays.compareUnsigned(m, value);
+            return exclusive ? c < 0 : c <= 0;
+        }
+    }
+
+    /** ZADD's options. */
+    public record AddOptions(boolean nx, boolean xx, boolean gt, boolean lt, boolean ch, boolean incr) {
+        public static final AddOptions NONE = new AddOptions(false, false, false, false, false, false);
+    }
+
+    /** ZADD's outcome: the count it replies, or with INCR the new score (null when not applied). */
+    public record AddOutcome(long count, Double newScore) {
+    }
+
+    private final Keyspace keys;
+
+    public ZSetStore(Keyspace keys) {
+        this.keys = keys;
+    }
+
+    // ---- writes --------------------------------------------------------------------------------
+
+    /** ZADD / ZINCRBY; NAN_OR_INFINITY when an increment makes NaN (inf + -inf), nothing changed then. */
+    public Result<AddOutcome> add(byte[] key, List<ScoredMember> pairs, AddOptions o) {
+        try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
+            Result<Metadata> r = keys.collectionForWrite(key, DataType.ZSET);
+            if (!r.isOk()) {
+                return Result.of(r.status());
+            }
+            Metadata m = r.value();
+            Map<ByteBuffer, Double> written = new HashMap<>();
+            long added = 0;
+            long changed = 0;
+            Double last = null;
+            for (ScoredMember p : pairs) {
+                ByteBuffer id = ByteBuffer.wrap(p.member());
+                Double old = written.containsKey(id) ? written.get(id) : storedScore(key, m, p.member());
+                if (old == null ? o.xx() : o.nx()) {
+                    last = null;
+                    continue;
+                }
+                double score = p.score();
+                if (o.incr() && old != null) {
+                    score = old + p.score();
+                    if (Double.isNaN(score)) {
+                        return Result.of(Status.NAN_OR_INFINITY);
+                    }
+                }
+                if (score == 0) {
+                    score = 0.0; // Redis keeps -0 as 0
+                }
+                if (old != null && ((o.gt() && score <= old) || (o.lt() && score >= old))) {
+                    last = null;
+                    continue;
+                }
+                last = score;
+                if (old == null) {
+                    added++;
+                } else if (Double.compare(old, score) == 0 || old == score) {
+                    continue;
+                } else {
+                    changed++;
+                    b.delete(ColumnFamily.ZSET_SCORE, ZSetScoreKey.encode(key, m.version(), old, p.member()));
+                }
+                b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), p.member()), ScoreCodec.exact(score));
+                b.put(ColumnFamily.ZSET_SCORE, ZSetScoreKey.encode(key, m.version(), score, p.member()), new byte[0]);
+                written.put(id, score);
+            }
+            if (added > 0 || changed > 0) {
+                keys.store(b, key, m.withSize(m.size() + added));
+                keys.commit(b);
+            }
+            return Result.ok(new AddOutcome(o.ch() ? added + changed : added, o.incr() ? last : null));
+        }
+    }
+
+    private Double storedScore(byte[] key, Metadata m, byte[] member) {
+        if (m.size() == 0) {
+            return null;
+        }
+        byte[] v = keys.subkey(key, m, member);
+        return v == null ? null : ScoreCodec.fromExact(v);
+    }
+
+    /** ZREM: members removed; the set disappears with its last member. */
+    public Result<Long> remove(byte[] key, List<byte[]> members) {
+        try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
+            Result<Metadata> r = keys.collection(key, DataType.ZSET);
+            if (!r.isOk()) {
+                return r.status() == Status.NOT_FOUND ? Result.ok(0L) : Result.of(r.status());
+            }
+            Metadata m = r.value();
+            Map<ByteBuffer, Boolean> seen = new HashMap<>();
+            long removed = 0;
+            for (byte[] member : members) {
+                if (seen.putIfAbsent(ByteBuffer.wrap(member), true) != null) {
+                    continue;
+                }
+                Double s = storedScore(key, m, member);
+                if (s != null) {
+                    deleteMember(b, key, m, new ScoredMember(member, s));
+                    removed++;
+                }
+            }
+            if (removed > 0) {
+                keys.store(b, key, m.withSize(m.size() - removed));
+                keys.commit(b);
+            }
+            return Result.ok(removed);
+        }
+    }
+
+    private static void deleteMember(Batch b, byte[] key, Metadata m, ScoredMember e) {
+        b.delete(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), e.member()));
+        b.delete(ColumnFamily.ZSET_SCORE, ZSetScoreKey.encode(key, m.version(), e.score(), e.member()));
+    }
+
+    /** What a range removal selects, given the set's metadata; returns at most {@code limit} entries. */
+    private interface Selector {
+        List<ScoredMember> select(Metadata m, long limit);
+    }
+
+    /**
+     * Removes what {@code selector} picks, chunk by chunk: each chunk is one batch (member subkeys
+     * deleted one by one, their index span range-deleted at once) and leaves a consistent set.
+     */
+    private Result<Long> removeSelected(byte[] key, Selector selector, boolean oneRound) {
+        try (KeyLocks.Held held = keys.locks().lock(key)) {
+            long removed = 0;
+            while (true) {
+                Result<Metadata> r = keys.collection(key, DataType.ZSET);
+                if (!r.isOk()) {
+                    return r.status() == Status.NOT_FOUND ? Result.ok(removed) : Result.of(r.status());
+                }
+                Metadata m = r.value();
+                boolean tx = keys.storage().inTransaction();
+                List<ScoredMember> chunk = selector.select(m, oneRound || tx ? Long.MAX_VALUE : CHUNK);
+                if (chunk.isEmpty()) {
+                    return Result.ok(removed);
+                }
+                try (Batch b = keys.storage().newBatch()) {
+                    if (tx || chunk.size() < 16) {
+                        for (ScoredMember e : chunk) {
+                            deleteMember(b, key, m, e);
+                        }
+                    } else {
+                        List<ScoredMember> byScore = new ArrayList<>(chunk);
+                        byScore.sort(ZSetStore::indexOrder);
+                        byte[] first = ZSetScoreKey.encode(key, m.version(), byScore.get(0).score(), byScore.get(0).member());
+                        ScoredMember lastEntry = byScore.get(byScore.size() - 1);
+                        byte[] last = ZSetScoreKey.encode(key, m.version(), lastEntry.score(), lastEntry.member());
+                        if (isContiguous(key, m, byScore)) {
+                            b.deleteRange(ColumnFamily.ZSET_SCORE, first, last);
+                            b.delete(ColumnFamily.ZSET_SCORE, last);
+                            for (ScoredMember e : chunk) {
+                                b.delete(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), e.member()));
+                            }
+                        } else {
+                            for (ScoredMember e : chunk) {
+                                deleteMember(b, key, m, e);
+                            }
+                        }
+                    }
+                    keys.store(b, key, m.withSize(m.size() - chunk.size()));
+                    keys.commit(b);
+                }
+                removed += chunk.size();
+                if (oneRound || tx || chunk.size() < CHUNK) {
+                    return Result.ok(removed);
+                }
+            }
+        }
+    }
+
+    private static int indexOrder(ScoredMember a, ScoredMember b) {
+        int c = Double.compare(a.score() == 0 ? 0.0 : a.score(), b.score() == 0 ? 0.0 : b.score());
+        return c != 0 ? c : Arrays.compareUnsigned(a.member(), b.member());
+    }
+
+    /** Whether the chosen entries are every index entry between the first and the last. */
+    private boolean isContiguous(byte[] key, Metadata m, List<ScoredMember> byScore) {
+        byte[] prefix = InternalKey.prefix(key, m.version());
+        ScoredMember first = byScore.get(0);
+        int n = 0;
+        try (RocksIterator it = keys.storage().iterator(ColumnFamily.ZSET_SCORE)) {
+            for (it.seek(ZSetScoreKey.encode(key, m.version(), first.score(), first.member()));
+                 it.isValid() && Bytes.startsWith(it.key(), prefix) && n < byScore.size(); it.next(), n++) {
+                ScoredMember at = byScore.get(n);
+                if (!Arrays.equals(ZSetScoreKey.member(it.key(), prefix.length), at.member())) {
+                    return false;
+                }
+            }
+        }
+        return n == byScore.size();
+    }
+
+    public Result<Long> removeRangeByScore(byte[] key, ScoreBound min, ScoreBound max) {
+        return removeSelected(key, (m, limit) -> scoreRange(key, m, min, max, false, 0, limit), false);
+    }
+
+    public Result<Long> removeRangeByLex(byte[] key, LexBound min, LexBound max) {
+        return removeSelected(key, (m, limit) -> lexRange(key, m, min, max, false, 0, limit), false);
+    }
+
+    public Result<Long> removeRangeByRank(byte[] key, long start, long stop) {
+        return removeSelected(key, (m, limit) -> rankRange(key, m, start, stop, false), true);
+    }
+
+    /** ZPOPMIN / ZPOPMAX: removes and returns up to {@code count} lowest (or highest) members. */
+    public Result<List<ScoredMember>> pop(byte[] key, long count, boolean highest) {
+        try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
+            Result<Metadata> r = keys.collection(key, DataType.ZSET);
+            if (!r.isOk()) {
+                return r.status() == Status.NOT_FOUND ? Result.ok(List.of()) : Result.of(r.status());
+            }
+            Metadata m = r.value();
+            List<ScoredMember> popped = walkIndex(key, m, highest, count, e -> true);
+            for (ScoredMember e : popped) {
+                deleteMember(b, key, m, e);
+            }
+            if (!popped.isEmpty()) {
+                keys.store(b, key, m.withSize(m.size() - popped.size()));
+                keys.commit(b);
+            }
+            return Result.ok(popped);
+        }
+    }
+
+    /** ZRANGESTORE: replaces {@code dst} with {@code range} (deleting it when empty); its size. */
+    public Result<Long> store(byte[] dst, List<ScoredMember> range) {
+        try (KeyLocks.Held held = keys.locks().lock(dst); Batch b = keys.storage().newBatch()) {
+            Metadata old = keys.physical(dst);
+            if (range.isEmpty()) {
+                if (old != null) {
+                    keys.remove(b, dst, old);
+                }
+            } else {
+                Metadata neu = Metadata.collection(DataType.ZSET, 0, keys.versions().next(), range.size());
+                for (ScoredMember e : range) {
+                    b.put(ColumnFamily.SUBKEY, InternalKey.encode(dst, neu.version(), e.member()), ScoreCodec.exact(e.score()));
+                    b.put(ColumnFamily.ZSET_SCORE, ZSetScoreKey.encode(dst, neu.version(), e.score(), e.member()),
+                            new byte[0]);
+                }
+                keys.put(b, dst, old, neu);
+            }
+            keys.commit(b);
+            return Result.ok((long) range.size());
+        }
+    }
+
+    // ---- reads -------------------------------------------------------------------------------
+
+    public Result<Long> cardinality(byte[] key) {
+        Result<Metadata> r = keys.collection(key, DataType.ZSET);
+        return switch (r.status()) {
+            case OK -> Result.ok(r.value().size());
+            case NOT_FOUND -> Result.ok(0L);
+            default -> Result.of(r.status());
+        };
+    }
+
+    /** ZSCORE / ZMSCORE: the score of each member, null where absent. */
+    public Result<List<Double>> scores(byte[] key, List<byte[]> members) {
+        Result<Metadata> r = keys.collection(key, DataType.ZSET);
+        if (r.status() == Status.WRONG_TYPE) {
+            return Result.wrongType();
+        }
+        List<Double> out = new ArrayList<>(members.size());
+        for (byte[] member : members) {
+            out.add(r.isOk() ? storedScore(key, r.value(), member) : null);
+        }
+        return Result.ok(out);
+    }
+
+    /** ZRANGE by rank (negative indexes count from the end), lowest first or, reversed, highest first. */
+    public Result<List<ScoredMember>> rangeByRank(byte[] key, long start, long stop, boolean reverse) {
+        return read(key, m -> rankRange(key, m, start, stop, reverse));
+    }
+
+    public Result<List<ScoredMember>> rangeByScore(byte[] key, ScoreBound min, ScoreBound max, boolean reverse,
+                                                   long offset, long limit) {
+        return read(key, m -> scoreRange(key, m, min, max, reverse, offset, limit));
+    }
+
+    public Result<List<ScoredMember>> rangeByLex(byte[] key, LexBound min, LexBound max, boolean reverse,
+                                                 long offset, long limit) {
+        return read(key, m -> lexRange(key, m, min, max, reverse, offset, limit));
+    }
+
+    /** ZCOUNT: O(m) in the members counted. */
+    public Result<Long> count(byte[] key, ScoreBound min, ScoreBound max) {
+        Result<List<ScoredMember>> r = rangeByScore(key, min, max, false, 0, Long.MAX_VALUE);
+        return r.isOk() ? Result.ok((long) r.value().size()) : Result.of(r.status());
+    }
+
+    public Result<Long> lexCount(byte[] key, LexBound min, LexBound max) {
+        Result<List<ScoredMember>> r = rangeByLex(key, min, max, false, 0, Long.MAX_VALUE);
+        return r.isOk() ? Result.ok((long) r.value().size()) : Result.of(r.status());
+    }
+
+    /** ZRANK / ZREVRANK: the member's 0-based position, or null if absent. Walks the index: O(rank). */
+    public Result<Long> rank(byte[] key, byte[] member, boolean reverse) {
+        Result<Metadata> r = keys.collection(key, DataType.ZSET);
+        if (r.status() == Status.NOT_FOUND) {
+            return Result.ok(null);
+        }
+        if (!r.isOk()) {
+            return Result.of(r.status());
+        }
+        Metadata m = r.value();
+        Double score = storedScore(key, m, member);
+        if (score == null) {
+            return Result.ok(null);
+        }
+        byte[] prefix = InternalKey.prefix(key, m.version());
+        byte[] target = ZSetScoreKey.encode(key, m.version(), score, member);
+        long before = 0;
+        try (RocksIterator it = keys.storage().iterator(ColumnFamily.ZSET_SCORE)) {
+            for (it.seek(prefix); it.isValid() && Arrays.compareUnsigned(it.key(), target) < 0; it.next()) {
+                before++;
+            }
+        }
+        return Result.ok(reverse ? m.size() - 1 - before : before);
+    }
+
+    /** ZRANDMEMBER: like SRANDMEMBER; reads the whole set (O(n)). */
+    public Result<List<ScoredMember>> random(byte[] key, long count) {
+        Result<List<ScoredMember>> all = rangeByRank(key, 0, -1, false);
+        if (!all.isOk() || all.value().isEmpty() || count == 0) {
+            return all.isOk() ? Result.ok(List.of()) : all;
+        }
+        List<ScoredMember> members = all.value();
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        if (count < 0) {
+            List<ScoredMember> out = new ArrayList<>();
+            for (long i = 0; i < -count; i++) {
+                out.add(members.get(rnd.nextInt(members.size())));
+            }
+            return Result.ok(out);
+        }
+        List<ScoredMember> shuffled = new ArrayList<>(members);
+        Collections.shuffle(shuffled, rnd);
+        return Result.ok(shuffled.subList(0, (int) Math.min(count, shuffled.size())));
+    }
+
+    /** ZSCAN: up to {@code count} members after {@code after}, in member order. */
+    public Result<List<ScoredMember>> scan(byte[] key, byte[] after, long count) {
+        return read(key, m -> {
+            List<ScoredMember> out = new ArrayList<>();
+            for (Keyspace.Entry e : keys.subkeys(key, m, after, count)) {
+                out.add(new ScoredMember(e.sub(), ScoreCodec.fromExact(e.value())));
+            }
+            return out;
+        });
+    }
+
+    private interface Reader {
+        List<ScoredMember> read(Metadata m);
+    }
+
+    private Result<List<ScoredMember>> read(byte[] key, Reader reader) {
+        Result<Metadata> r = keys.collection(key, DataType.ZSET);
+        if (r.status() == Status.NOT_FOUND) {
+            return Result.ok(List.of());
+        }
+        if (!r.isOk()) {
+            return Result.of(r.status());
+        }
+        return Result.ok(reader.read(r.value()));
+    }
+
+    private List<ScoredMember> rankRange(byte[] key, Metadata m, long start, long stop, boolean reverse) {
+        long size = m.size();
+        if (start < 0) {
+            start = Math.max(0, size + start);
+        }
+        if (stop < 0) {
+            stop = size + stop;
+        }
+        if (stop >= size) {
+            stop = size - 1;
+        }
+        if (start > stop || start >= size) {
+            return List.of();
+        }
+        return walkIndex(key, m, reverse, stop - start + 1, skipFirst(start));
+    }
+
+    private static java.util.function.Predicate<ScoredMember> skipFirst(long n) {
+        long[] skipped = {0};
+        return e -> skipped[0]++ >= n;
+    }
+
+    private List<ScoredMember> scoreRange(byte[] key, Metadata m, ScoreBound min, ScoreBound max, boolean reverse,
+                                          long offset, long limit) {
+        if (min.value() > max.value() || (min.value() == max.value() && (min.exclusive() || max.exclusive()))) {
+            return List.of();
+        }
+        byte[] prefix = InternalKey.prefix(key, m.version());
+        List<ScoredMember> out = new ArrayList<>();
+        long skipped = 0;
+        try (RocksIterator it = keys.storage().iterator(ColumnFamily.ZSET_SCORE)) {
+            if (!reverse) {
+                it.seek(ZSetScoreKey.atScore(key, m.version(), min.value()));
+            } else {
+                seekLastAtOrBelow(it, key, m, prefix, max.value());
+            }
+            for (; it.isValid() && Bytes.startsWith(it.key(), prefix) && out.size() < limit; step(it, reverse)) {
+                double s = ZSetScoreKey.score(it.key(), prefix.length);
+                if (!reverse) {
+                    if (!min.admitsFromBelow(s)) {
+                        continue;
+                    }
+                    if (!max.admitsFromAbove(s)) {
+                        break;
+                    }
+                } else {
+                    if (!max.admitsFromAbove(s)) {
+                        continue;
+                    }
+                    if (!min.admitsFromBelow(s)) {
+                        break;
+                    }
+                }
+                if (skipped++ < offset) {
+                    continue;
+                }
+                out.add(new ScoredMember(ZSetScoreKey.member(it.key(), prefix.length), s));
+            }
+        }
+        return out;
+    }
+
+    /** Positions {@code it} on the last index entry of this set with score <= {@code max}, if any. */
+    private static void seekLastAtOrBelow(RocksIterator it, byte[] key, Metadata m, byte[] prefix, double max) {
+        if (max == Double.POSITIVE_INFINITY || Math.nextUp(max) == Double.POSITIVE_INFINITY) {
+            byte[] end = Bytes.prefixEnd(prefix);
+            if (end == null) {
+                it.seekToLast();
+            } else {
+                it.seekForPrev(end);
+                if (it.isValid() && Arrays.equals(it.key(), end)) {
+                    it.prev();
+                }
+            }
+            return;
+        }
+        byte[] bound = ZSetScoreKey.atScore(key, m.version(), Math.nextUp(max));
+        it.seekForPrev(bound);
+        if (it.isValid() && Arrays.equals(it.key(), bound)) {
+            it.prev(); // a member "" at exactly nextUp(max) is above the range
+        }
+    }
+
+    private static void step(RocksIterator it, boolean reverse) {
+        if (reverse) {
+            it.prev();
+        } else {
+            it.next();
+        }
+    }
+
+    /** Up to {@code limit} index entries from one end, keeping those {@code keep} accepts. */
+    private List<ScoredMember> walkIndex(byte[] key, Metadata m, boolean fromTop, long limit,
+                                         java.util.function.Predicate<ScoredMember> keep) {
+        byte[] prefix = InternalKey.prefix(key, m.version());
+        List<ScoredMember> out = new ArrayList<>();
+        try (RocksIterator it = keys.storage().iterator(ColumnFamily.ZSET_SCORE)) {
+            if (fromTop) {
+                seekLastAtOrBelow(it, key, m, prefix, Double.POSITIVE_INFINITY);
+            } else {
+                it.seek(prefix);
+            }
+            for (; it.isValid() && Bytes.startsWith(it.key(), prefix) && out.size() < limit; step(it, fromTop)) {
+                double s = ZSetScoreKey.score(it.key(), prefix.length);
+                ScoredMember e = new ScoredMember(ZSetScoreKey.member(it.key(), prefix.length), s);
+                if (keep.test(e)) {
+                    out.add(e);
+                }
+            }
+        }
+        return out;
+    }
+
+    private List<ScoredMember> lexRange(byte[] key, Metadata m, LexBound min, LexBound max, boolean reverse,
+                                        long offset, long limit) {
+        byte[] prefix = InternalKey.prefix(key, m.version());
+        List<ScoredMember> out = new ArrayList<>();
+        long skipped = 0;
+        try (RocksIterator it = keys.storage().iterator(ColumnFamily.SUBKEY)) {
+            if (!reverse) {
+                it.seek(min.value() == null ? prefix : InternalKey.encode(key, m.version(), min.value()));
+            } else if (max.value() == null) {
+                byte[] end = Bytes.prefixEnd(prefix);
+                it.seekForPrev(end);
+                if (it.isValid() && Arrays.equals(it.key(), end)) {
+                    it.prev();
+                }
+            } else {
+                it.seekForPrev(InternalKey.encode(key, m.version(), max.value()));
+            }
+            for (; it.isValid() && Bytes.startsWith(it.key(), prefix) && out.size() < limit; step(it, reverse)) {
+                byte[] member = InternalKey.subkey(it.key());
+                if (!reverse) {
+                    if (!min.admitsFromBelow(member)) {
+                        continue;
+                    }
+                    if (!max.admitsFromAbove(member)) {
+                        break;
+                    }
+                } else {
+                    if (!max.admitsFromAbove(member)) {
+                        continue;
+                    }
+                    if (!min.admitsFromBelow(member)) {
+                        break;
+                    }
+                }
+                if (skipped++ < offset) {
+                    continue;
+                }
+                out.add(new ScoredMember(member, ScoreCodec.fromExact(it.value())));
+            }
+        }
+        return out;
+    }
+}
