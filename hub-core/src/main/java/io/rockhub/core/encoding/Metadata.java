@@ -4,19 +4,23 @@ import java.util.Arrays;
 
 /**
  * The one metadata record per user key. Strings carry their value inline; other types carry a
- * version (which their subkeys embed, so dropping the key is one write) and an element count.
+ * version (which their subkeys embed, so dropping the key is one write) and an element count;
+ * lists also carry the index range {@code [head, tail)} their items occupy.
  *
  * @param expireAt epoch milliseconds after which the key is gone; 0 = no expiry
  */
-public record Metadata(DataType type, long expireAt, long version, long size, byte[] value) {
+public record Metadata(DataType type, long expireAt, long version, long size, byte[] value, long head, long tail) {
     private static final int HEADER = 1 + 8;
+    /** Where a new list's items start: the middle of the index space, so both ends can grow. */
+    public static final long LIST_ORIGIN = 1L << 62;
 
     public static Metadata string(byte[] value, long expireAt) {
-        return new Metadata(DataType.STRING, expireAt, 0, 0, value);
+        return new Metadata(DataType.STRING, expireAt, 0, 0, value, 0, 0);
     }
 
     public static Metadata collection(DataType type, long expireAt, long version, long size) {
-        return new Metadata(type, expireAt, version, size, null);
+        long origin = type == DataType.LIST ? LIST_ORIGIN : 0;
+        return new Metadata(type, expireAt, version, size, null, origin, origin);
     }
 
     public boolean hasExpiry() {
@@ -28,15 +32,20 @@ public record Metadata(DataType type, long expireAt, long version, long size, by
     }
 
     public Metadata withExpireAt(long newExpireAt) {
-        return new Metadata(type, newExpireAt, version, size, value);
+        return new Metadata(type, newExpireAt, version, size, value, head, tail);
     }
 
     public Metadata withSize(long newSize) {
-        return new Metadata(type, expireAt, version, newSize, value);
+        return new Metadata(type, expireAt, version, newSize, value, head, tail);
     }
 
     public Metadata withValue(byte[] newValue) {
-        return new Metadata(type, expireAt, version, size, newValue);
+        return new Metadata(type, expireAt, version, size, newValue, head, tail);
+    }
+
+    /** A list's new bounds; its size follows from them. */
+    public Metadata withBounds(long newHead, long newTail) {
+        return new Metadata(type, expireAt, version, newTail - newHead, value, newHead, newTail);
     }
 
     public byte[] encode() {
@@ -47,11 +56,15 @@ public record Metadata(DataType type, long expireAt, long version, long size, by
             System.arraycopy(value, 0, out, HEADER, value.length);
             return out;
         }
-        byte[] out = new byte[HEADER + 16];
+        byte[] out = new byte[HEADER + 16 + (type == DataType.LIST ? 16 : 0)];
         out[0] = (byte) type.code();
         Bytes.putLong(out, 1, expireAt);
         Bytes.putLong(out, HEADER, version);
         Bytes.putLong(out, HEADER + 8, size);
+        if (type == DataType.LIST) {
+            Bytes.putLong(out, HEADER + 16, head);
+            Bytes.putLong(out, HEADER + 24, tail);
+        }
         return out;
     }
 
@@ -62,9 +75,15 @@ public record Metadata(DataType type, long expireAt, long version, long size, by
         DataType type = DataType.fromCode(raw[0] & 0xff);
         long expireAt = Bytes.getLong(raw, 1);
         if (type.isInline()) {
-            return new Metadata(type, expireAt, 0, 0, Arrays.copyOfRange(raw, HEADER, raw.length));
+            return new Metadata(type, expireAt, 0, 0, Arrays.copyOfRange(raw, HEADER, raw.length), 0, 0);
         }
-        return new Metadata(type, expireAt, Bytes.getLong(raw, HEADER), Bytes.getLong(raw, HEADER + 8), null);
+        long version = Bytes.getLong(raw, HEADER);
+        long size = Bytes.getLong(raw, HEADER + 8);
+        if (type == DataType.LIST) {
+            return new Metadata(type, expireAt, version, size, null, Bytes.getLong(raw, HEADER + 16),
+                    Bytes.getLong(raw, HEADER + 24));
+        }
+        return new Metadata(type, expireAt, version, size, null, 0, 0);
     }
 
     /** The type without decoding the rest, for TYPE and SCAN TYPE. */
@@ -79,17 +98,18 @@ public record Metadata(DataType type, long expireAt, long version, long size, by
     @Override
     public boolean equals(Object o) {
         return o instanceof Metadata m && m.type == type && m.expireAt == expireAt && m.version == version
-                && m.size == size && Arrays.equals(m.value, value);
+                && m.size == size && Arrays.equals(m.value, value) && m.head == head && m.tail == tail;
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(value) * 31 + Long.hashCode(version ^ expireAt ^ size) + type.hashCode();
+        return Arrays.hashCode(value) * 31 + Long.hashCode(version ^ expireAt ^ size ^ head) + type.hashCode();
     }
 
     @Override
     public String toString() {
         return "Metadata[" + type + ", expireAt=" + expireAt + ", version=" + version + ", size=" + size
+                + (type == DataType.LIST ? ", head=" + head + ", tail=" + tail : "")
                 + (value == null ? "" : ", value=" + value.length + " bytes") + "]";
     }
 }

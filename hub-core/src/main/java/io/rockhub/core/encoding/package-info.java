@@ -11,6 +11,8 @@
  * metadata       user key                                         Metadata: [u8 type][u64 expireAt ms, 0 = none]
  *                                                                   string:  [value bytes...]
  *                                                                   others:  [u64 version][u64 size][type extras]
+ *                                                                   list extras: [u64 head][u64 tail]
+ * subkey (list)  [u32 len(key)][key][u64 version][u64 index]      the item at that index, head <= index < tail
  * subkey         [u32 len(key)][key][u64 version][subkey]         type-specific (hash value, list item, ...)
  * expire         [u64 expireAt ms][user key]                      empty: one entry per key that has a TTL
  * garbage        [u64 version][user key]                          [u8 type]: a dead version whose subkeys

@@ -213,11 +213,24 @@ public final class Keyspace {
      * (exclusive; null = from the first).
      */
     public List<Entry> subkeys(byte[] key, Metadata m, byte[] after, long limit) {
+        return subkeys(key, m, after, limit, null, limit);
+    }
+
+    /**
+     * Like {@link #subkeys(byte[], Metadata, byte[], long)}, or, with {@code from} set, starting at
+     * that subkey (inclusive) for at most {@code count} entries.
+     */
+    public List<Entry> subkeys(byte[] key, Metadata m, byte[] after, long limit, byte[] from, long count) {
         List<Entry> out = new ArrayList<>();
+        limit = Math.min(limit, count);
         byte[] prefix = InternalKey.prefix(key, m.version());
         try (RocksIterator it = storage.iterator(ColumnFamily.SUBKEY)) {
-            it.seek(after == null ? prefix : InternalKey.encode(key, m.version(), after));
-            if (after != null && it.isValid() && java.util.Arrays.equals(InternalKey.subkey(it.key()), after)) {
+            if (from != null) {
+                it.seek(InternalKey.encode(key, m.version(), from));
+            } else {
+                it.seek(after == null ? prefix : InternalKey.encode(key, m.version(), after));
+            }
+            if (from == null && after != null && it.isValid() && java.util.Arrays.equals(InternalKey.subkey(it.key()), after)) {
                 it.next();
             }
             for (; it.isValid() && out.size() < limit && io.rockhub.core.encoding.Bytes.startsWith(it.key(), prefix);

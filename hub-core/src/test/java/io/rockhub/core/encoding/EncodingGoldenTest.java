@@ -48,6 +48,14 @@ class EncodingGoldenTest {
     }
 
     @Test
+    void listMetadataCarriesItsIndexRange() {
+        Metadata m = Metadata.collection(DataType.LIST, 0, 5, 0).withBounds(Metadata.LIST_ORIGIN - 1, Metadata.LIST_ORIGIN + 2);
+        assertThat(hex(m.encode())).isEqualTo("03" + "0000000000000000" + "0000000000000005" + "0000000000000003"
+                + "3fffffffffffffff" + "4000000000000002");
+        assertThat(Metadata.decode(m.encode())).isEqualTo(m);
+    }
+
+    @Test
     void expireIndexKeyOrdersByDeadlineThenKey() {
         byte[] k = new ExpireKey(1000, KEY).encode();
         assertThat(hex(k)).isEqualTo("00000000000003e8" + hex(KEY));

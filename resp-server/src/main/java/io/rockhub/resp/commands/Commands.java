@@ -17,6 +17,7 @@ public final class Commands {
         HashCommands.register(t);
         SetCommands.register(t);
         ZSetCommands.register(t);
+        ListCommands.register(t);
         TransactionCommands.register(t);
         return t;
     }

@@ -6,6 +6,7 @@ import io.rockhub.core.storage.Storage;
 import io.rockhub.core.time.Clock;
 import io.rockhub.core.types.HashStore;
 import io.rockhub.core.types.Keyspace;
+import io.rockhub.core.types.ListStore;
 import io.rockhub.core.types.SetStore;
 import io.rockhub.core.types.ZSetStore;
 import io.rockhub.core.types.StringStore;
@@ -30,6 +31,7 @@ public final class Hub implements AutoCloseable {
     private final HashStore hashes;
     private final SetStore sets;
     private final ZSetStore zsets;
+    private final ListStore lists;
     private final ExpirySweeper sweeper;
     private final ServerStats stats = new ServerStats();
     private final ClientRegistry clients = new ClientRegistry();
@@ -53,6 +55,7 @@ public final class Hub implements AutoCloseable {
         this.hashes = new HashStore(keys);
         this.sets = new SetStore(keys);
         this.zsets = new ZSetStore(keys);
+        this.lists = new ListStore(keys);
         this.sweeper = new ExpirySweeper(keys, config.getInt("expire-sweep-batch"),
                 config.getLong("expire-compact-threshold"));
         this.commands = Commands.table();
@@ -125,6 +128,10 @@ public final class Hub implements AutoCloseable {
 
     public ZSetStore zsets() {
         return zsets;
+    }
+
+    public ListStore lists() {
+        return lists;
     }
 
     public ExpirySweeper sweeper() {
