@@ -18,6 +18,7 @@ public final class Commands {
         SetCommands.register(t);
         ZSetCommands.register(t);
         ListCommands.register(t);
+        BlockingCommands.register(t);
         TransactionCommands.register(t);
         return t;
     }

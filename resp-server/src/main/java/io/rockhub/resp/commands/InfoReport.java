@@ -81,7 +81,7 @@ final class InfoReport {
         sb.append("# Clients\r\n");
         line(sb, "connected_clients", hub.clients().size());
         line(sb, "maxclients", hub.config().get("maxclients"));
-        line(sb, "blocked_clients", 0);
+        line(sb, "blocked_clients", hub.blocked().blockedClients());
     }
 
     private static void memory(Hub hub, StringBuilder sb) {

@@ -60,7 +60,8 @@ final class ZSetCommands {
          .add(of("zpopmin", -2, "write fast", 1, 1, 1, "@write @sortedset @fast", a -> pop(a, false)))
          .add(of("zpopmax", -2, "write fast", 1, 1, 1, "@write @sortedset @fast", a -> pop(a, true)))
          .add(of("zrandmember", -2, "readonly", 1, 1, 1, "@read @sortedset @slow", ZSetCommands::zrandmember))
-         .add(of("zscan", -3, "readonly", 1, 1, 1, "@read @sortedset @slow", ZSetCommands::zscan));
+         .add(of("zscan", -3, "readonly", 1, 1, 1, "@read @sortedset @slow", ZSetCommands::zscan))
+         .add(of("zmpop", -4, "write movablekeys", 0, 0, 0, "@write @sortedset @slow", ZSetCommands::zmpop));
     }
 
     private enum Mode { RANK, SCORE, LEX }
@@ -427,6 +428,35 @@ final class ZSetCommands {
                 writeMembers(out, r.value(), withScores);
             }
         };
+    }
+
+    /** ZMPOP numkeys key [key ...] MIN | MAX [COUNT count]. */
+    private static Execution zmpop(Args a) throws CommandError {
+        ListCommands.MultiPop p = ListCommands.MultiPop.parse(a, 1, true);
+        return (ctx, out) -> {
+            if (!mpop(ctx, out, p)) {
+                out.nullArray();
+            }
+        };
+    }
+
+    /** Pops from the first non-empty key as [key, [[member, score], ...]]; false if all were empty. */
+    static boolean mpop(CommandContext ctx, RespWriter out, ListCommands.MultiPop p) {
+        for (byte[] key : p.keys()) {
+            Result<List<ScoredMember>> r = zsets(ctx).pop(key, p.count(), !p.left());
+            if (r.isOk() && r.value().isEmpty()) {
+                continue;
+            }
+            if (!Replies.error(out, r.status())) {
+                out.array(2).bulk(key);
+                out.array(r.value().size());
+                for (ScoredMember e : r.value()) {
+                    out.array(2).bulk(e.member()).doubleValue(e.score());
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     /** ZSCAN key cursor [MATCH pattern] [COUNT count]: scores as strings, as Redis sends them. */

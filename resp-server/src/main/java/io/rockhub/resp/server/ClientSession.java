@@ -1,6 +1,7 @@
 package io.rockhub.resp.server;
 
 import io.netty.channel.Channel;
+import io.rockhub.resp.command.Blocking;
 import io.rockhub.resp.protocol.DecoderLimits;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,12 +27,34 @@ public final class ClientSession implements DecoderLimits {
     private volatile String lastCommand = "NULL";
     private volatile boolean closeRequested;
     private final Transaction transaction = new Transaction();
+    private Blocking blocking;
+    private boolean executingTransaction;
 
     public ClientSession(Hub hub, Channel channel) {
         this.hub = hub;
         this.channel = channel;
         this.createdMillis = hub.clock().millis();
         this.lastInteractionMillis = createdMillis;
+    }
+
+    /** A blocking command asks to wait (see {@link Blocking}); the connection picks it up after the command. */
+    public void block(Blocking b) {
+        this.blocking = b;
+    }
+
+    Blocking takeBlocking() {
+        Blocking b = blocking;
+        blocking = null;
+        return b;
+    }
+
+    /** Inside EXEC, blocking commands answer at once, as in Redis. */
+    public boolean executingTransaction() {
+        return executingTransaction;
+    }
+
+    void executingTransaction(boolean v) {
+        this.executingTransaction = v;
     }
 
     /** MULTI/EXEC and WATCH state of this connection. */

@@ -51,15 +51,20 @@ public final class ExecRunner {
                 return;
             }
             out.array(queued.size());
-            hub.keys().runTransaction(() -> {
-                for (Transaction.Queued q : queued) {
-                    if (q.error() != null) {
-                        out.error(q.error());
-                    } else {
-                        Dispatcher.run(hub, session, q.spec(), q.execution(), out, System.nanoTime());
+            session.executingTransaction(true);
+            try {
+                hub.keys().runTransaction(() -> {
+                    for (Transaction.Queued q : queued) {
+                        if (q.error() != null) {
+                            out.error(q.error());
+                        } else {
+                            Dispatcher.run(hub, session, q.spec(), q.execution(), out, System.nanoTime());
+                        }
                     }
-                }
-            });
+                });
+            } finally {
+                session.executingTransaction(false);
+            }
         }
     }
 

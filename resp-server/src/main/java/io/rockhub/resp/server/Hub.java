@@ -37,6 +37,7 @@ public final class Hub implements AutoCloseable {
     private final ClientRegistry clients = new ClientRegistry();
     private final ScanCursors scanCursors = new ScanCursors();
     private final WatchRegistry watches = new WatchRegistry();
+    private final BlockingRegistry blocked = new BlockingRegistry();
     private final CommandTable commands;
     private final long startMillis;
     private final String runId;
@@ -60,6 +61,7 @@ public final class Hub implements AutoCloseable {
                 config.getLong("expire-compact-threshold"));
         this.commands = Commands.table();
         keys.addListener(watches);
+        keys.addListener(blocked);
         this.startMillis = clock.millis();
         StringBuilder id = new StringBuilder();
         for (int i = 0; i < 40; i++) {
@@ -144,6 +146,10 @@ public final class Hub implements AutoCloseable {
 
     public ClientRegistry clients() {
         return clients;
+    }
+
+    public BlockingRegistry blocked() {
+        return blocked;
     }
 
     public WatchRegistry watches() {

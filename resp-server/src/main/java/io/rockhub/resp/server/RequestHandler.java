@@ -5,6 +5,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.rockhub.core.storage.GroupCommitter;
+import io.rockhub.resp.command.Blocking;
+import java.util.List;
 import io.rockhub.resp.protocol.Errors;
 import io.rockhub.resp.protocol.ProtocolError;
 import io.rockhub.resp.protocol.RespRequest;
@@ -19,8 +21,12 @@ import java.util.ArrayDeque;
  * are tagged too). At the end of the burst the segment is flushed if the WAL is already synced that
  * far, else queued until {@link GroupCommitter} reports it durable. Segments leave in order, so
  * pipelined replies keep request order, and the event loop never waits on an fsync.
+ *
+ * <p>A blocking command that cannot be served parks the connection: it stops reading, keeps any
+ * requests already decoded, and waits in {@link BlockingRegistry} until a change of one of its keys
+ * wakes it (it then tries again here, on its own event loop) or its timeout fires.
  */
-public final class RequestHandler extends ChannelInboundHandlerAdapter {
+public final class RequestHandler extends ChannelInboundHandlerAdapter implements BlockingRegistry.Waiter {
     private record Segment(ByteBuf replies, long seq) {
     }
 
@@ -33,6 +39,9 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
     private long currentSeq;
     private boolean registered;
     private ChannelHandlerContext ctx;
+    private Blocking blocked;
+    private io.netty.util.concurrent.ScheduledFuture<?> blockTimeout;
+    private final ArrayDeque<Object> deferred = new ArrayDeque<>();
 
     public RequestHandler(Hub hub, Dispatcher dispatcher, ClientSession session) {
         this.hub = hub;
@@ -62,6 +71,9 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (blocked != null) {
+            unblock();
+        }
         hub.clients().remove(session);
         hub.watches().unwatchAll(session);
         if (current != null) {
@@ -80,15 +92,18 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
         if (session.closeRequested()) {
             return;
         }
-        if (current == null) {
-            current = ctx.alloc().ioBuffer(256);
-            currentSeq = 0;
+        if (blocked != null) {
+            deferred.addLast(msg);
+            return;
         }
-        writer.target(current);
-        writer.protocol(session.protocol());
+        ensureSegment();
         if (msg instanceof RespRequest req) {
             dispatcher.dispatch(session, req.args(), writer);
             currentSeq = hub.storage().latestSequence();
+            Blocking b = session.takeBlocking();
+            if (b != null) {
+                block(b);
+            }
         } else if (msg instanceof ProtocolError err) {
             hub.stats().protocolErrors.increment();
             writer.error(Errors.protocol(err.message()));
@@ -166,6 +181,80 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter {
         if (session.closeRequested() && waiting.isEmpty()) {
             ctx.writeAndFlush(ctx.alloc().buffer(0)).addListener(ChannelFutureListener.CLOSE);
         }
+    }
+
+    private void block(Blocking b) {
+        blocked = b;
+        ctx.channel().config().setAutoRead(false);
+        hub.blocked().add(this, b.keys());
+        if (b.timeoutMillis() > 0) {
+            blockTimeout = ctx.executor().schedule(this::timedOut, b.timeoutMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+        // An item pushed between the failed attempt and the registration woke nobody: look again.
+        ctx.executor().execute(this::retryBlocked);
+    }
+
+    /** Called by any thread when a key this client waits on changed. */
+    @Override
+    public void wake() {
+        ctx.executor().execute(this::retryBlocked);
+    }
+
+    private void retryBlocked() {
+        if (blocked == null || !ctx.channel().isActive()) {
+            return;
+        }
+        ensureSegment();
+        boolean served = blocked.attempt().serve(new io.rockhub.resp.command.CommandContext(hub, session), writer);
+        if (!served) {
+            return;
+        }
+        currentSeq = hub.storage().latestSequence();
+        List<byte[]> keys = blocked.keys();
+        resume();
+        // There may be more for the next client in line.
+        for (byte[] k : keys) {
+            hub.blocked().changed(k);
+        }
+    }
+
+    private void timedOut() {
+        if (blocked == null) {
+            return;
+        }
+        ensureSegment();
+        blocked.onTimeout().write(writer);
+        resume();
+    }
+
+    private void unblock() {
+        hub.blocked().remove(this, blocked.keys());
+        if (blockTimeout != null) {
+            blockTimeout.cancel(false);
+            blockTimeout = null;
+        }
+        blocked = null;
+    }
+
+    /** Leaves the blocked state: run what was waiting behind the blocking command, then flush. */
+    private void resume() {
+        unblock();
+        while (blocked == null && !deferred.isEmpty()) {
+            channelRead(ctx, deferred.pollFirst());
+        }
+        sealSegment();
+        if (blocked == null) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
+    private void ensureSegment() {
+        if (current == null) {
+            current = ctx.alloc().ioBuffer(256);
+            currentSeq = 0;
+        }
+        writer.target(current);
+        writer.protocol(session.protocol());
     }
 
     @Override

@@ -185,6 +185,16 @@ class RedisConformanceTest {
             "LRANGE str 0 1", "RPUSH l1 a b c", "LMPOP 2 nokey l1 LEFT", "LMPOP 2 nokey l1 RIGHT COUNT 5",
             "LMPOP 1 nokey LEFT", "LMPOP 0 l1 LEFT", "LMPOP 2 l1 LEFT", "LMPOP 1 l1 LEFT COUNT 0",
             "LMPOP 1 l1 MIDDLE", "LMPOP x l1 LEFT", "LMPOP 1 l1 LEFT COUNT 1 COUNT 2", "LMPOP 1 str LEFT"},
+        // blocking commands that can answer at once, and their errors
+        {"RPUSH l a b", "BLPOP nokey l 1", "BRPOP l 1", "BLPOP nokey 0.01", "BLPOP l x", "BLPOP l -1",
+            "BLPOP nokey 0.01 extra", "RPUSH l c d", "BLMOVE l l2 LEFT RIGHT 1", "BRPOPLPUSH l l2 1",
+            "BLMOVE nokey l2 LEFT LEFT 0.01", "BRPOPLPUSH nokey l2 0.01", "BLMOVE l l2 UP LEFT 1", "LRANGE l2 0 -1",
+            "BLMPOP 1 2 nokey l2 LEFT COUNT 5", "BLMPOP 0.01 1 nokey RIGHT", "BLMPOP 1 0 l2 LEFT", "BLMPOP x 1 l2 LEFT",
+            "ZADD z 1 a 2 b 3 c", "BZPOPMIN nokey z 1", "BZPOPMAX z 1", "BZPOPMIN nokey 0.01", "BZPOPMIN z x",
+            "BZMPOP 1 2 nokey z MIN COUNT 5", "EXISTS z", "BZMPOP 0.01 1 z MAX", "ZADD y 1 a 2 b", "ZMPOP 1 y MAX",
+            "ZMPOP 2 nokey y MIN COUNT 9", "ZMPOP 1 nokey MIN", "ZMPOP 1 y MIDDLE", "ZMPOP 0 y MIN",
+            "SET str v", "BLPOP str 1", "BZPOPMIN str 1", "ZMPOP 1 str MIN", "MULTI", "BLPOP nokey 0",
+            "BLMOVE nokey x LEFT LEFT 0", "BZPOPMIN nokey 0", "EXEC"},
         // transactions
         {"MULTI", "SET a 1", "INCR a", "INCR a", "GET a", "HSET h f v", "HGET h f", "EXEC", "GET a", "HLEN h"},
         {"MULTI", "SET a", "NOSUCH x", "SET b 1", "EXEC", "EXISTS a b", "EXEC", "DISCARD", "MULTI", "MULTI",
@@ -232,7 +242,8 @@ class RedisConformanceTest {
             "HSET h a 1", "HGETALL h", "SADD st x", "SMEMBERS st", "ZADD z 1.5 a 2 b", "ZSCORE z a",
             "ZMSCORE z a nope", "ZRANGE z 0 -1 WITHSCORES", "ZPOPMIN z", "ZADD z 1 a", "ZPOPMIN z 1",
             "ZADD z INCR 2 a", "ZINCRBY z 1 a", "ZADD one 5 m", "ZRANDMEMBER one 1 WITHSCORES", "ZSCAN z 0",
-            "ZRANGEBYSCORE z -inf +inf WITHSCORES"}, 3)));
+            "ZRANGEBYSCORE z -inf +inf WITHSCORES", "ZADD m 1 a 2 b", "ZMPOP 1 m MIN COUNT 2", "ZADD m 1 a",
+            "BZPOPMIN m 1", "BLPOP nokey 0.01"}, 3)));
         return tests.stream();
     }
 

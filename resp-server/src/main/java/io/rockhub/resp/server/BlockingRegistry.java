@@ -1,0 +1,68 @@
+package io.rockhub.resp.server;
+
+import io.rockhub.core.types.Keyspace;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Clients blocked on keys, first come first served per key. A committed change of a key wakes only
+ * the first client waiting on it (on that client's event loop); a client that got an item wakes
+ * the next, so one pushed item never stirs a hundred waiters. Blocked clients hold no thread.
+ */
+public final class BlockingRegistry implements Keyspace.KeyChangeListener {
+    /** A blocked connection, woken by {@link #changed} through {@code wake}. */
+    interface Waiter {
+        void wake();
+    }
+
+    private final Map<ByteBuffer, ArrayDeque<Waiter>> waiting = new HashMap<>();
+    private int blocked;
+
+    synchronized void add(Waiter w, Iterable<byte[]> keys) {
+        for (byte[] k : keys) {
+            waiting.computeIfAbsent(ByteBuffer.wrap(k.clone()), x -> new ArrayDeque<>()).addLast(w);
+        }
+        blocked++;
+    }
+
+    synchronized void remove(Waiter w, Iterable<byte[]> keys) {
+        for (byte[] k : keys) {
+            ByteBuffer id = ByteBuffer.wrap(k);
+            ArrayDeque<Waiter> q = waiting.get(id);
+            if (q != null) {
+                q.remove(w);
+                if (q.isEmpty()) {
+                    waiting.remove(id);
+                }
+            }
+        }
+        blocked--;
+    }
+
+    /** Clients blocked now, for INFO. */
+    public synchronized int blockedClients() {
+        return blocked;
+    }
+
+    @Override
+    public void changed(byte[] key) {
+        Waiter first;
+        synchronized (this) {
+            if (waiting.isEmpty()) {
+                return;
+            }
+            ArrayDeque<Waiter> q = waiting.get(ByteBuffer.wrap(key));
+            first = q == null ? null : q.peekFirst();
+        }
+        if (first != null) {
+            first.wake();
+        }
+    }
+
+    @Override
+    public void flushed() {
+        // Nothing to serve from an empty keyspace.
+    }
+}

@@ -1,0 +1,162 @@
+package io.rockhub.resp.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rockhub.resp.testing.RawClient;
+import io.rockhub.resp.testing.TestServer;
+import io.rockhub.resp.testing.Wait;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Blocking pops: woken by any connection, first come first served, timeouts, no thread per client. */
+class BlockingTest {
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = TestServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static void awaitBlocked(int n) {
+        Wait.until(Duration.ofSeconds(10), n + " blocked clients",
+                () -> server.hub().blocked().blockedClients() == n);
+    }
+
+    @Test
+    void aPushFromAnotherConnectionWakesTheBlockedClient() throws Exception {
+        try (RawClient waiter = new RawClient(server.port()); RawClient producer = new RawClient(server.port())) {
+            waiter.send("BLPOP", "jobs:a", "0");
+            awaitBlocked(1);
+            assertThat(producer.call("RPUSH", "jobs:a", "job-1")).isEqualTo(":1\r\n");
+            assertThat(waiter.readReply()).isEqualTo("*2\r\n$6\r\njobs:a\r\n$5\r\njob-1\r\n");
+            assertThat(producer.call("LLEN", "jobs:a")).isEqualTo(":0\r\n");
+            awaitBlocked(0);
+        }
+    }
+
+    @Test
+    void firstComeFirstServedPerKey() throws Exception {
+        try (RawClient first = new RawClient(server.port()); RawClient second = new RawClient(server.port());
+             RawClient producer = new RawClient(server.port())) {
+            first.send("BRPOP", "jobs:b", "0");
+            awaitBlocked(1);
+            second.send("BRPOP", "jobs:b", "0");
+            awaitBlocked(2);
+            producer.call("LPUSH", "jobs:b", "x");
+            assertThat(first.readReply()).endsWith("$1\r\nx\r\n");
+            awaitBlocked(1);
+            producer.call("LPUSH", "jobs:b", "y");
+            assertThat(second.readReply()).endsWith("$1\r\ny\r\n");
+            awaitBlocked(0);
+        }
+    }
+
+    @Test
+    void timeoutAnswersNullAndCommandsPipelinedBehindWait() throws Exception {
+        try (RawClient c = new RawClient(server.port())) {
+            c.sendRaw(RawClient.encode("BLPOP", "jobs:none", "0.05"));
+            c.sendRaw(RawClient.encode("PING"));
+            assertThat(c.readReply()).isEqualTo("*-1\r\n");
+            assertThat(c.readReply()).isEqualTo("+PONG\r\n");
+            c.call("HELLO", "3");
+            assertThat(c.call("BZPOPMIN", "z:none", "0.05")).isEqualTo("_\r\n");
+        }
+        awaitBlocked(0);
+    }
+
+    @Test
+    void pipelinedRequestsWaitBehindTheBlockedOne() throws Exception {
+        try (RawClient c = new RawClient(server.port()); RawClient producer = new RawClient(server.port())) {
+            byte[] both = new byte[0];
+            for (byte[] part : List.of(RawClient.encode("BLPOP", "jobs:c", "0"), RawClient.encode("GET", "after"))) {
+                byte[] joined = new byte[both.length + part.length];
+                System.arraycopy(both, 0, joined, 0, both.length);
+                System.arraycopy(part, 0, joined, both.length, part.length);
+                both = joined;
+            }
+            c.sendRaw(both);
+            awaitBlocked(1);
+            producer.call("SET", "after", "set-while-blocked");
+            producer.call("RPUSH", "jobs:c", "item");
+            assertThat(c.readReply()).endsWith("$4\r\nitem\r\n");
+            assertThat(c.readReply()).isEqualTo("$17\r\nset-while-blocked\r\n");
+        }
+    }
+
+    @Test
+    void sortedSetAndMovePopsWakeToo() throws Exception {
+        try (RawClient z = new RawClient(server.port()); RawClient m = new RawClient(server.port());
+             RawClient producer = new RawClient(server.port())) {
+            z.send("BZPOPMAX", "prio", "0");
+            m.send("BLMOVE", "inbox", "processing", "LEFT", "RIGHT", "0");
+            awaitBlocked(2);
+            producer.call("ZADD", "prio", "5", "urgent", "1", "later");
+            producer.call("RPUSH", "inbox", "msg");
+            assertThat(z.readReply()).isEqualTo("*3\r\n$4\r\nprio\r\n$6\r\nurgent\r\n$1\r\n5\r\n");
+            assertThat(m.readReply()).isEqualTo("$3\r\nmsg\r\n");
+            assertThat(producer.call("LRANGE", "processing", "0", "-1")).isEqualTo("*1\r\n$3\r\nmsg\r\n");
+        }
+    }
+
+    @Test
+    void manyBlockedClientsHoldNoThreads() throws Exception {
+        int n = 300;
+        int threadsBefore = Thread.activeCount();
+        List<RawClient> waiters = new ArrayList<>();
+        try (RawClient producer = new RawClient(server.port())) {
+            for (int i = 0; i < n; i++) {
+                RawClient c = new RawClient(server.port());
+                c.send("BLPOP", "jobs:many", "0");
+                waiters.add(c);
+            }
+            awaitBlocked(n);
+            assertThat(Thread.activeCount()).isLessThan(threadsBefore + 10);
+            List<String> items = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                items.add("job-" + i);
+            }
+            producer.call(concat("RPUSH", "jobs:many", items));
+            Set<String> got = new HashSet<>();
+            for (RawClient c : waiters) {
+                String reply = c.readReply();
+                got.add(reply.substring(reply.lastIndexOf("job-")).trim());
+            }
+            assertThat(got).hasSize(n);
+            awaitBlocked(0);
+        } finally {
+            for (RawClient c : waiters) {
+                c.close();
+            }
+        }
+    }
+
+    private static String[] concat(String a, String b, List<String> rest) {
+        List<String> all = new ArrayList<>(List.of(a, b));
+        all.addAll(rest);
+        return all.toArray(new String[0]);
+    }
+
+    @Test
+    void disconnectingWhileBlockedLeavesNoWaiter() throws Exception {
+        RawClient c = new RawClient(server.port());
+        c.send("BLPOP", "jobs:gone", "0");
+        awaitBlocked(1);
+        c.close();
+        awaitBlocked(0);
+        try (RawClient producer = new RawClient(server.port())) {
+            producer.call("RPUSH", "jobs:gone", "kept");
+            assertThat(producer.call("LLEN", "jobs:gone")).isEqualTo(":1\r\n");
+        }
+    }
+}
