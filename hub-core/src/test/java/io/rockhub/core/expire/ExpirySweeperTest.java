@@ -10,6 +10,10 @@ import io.rockhub.core.storage.Batch;
 import io.rockhub.core.storage.TempStorage;
 import io.rockhub.core.time.ManualClock;
 import io.rockhub.core.types.ExpiryChange;
+import io.rockhub.core.types.HashStore;
+import io.rockhub.core.types.ListStore;
+import io.rockhub.core.types.SetStore;
+import io.rockhub.core.types.ZSetStore;
 import io.rockhub.core.types.Keyspace;
 import io.rockhub.core.types.StringStore;
 import io.rockhub.core.types.StringStore.Condition;
@@ -100,6 +104,30 @@ class ExpirySweeperTest {
         sweeper.runOnce();
         assertThat(subkeys()).isZero();
         assertThat(sweeper.reclaimedVersions()).isEqualTo(1);
+        sweeper.close();
+    }
+
+    @Test
+    void expiredCollectionsOfEveryTypeLeaveNoSubkeysBehind() {
+        HashStore hashes = new HashStore(keys);
+        ZSetStore zsets = new ZSetStore(keys);
+        ListStore lists = new ListStore(keys);
+        SetStore sets = new SetStore(keys);
+        hashes.set(b("h"), List.of(b("f"), b("v"), b("g"), b("w")), false);
+        zsets.add(b("z"), List.of(new ZSetStore.ScoredMember(b("a"), 1), new ZSetStore.ScoredMember(b("b"), 2)),
+                ZSetStore.AddOptions.NONE);
+        lists.push(b("l"), List.of(b("x"), b("y")), false, false);
+        sets.add(b("s"), List.of(b("m")));
+        for (String k : List.of("h", "z", "l", "s")) {
+            keys.expireAt(b(k), clock.millis() + 500, io.rockhub.core.types.ExpireCondition.ALWAYS);
+        }
+        clock.advance(500);
+        ExpirySweeper sweeper = new ExpirySweeper(keys, 1000, Long.MAX_VALUE);
+        sweeper.runOnce();
+        assertThat(keys.size()).isZero();
+        assertThat(tmp.count(ColumnFamily.SUBKEY)).isZero();
+        assertThat(tmp.count(ColumnFamily.ZSET_SCORE)).isZero();
+        assertThat(tmp.count(ColumnFamily.GARBAGE)).isZero();
         sweeper.close();
     }
 

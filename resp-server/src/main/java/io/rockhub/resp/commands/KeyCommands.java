@@ -240,7 +240,7 @@ final class KeyCommands {
         }
         return switch (m.type()) {
             case HASH -> m.size() <= 128 ? "listpack" : "hashtable";
-            case LIST -> m.size() <= 128 ? "listpack" : "quicklist";
+            case LIST -> "quicklist";
             case SET -> "hashtable";
             case ZSET -> m.size() <= 128 ? "listpack" : "skiplist";
             default -> "stream";
