@@ -487,7 +487,8 @@ public final class Keyspace {
                 b.put(cf, InternalKey.encode(dst, version, e[0]), e[1]);
             }
         }
-        return Metadata.collection(from.type(), from.expireAt(), version, from.size());
+        // Same subkeys under a new version: everything else (size, a list's bounds) carries over.
+        return new Metadata(from.type(), from.expireAt(), version, from.size(), null, from.head(), from.tail());
     }
 
     /** A page of SCAN: the keys and the last key visited, or null when the scan is complete. */
