@@ -189,8 +189,7 @@ public final class HashStore {
                     return Result.of(Status.NOT_FLOAT);
                 }
             }
-            String text = Numbers.humanDecimal(Numbers.toLongDouble(
-                    Numbers.toLongDouble(current).add(Numbers.toLongDouble(delta))));
+            String text = Numbers.incrementLongDouble(current, delta);
             b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), field),
                     text.getBytes(StandardCharsets.US_ASCII));
             keys.store(b, key, m.withSize(m.size() + (old == null ? 1 : 0)));

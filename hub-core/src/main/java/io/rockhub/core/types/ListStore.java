@@ -114,7 +114,7 @@ public final class ListStore {
             return r.status() == Status.NOT_FOUND ? Result.ok(List.of()) : Result.of(r.status());
         }
         Metadata m = r.value();
-        long[] span = clamp(m.size(), start, stop);
+        long[] span = Ranks.clamp(m.size(), start, stop);
         if (span == null) {
             return Result.ok(List.of());
         }
@@ -125,23 +125,6 @@ public final class ListStore {
             out.add(e.value());
         }
         return Result.ok(out);
-    }
-
-    /** Redis's start/stop normalization; null for an empty range. */
-    private static long[] clamp(long size, long start, long stop) {
-        if (start < 0) {
-            start = Math.max(0, size + start);
-        }
-        if (stop < 0) {
-            stop = size + stop;
-        }
-        if (stop >= size) {
-            stop = size - 1;
-        }
-        if (start > stop || start >= size) {
-            return null;
-        }
-        return new long[] {start, stop};
     }
 
     /** LSET: OK, NOT_FOUND (no such key) or NOT_APPLIED (index out of range). */
@@ -171,7 +154,7 @@ public final class ListStore {
                 return r.status() == Status.NOT_FOUND ? Status.OK : r.status();
             }
             Metadata m = r.value();
-            long[] span = clamp(m.size(), start, stop);
+            long[] span = Ranks.clamp(m.size(), start, stop);
             long newHead = span == null ? m.tail() : m.head() + span[0];
             long newTail = span == null ? m.tail() : m.head() + span[1] + 1;
             deleteIndexes(b, key, m, m.head(), newHead);

@@ -196,11 +196,10 @@ public final class StringStore {
                     return Result.of(Status.NOT_FLOAT);
                 }
             }
-            BigDecimal next = Numbers.toLongDouble(Numbers.toLongDouble(current).add(Numbers.toLongDouble(delta)));
-            if (next.abs().compareTo(new BigDecimal("1.18973149535723176502e+4932")) > 0) {
+            if (current.add(delta).abs().compareTo(new BigDecimal("1.18973149535723176502e+4932")) > 0) {
                 return Result.of(Status.NAN_OR_INFINITY);
             }
-            String text = Numbers.humanDecimal(next);
+            String text = Numbers.incrementLongDouble(current, delta);
             keys.put(b, key, m, Metadata.string(text.getBytes(StandardCharsets.US_ASCII), exists ? m.expireAt() : 0));
             keys.commit(b);
             return Result.ok(text);

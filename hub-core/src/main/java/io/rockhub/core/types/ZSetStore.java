@@ -537,20 +537,11 @@ public final class ZSetStore {
     }
 
     private List<ScoredMember> rankRange(byte[] key, Metadata m, long start, long stop, boolean reverse) {
-        long size = m.size();
-        if (start < 0) {
-            start = Math.max(0, size + start);
-        }
-        if (stop < 0) {
-            stop = size + stop;
-        }
-        if (stop >= size) {
-            stop = size - 1;
-        }
-        if (start > stop || start >= size) {
+        long[] span = Ranks.clamp(m.size(), start, stop);
+        if (span == null) {
             return List.of();
         }
-        return walkIndex(key, m, reverse, stop - start + 1, skipFirst(start));
+        return walkIndex(key, m, reverse, span[1] - span[0] + 1, skipFirst(span[0]));
     }
 
     private static java.util.function.Predicate<ScoredMember> skipFirst(long n) {

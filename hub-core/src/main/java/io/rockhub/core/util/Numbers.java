@@ -119,6 +119,11 @@ public final class Numbers {
         return x.signum() < 0 ? r.negate() : r;
     }
 
+    /** INCRBYFLOAT's arithmetic: {@code current + delta} in long double, printed as Redis prints it. */
+    public static String incrementLongDouble(BigDecimal current, BigDecimal delta) {
+        return humanDecimal(toLongDouble(toLongDouble(current).add(toLongDouble(delta))));
+    }
+
     /** 2^k exactly, for any sign of k. */
     private static BigDecimal pow2(int k) {
         if (k >= 0) {

@@ -252,21 +252,17 @@ final class HashCommands {
         byte[] key = a.bytes(1);
         ScanArgs scan = ScanArgs.parse(a, 2);
         return (ctx, out) -> {
-            byte[] after = null;
-            if (scan.cursor() != 0) {
-                after = ctx.hub().scanCursors().resolve(scan.cursor());
-                if (after == null) {
-                    out.error(Errors.INVALID_CURSOR);
-                    return;
-                }
+            byte[] after = scan.resume(ctx.hub(), out);
+            if (after == ScanArgs.UNKNOWN) {
+                return;
             }
             Result<List<Keyspace.Entry>> r = hashes(ctx).scan(key, after, scan.count());
             if (Replies.error(out, r.status())) {
                 return;
             }
             List<Keyspace.Entry> page = r.value();
-            long next = page.size() < scan.count() ? 0
-                    : ctx.hub().scanCursors().remember(page.get(page.size() - 1).sub());
+            byte[] last = page.isEmpty() ? null : page.get(page.size() - 1).sub();
+            long next = ScanArgs.next(ctx.hub(), page.size(), scan.count(), last);
             List<Keyspace.Entry> matched = scan.pattern() == null ? page
                     : page.stream().filter(e -> Glob.matches(scan.pattern(), e.sub(), false)).toList();
             out.array(2);

@@ -158,13 +158,9 @@ final class KeyCommands {
         DataType onlyType = scan.type() == null ? null : DataType.fromRedisName(scan.type());
         boolean matchNothing = scan.type() != null && onlyType == null;
         return (ctx, out) -> {
-            byte[] after = null;
-            if (scan.cursor() != 0) {
-                after = ctx.hub().scanCursors().resolve(scan.cursor());
-                if (after == null) {
-                    out.error(Errors.INVALID_CURSOR);
-                    return;
-                }
+            byte[] after = scan.resume(ctx.hub(), out);
+            if (after == ScanArgs.UNKNOWN) {
+                return;
             }
             Keyspace.ScanPage page = keys(ctx).scan(after, scan.pattern(), scan.count(), onlyType);
             long next = page.resumeAfter() == null ? 0 : ctx.hub().scanCursors().remember(page.resumeAfter());

@@ -9,6 +9,13 @@ final class Replies {
     private Replies() {
     }
 
+    /** An integer result, or its error. */
+    static void integer(RespWriter out, io.rockhub.core.types.Result<Long> r) {
+        if (!error(out, r.status())) {
+            out.integer(r.value());
+        }
+    }
+
     /** Writes the error for {@code status}; returns false if the status is not an error. */
     static boolean error(RespWriter out, Status status) {
         String message = switch (status) {

@@ -47,6 +47,30 @@ record ScanArgs(long cursor, byte[] pattern, long count, String type) {
         return new ScanArgs(cursor, pattern, count, type);
     }
 
+    /**
+     * Where to resume: null for cursor 0, the remembered position otherwise; writes Redis's error
+     * and returns {@link #UNKNOWN} for a cursor the server no longer knows.
+     */
+    byte[] resume(io.rockhub.resp.server.Hub hub, io.rockhub.resp.protocol.RespWriter out) {
+        if (cursor == 0) {
+            return null;
+        }
+        byte[] after = hub.scanCursors().resolve(cursor);
+        if (after == null) {
+            out.error(Errors.INVALID_CURSOR);
+            return UNKNOWN;
+        }
+        return after;
+    }
+
+    /** Marker returned by {@link #resume} for an unknown cursor (its error is already written). */
+    static final byte[] UNKNOWN = new byte[0];
+
+    /** The cursor to hand back: 0 when the page was the last, else one that resumes after {@code last}. */
+    static long next(io.rockhub.resp.server.Hub hub, int pageSize, long count, byte[] last) {
+        return pageSize < count || last == null ? 0 : hub.scanCursors().remember(last);
+    }
+
     static ScanArgs parse(Args a, int cursorIndex) throws CommandError {
         return parse(a, cursorIndex, false);
     }

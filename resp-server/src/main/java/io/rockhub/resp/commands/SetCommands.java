@@ -56,11 +56,6 @@ final class SetCommands {
         return ctx.hub().sets();
     }
 
-    private static void integer(RespWriter out, Result<Long> r) {
-        if (!Replies.error(out, r.status())) {
-            out.integer(r.value());
-        }
-    }
 
     private static void members(RespWriter out, Result<List<byte[]>> r, boolean asSet) {
         if (Replies.error(out, r.status())) {
@@ -79,18 +74,18 @@ final class SetCommands {
     private static Execution sadd(Args a) {
         byte[] key = a.bytes(1);
         List<byte[]> members = a.slice(2);
-        return (ctx, out) -> integer(out, sets(ctx).add(key, members));
+        return (ctx, out) -> Replies.integer(out, sets(ctx).add(key, members));
     }
 
     private static Execution srem(Args a) {
         byte[] key = a.bytes(1);
         List<byte[]> members = a.slice(2);
-        return (ctx, out) -> integer(out, sets(ctx).remove(key, members));
+        return (ctx, out) -> Replies.integer(out, sets(ctx).remove(key, members));
     }
 
     private static Execution scard(Args a) {
         byte[] key = a.bytes(1);
-        return (ctx, out) -> integer(out, sets(ctx).cardinality(key));
+        return (ctx, out) -> Replies.integer(out, sets(ctx).cardinality(key));
     }
 
     private static Execution contains(Args a, boolean many) {
@@ -190,13 +185,13 @@ final class SetCommands {
             }
         }
         long max = limit;
-        return (ctx, out) -> integer(out, sets(ctx).interCard(keys, max));
+        return (ctx, out) -> Replies.integer(out, sets(ctx).interCard(keys, max));
     }
 
     private static Execution store(Args a, Algebra op) {
         byte[] dst = a.bytes(1);
         List<byte[]> keys = a.slice(2);
-        return (ctx, out) -> integer(out, sets(ctx).combineAndStore(op, dst, keys));
+        return (ctx, out) -> Replies.integer(out, sets(ctx).combineAndStore(op, dst, keys));
     }
 
     /** SSCAN key cursor [MATCH pattern] [COUNT count]. */
@@ -204,20 +199,17 @@ final class SetCommands {
         byte[] key = a.bytes(1);
         ScanArgs scan = ScanArgs.parse(a, 2);
         return (ctx, out) -> {
-            byte[] after = null;
-            if (scan.cursor() != 0) {
-                after = ctx.hub().scanCursors().resolve(scan.cursor());
-                if (after == null) {
-                    out.error(Errors.INVALID_CURSOR);
-                    return;
-                }
+            byte[] after = scan.resume(ctx.hub(), out);
+            if (after == ScanArgs.UNKNOWN) {
+                return;
             }
             Result<List<byte[]>> r = sets(ctx).scan(key, after, scan.count());
             if (Replies.error(out, r.status())) {
                 return;
             }
             List<byte[]> page = r.value();
-            long next = page.size() < scan.count() ? 0 : ctx.hub().scanCursors().remember(page.get(page.size() - 1));
+            byte[] last = page.isEmpty() ? null : page.get(page.size() - 1);
+            long next = ScanArgs.next(ctx.hub(), page.size(), scan.count(), last);
             List<byte[]> matched = scan.pattern() == null ? page
                     : page.stream().filter(m -> Glob.matches(scan.pattern(), m, false)).toList();
             out.array(2);

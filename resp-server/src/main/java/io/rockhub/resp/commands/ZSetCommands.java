@@ -202,27 +202,22 @@ final class ZSetCommands {
 
     private static Execution zcard(Args a) {
         byte[] key = a.bytes(1);
-        return (ctx, out) -> integer(out, zsets(ctx).cardinality(key));
+        return (ctx, out) -> Replies.integer(out, zsets(ctx).cardinality(key));
     }
 
-    private static void integer(RespWriter out, Result<Long> r) {
-        if (!Replies.error(out, r.status())) {
-            out.integer(r.value());
-        }
-    }
 
     private static Execution zcount(Args a) throws CommandError {
         byte[] key = a.bytes(1);
         ScoreBound min = scoreBound(a.bytes(2));
         ScoreBound max = scoreBound(a.bytes(3));
-        return (ctx, out) -> integer(out, zsets(ctx).count(key, min, max));
+        return (ctx, out) -> Replies.integer(out, zsets(ctx).count(key, min, max));
     }
 
     private static Execution zlexcount(Args a) throws CommandError {
         byte[] key = a.bytes(1);
         LexBound min = lexBound(a.bytes(2));
         LexBound max = lexBound(a.bytes(3));
-        return (ctx, out) -> integer(out, zsets(ctx).lexCount(key, min, max));
+        return (ctx, out) -> Replies.integer(out, zsets(ctx).lexCount(key, min, max));
     }
 
     /** A parsed range request shared by ZRANGE and its older forms, and ZRANGESTORE. */
@@ -332,7 +327,7 @@ final class ZSetCommands {
         return (ctx, out) -> {
             Result<List<ScoredMember>> r = spec.run(zsets(ctx), src);
             if (!Replies.error(out, r.status())) {
-                integer(out, zsets(ctx).store(dst, r.value()));
+                Replies.integer(out, zsets(ctx).store(dst, r.value()));
             }
         };
     }
@@ -355,28 +350,28 @@ final class ZSetCommands {
     private static Execution zrem(Args a) {
         byte[] key = a.bytes(1);
         List<byte[]> members = a.slice(2);
-        return (ctx, out) -> integer(out, zsets(ctx).remove(key, members));
+        return (ctx, out) -> Replies.integer(out, zsets(ctx).remove(key, members));
     }
 
     private static Execution zremrangebyscore(Args a) throws CommandError {
         byte[] key = a.bytes(1);
         ScoreBound min = scoreBound(a.bytes(2));
         ScoreBound max = scoreBound(a.bytes(3));
-        return (ctx, out) -> integer(out, zsets(ctx).removeRangeByScore(key, min, max));
+        return (ctx, out) -> Replies.integer(out, zsets(ctx).removeRangeByScore(key, min, max));
     }
 
     private static Execution zremrangebyrank(Args a) throws CommandError {
         byte[] key = a.bytes(1);
         long start = a.longAt(2);
         long stop = a.longAt(3);
-        return (ctx, out) -> integer(out, zsets(ctx).removeRangeByRank(key, start, stop));
+        return (ctx, out) -> Replies.integer(out, zsets(ctx).removeRangeByRank(key, start, stop));
     }
 
     private static Execution zremrangebylex(Args a) throws CommandError {
         byte[] key = a.bytes(1);
         LexBound min = lexBound(a.bytes(2));
         LexBound max = lexBound(a.bytes(3));
-        return (ctx, out) -> integer(out, zsets(ctx).removeRangeByLex(key, min, max));
+        return (ctx, out) -> Replies.integer(out, zsets(ctx).removeRangeByLex(key, min, max));
     }
 
     /** ZPOPMIN / ZPOPMAX key [count]. */
@@ -504,7 +499,7 @@ final class ZSetCommands {
     private static Execution combineStore(Args a, Algebra op) throws CommandError {
         byte[] dst = a.bytes(1);
         Combination c = Combination.parse(a, 2, op, true);
-        return (ctx, out) -> integer(out, zsets(ctx).combineAndStore(op, dst, c.keys(), c.weights(), c.aggregate()));
+        return (ctx, out) -> Replies.integer(out, zsets(ctx).combineAndStore(op, dst, c.keys(), c.weights(), c.aggregate()));
     }
 
     /** ZINTERCARD numkeys key [key ...] [LIMIT limit]. */
@@ -571,21 +566,17 @@ final class ZSetCommands {
         byte[] key = a.bytes(1);
         ScanArgs scan = ScanArgs.parse(a, 2);
         return (ctx, out) -> {
-            byte[] after = null;
-            if (scan.cursor() != 0) {
-                after = ctx.hub().scanCursors().resolve(scan.cursor());
-                if (after == null) {
-                    out.error(Errors.INVALID_CURSOR);
-                    return;
-                }
+            byte[] after = scan.resume(ctx.hub(), out);
+            if (after == ScanArgs.UNKNOWN) {
+                return;
             }
             Result<List<ScoredMember>> r = zsets(ctx).scan(key, after, scan.count());
             if (Replies.error(out, r.status())) {
                 return;
             }
             List<ScoredMember> page = r.value();
-            long next = page.size() < scan.count() ? 0
-                    : ctx.hub().scanCursors().remember(page.get(page.size() - 1).member());
+            byte[] last = page.isEmpty() ? null : page.get(page.size() - 1).member();
+            long next = ScanArgs.next(ctx.hub(), page.size(), scan.count(), last);
             List<ScoredMember> matched = scan.pattern() == null ? page
                     : page.stream().filter(e -> Glob.matches(scan.pattern(), e.member(), false)).toList();
             out.array(2);
