@@ -213,17 +213,9 @@ final class HashCommands {
                 }
             };
         }
-        if (a.size() > 4 || (a.size() == 4 && !a.is(3, "WITHVALUES"))) {
-            throw new CommandError(Errors.SYNTAX);
-        }
-        long count = a.longAt(2);
-        boolean withValues = a.size() == 4;
-        if (count == Long.MIN_VALUE) {
-            throw new CommandError(SetCommands.OUT_OF_LONG_RANGE);
-        }
-        if (withValues && count < -Long.MAX_VALUE / 2) {
-            throw new CommandError("ERR value is out of range");
-        }
+        RandomArgs random = RandomArgs.parse(a, "WITHVALUES");
+        long count = random.count();
+        boolean withValues = random.withPairs();
         return (ctx, out) -> {
             Result<List<Keyspace.Entry>> r = hashes(ctx).random(key, count);
             if (Replies.error(out, r.status())) {

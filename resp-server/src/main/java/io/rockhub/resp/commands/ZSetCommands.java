@@ -417,17 +417,9 @@ final class ZSetCommands {
                 }
             };
         }
-        if (a.size() > 4 || (a.size() == 4 && !a.is(3, "WITHSCORES"))) {
-            throw new CommandError(Errors.SYNTAX);
-        }
-        long count = a.longAt(2);
-        boolean withScores = a.size() == 4;
-        if (count == Long.MIN_VALUE) {
-            throw new CommandError(SetCommands.OUT_OF_LONG_RANGE);
-        }
-        if (withScores && count < -Long.MAX_VALUE / 2) {
-            throw new CommandError("ERR value is out of range");
-        }
+        RandomArgs random = RandomArgs.parse(a, "WITHSCORES");
+        long count = random.count();
+        boolean withScores = random.withPairs();
         return (ctx, out) -> {
             Result<List<ScoredMember>> r = zsets(ctx).random(key, count);
             if (!Replies.error(out, r.status())) {
