@@ -213,8 +213,22 @@ public final class Keyspace {
      * (exclusive; null = from the first).
      */
     public List<Entry> subkeys(byte[] key, Metadata m, byte[] after, long limit) {
-        return subkeys(key, m, after, limit, null, limit);
+        boolean whole = after == null && limit == Long.MAX_VALUE;
+        if (!whole || !cache.enabled() || storage.inTransaction() || m.size() > SNAPSHOT_MAX_ENTRIES) {
+            return subkeys(key, m, after, limit, null, limit);
+        }
+        List<Entry> cached = cache.entries(key, m);
+        if (cached != null) {
+            return cached;
+        }
+        long generation = cache.generation(key);
+        List<Entry> read = List.copyOf(subkeys(key, m, null, limit, null, limit));
+        cache.attachEntries(key, m, read, generation);
+        return read;
     }
+
+    /** Collections up to this size keep all their entries in the metadata cache once read whole. */
+    private static final int SNAPSHOT_MAX_ENTRIES = 64;
 
     /**
      * Like {@link #subkeys(byte[], Metadata, byte[], long)}, or, with {@code from} set, starting at

@@ -3,11 +3,15 @@ package io.rockhub.core.types;
 import io.rockhub.core.encoding.Metadata;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Recently used metadata records (strings whole) kept decoded in the heap, so hot keys are read and
- * overwritten without a RocksDB lookup; RocksDB stays the truth and any entry may be dropped.
+ * overwritten without a RocksDB lookup; RocksDB stays the truth and any entry may be dropped. A
+ * small collection's record may also carry all its entries (a snapshot), so HGETALL of a hot
+ * feature or configuration hash never reaches RocksDB. Every change of a collection writes its
+ * metadata too, which replaces the cached record and so drops the snapshot.
  *
  * <p>Coherence without holding key locks on reads: each stripe has a generation that every write
  * bumps and a count of writes in flight. A writer invalidates before its commit and installs the new
@@ -31,7 +35,11 @@ final class MetadataCache {
         }
     }
 
-    private static final class Stripe extends LinkedHashMap<Key, Metadata> {
+    /** A cached record and, for a small collection, all its entries (null if not loaded). */
+    private record Cached(Metadata metadata, List<Keyspace.Entry> entries) {
+    }
+
+    private static final class Stripe extends LinkedHashMap<Key, Cached> {
         private final long budget;
         private long bytes;
         private volatile long generation;
@@ -43,7 +51,7 @@ final class MetadataCache {
         }
 
         @Override
-        protected boolean removeEldestEntry(Map.Entry<Key, Metadata> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Key, Cached> eldest) {
             if (bytes > budget) {
                 bytes -= weight(eldest.getKey(), eldest.getValue());
                 return true;
@@ -51,16 +59,20 @@ final class MetadataCache {
             return false;
         }
 
-        void putWeighed(Key key, Metadata m) {
-            Metadata old = super.put(key, m);
+        void putWeighed(Key key, Cached c) {
+            Cached old = super.put(key, c);
             if (old != null) {
                 bytes -= weight(key, old);
             }
-            bytes += weight(key, m);
+            bytes += weight(key, c);
+        }
+
+        void putWeighed(Key key, Metadata m) {
+            putWeighed(key, new Cached(m, null));
         }
 
         void removeWeighed(Key key) {
-            Metadata old = super.remove(key);
+            Cached old = super.remove(key);
             if (old != null) {
                 bytes -= weight(key, old);
             }
@@ -88,8 +100,14 @@ final class MetadataCache {
         }
     }
 
-    private static long weight(Key key, Metadata m) {
-        return ENTRY_OVERHEAD + key.bytes.length + (m.value() == null ? 0 : m.value().length);
+    private static long weight(Key key, Cached c) {
+        long w = ENTRY_OVERHEAD + key.bytes.length + (c.metadata().value() == null ? 0 : c.metadata().value().length);
+        if (c.entries() != null) {
+            for (Keyspace.Entry e : c.entries()) {
+                w += 48 + e.sub().length + e.value().length;
+            }
+        }
+        return w;
     }
 
     private Stripe stripe(Key key) {
@@ -106,7 +124,33 @@ final class MetadataCache {
         Key k = new Key(key);
         Stripe s = stripe(k);
         synchronized (s) {
-            return s.get(k);
+            Cached c = s.get(k);
+            return c == null ? null : c.metadata();
+        }
+    }
+
+    /** The entries cached with exactly this record {@code m}, or null. */
+    List<Keyspace.Entry> entries(byte[] key, Metadata m) {
+        Key k = new Key(key);
+        Stripe s = stripe(k);
+        synchronized (s) {
+            Cached c = s.get(k);
+            return c != null && c.metadata() == m ? c.entries() : null;
+        }
+    }
+
+    /**
+     * Attaches a collection's entries, read from RocksDB after {@link #generation}, to its cached
+     * record {@code m}, unless anything of the stripe changed since.
+     */
+    void attachEntries(byte[] key, Metadata m, List<Keyspace.Entry> entries, long generation) {
+        Key k = new Key(key);
+        Stripe s = stripe(k);
+        synchronized (s) {
+            Cached c = s.get(k);
+            if (generation >= 0 && s.inFlight == 0 && s.generation == generation && c != null && c.metadata() == m) {
+                s.putWeighed(k, new Cached(m, entries));
+            }
         }
     }
 

@@ -58,6 +58,44 @@ class HashStoreTest {
     }
 
     @Test
+    void wholeHashReadsStayCoherentWhileFieldsChange() throws Exception {
+        hashes.set(b("cfg"), pairs("version", "0", "limit", "500"), false);
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<String> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        List<Thread> readers = new ArrayList<>();
+        for (int r = 0; r < 3; r++) {
+            Thread t = new Thread(() -> {
+                long last = -1;
+                while (!done.get()) {
+                    long seen = -1;
+                    for (Keyspace.Entry e : hashes.all(b("cfg")).value()) {
+                        if (new String(e.sub()).equals("version")) {
+                            seen = Long.parseLong(new String(e.value()));
+                        }
+                    }
+                    if (seen < last) {
+                        failure.set("version " + seen + " after " + last);
+                    }
+                    last = seen;
+                }
+            });
+            t.start();
+            readers.add(t);
+        }
+        for (int i = 1; i <= 20_000; i++) {
+            hashes.set(b("cfg"), pairs("version", Integer.toString(i)), false);
+        }
+        done.set(true);
+        for (Thread t : readers) {
+            t.join();
+        }
+        assertThat(failure.get()).isNull();
+        assertThat(hashes.all(b("cfg")).value()).extracting(e -> new String(e.value())).containsExactly("500", "20000");
+        hashes.delete(b("cfg"), pairs("limit"));
+        assertThat(hashes.all(b("cfg")).value()).hasSize(1);
+    }
+
+    @Test
     void removingTheLastFieldRemovesTheKeyAndItsSubkeys() {
         hashes.set(b("h"), pairs("a", "1", "b", "2"), false);
         assertThat(hashes.delete(b("h"), pairs("a", "a", "zz")).value()).isEqualTo(1);
