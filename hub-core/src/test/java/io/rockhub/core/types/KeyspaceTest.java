@@ -159,7 +159,7 @@ class KeyspaceTest {
         List<String> seen = new ArrayList<>();
         byte[] after = null;
         do {
-            Keyspace.ScanPage page = keys.scan(after, b("p:*"), 30, null);
+            KeyScanner.ScanPage page = new KeyScanner(tmp.storage, clock).scan(after, b("p:*"), 30, null);
             page.keys().forEach(k -> seen.add(new String(k)));
             after = page.resumeAfter();
         } while (after != null);
@@ -176,9 +176,9 @@ class KeyspaceTest {
         assertThat(keys.expiresCount()).isZero();
         assertThat(scanCount()).isZero();
         assertThat(expireIndexCount()).isZero();
-        assertThat(keys.randomKey()).isNull();
+        assertThat(new KeyScanner(tmp.storage, clock).randomKey()).isNull();
         set("after", "x", 0);
         assertThat(keys.size()).isEqualTo(1);
-        assertThat(new String(keys.randomKey())).isEqualTo("after");
+        assertThat(new String(new KeyScanner(tmp.storage, clock).randomKey())).isEqualTo("after");
     }
 }

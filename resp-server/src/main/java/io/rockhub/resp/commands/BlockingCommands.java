@@ -162,6 +162,6 @@ final class BlockingCommands {
     private static Execution bzmpop(Args a) throws CommandError {
         long timeout = timeoutMillis(a, 1);
         ListCommands.MultiPop p = ListCommands.MultiPop.parse(a, 2, true);
-        return blocking(p.keys(), timeout, (ctx, out) -> ZSetCommands.mpop(ctx, out, p), RespWriter::nullArray);
+        return blocking(p.keys(), timeout, (ctx, out) -> ZSetAlgebraCommands.mpop(ctx, out, p), RespWriter::nullArray);
     }
 }

@@ -17,6 +17,7 @@ public final class Commands {
         HashCommands.register(t);
         SetCommands.register(t);
         ZSetCommands.register(t);
+        ZSetAlgebraCommands.register(t);
         ListCommands.register(t);
         BlockingCommands.register(t);
         TransactionCommands.register(t);

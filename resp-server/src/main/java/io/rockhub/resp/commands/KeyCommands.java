@@ -6,6 +6,7 @@ import static io.rockhub.resp.command.CommandSpec.of;
 import io.rockhub.core.encoding.DataType;
 import io.rockhub.core.encoding.Metadata;
 import io.rockhub.core.types.ExpireCondition;
+import io.rockhub.core.types.KeyScanner;
 import io.rockhub.core.types.Keyspace;
 import io.rockhub.core.types.Status;
 import io.rockhub.core.util.Numbers;
@@ -144,7 +145,7 @@ final class KeyCommands {
     private static Execution keys(Args a) {
         byte[] pattern = a.bytes(1);
         return (ctx, out) -> {
-            List<byte[]> found = keys(ctx).keys(pattern);
+            List<byte[]> found = ctx.hub().scanner().keys(pattern);
             out.array(found.size());
             for (byte[] k : found) {
                 out.bulk(k);
@@ -162,7 +163,7 @@ final class KeyCommands {
             if (after == ScanArgs.UNKNOWN) {
                 return;
             }
-            Keyspace.ScanPage page = keys(ctx).scan(after, scan.pattern(), scan.count(), onlyType);
+            KeyScanner.ScanPage page = ctx.hub().scanner().scan(after, scan.pattern(), scan.count(), onlyType);
             long next = page.resumeAfter() == null ? 0 : ctx.hub().scanCursors().remember(page.resumeAfter());
             List<byte[]> found = matchNothing ? List.of() : page.keys();
             out.array(2);
@@ -190,7 +191,7 @@ final class KeyCommands {
     }
 
     private static Execution randomkey(Args a) {
-        return (ctx, out) -> out.bulk(keys(ctx).randomKey());
+        return (ctx, out) -> out.bulk(ctx.hub().scanner().randomKey());
     }
 
     /** COPY source destination [DB destination-db] [REPLACE]. */

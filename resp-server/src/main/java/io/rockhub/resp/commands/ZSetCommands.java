@@ -4,7 +4,6 @@ import static io.rockhub.resp.command.CommandSpec.of;
 
 import io.rockhub.core.types.Result;
 import io.rockhub.core.types.Status;
-import io.rockhub.core.types.SetStore.Algebra;
 import io.rockhub.core.types.ZSetStore;
 import io.rockhub.core.types.ZSetStore.AddOptions;
 import io.rockhub.core.types.ZSetStore.LexBound;
@@ -61,18 +60,7 @@ final class ZSetCommands {
          .add(of("zpopmin", -2, "write fast", 1, 1, 1, "@write @sortedset @fast", a -> pop(a, false)))
          .add(of("zpopmax", -2, "write fast", 1, 1, 1, "@write @sortedset @fast", a -> pop(a, true)))
          .add(of("zrandmember", -2, "readonly", 1, 1, 1, "@read @sortedset @slow", ZSetCommands::zrandmember))
-         .add(of("zscan", -3, "readonly", 1, 1, 1, "@read @sortedset @slow", ZSetCommands::zscan))
-         .add(of("zmpop", -4, "write movablekeys", 0, 0, 0, "@write @sortedset @slow", ZSetCommands::zmpop))
-         .add(of("zunion", -3, "readonly movablekeys", 0, 0, 0, "@read @sortedset @slow", a -> combine(a, Algebra.UNION)))
-         .add(of("zinter", -3, "readonly movablekeys", 0, 0, 0, "@read @sortedset @slow", a -> combine(a, Algebra.INTER)))
-         .add(of("zdiff", -3, "readonly movablekeys", 0, 0, 0, "@read @sortedset @slow", a -> combine(a, Algebra.DIFF)))
-         .add(of("zunionstore", -4, "write denyoom movablekeys", 1, 1, 1, "@write @sortedset @slow",
-                 a -> combineStore(a, Algebra.UNION)))
-         .add(of("zinterstore", -4, "write denyoom movablekeys", 1, 1, 1, "@write @sortedset @slow",
-                 a -> combineStore(a, Algebra.INTER)))
-         .add(of("zdiffstore", -4, "write denyoom movablekeys", 1, 1, 1, "@write @sortedset @slow",
-                 a -> combineStore(a, Algebra.DIFF)))
-         .add(of("zintercard", -3, "readonly movablekeys", 0, 0, 0, "@read @sortedset @slow", ZSetCommands::zintercard));
+         .add(of("zscan", -3, "readonly", 1, 1, 1, "@read @sortedset @slow", ZSetCommands::zscan));
     }
 
     private enum Mode { RANK, SCORE, LEX }
@@ -426,131 +414,6 @@ final class ZSetCommands {
                 writeMembers(out, r.value(), withScores);
             }
         };
-    }
-
-    /** The inputs and options of ZUNION/ZINTER/ZDIFF and their STORE forms. */
-    private record Combination(List<byte[]> keys, double[] weights, ZSetStore.Aggregate aggregate, boolean withScores) {
-        static Combination parse(Args a, int numKeysIndex, Algebra op, boolean store) throws CommandError {
-            String name = a.name();
-            Long numKeys = Numbers.parseLong(a.bytes(numKeysIndex));
-            if (numKeys == null) {
-                throw new CommandError(Errors.NOT_INTEGER);
-            }
-            if (numKeys < 1) {
-                throw new CommandError("ERR at least 1 input key is needed for '" + name + "' command");
-            }
-            if (numKeys > a.size() - numKeysIndex - 1) {
-                throw new CommandError(Errors.SYNTAX);
-            }
-            int first = numKeysIndex + 1;
-            int end = first + numKeys.intValue();
-            List<byte[]> keys = a.all().subList(first, end);
-            double[] weights = null;
-            ZSetStore.Aggregate aggregate = ZSetStore.Aggregate.SUM;
-            boolean withScores = false;
-            for (int i = end; i < a.size(); i++) {
-                int remaining = a.size() - i - 1;
-                if (op != Algebra.DIFF && a.is(i, "WEIGHTS") && remaining >= numKeys) {
-                    weights = new double[numKeys.intValue()];
-                    for (int w = 0; w < numKeys; w++) {
-                        Double d = Numbers.parseScore(a.bytes(i + 1 + w), false);
-                        if (d == null) {
-                            throw new CommandError("ERR weight value is not a float");
-                        }
-                        weights[w] = d;
-                    }
-                    i += numKeys.intValue();
-                } else if (op != Algebra.DIFF && a.is(i, "AGGREGATE") && remaining >= 1) {
-                    aggregate = switch (a.option(i + 1)) {
-                        case "SUM" -> ZSetStore.Aggregate.SUM;
-                        case "MIN" -> ZSetStore.Aggregate.MIN;
-                        case "MAX" -> ZSetStore.Aggregate.MAX;
-                        default -> throw new CommandError(Errors.SYNTAX);
-                    };
-                    i++;
-                } else if (!store && a.is(i, "WITHSCORES")) {
-                    withScores = true;
-                } else {
-                    throw new CommandError(Errors.SYNTAX);
-                }
-            }
-            return new Combination(keys, weights, aggregate, withScores);
-        }
-    }
-
-    private static Execution combine(Args a, Algebra op) throws CommandError {
-        Combination c = Combination.parse(a, 1, op, false);
-        return (ctx, out) -> {
-            Result<List<ScoredMember>> r = zsets(ctx).combine(op, c.keys(), c.weights(), c.aggregate());
-            if (!Replies.error(out, r.status())) {
-                writeMembers(out, r.value(), c.withScores());
-            }
-        };
-    }
-
-    private static Execution combineStore(Args a, Algebra op) throws CommandError {
-        byte[] dst = a.bytes(1);
-        Combination c = Combination.parse(a, 2, op, true);
-        return (ctx, out) -> Replies.integer(out, zsets(ctx).combineAndStore(op, dst, c.keys(), c.weights(), c.aggregate()));
-    }
-
-    /** ZINTERCARD numkeys key [key ...] [LIMIT limit]. */
-    private static Execution zintercard(Args a) throws CommandError {
-        Long numKeys = Numbers.parseLong(a.bytes(1));
-        if (numKeys == null) {
-            throw new CommandError(Errors.NOT_INTEGER);
-        }
-        if (numKeys <= 0) {
-            throw new CommandError("ERR at least 1 input key is needed for 'zintercard' command");
-        }
-        if (numKeys > a.size() - 2) {
-            throw new CommandError(Errors.SYNTAX);
-        }
-        List<byte[]> keys = a.all().subList(2, 2 + numKeys.intValue());
-        long limit = 0;
-        for (int i = 2 + numKeys.intValue(); i < a.size(); i++) {
-            if (a.is(i, "LIMIT") && i + 1 < a.size()) {
-                limit = ListCommands.positive(a, ++i, "ERR LIMIT can't be negative");
-            } else {
-                throw new CommandError(Errors.SYNTAX);
-            }
-        }
-        long max = limit == 0 ? Long.MAX_VALUE : limit;
-        return (ctx, out) -> {
-            Result<List<ScoredMember>> r = zsets(ctx).combine(Algebra.INTER, keys, null, ZSetStore.Aggregate.SUM);
-            if (!Replies.error(out, r.status())) {
-                out.integer(Math.min(r.value().size(), max));
-            }
-        };
-    }
-
-    /** ZMPOP numkeys key [key ...] MIN | MAX [COUNT count]. */
-    private static Execution zmpop(Args a) throws CommandError {
-        ListCommands.MultiPop p = ListCommands.MultiPop.parse(a, 1, true);
-        return (ctx, out) -> {
-            if (!mpop(ctx, out, p)) {
-                out.nullArray();
-            }
-        };
-    }
-
-    /** Pops from the first non-empty key as [key, [[member, score], ...]]; false if all were empty. */
-    static boolean mpop(CommandContext ctx, RespWriter out, ListCommands.MultiPop p) {
-        for (byte[] key : p.keys()) {
-            Result<List<ScoredMember>> r = zsets(ctx).pop(key, p.count(), !p.left());
-            if (r.isOk() && r.value().isEmpty()) {
-                continue;
-            }
-            if (!Replies.error(out, r.status())) {
-                out.array(2).bulk(key);
-                out.array(r.value().size());
-                for (ScoredMember e : r.value()) {
-                    out.array(2).bulk(e.member()).doubleValue(e.score());
-                }
-            }
-            return true;
-        }
-        return false;
     }
 
     /** ZSCAN key cursor [MATCH pattern] [COUNT count]: scores as strings, as Redis sends them. */

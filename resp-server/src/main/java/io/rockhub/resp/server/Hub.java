@@ -5,9 +5,11 @@ import io.rockhub.core.expire.ExpirySweeper;
 import io.rockhub.core.storage.Storage;
 import io.rockhub.core.time.Clock;
 import io.rockhub.core.types.HashStore;
+import io.rockhub.core.types.KeyScanner;
 import io.rockhub.core.types.Keyspace;
 import io.rockhub.core.types.ListStore;
 import io.rockhub.core.types.SetStore;
+import io.rockhub.core.types.ZSetAlgebra;
 import io.rockhub.core.types.ZSetStore;
 import io.rockhub.core.types.StringStore;
 import io.rockhub.resp.command.CommandTable;
@@ -32,6 +34,8 @@ public final class Hub implements AutoCloseable {
     private final SetStore sets;
     private final ZSetStore zsets;
     private final ListStore lists;
+    private final ZSetAlgebra zsetAlgebra;
+    private final KeyScanner scanner;
     private final ExpirySweeper sweeper;
     private final ServerStats stats = new ServerStats();
     private final ClientRegistry clients = new ClientRegistry();
@@ -57,6 +61,8 @@ public final class Hub implements AutoCloseable {
         this.sets = new SetStore(keys);
         this.zsets = new ZSetStore(keys);
         this.lists = new ListStore(keys);
+        this.zsetAlgebra = new ZSetAlgebra(keys, zsets);
+        this.scanner = new KeyScanner(storage, clock);
         this.sweeper = new ExpirySweeper(keys, config.getInt("expire-sweep-batch"),
                 config.getLong("expire-compact-threshold"));
         this.commands = Commands.table();
@@ -130,6 +136,14 @@ public final class Hub implements AutoCloseable {
 
     public ZSetStore zsets() {
         return zsets;
+    }
+
+    public KeyScanner scanner() {
+        return scanner;
+    }
+
+    public ZSetAlgebra zsetAlgebra() {
+        return zsetAlgebra;
     }
 
     public ListStore lists() {

@@ -1,0 +1,110 @@
+package io.rockhub.core.types;
+
+import io.rockhub.core.encoding.ColumnFamily;
+import io.rockhub.core.encoding.DataType;
+import io.rockhub.core.encoding.Metadata;
+import io.rockhub.core.storage.Storage;
+import io.rockhub.core.time.Clock;
+import io.rockhub.core.util.Glob;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.rocksdb.RocksIterator;
+
+/**
+ * Walks the keyspace in RocksDB key order for SCAN, KEYS and RANDOMKEY, hiding expired keys.
+ * A pattern's literal prefix bounds the walk. Thread-safe; reads committed state only.
+ */
+public final class KeyScanner {
+    private final Storage storage;
+    private final Clock clock;
+
+    public KeyScanner(Storage storage, Clock clock) {
+        this.storage = storage;
+        this.clock = clock;
+    }
+
+    /** A page of SCAN: the keys and the last key visited, or null when the scan is complete. */
+    public record ScanPage(List<byte[]> keys, byte[] resumeAfter) {
+    }
+
+    /**
+     * Visits up to {@code count} keys after {@code after} (exclusive; null = from the start), returning
+     * those that exist and match {@code pattern} (null = all) and {@code type} (null = any).
+     */
+    public ScanPage scan(byte[] after, byte[] pattern, long count, DataType type) {
+        List<byte[]> out = new ArrayList<>();
+        byte[] prefix = pattern == null ? new byte[0] : Glob.literalPrefix(pattern);
+        long now = clock.millis();
+        try (RocksIterator it = storage.iterator(ColumnFamily.METADATA)) {
+            if (after == null || compare(after, prefix) < 0) {
+                it.seek(prefix);
+            } else {
+                it.seek(after);
+                if (it.isValid() && java.util.Arrays.equals(it.key(), after)) {
+                    it.next();
+                }
+            }
+            long visited = 0;
+            byte[] last = null;
+            while (it.isValid() && visited < count) {
+                byte[] key = it.key();
+                if (!io.rockhub.core.encoding.Bytes.startsWith(key, prefix)) {
+                    return new ScanPage(out, null);
+                }
+                visited++;
+                last = key;
+                byte[] raw = it.value();
+                if (!(Metadata.peekExpireAt(raw) != 0 && Metadata.peekExpireAt(raw) <= now)
+                        && (type == null || Metadata.peekType(raw) == type)
+                        && (pattern == null || Glob.matches(pattern, key, false))) {
+                    out.add(key);
+                }
+                it.next();
+            }
+            if (!it.isValid() || !io.rockhub.core.encoding.Bytes.startsWith(it.key(), prefix)) {
+                return new ScanPage(out, null);
+            }
+            return new ScanPage(out, last);
+        }
+    }
+
+    /** KEYS: every existing key matching the pattern. */
+    public List<byte[]> keys(byte[] pattern) {
+        List<byte[]> out = new ArrayList<>();
+        byte[] after = null;
+        do {
+            ScanPage page = scan(after, pattern, 10_000, null);
+            out.addAll(page.keys());
+            after = page.resumeAfter();
+        } while (after != null);
+        return out;
+    }
+
+    /** RANDOMKEY: a random existing key, or null if there is none. */
+    public byte[] randomKey() {
+        long now = clock.millis();
+        byte[] probe = new byte[8];
+        ThreadLocalRandom.current().nextBytes(probe);
+        try (RocksIterator it = storage.iterator(ColumnFamily.METADATA)) {
+            for (int pass = 0; pass < 2; pass++) {
+                if (pass == 0) {
+                    it.seek(probe);
+                } else {
+                    it.seekToFirst();
+                }
+                for (int tries = 0; it.isValid() && tries < 10_000; tries++, it.next()) {
+                    long exp = Metadata.peekExpireAt(it.value());
+                    if (exp == 0 || exp > now) {
+                        return it.key();
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static int compare(byte[] a, byte[] b) {
+        return java.util.Arrays.compareUnsigned(a, b);
+    }
+}
