@@ -70,12 +70,7 @@ final class HashCommands {
     private static Execution setnx(Args a) {
         byte[] key = a.bytes(1);
         List<byte[]> pair = a.slice(2);
-        return (ctx, out) -> {
-            Result<Long> r = hashes(ctx).set(key, pair, true);
-            if (!Replies.error(out, r.status())) {
-                out.integer(r.value());
-            }
-        };
+        return (ctx, out) -> Replies.integer(out, hashes(ctx).set(key, pair, true));
     }
 
     private static Execution get(Args a) {
@@ -106,22 +101,12 @@ final class HashCommands {
     private static Execution del(Args a) {
         byte[] key = a.bytes(1);
         List<byte[]> fields = a.slice(2);
-        return (ctx, out) -> {
-            Result<Long> r = hashes(ctx).delete(key, fields);
-            if (!Replies.error(out, r.status())) {
-                out.integer(r.value());
-            }
-        };
+        return (ctx, out) -> Replies.integer(out, hashes(ctx).delete(key, fields));
     }
 
     private static Execution len(Args a) {
         byte[] key = a.bytes(1);
-        return (ctx, out) -> {
-            Result<Long> r = hashes(ctx).length(key);
-            if (!Replies.error(out, r.status())) {
-                out.integer(r.value());
-            }
-        };
+        return (ctx, out) -> Replies.integer(out, hashes(ctx).length(key));
     }
 
     private static Execution exists(Args a) {

@@ -48,12 +48,7 @@ final class ListCommands {
     private static Execution push(Args a, boolean left, boolean onlyIfExists) {
         byte[] key = a.bytes(1);
         List<byte[]> items = a.slice(2);
-        return (ctx, out) -> {
-            Result<Long> r = lists(ctx).push(key, items, left, onlyIfExists);
-            if (!Replies.error(out, r.status())) {
-                out.integer(r.value());
-            }
-        };
+        return (ctx, out) -> Replies.integer(out, lists(ctx).push(key, items, left, onlyIfExists));
     }
 
     /** LPOP / RPOP key [count]. */
@@ -99,12 +94,7 @@ final class ListCommands {
 
     private static Execution llen(Args a) {
         byte[] key = a.bytes(1);
-        return (ctx, out) -> {
-            Result<Long> r = lists(ctx).length(key);
-            if (!Replies.error(out, r.status())) {
-                out.integer(r.value());
-            }
-        };
+        return (ctx, out) -> Replies.integer(out, lists(ctx).length(key));
     }
 
     private static Execution lrange(Args a) throws CommandError {
@@ -157,24 +147,14 @@ final class ListCommands {
         }
         byte[] pivot = a.bytes(3);
         byte[] value = a.bytes(4);
-        return (ctx, out) -> {
-            Result<Long> r = lists(ctx).insert(key, before, pivot, value);
-            if (!Replies.error(out, r.status())) {
-                out.integer(r.value());
-            }
-        };
+        return (ctx, out) -> Replies.integer(out, lists(ctx).insert(key, before, pivot, value));
     }
 
     private static Execution lrem(Args a) throws CommandError {
         byte[] key = a.bytes(1);
         long count = a.longAt(2);
         byte[] value = a.bytes(3);
-        return (ctx, out) -> {
-            Result<Long> r = lists(ctx).remove(key, count, value);
-            if (!Replies.error(out, r.status())) {
-                out.integer(r.value());
-            }
-        };
+        return (ctx, out) -> Replies.integer(out, lists(ctx).remove(key, count, value));
     }
 
     private static Execution ltrim(Args a) throws CommandError {

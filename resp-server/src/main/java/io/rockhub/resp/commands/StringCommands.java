@@ -257,12 +257,7 @@ final class StringCommands {
     }
 
     private static Execution incrBy(byte[] key, long delta) {
-        return (ctx, out) -> {
-            Result<Long> r = strings(ctx).incrBy(key, delta);
-            if (!Replies.error(out, r.status())) {
-                out.integer(r.value());
-            }
-        };
+        return (ctx, out) -> Replies.integer(out, strings(ctx).incrBy(key, delta));
     }
 
     private static Execution decrby(Args a) throws CommandError {
@@ -300,22 +295,13 @@ final class StringCommands {
     private static Execution append(Args a) {
         byte[] key = a.bytes(1);
         byte[] suffix = a.bytes(2);
-        return (ctx, out) -> {
-            Result<Long> r = strings(ctx).append(key, suffix, ctx.hub().config().getLong("proto-max-bulk-len"));
-            if (!Replies.error(out, r.status())) {
-                out.integer(r.value());
-            }
-        };
+        return (ctx, out) -> Replies.integer(out,
+                strings(ctx).append(key, suffix, ctx.hub().config().getLong("proto-max-bulk-len")));
     }
 
     private static Execution strlen(Args a) {
         byte[] key = a.bytes(1);
-        return (ctx, out) -> {
-            Result<Long> r = strings(ctx).strlen(key);
-            if (!Replies.error(out, r.status())) {
-                out.integer(r.value());
-            }
-        };
+        return (ctx, out) -> Replies.integer(out, strings(ctx).strlen(key));
     }
 
     private static Execution getrange(Args a) throws CommandError {
@@ -332,11 +318,7 @@ final class StringCommands {
             throw new CommandError(Errors.OFFSET_OUT_OF_RANGE);
         }
         byte[] value = a.bytes(3);
-        return (ctx, out) -> {
-            Result<Long> r = strings(ctx).setRange(key, offset, value, ctx.hub().config().getLong("proto-max-bulk-len"));
-            if (!Replies.error(out, r.status())) {
-                out.integer(r.value());
-            }
-        };
+        return (ctx, out) -> Replies.integer(out,
+                strings(ctx).setRange(key, offset, value, ctx.hub().config().getLong("proto-max-bulk-len")));
     }
 }
