@@ -12,7 +12,8 @@ public enum ColumnFamily {
     SUBKEY("subkey"),
     EXPIRE("expire"),
     GARBAGE("garbage"),
-    ZSET_SCORE("zset_score");
+    ZSET_SCORE("zset_score"),
+    STREAM("stream");
 
     private final String cfName;
 
@@ -29,5 +30,5 @@ public enum ColumnFamily {
     }
 
     /** Column families holding per-version subkeys: a dead version is range-deleted in each. */
-    public static final ColumnFamily[] VERSIONED = {SUBKEY, ZSET_SCORE};
+    public static final ColumnFamily[] VERSIONED = {SUBKEY, ZSET_SCORE, STREAM};
 }

@@ -20,7 +20,8 @@ public record Metadata(DataType type, long expireAt, long version, long size, by
 
     public static Metadata collection(DataType type, long expireAt, long version, long size) {
         long origin = type == DataType.LIST ? LIST_ORIGIN : 0;
-        return new Metadata(type, expireAt, version, size, null, origin, origin);
+        byte[] extras = type == DataType.STREAM ? StreamMeta.EMPTY.encode() : null;
+        return new Metadata(type, expireAt, version, size, extras, origin, origin);
     }
 
     public boolean hasExpiry() {
@@ -56,7 +57,8 @@ public record Metadata(DataType type, long expireAt, long version, long size, by
             System.arraycopy(value, 0, out, HEADER, value.length);
             return out;
         }
-        byte[] out = new byte[HEADER + 16 + (type == DataType.LIST ? 16 : 0)];
+        int extras = type == DataType.LIST ? 16 : type == DataType.STREAM ? value.length : 0;
+        byte[] out = new byte[HEADER + 16 + extras];
         out[0] = (byte) type.code();
         Bytes.putLong(out, 1, expireAt);
         Bytes.putLong(out, HEADER, version);
@@ -64,6 +66,8 @@ public record Metadata(DataType type, long expireAt, long version, long size, by
         if (type == DataType.LIST) {
             Bytes.putLong(out, HEADER + 16, head);
             Bytes.putLong(out, HEADER + 24, tail);
+        } else if (type == DataType.STREAM) {
+            System.arraycopy(value, 0, out, HEADER + 16, value.length);
         }
         return out;
     }
@@ -82,6 +86,9 @@ public record Metadata(DataType type, long expireAt, long version, long size, by
         if (type == DataType.LIST) {
             return new Metadata(type, expireAt, version, size, null, Bytes.getLong(raw, HEADER + 16),
                     Bytes.getLong(raw, HEADER + 24));
+        }
+        if (type == DataType.STREAM) {
+            return new Metadata(type, expireAt, version, size, Arrays.copyOfRange(raw, HEADER + 16, raw.length), 0, 0);
         }
         return new Metadata(type, expireAt, version, size, null, 0, 0);
     }

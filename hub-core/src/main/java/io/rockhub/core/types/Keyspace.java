@@ -190,7 +190,7 @@ public final class Keyspace {
     public void store(Batch b, byte[] key, Metadata neu) {
         Metadata old = physical(key);
         boolean sameRecord = old != null && old.type() == neu.type() && old.version() == neu.version();
-        if (neu.size() == 0) {
+        if (neu.size() == 0 && neu.type() != DataType.STREAM) { // a stream outlives its last entry, as in Redis
             if (sameRecord) {
                 remove(b, key, old.withSize(0));
             }
@@ -502,7 +502,7 @@ public final class Keyspace {
             }
         }
         // Same subkeys under a new version: everything else (size, a list's bounds) carries over.
-        return new Metadata(from.type(), from.expireAt(), version, from.size(), null, from.head(), from.tail());
+        return new Metadata(from.type(), from.expireAt(), version, from.size(), from.value(), from.head(), from.tail());
     }
 
     /** DBSIZE: stored key records (like Redis, keys that expired but were not yet swept count). */

@@ -12,5 +12,11 @@ public enum Status {
     TOO_LARGE,
     INVALID_EXPIRE,
     /** A condition (NX, XX, GT, LT, ...) was not met, so nothing changed. */
-    NOT_APPLIED
+    NOT_APPLIED,
+    /** XADD: the id is not greater than the stream's last id. */
+    ID_TOO_SMALL,
+    /** XADD: the id is 0-0. */
+    ID_ZERO,
+    /** XADD: no id after the last possible one. */
+    IDS_EXHAUSTED
 }

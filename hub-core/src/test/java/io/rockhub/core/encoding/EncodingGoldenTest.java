@@ -30,7 +30,7 @@ class EncodingGoldenTest {
     @Test
     void columnFamilyNamesAreFrozen() {
         assertThat(ColumnFamily.values()).extracting(ColumnFamily::cfName)
-                .containsExactly("default", "metadata", "subkey", "expire", "garbage", "zset_score");
+                .containsExactly("default", "metadata", "subkey", "expire", "garbage", "zset_score", "stream");
     }
 
     @Test
@@ -92,6 +92,21 @@ class EncodingGoldenTest {
         assertThat(hex(k)).isEqualTo("00000006" + hex(KEY) + "0000000000000007" + "bff0000000000000" + "6d");
         assertThat(ZSetScoreKey.score(k, 18)).isEqualTo(1.0);
         assertThat(ZSetScoreKey.member(k, 18)).containsExactly('m');
+    }
+
+    @Test
+    void streamLayouts() {
+        assertThat(hex(new StreamId(1, 2).encode())).isEqualTo("0000000000000001" + "0000000000000002");
+        assertThat(java.util.Arrays.compareUnsigned(new StreamId(-1, 0).encode(), new StreamId(1, 0).encode()))
+                .as("ids are unsigned").isPositive();
+        assertThat(hex(StreamEntryCodec.encode(java.util.List.of("f".getBytes(), "vv".getBytes()))))
+                .isEqualTo("00000002" + "00000001" + "66" + "00000002" + "7676");
+        Metadata m = Metadata.collection(DataType.STREAM, 0, 3, 1)
+                .withValue(new StreamMeta(new StreamId(5, 1), new StreamId(2, 0), 7).encode());
+        assertThat(hex(m.encode())).isEqualTo("06" + "0000000000000000" + "0000000000000003" + "0000000000000001"
+                + "0000000000000005" + "0000000000000001" + "0000000000000002" + "0000000000000000"
+                + "0000000000000007");
+        assertThat(Metadata.decode(m.encode())).isEqualTo(m);
     }
 
     @Test

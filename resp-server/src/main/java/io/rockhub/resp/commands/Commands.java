@@ -20,6 +20,7 @@ public final class Commands {
         ZSetAlgebraCommands.register(t);
         ListCommands.register(t);
         BlockingCommands.register(t);
+        StreamCommands.register(t);
         TransactionCommands.register(t);
         return t;
     }

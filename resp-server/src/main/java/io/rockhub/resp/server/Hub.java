@@ -9,6 +9,7 @@ import io.rockhub.core.types.KeyScanner;
 import io.rockhub.core.types.Keyspace;
 import io.rockhub.core.types.ListStore;
 import io.rockhub.core.types.SetStore;
+import io.rockhub.core.types.StreamStore;
 import io.rockhub.core.types.ZSetAlgebra;
 import io.rockhub.core.types.ZSetStore;
 import io.rockhub.core.types.StringStore;
@@ -36,6 +37,7 @@ public final class Hub implements AutoCloseable {
     private final ListStore lists;
     private final ZSetAlgebra zsetAlgebra;
     private final KeyScanner scanner;
+    private final StreamStore streams;
     private final ExpirySweeper sweeper;
     private final ServerStats stats = new ServerStats();
     private final ClientRegistry clients = new ClientRegistry();
@@ -63,6 +65,7 @@ public final class Hub implements AutoCloseable {
         this.lists = new ListStore(keys);
         this.zsetAlgebra = new ZSetAlgebra(keys, zsets);
         this.scanner = new KeyScanner(storage, clock);
+        this.streams = new StreamStore(keys);
         this.sweeper = new ExpirySweeper(keys, config.getInt("expire-sweep-batch"),
                 config.getLong("expire-compact-threshold"));
         this.commands = Commands.table();
@@ -136,6 +139,10 @@ public final class Hub implements AutoCloseable {
 
     public ZSetStore zsets() {
         return zsets;
+    }
+
+    public StreamStore streams() {
+        return streams;
     }
 
     public KeyScanner scanner() {

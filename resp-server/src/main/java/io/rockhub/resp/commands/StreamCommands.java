@@ -1,0 +1,268 @@
+package io.rockhub.resp.commands;
+
+import static io.rockhub.resp.command.CommandSpec.of;
+
+import io.rockhub.core.encoding.StreamId;
+import io.rockhub.core.types.Result;
+import io.rockhub.core.types.StreamStore;
+import io.rockhub.core.types.StreamStore.Entry;
+import io.rockhub.core.types.StreamStore.IdSpec;
+import io.rockhub.core.types.StreamStore.Trim;
+import io.rockhub.resp.command.Args;
+import io.rockhub.resp.command.CommandContext;
+import io.rockhub.resp.command.CommandError;
+import io.rockhub.resp.command.CommandTable;
+import io.rockhub.resp.command.Execution;
+import io.rockhub.resp.protocol.Errors;
+import io.rockhub.resp.protocol.RespWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Stream commands without consumer groups: XADD, XLEN, XRANGE, XREVRANGE, XDEL, XTRIM. */
+final class StreamCommands {
+    static final String INVALID_ID = "ERR Invalid stream ID specified as stream command argument";
+
+    private StreamCommands() {
+    }
+
+    static void register(CommandTable t) {
+        t.add(of("xadd", -5, "write denyoom fast", 1, 1, 1, "@write @stream @fast", StreamCommands::xadd))
+         .add(of("xlen", 2, "readonly fast", 1, 1, 1, "@read @stream @fast", StreamCommands::xlen))
+         .add(of("xrange", -4, "readonly", 1, 1, 1, "@read @stream @slow", a -> range(a, false)))
+         .add(of("xrevrange", -4, "readonly", 1, 1, 1, "@read @stream @slow", a -> range(a, true)))
+         .add(of("xdel", -3, "write fast", 1, 1, 1, "@write @stream @fast", StreamCommands::xdel))
+         .add(of("xtrim", -4, "write", 1, 1, 1, "@write @stream @slow", StreamCommands::xtrim));
+    }
+
+    private static StreamStore streams(CommandContext ctx) {
+        return ctx.hub().streams();
+    }
+
+    /** "ms" or "ms-seq" (unsigned); a missing seq is {@code defaultSeq}. Null if malformed. */
+    static StreamId parseId(byte[] raw, long defaultSeq) {
+        String s = new String(raw, StandardCharsets.US_ASCII);
+        int dash = s.indexOf('-');
+        Long ms = unsigned(dash < 0 ? s : s.substring(0, dash));
+        if (ms == null) {
+            return null;
+        }
+        if (dash < 0) {
+            return new StreamId(ms, defaultSeq);
+        }
+        Long seq = unsigned(s.substring(dash + 1));
+        return seq == null ? null : new StreamId(ms, seq);
+    }
+
+    private static Long unsigned(String s) {
+        if (s.isEmpty() || s.length() > 20) {
+            return null;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return null;
+            }
+        }
+        try {
+            return Long.parseUnsignedLong(s);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    static StreamId id(Args a, int i, long defaultSeq) throws CommandError {
+        StreamId id = parseId(a.bytes(i), defaultSeq);
+        if (id == null) {
+            throw new CommandError(INVALID_ID);
+        }
+        return id;
+    }
+
+    /** Parses MAXLEN|MINID [=|~] threshold [LIMIT count] at {@code i}; returns the index after it. */
+    private static int parseTrim(Args a, int i, Trim[] out) throws CommandError {
+        boolean byLength = a.is(i, "MAXLEN");
+        i++;
+        boolean approximate = false;
+        if (i < a.size() && a.is(i, "~")) {
+            approximate = true;
+            i++;
+        } else if (i < a.size() && a.is(i, "=")) {
+            i++;
+        }
+        if (i >= a.size()) {
+            throw new CommandError(Errors.SYNTAX);
+        }
+        long maxLen = 0;
+        StreamId minId = null;
+        if (byLength) {
+            maxLen = a.longAt(i);
+            if (maxLen < 0) {
+                throw new CommandError("ERR The MAXLEN argument must be >= 0.");
+            }
+        } else {
+            minId = id(a, i, 0);
+        }
+        i++;
+        long limit = 0;
+        if (i + 1 < a.size() && a.is(i, "LIMIT")) {
+            limit = a.longAt(i + 1);
+            if (limit < 0) {
+                throw new CommandError("ERR The LIMIT argument must be >= 0.");
+            }
+            if (!approximate) {
+                throw new CommandError("ERR syntax error, LIMIT cannot be used without the special ~ option");
+            }
+            i += 2;
+        }
+        out[0] = new Trim(byLength, maxLen, minId, approximate, limit);
+        return i;
+    }
+
+    /** XADD key [NOMKSTREAM] [MAXLEN | MINID [= | ~] threshold [LIMIT count]] id field value [...]. */
+    private static Execution xadd(Args a) throws CommandError {
+        byte[] key = a.bytes(1);
+        boolean noMkStream = false;
+        Trim[] trim = {null};
+        int i = 2;
+        while (i < a.size()) {
+            if (a.is(i, "NOMKSTREAM")) {
+                noMkStream = true;
+                i++;
+            } else if (a.is(i, "MAXLEN") || a.is(i, "MINID")) {
+                i = parseTrim(a, i, trim);
+            } else {
+                break;
+            }
+        }
+        int fields = a.size() - i - 1;
+        if (i >= a.size() || fields < 2 || fields % 2 != 0) {
+            throw new CommandError(Errors.wrongArity("xadd"));
+        }
+        String idText = a.string(i);
+        IdSpec spec;
+        if (idText.equals("*")) {
+            spec = IdSpec.generated();
+        } else if (idText.endsWith("-*")) {
+            Long ms = unsigned(idText.substring(0, idText.length() - 2));
+            if (ms == null) {
+                throw new CommandError(INVALID_ID);
+            }
+            spec = IdSpec.autoSeq(ms);
+        } else {
+            spec = IdSpec.of(id(a, i, 0));
+        }
+        List<byte[]> fieldValues = a.slice(i + 1);
+        boolean noMk = noMkStream;
+        return (ctx, out) -> {
+            Result<StreamId> r = streams(ctx).add(key, noMk, spec, fieldValues, trim[0]);
+            switch (r.status()) {
+                case ID_TOO_SMALL -> out.error("ERR The ID specified in XADD is equal or smaller than the target "
+                        + "stream top item");
+                case ID_ZERO -> out.error("ERR The ID specified in XADD must be greater than 0-0");
+                case IDS_EXHAUSTED -> out.error("ERR The stream has exhausted the last possible ID, unable to add "
+                        + "more items");
+                default -> {
+                    if (!Replies.error(out, r.status())) {
+                        out.bulk(r.value() == null ? null : r.value().toString());
+                    }
+                }
+            }
+        };
+    }
+
+    private static Execution xlen(Args a) {
+        byte[] key = a.bytes(1);
+        return (ctx, out) -> Replies.integer(out, streams(ctx).length(key));
+    }
+
+    /** A range bound: "-", "+", an id (missing seq: 0 at the start, max at the end), "(" exclusive. */
+    private static StreamId bound(Args a, int i, boolean start) throws CommandError {
+        byte[] raw = a.bytes(i);
+        String s = new String(raw, StandardCharsets.US_ASCII);
+        if (s.equals("-")) {
+            return StreamId.MIN;
+        }
+        if (s.equals("+")) {
+            return StreamId.MAX;
+        }
+        boolean exclusive = s.startsWith("(");
+        StreamId id = parseId(exclusive ? java.util.Arrays.copyOfRange(raw, 1, raw.length) : raw, start ? 0 : -1);
+        if (id == null) {
+            throw new CommandError(INVALID_ID);
+        }
+        if (!exclusive) {
+            return id;
+        }
+        StreamId moved = start ? id.next() : id.previous();
+        if (moved == null) {
+            throw new CommandError(start ? "ERR invalid start ID for the interval" : "ERR invalid end ID for the interval");
+        }
+        return moved;
+    }
+
+    /** XRANGE key start end [COUNT n]; XREVRANGE key end start [COUNT n]. */
+    private static Execution range(Args a, boolean reverse) throws CommandError {
+        byte[] key = a.bytes(1);
+        StreamId start = bound(a, reverse ? 3 : 2, true);
+        StreamId end = bound(a, reverse ? 2 : 3, false);
+        long count = Long.MAX_VALUE;
+        boolean counted = false;
+        for (int i = 4; i < a.size(); i++) {
+            if (a.is(i, "COUNT") && i + 1 < a.size()) {
+                count = a.longAt(++i);
+                counted = true;
+            } else {
+                throw new CommandError(Errors.SYNTAX);
+            }
+        }
+        long n = Math.max(0, count);
+        boolean nothing = counted && n == 0;
+        return (ctx, out) -> {
+            if (nothing) {
+                Result<Long> type = streams(ctx).length(key);
+                if (!Replies.error(out, type.status())) {
+                    out.nullArray();
+                }
+                return;
+            }
+            Result<List<Entry>> r = streams(ctx).range(key, start, end, n, reverse);
+            if (!Replies.error(out, r.status())) {
+                writeEntries(out, r.value());
+            }
+        };
+    }
+
+    static void writeEntries(RespWriter out, List<Entry> entries) {
+        out.array(entries.size());
+        for (Entry e : entries) {
+            out.array(2).bulk(e.id().toString());
+            out.array(e.fields().size());
+            for (byte[] f : e.fields()) {
+                out.bulk(f);
+            }
+        }
+    }
+
+    private static Execution xdel(Args a) throws CommandError {
+        byte[] key = a.bytes(1);
+        List<StreamId> ids = new ArrayList<>();
+        for (int i = 2; i < a.size(); i++) {
+            ids.add(id(a, i, 0));
+        }
+        return (ctx, out) -> Replies.integer(out, streams(ctx).delete(key, ids));
+    }
+
+    /** XTRIM key MAXLEN | MINID [= | ~] threshold [LIMIT count]. */
+    private static Execution xtrim(Args a) throws CommandError {
+        byte[] key = a.bytes(1);
+        if (!a.is(2, "MAXLEN") && !a.is(2, "MINID")) {
+            throw new CommandError(Errors.SYNTAX);
+        }
+        Trim[] trim = {null};
+        int end = parseTrim(a, 2, trim);
+        if (end != a.size()) {
+            throw new CommandError(Errors.SYNTAX);
+        }
+        return (ctx, out) -> Replies.integer(out, streams(ctx).trim(key, trim[0]));
+    }
+}
