@@ -105,6 +105,16 @@ public final class StreamStore {
         }
     }
 
+    /** The stream's last id (0-0 for a missing key), what XREAD's "$" stands for. */
+    public Result<StreamId> lastId(byte[] key) {
+        Result<Metadata> r = keys.collection(key, DataType.STREAM);
+        return switch (r.status()) {
+            case OK -> Result.ok(StreamMeta.decode(r.value().value()).lastId());
+            case NOT_FOUND -> Result.ok(StreamId.MIN);
+            default -> Result.of(r.status());
+        };
+    }
+
     public Result<Long> length(byte[] key) {
         Result<Metadata> r = keys.collection(key, DataType.STREAM);
         return switch (r.status()) {

@@ -59,7 +59,7 @@ final class BlockingCommands {
     }
 
     /** Serves now, or answers at once inside EXEC, or leaves the connection waiting. */
-    private static Execution blocking(List<byte[]> keys, long timeout, Blocking.Attempt attempt,
+    static Execution blocking(List<byte[]> keys, long timeout, Blocking.Attempt attempt,
                                       Blocking.Timeout onTimeout) {
         return blocking(keys, timeout, attempt, onTimeout, onTimeout);
     }

@@ -4,6 +4,7 @@ import static io.rockhub.resp.command.CommandSpec.of;
 
 import io.rockhub.core.encoding.StreamId;
 import io.rockhub.core.types.Result;
+import io.rockhub.core.types.Status;
 import io.rockhub.core.types.StreamStore;
 import io.rockhub.core.types.StreamStore.Entry;
 import io.rockhub.core.types.StreamStore.IdSpec;
@@ -32,7 +33,9 @@ final class StreamCommands {
          .add(of("xrange", -4, "readonly", 1, 1, 1, "@read @stream @slow", a -> range(a, false)))
          .add(of("xrevrange", -4, "readonly", 1, 1, 1, "@read @stream @slow", a -> range(a, true)))
          .add(of("xdel", -3, "write fast", 1, 1, 1, "@write @stream @fast", StreamCommands::xdel))
-         .add(of("xtrim", -4, "write", 1, 1, 1, "@write @stream @slow", StreamCommands::xtrim));
+         .add(of("xtrim", -4, "write", 1, 1, 1, "@write @stream @slow", StreamCommands::xtrim))
+         .add(of("xread", -4, "readonly blocking movablekeys", 0, 0, 0, "@read @stream @slow @blocking",
+                 StreamCommands::xread));
     }
 
     private static StreamStore streams(CommandContext ctx) {
@@ -230,6 +233,107 @@ final class StreamCommands {
                 writeEntries(out, r.value());
             }
         };
+    }
+
+    /** XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]. */
+    private static Execution xread(Args a) throws CommandError {
+        long count = Long.MAX_VALUE;
+        Long blockMillis = null;
+        int i = 1;
+        for (; i < a.size() && !a.is(i, "STREAMS"); i++) {
+            if (a.is(i, "COUNT") && i + 1 < a.size()) {
+                long c = a.longAt(++i);
+                count = c <= 0 ? Long.MAX_VALUE : c;
+            } else if (a.is(i, "BLOCK") && i + 1 < a.size()) {
+                Long ms = io.rockhub.core.util.Numbers.parseLong(a.bytes(++i));
+                if (ms == null) {
+                    throw new CommandError("ERR timeout is not an integer or out of range");
+                }
+                if (ms < 0) {
+                    throw new CommandError("ERR timeout is negative");
+                }
+                blockMillis = ms;
+            } else {
+                throw new CommandError(Errors.SYNTAX);
+            }
+        }
+        int remaining = a.size() - i - 1;
+        if (i >= a.size() || remaining <= 0) {
+            throw new CommandError(Errors.SYNTAX);
+        }
+        if (remaining % 2 != 0) {
+            throw new CommandError("ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' "
+                    + "must be specified.");
+        }
+        int n = remaining / 2;
+        List<byte[]> keys = a.all().subList(i + 1, i + 1 + n);
+        List<StreamId> after = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+            int at = i + 1 + n + k;
+            after.add(a.is(at, "$") ? null : id(a, at, 0));
+        }
+        long limit = count;
+        Long block = blockMillis;
+        return (ctx, out) -> {
+            // "$" means: what arrives after this command, so it is fixed now, not at each retry.
+            List<StreamId> from = new ArrayList<>(after);
+            for (int k = 0; k < n; k++) {
+                if (from.get(k) == null) {
+                    Result<StreamId> last = streams(ctx).lastId(keys.get(k));
+                    if (Replies.error(out, last.status())) {
+                        return;
+                    }
+                    from.set(k, last.value());
+                }
+            }
+            io.rockhub.resp.command.Blocking.Attempt attempt = (c, o) -> serveRead(c, o, keys, from, limit);
+            if (block == null) {
+                if (!attempt.serve(ctx, out)) {
+                    out.nullArray();
+                }
+                return;
+            }
+            BlockingCommands.blocking(keys, block, attempt, RespWriter::nullArray).run(ctx, out);
+        };
+    }
+
+    /** Writes the new entries of every stream that has some (a map in RESP3); false if none has. */
+    private static boolean serveRead(CommandContext ctx, RespWriter out, List<byte[]> keys, List<StreamId> from,
+                                     long count) {
+        List<byte[]> found = new ArrayList<>();
+        List<List<Entry>> entries = new ArrayList<>();
+        for (int k = 0; k < keys.size(); k++) {
+            StreamId start = from.get(k).next();
+            if (start == null) {
+                continue;
+            }
+            Result<List<Entry>> r = streams(ctx).range(keys.get(k), start, StreamId.MAX, count, false);
+            if (r.status() == Status.WRONG_TYPE) {
+                out.error(Errors.WRONG_TYPE);
+                return true;
+            }
+            if (r.isOk() && !r.value().isEmpty()) {
+                found.add(keys.get(k));
+                entries.add(r.value());
+            }
+        }
+        if (found.isEmpty()) {
+            return false;
+        }
+        // RESP3: a map of stream to entries; RESP2: an array of [stream, entries] pairs.
+        if (out.resp3()) {
+            out.map(found.size());
+        } else {
+            out.array(found.size());
+        }
+        for (int k = 0; k < found.size(); k++) {
+            if (!out.resp3()) {
+                out.array(2);
+            }
+            out.bulk(found.get(k));
+            writeEntries(out, entries.get(k));
+        }
+        return true;
     }
 
     static void writeEntries(RespWriter out, List<Entry> entries) {

@@ -228,6 +228,13 @@ class RedisConformanceTest {
             "XRANGE str - +", "XDEL str 1-1", "XTRIM str MAXLEN 0", "DEL s", "EXISTS s", "XADD c 1-1 a 1",
             "EXPIRE c 100", "TTL c", "RENAME c c2", "XRANGE c2 - +", "COPY c2 c3", "XADD c3 2-1 b 2", "XLEN c2",
             "XLEN c3", "SCAN 0 TYPE stream COUNT 100"},
+        {"XADD s 1-1 a 1", "XADD t 2-1 b 2", "XREAD STREAMS s t 0 0", "XREAD COUNT 1 STREAMS s t 0 0",
+            "XREAD STREAMS s $", "XREAD STREAMS s", "XREAD STREAMS s t 0", "XREAD COUNT x STREAMS s 0",
+            "XREAD BLOCK -1 STREAMS s 0", "XREAD BLOCK x STREAMS s 0", "XREAD BLOCK 10 STREAMS s $",
+            "XREAD STREAMS s x", "XREAD FOO 1 STREAMS s 0", "XREAD STREAMS s 1", "XREAD COUNT 0 STREAMS s 0",
+            "XREAD COUNT -1 STREAMS s 0", "XREAD STREAMS nokey s 0 1-1", "XREAD STREAMS nokey 0",
+            "XREAD BLOCK 0 STREAMS s 0", "SET str v", "XREAD STREAMS str 0", "XREAD COUNT 1", "MULTI",
+            "XREAD BLOCK 0 STREAMS s $", "EXEC"},
         // transactions
         {"MULTI", "SET a 1", "INCR a", "INCR a", "GET a", "HSET h f v", "HGET h f", "EXEC", "GET a", "HLEN h"},
         {"MULTI", "SET a", "NOSUCH x", "SET b 1", "EXEC", "EXISTS a b", "EXEC", "DISCARD", "MULTI", "MULTI",
@@ -276,7 +283,8 @@ class RedisConformanceTest {
             "ZMSCORE z a nope", "ZRANGE z 0 -1 WITHSCORES", "ZPOPMIN z", "ZADD z 1 a", "ZPOPMIN z 1",
             "ZADD z INCR 2 a", "ZINCRBY z 1 a", "ZADD one 5 m", "ZRANDMEMBER one 1 WITHSCORES", "ZSCAN z 0",
             "ZRANGEBYSCORE z -inf +inf WITHSCORES", "ZADD m 1 a 2 b", "ZMPOP 1 m MIN COUNT 2", "ZADD m 1 a",
-            "BZPOPMIN m 1", "BLPOP nokey 0.01"}, 3)));
+            "BZPOPMIN m 1", "BLPOP nokey 0.01", "XADD xs 1-1 a 1", "XADD xt 2-1 b 2", "XREAD STREAMS xs xt 0 0",
+            "XREAD BLOCK 10 STREAMS xs $", "XRANGE xs - +"}, 3)));
         return tests.stream();
     }
 

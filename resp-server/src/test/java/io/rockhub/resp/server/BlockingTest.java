@@ -148,6 +148,20 @@ class BlockingTest {
     }
 
     @Test
+    void xreadBlockWaitsForEntriesAfterDollar() throws Exception {
+        try (RawClient reader = new RawClient(server.port()); RawClient producer = new RawClient(server.port())) {
+            producer.call("XADD", "orders", "1-1", "old", "x");
+            reader.send("XREAD", "BLOCK", "0", "STREAMS", "orders", "$");
+            awaitBlocked(1);
+            producer.call("XADD", "orders", "2-1", "amount", "42");
+            assertThat(reader.readReply()).isEqualTo(
+                    "*1\r\n*2\r\n$6\r\norders\r\n*1\r\n*2\r\n$3\r\n2-1\r\n*2\r\n$6\r\namount\r\n$2\r\n42\r\n");
+            assertThat(reader.call("XREAD", "BLOCK", "30", "STREAMS", "orders", "$")).isEqualTo("*-1\r\n");
+        }
+        awaitBlocked(0);
+    }
+
+    @Test
     void disconnectingWhileBlockedLeavesNoWaiter() throws Exception {
         RawClient c = new RawClient(server.port());
         c.send("BLPOP", "jobs:gone", "0");
