@@ -226,17 +226,15 @@ public final class StreamStore {
         if (removable == 0) {
             return m;
         }
-        List<Entry> oldest = scan(key, m, StreamId.MIN, StreamId.MAX, Math.min(removable, m.size()), false);
+        // MINID reads only the entries below the threshold.
+        StreamId end = trim.byLength() ? StreamId.MAX : trim.minId().previous();
+        if (end == null) {
+            return m;
+        }
+        List<Entry> oldest = scan(key, m, StreamId.MIN, end, Math.min(removable, m.size()), false);
         long removed = 0;
-        if (!trim.byLength()) {
-            int below = 0;
-            while (below < oldest.size() && oldest.get(below).id().compareTo(trim.minId()) < 0) {
-                below++;
-            }
-            if (trim.approximate()) {
-                below = below / NODE_ENTRIES * NODE_ENTRIES;
-            }
-            oldest = oldest.subList(0, below);
+        if (!trim.byLength() && trim.approximate()) {
+            oldest = oldest.subList(0, oldest.size() / NODE_ENTRIES * NODE_ENTRIES);
         }
         StreamMeta meta = StreamMeta.decode(m.value());
         StreamId maxDeleted = meta.maxDeletedId();
