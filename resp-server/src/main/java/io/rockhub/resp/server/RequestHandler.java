@@ -138,9 +138,17 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter implement
         }
         registered = true;
         long seq = waiting.peekLast().seq;
-        boolean deferred = hub.storage().committer().whenDurable(seq, () -> ctx.executor().execute(this::released));
+        boolean deferred = hub.storage().committer().whenDurable(seq, this::releaseOnEventLoop);
         if (!deferred) {
             released();
+        }
+    }
+
+    private void releaseOnEventLoop() {
+        try {
+            ctx.executor().execute(this::released);
+        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            // The server is stopping and this connection with it; the final sync still happened.
         }
     }
 
@@ -197,7 +205,11 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter implement
     /** Called by any thread when a key this client waits on changed. */
     @Override
     public void wake() {
-        ctx.executor().execute(this::retryBlocked);
+        try {
+            ctx.executor().execute(this::retryBlocked);
+        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            // The event loop is gone with the server; nothing left to serve.
+        }
     }
 
     private void retryBlocked() {
