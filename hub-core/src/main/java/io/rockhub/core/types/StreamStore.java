@@ -105,6 +105,35 @@ public final class StreamStore {
         }
     }
 
+    /**
+     * XSETID: sets the last id (and optionally entries-added and max-deleted-id). NOT_FOUND without
+     * the key; ID_TOO_SMALL below the newest entry; NOT_APPLIED when entries-added is below the length.
+     */
+    public Status setId(byte[] key, StreamId lastId, Long entriesAdded, StreamId maxDeleted) {
+        try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
+            Result<Metadata> r = keys.collection(key, DataType.STREAM);
+            if (!r.isOk()) {
+                return r.status();
+            }
+            Metadata m = r.value();
+            if (m.size() > 0) {
+                List<Entry> top = scan(key, m, StreamId.MIN, StreamId.MAX, 1, true);
+                if (!top.isEmpty() && lastId.compareTo(top.get(0).id()) < 0) {
+                    return Status.ID_TOO_SMALL;
+                }
+                if (entriesAdded != null && m.size() > entriesAdded) {
+                    return Status.NOT_APPLIED;
+                }
+            }
+            StreamMeta meta = StreamMeta.decode(m.value());
+            StreamMeta neu = new StreamMeta(lastId, maxDeleted == null ? meta.maxDeletedId() : maxDeleted,
+                    entriesAdded == null ? meta.entriesAdded() : entriesAdded);
+            keys.store(b, key, m.withValue(neu.encode()));
+            keys.commit(b);
+            return Status.OK;
+        }
+    }
+
     /** The stream's last id (0-0 for a missing key), what XREAD's "$" stands for. */
     public Result<StreamId> lastId(byte[] key) {
         Result<Metadata> r = keys.collection(key, DataType.STREAM);

@@ -34,6 +34,7 @@ final class StreamCommands {
          .add(of("xrevrange", -4, "readonly", 1, 1, 1, "@read @stream @slow", a -> range(a, true)))
          .add(of("xdel", -3, "write fast", 1, 1, 1, "@write @stream @fast", StreamCommands::xdel))
          .add(of("xtrim", -4, "write", 1, 1, 1, "@write @stream @slow", StreamCommands::xtrim))
+         .add(of("xsetid", -3, "write denyoom fast", 1, 1, 1, "@write @stream @fast", StreamCommands::xsetid))
          .add(of("xread", -4, "readonly blocking movablekeys", 0, 0, 0, "@read @stream @slow @blocking",
                  StreamCommands::xread));
     }
@@ -231,6 +232,43 @@ final class StreamCommands {
             Result<List<Entry>> r = streams(ctx).range(key, start, end, n, reverse);
             if (!Replies.error(out, r.status())) {
                 writeEntries(out, r.value());
+            }
+        };
+    }
+
+    /** XSETID key last-id [ENTRIESADDED entries-added] [MAXDELETEDID max-deleted-id]. */
+    private static Execution xsetid(Args a) throws CommandError {
+        byte[] key = a.bytes(1);
+        StreamId lastId = id(a, 2, 0);
+        Long entriesAdded = null;
+        StreamId maxDeleted = null;
+        for (int i = 3; i < a.size(); i++) {
+            if (a.is(i, "ENTRIESADDED") && i + 1 < a.size()) {
+                entriesAdded = a.longAt(++i);
+                if (entriesAdded < 0) {
+                    throw new CommandError("ERR entries_added must be positive");
+                }
+            } else if (a.is(i, "MAXDELETEDID") && i + 1 < a.size()) {
+                maxDeleted = id(a, ++i, 0);
+                if (lastId.compareTo(maxDeleted) < 0) {
+                    throw new CommandError("ERR The ID specified in XSETID is smaller than the provided "
+                            + "max_deleted_entry_id");
+                }
+            } else {
+                throw new CommandError(Errors.SYNTAX);
+            }
+        }
+        Long added = entriesAdded;
+        StreamId deleted = maxDeleted;
+        return (ctx, out) -> {
+            switch (streams(ctx).setId(key, lastId, added, deleted)) {
+                case OK -> out.ok();
+                case NOT_FOUND -> out.error(Errors.NO_SUCH_KEY);
+                case ID_TOO_SMALL -> out.error("ERR The ID specified in XSETID is smaller than the target stream top item");
+                case NOT_APPLIED -> out.error("ERR The entries_added specified in XSETID is smaller than the target "
+                        + "stream length");
+                case WRONG_TYPE -> out.error(Errors.WRONG_TYPE);
+                default -> out.error("ERR unexpected XSETID outcome");
             }
         };
     }

@@ -235,6 +235,12 @@ class RedisConformanceTest {
             "XREAD COUNT -1 STREAMS s 0", "XREAD STREAMS nokey s 0 1-1", "XREAD STREAMS nokey 0",
             "XREAD BLOCK 0 STREAMS s 0", "SET str v", "XREAD STREAMS str 0", "XREAD COUNT 1", "MULTI",
             "XREAD BLOCK 0 STREAMS s $", "EXEC"},
+        {"XADD s 5-1 a 1", "XSETID s 4-1", "XSETID s 10-1", "XADD s 7-1 b 1", "XADD s 10-* b 1", "XSETID nokey 1-1",
+            "XSETID s 20-1 ENTRIESADDED 1", "XSETID s 20-1 ENTRIESADDED 5 MAXDELETEDID 30-1",
+            "XSETID s 20-1 ENTRIESADDED 5 MAXDELETEDID 3-1", "XADD s 20-* c 1", "XSETID s x", "XSETID s 30-1 FOO",
+            "XSETID s 30-1 ENTRIESADDED -1", "XSETID s 5", "XDEL s 5-1", "XSETID s 1-1", "XSETID s 10-1",
+            "XADD s 10-1 c 1", "SET str v", "XSETID str 1-1", "XDEL s 10-1 20-1", "XLEN s", "XSETID s 1-1",
+            "XADD s 1-* d 1", "XRANGE s - +"},
         // transactions
         {"MULTI", "SET a 1", "INCR a", "INCR a", "GET a", "HSET h f v", "HGET h f", "EXEC", "GET a", "HLEN h"},
         {"MULTI", "SET a", "NOSUCH x", "SET b 1", "EXEC", "EXISTS a b", "EXEC", "DISCARD", "MULTI", "MULTI",
