@@ -144,9 +144,10 @@ public final class GroupCommitter implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RocksDBException e) {
+            } catch (RocksDBException | RuntimeException e) {
                 // Waiters stay queued: nothing is acknowledged that is not durable. A failing WAL
-                // sync is a disk fault the operator must see; retry after a pause.
+                // sync is a disk fault the operator must see; retry after a pause rather than let
+                // this thread die and hold every client forever.
                 LOG.error("WAL sync failed; writes are held until it succeeds", e);
                 try {
                     Thread.sleep(100);
