@@ -52,7 +52,7 @@ public final class StreamStore {
         this.keys = keys;
     }
 
-    private static byte[] entryKey(byte[] key, Metadata m, StreamId id) {
+    static byte[] entryKey(byte[] key, Metadata m, StreamId id) {
         return InternalKey.encode(key, m.version(), id.encode());
     }
 
@@ -177,7 +177,9 @@ public final class StreamStore {
             } else {
                 it.seek(entryKey(key, m, start));
             }
-            while (it.isValid() && Bytes.startsWith(it.key(), prefix) && out.size() < count) {
+            // Group, consumer and pending records share the prefix but are longer than an entry key.
+            while (it.isValid() && Bytes.startsWith(it.key(), prefix) && out.size() < count
+                    && it.key().length == prefix.length + 16) {
                 StreamId id = StreamId.decode(it.key(), prefix.length);
                 if (reverse ? id.compareTo(start) < 0 : id.compareTo(end) > 0) {
                     break;

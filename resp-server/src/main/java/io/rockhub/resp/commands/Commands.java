@@ -21,6 +21,7 @@ public final class Commands {
         ListCommands.register(t);
         BlockingCommands.register(t);
         StreamCommands.register(t);
+        StreamGroupCommands.register(t);
         TransactionCommands.register(t);
         return t;
     }

@@ -9,6 +9,7 @@ import io.rockhub.core.types.KeyScanner;
 import io.rockhub.core.types.Keyspace;
 import io.rockhub.core.types.ListStore;
 import io.rockhub.core.types.SetStore;
+import io.rockhub.core.types.StreamGroups;
 import io.rockhub.core.types.StreamStore;
 import io.rockhub.core.types.ZSetAlgebra;
 import io.rockhub.core.types.ZSetStore;
@@ -38,6 +39,7 @@ public final class Hub implements AutoCloseable {
     private final ZSetAlgebra zsetAlgebra;
     private final KeyScanner scanner;
     private final StreamStore streams;
+    private final StreamGroups streamGroups;
     private final ExpirySweeper sweeper;
     private final ServerStats stats = new ServerStats();
     private final ClientRegistry clients = new ClientRegistry();
@@ -66,6 +68,7 @@ public final class Hub implements AutoCloseable {
         this.zsetAlgebra = new ZSetAlgebra(keys, zsets);
         this.scanner = new KeyScanner(storage, clock);
         this.streams = new StreamStore(keys);
+        this.streamGroups = new StreamGroups(keys);
         this.sweeper = new ExpirySweeper(keys, config.getInt("expire-sweep-batch"),
                 config.getLong("expire-compact-threshold"));
         this.commands = Commands.table();
@@ -139,6 +142,10 @@ public final class Hub implements AutoCloseable {
 
     public ZSetStore zsets() {
         return zsets;
+    }
+
+    public StreamGroups streamGroups() {
+        return streamGroups;
     }
 
     public StreamStore streams() {

@@ -162,6 +162,34 @@ class BlockingTest {
     }
 
     @Test
+    void oneNewEntryGoesToExactlyOneBlockedGroupConsumer() throws Exception {
+        List<RawClient> consumers = new ArrayList<>();
+        try (RawClient producer = new RawClient(server.port())) {
+            producer.call("XGROUP", "CREATE", "jobs:stream", "workers", "$", "MKSTREAM");
+            for (int i = 0; i < 5; i++) {
+                RawClient c = new RawClient(server.port());
+                c.send("XREADGROUP", "GROUP", "workers", "w" + i, "BLOCK", "0", "STREAMS", "jobs:stream", ">");
+                consumers.add(c);
+            }
+            awaitBlocked(5);
+            producer.call("XADD", "jobs:stream", "1-1", "job", "a");
+            String reply = consumers.get(0).readReply();
+            assertThat(reply).contains("1-1").contains("job");
+            awaitBlocked(4);
+            assertThat(producer.call("XPENDING", "jobs:stream", "workers"))
+                    .isEqualTo("*4\r\n:1\r\n$3\r\n1-1\r\n$3\r\n1-1\r\n*1\r\n*2\r\n$2\r\nw0\r\n$1\r\n1\r\n");
+            producer.call("XADD", "jobs:stream", "2-1", "job", "b");
+            assertThat(consumers.get(1).readReply()).contains("2-1");
+            awaitBlocked(3);
+        } finally {
+            for (RawClient c : consumers) {
+                c.close();
+            }
+        }
+        awaitBlocked(0);
+    }
+
+    @Test
     void disconnectingWhileBlockedLeavesNoWaiter() throws Exception {
         RawClient c = new RawClient(server.port());
         c.send("BLPOP", "jobs:gone", "0");

@@ -1,0 +1,86 @@
+package io.rockhub.core.types;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rockhub.core.encoding.StreamId;
+import io.rockhub.core.storage.TempStorage;
+import io.rockhub.core.time.ManualClock;
+import io.rockhub.core.types.StreamGroups.Delivery;
+import io.rockhub.core.types.StreamGroups.Pending;
+import io.rockhub.core.types.StreamStore.IdSpec;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class StreamGroupsTest {
+    private TempStorage tmp;
+    private ManualClock clock;
+    private Keyspace keys;
+    private StreamStore streams;
+    private StreamGroups groups;
+
+    @BeforeEach
+    void open() throws Exception {
+        tmp = new TempStorage();
+        clock = new ManualClock(1_700_000_000_000L);
+        keys = new Keyspace(tmp.storage, clock, 1 << 20);
+        streams = new StreamStore(keys);
+        groups = new StreamGroups(keys);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        tmp.close();
+    }
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private StreamId add(int ms) {
+        return streams.add(b("payments"), false, IdSpec.of(new StreamId(ms, 0)), List.of(b("amount"), b("1")), null)
+                .value();
+    }
+
+    @Test
+    void deliveriesBecomePendingWithTimesAndCounts() {
+        add(1);
+        add(2);
+        assertThat(groups.create(b("payments"), b("workers"), StreamId.MIN, false, null)).isEqualTo(Status.OK);
+        List<Delivery> first = groups.readNew(b("payments"), b("workers"), b("w1"), 10, false).value();
+        assertThat(first).extracting(d -> d.id().ms()).containsExactly(1L, 2L);
+        assertThat(groups.readNew(b("payments"), b("workers"), b("w2"), 10, false).value()).isEmpty();
+        clock.advance(5000);
+        List<Pending> idle = groups.pendingRange(b("payments"), b("workers"), StreamId.MIN, StreamId.MAX, 10, null, 4000)
+                .value();
+        assertThat(idle).hasSize(2).allMatch(p -> p.deliveries() == 1 && new String(p.consumer()).equals("w1"));
+        // The group is rewound: the same entries are delivered again, to another consumer, counted twice.
+        groups.setId(b("payments"), b("workers"), StreamId.MIN, null);
+        groups.readNew(b("payments"), b("workers"), b("w2"), 1, false);
+        Pending again = groups.pendingRange(b("payments"), b("workers"), StreamId.MIN, StreamId.MAX, 1, null, 0)
+                .value().get(0);
+        assertThat(again.deliveries()).isEqualTo(2);
+        assertThat(new String(again.consumer())).isEqualTo("w2");
+        assertThat(groups.ack(b("payments"), b("workers"), List.of(new StreamId(1, 0), new StreamId(9, 0))).value())
+                .isEqualTo(1);
+        assertThat(groups.summary(b("payments"), b("workers")).value().count()).isEqualTo(1);
+    }
+
+    @Test
+    void historyShowsDeletedEntriesAsNullAndGroupsVanishWithTheirRecords() {
+        StreamId id = add(1);
+        groups.create(b("payments"), b("g"), StreamId.MIN, false, null);
+        groups.readNew(b("payments"), b("g"), b("c"), 10, false);
+        streams.delete(b("payments"), List.of(id));
+        List<Delivery> history = groups.readHistory(b("payments"), b("g"), b("c"), StreamId.MIN, 10).value();
+        assertThat(history).hasSize(1);
+        assertThat(history.get(0).fields()).isNull();
+        assertThat(streams.range(b("payments"), StreamId.MIN, StreamId.MAX, 10, false).value())
+                .as("group records never show up as entries").isEmpty();
+        assertThat(groups.deleteConsumer(b("payments"), b("g"), b("c")).value()).isEqualTo(1);
+        assertThat(groups.destroy(b("payments"), b("g")).value()).isTrue();
+        assertThat(groups.summary(b("payments"), b("g")).status()).isEqualTo(Status.NOT_APPLIED);
+    }
+}

@@ -1,0 +1,394 @@
+package io.rockhub.resp.commands;
+
+import static io.rockhub.resp.command.CommandSpec.container;
+import static io.rockhub.resp.command.CommandSpec.of;
+
+import io.rockhub.core.encoding.StreamId;
+import io.rockhub.core.types.Result;
+import io.rockhub.core.types.Status;
+import io.rockhub.core.types.StreamGroups;
+import io.rockhub.core.types.StreamGroups.Delivery;
+import io.rockhub.core.types.StreamGroups.Pending;
+import io.rockhub.core.util.Numbers;
+import io.rockhub.resp.command.Args;
+import io.rockhub.resp.command.Blocking;
+import io.rockhub.resp.command.CommandContext;
+import io.rockhub.resp.command.CommandError;
+import io.rockhub.resp.command.CommandTable;
+import io.rockhub.resp.command.Execution;
+import io.rockhub.resp.protocol.Errors;
+import io.rockhub.resp.protocol.RespWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Consumer groups: XGROUP, XREADGROUP, XACK, XPENDING; storage in {@link StreamGroups}. */
+final class StreamGroupCommands {
+    private static final String NEEDS_KEY = "ERR The XGROUP subcommand requires the key to exist. Note that for "
+            + "CREATE you may want to use the MKSTREAM option to create an empty stream automatically.";
+
+    private StreamGroupCommands() {
+    }
+
+    static void register(CommandTable t) {
+        t.add(container("xgroup", -2, "", "@slow",
+                of("create", -5, "write denyoom", 2, 2, 1, "@write @stream @slow", StreamGroupCommands::create),
+                of("setid", -5, "write", 2, 2, 1, "@write @stream @slow", StreamGroupCommands::setid),
+                of("destroy", 4, "write", 2, 2, 1, "@write @stream @slow", StreamGroupCommands::destroy),
+                of("createconsumer", 5, "write denyoom", 2, 2, 1, "@write @stream @slow",
+                        StreamGroupCommands::createConsumer),
+                of("delconsumer", 5, "write", 2, 2, 1, "@write @stream @slow", StreamGroupCommands::delConsumer),
+                of("help", 2, "loading stale", 0, 0, 0, "@stream @slow", a -> (ctx, out) -> HelpText.write(out, "XGROUP",
+                        "CREATE <key> <groupname> <id|$> [option]", "    Create a new consumer group.",
+                        "CREATECONSUMER <key> <groupname> <consumer>", "    Create a new consumer in the group.",
+                        "DELCONSUMER <key> <groupname> <consumer>", "    Remove the consumer from the group.",
+                        "DESTROY <key> <groupname>", "    Remove the specified group.",
+                        "SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
+                        "    Set the current group ID and entries_read counter."))))
+         .add(of("xreadgroup", -7, "write blocking movablekeys", 0, 0, 0, "@write @stream @slow @blocking",
+                 StreamGroupCommands::xreadgroup))
+         .add(of("xack", -4, "write fast", 1, 1, 1, "@write @stream @fast", StreamGroupCommands::xack))
+         .add(of("xpending", -3, "readonly", 1, 1, 1, "@read @stream @slow", StreamGroupCommands::xpending));
+    }
+
+    private static StreamGroups groups(CommandContext ctx) {
+        return ctx.hub().streamGroups();
+    }
+
+    private static String noGroup(byte[] key, byte[] group) {
+        return "NOGROUP No such consumer group '" + str(group) + "' for key name '" + str(key) + "'";
+    }
+
+    private static String str(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** "$" (null) or an id with a missing seq meaning 0. */
+    private static StreamId idOrDollar(Args a, int i) throws CommandError {
+        return a.is(i, "$") ? null : StreamCommands.id(a, i, 0);
+    }
+
+    private static Long entriesRead(Args a, int from) throws CommandError {
+        Long read = null;
+        for (int i = from; i < a.size(); i++) {
+            if (a.is(i, "ENTRIESREAD") && i + 1 < a.size()) {
+                read = a.longAt(++i);
+                if (read < 0 && read != -1) {
+                    throw new CommandError("ERR value for ENTRIESREAD must be positive or -1");
+                }
+            } else {
+                throw new CommandError("ERR unknown subcommand or wrong number of arguments for '" + a.string(1)
+                        + "'. Try XGROUP HELP.");
+            }
+        }
+        return read;
+    }
+
+    /** XGROUP CREATE key group id|$ [MKSTREAM] [ENTRIESREAD n]. */
+    private static Execution create(Args a) throws CommandError {
+        byte[] key = a.bytes(2);
+        byte[] group = a.bytes(3);
+        StreamId id = idOrDollar(a, 4);
+        boolean mkStream = false;
+        int i = 5;
+        if (i < a.size() && a.is(i, "MKSTREAM")) {
+            mkStream = true;
+            i++;
+        }
+        Long read = entriesRead(a, i);
+        boolean mk = mkStream;
+        return (ctx, out) -> {
+            switch (groups(ctx).create(key, group, id, mk, read)) {
+                case OK -> out.ok();
+                case NOT_FOUND -> out.error(NEEDS_KEY);
+                case NOT_APPLIED -> out.error("BUSYGROUP Consumer Group name already exists");
+                default -> out.error(Errors.WRONG_TYPE);
+            }
+        };
+    }
+
+    private static Execution setid(Args a) throws CommandError {
+        byte[] key = a.bytes(2);
+        byte[] group = a.bytes(3);
+        StreamId id = idOrDollar(a, 4);
+        Long read = entriesRead(a, 5);
+        return (ctx, out) -> {
+            switch (groups(ctx).setId(key, group, id, read)) {
+                case OK -> out.ok();
+                case NOT_FOUND -> out.error(NEEDS_KEY);
+                case NOT_APPLIED -> out.error(noGroup(key, group));
+                default -> out.error(Errors.WRONG_TYPE);
+            }
+        };
+    }
+
+    private static Execution destroy(Args a) {
+        byte[] key = a.bytes(2);
+        byte[] group = a.bytes(3);
+        return (ctx, out) -> {
+            Result<Boolean> r = groups(ctx).destroy(key, group);
+            if (r.status() == Status.NOT_FOUND) {
+                out.error(NEEDS_KEY);
+            } else if (!Replies.error(out, r.status())) {
+                out.integer(r.value() ? 1 : 0);
+            }
+        };
+    }
+
+    private static void groupError(RespWriter out, Status s, byte[] key, byte[] group) {
+        switch (s) {
+            case NOT_FOUND -> out.error(NEEDS_KEY);
+            case NOT_APPLIED -> out.error(noGroup(key, group));
+            default -> out.error(Errors.WRONG_TYPE);
+        }
+    }
+
+    private static Execution createConsumer(Args a) {
+        byte[] key = a.bytes(2);
+        byte[] group = a.bytes(3);
+        byte[] consumer = a.bytes(4);
+        return (ctx, out) -> {
+            Result<Boolean> r = groups(ctx).createConsumer(key, group, consumer);
+            if (r.isOk()) {
+                out.integer(r.value() ? 1 : 0);
+            } else {
+                groupError(out, r.status(), key, group);
+            }
+        };
+    }
+
+    private static Execution delConsumer(Args a) {
+        byte[] key = a.bytes(2);
+        byte[] group = a.bytes(3);
+        byte[] consumer = a.bytes(4);
+        return (ctx, out) -> {
+            Result<Long> r = groups(ctx).deleteConsumer(key, group, consumer);
+            if (r.isOk()) {
+                out.integer(r.value());
+            } else {
+                groupError(out, r.status(), key, group);
+            }
+        };
+    }
+
+    /** XREADGROUP GROUP group consumer [COUNT n] [BLOCK ms] [NOACK] STREAMS key [key ...] id [id ...]. */
+    private static Execution xreadgroup(Args a) throws CommandError {
+        byte[] group = null;
+        byte[] consumer = null;
+        long count = Long.MAX_VALUE;
+        Long block = null;
+        boolean noAck = false;
+        int i = 1;
+        for (; i < a.size() && !a.is(i, "STREAMS"); i++) {
+            if (a.is(i, "GROUP") && i + 2 < a.size()) {
+                group = a.bytes(++i);
+                consumer = a.bytes(++i);
+            } else if (a.is(i, "COUNT") && i + 1 < a.size()) {
+                long c = a.longAt(++i);
+                count = c <= 0 ? Long.MAX_VALUE : c;
+            } else if (a.is(i, "BLOCK") && i + 1 < a.size()) {
+                Long ms = Numbers.parseLong(a.bytes(++i));
+                if (ms == null) {
+                    throw new CommandError("ERR timeout is not an integer or out of range");
+                }
+                if (ms < 0) {
+                    throw new CommandError("ERR timeout is negative");
+                }
+                block = ms;
+            } else if (a.is(i, "NOACK")) {
+                noAck = true;
+            } else {
+                throw new CommandError(Errors.SYNTAX);
+            }
+        }
+        int remaining = a.size() - i - 1;
+        if (i >= a.size() || remaining <= 0) {
+            throw new CommandError(Errors.SYNTAX);
+        }
+        if (remaining % 2 != 0) {
+            throw new CommandError("ERR Unbalanced XREADGROUP list of streams: for each stream key an ID or '$' "
+                    + "must be specified.");
+        }
+        if (group == null) {
+            throw new CommandError("ERR Missing GROUP option for XREADGROUP");
+        }
+        int n = remaining / 2;
+        List<byte[]> keys = a.all().subList(i + 1, i + 1 + n);
+        List<StreamId> ids = new ArrayList<>();
+        boolean allNew = true;
+        for (int k = 0; k < n; k++) {
+            int at = i + 1 + n + k;
+            if (a.is(at, ">")) {
+                ids.add(null);
+            } else if (a.is(at, "$")) {
+                throw new CommandError("ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the "
+                        + "history of this consumer by specifying a proper ID, or use the > ID to get new messages. "
+                        + "The $ ID would just return an empty result set.");
+            } else {
+                ids.add(StreamCommands.id(a, at, 0));
+                allNew = false;
+            }
+        }
+        byte[] g = group;
+        byte[] c = consumer;
+        long limit = count;
+        boolean ack = !noAck;
+        Blocking.Attempt attempt = (ctx, out) -> serveGroupRead(ctx, out, keys, ids, g, c, limit, !ack);
+        Long timeout = allNew ? block : null;
+        return (ctx, out) -> {
+            if (timeout == null) {
+                if (!attempt.serve(ctx, out)) {
+                    out.nullArray();
+                }
+                return;
+            }
+            BlockingCommands.blocking(keys, timeout, attempt, RespWriter::nullArray).run(ctx, out);
+        };
+    }
+
+    private static boolean serveGroupRead(CommandContext ctx, RespWriter out, List<byte[]> keys, List<StreamId> ids,
+                                          byte[] group, byte[] consumer, long count, boolean noAck) {
+        List<byte[]> found = new ArrayList<>();
+        List<List<Delivery>> deliveries = new ArrayList<>();
+        for (int k = 0; k < keys.size(); k++) {
+            byte[] key = keys.get(k);
+            Result<List<Delivery>> r = ids.get(k) == null
+                    ? groups(ctx).readNew(key, group, consumer, count, noAck)
+                    : groups(ctx).readHistory(key, group, consumer, ids.get(k), count);
+            if (r.status() == Status.WRONG_TYPE) {
+                out.error(Errors.WRONG_TYPE);
+                return true;
+            }
+            if (!r.isOk()) {
+                out.error("NOGROUP No such key '" + str(key) + "' or consumer group '" + str(group)
+                        + "' in XREADGROUP with GROUP option");
+                return true;
+            }
+            if (!r.value().isEmpty() || ids.get(k) != null) {
+                found.add(key);
+                deliveries.add(r.value());
+            }
+        }
+        if (found.isEmpty()) {
+            return false;
+        }
+        if (out.resp3()) {
+            out.map(found.size());
+        } else {
+            out.array(found.size());
+        }
+        for (int k = 0; k < found.size(); k++) {
+            if (!out.resp3()) {
+                out.array(2);
+            }
+            out.bulk(found.get(k));
+            out.array(deliveries.get(k).size());
+            for (Delivery d : deliveries.get(k)) {
+                out.array(2).bulk(d.id().toString());
+                if (d.fields() == null) {
+                    out.nullArray();
+                } else {
+                    out.array(d.fields().size());
+                    for (byte[] f : d.fields()) {
+                        out.bulk(f);
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    private static Execution xack(Args a) throws CommandError {
+        byte[] key = a.bytes(1);
+        byte[] group = a.bytes(2);
+        List<StreamId> ids = new ArrayList<>();
+        for (int i = 3; i < a.size(); i++) {
+            ids.add(StreamCommands.id(a, i, 0));
+        }
+        return (ctx, out) -> Replies.integer(out, groups(ctx).ack(key, group, ids));
+    }
+
+    /** XPENDING key group [[IDLE min-idle-time] start end count [consumer]]. */
+    private static Execution xpending(Args a) throws CommandError {
+        byte[] key = a.bytes(1);
+        byte[] group = a.bytes(2);
+        if (a.size() == 3) {
+            return (ctx, out) -> {
+                Result<StreamGroups.Summary> r = groups(ctx).summary(key, group);
+                if (!r.isOk()) {
+                    pendingError(out, r.status(), key, group);
+                    return;
+                }
+                StreamGroups.Summary s = r.value();
+                out.array(4).integer(s.count());
+                if (s.count() == 0) {
+                    out.nullBulk().nullBulk().nullArray();
+                    return;
+                }
+                out.bulk(s.lowest().toString()).bulk(s.highest().toString());
+                out.array(s.perConsumer().size());
+                for (Map.Entry<String, Long> e : s.perConsumer().entrySet()) {
+                    out.array(2).bulk(e.getKey().getBytes(StandardCharsets.ISO_8859_1)).bulk(Long.toString(e.getValue()));
+                }
+            };
+        }
+        int i = 3;
+        long minIdle = 0;
+        if (a.is(i, "IDLE") && i + 1 < a.size()) {
+            minIdle = a.longAt(i + 1);
+            i += 2;
+        }
+        if (a.size() - i < 3) {
+            throw new CommandError(Errors.SYNTAX);
+        }
+        StreamId start = rangeBound(a, i, true);
+        StreamId end = rangeBound(a, i + 1, false);
+        long count = Math.max(0, a.longAt(i + 2));
+        // As in Redis, anything after the consumer is ignored.
+        byte[] consumer = a.size() - i >= 4 ? a.bytes(i + 3) : null;
+        long idle = minIdle;
+        return (ctx, out) -> {
+            Result<List<Pending>> r = groups(ctx).pendingRange(key, group, start, end, count, consumer, idle);
+            if (!r.isOk()) {
+                pendingError(out, r.status(), key, group);
+                return;
+            }
+            long now = ctx.hub().clock().millis();
+            out.array(r.value().size());
+            for (Pending p : r.value()) {
+                out.array(4).bulk(p.id().toString()).bulk(p.consumer()).integer(Math.max(0, now - p.deliveredAt()))
+                        .integer(p.deliveries());
+            }
+        };
+    }
+
+    private static StreamId rangeBound(Args a, int i, boolean start) throws CommandError {
+        if (a.is(i, "-")) {
+            return StreamId.MIN;
+        }
+        if (a.is(i, "+")) {
+            return StreamId.MAX;
+        }
+        byte[] raw = a.bytes(i);
+        boolean exclusive = raw.length > 0 && raw[0] == '(';
+        StreamId id = StreamCommands.parseId(exclusive ? java.util.Arrays.copyOfRange(raw, 1, raw.length) : raw,
+                start ? 0 : -1);
+        if (id == null) {
+            throw new CommandError(StreamCommands.INVALID_ID);
+        }
+        StreamId moved = exclusive ? (start ? id.next() : id.previous()) : id;
+        if (moved == null) {
+            throw new CommandError(start ? "ERR invalid start ID for the interval" : "ERR invalid end ID for the interval");
+        }
+        return moved;
+    }
+
+    private static void pendingError(RespWriter out, Status s, byte[] key, byte[] group) {
+        if (s == Status.WRONG_TYPE) {
+            out.error(Errors.WRONG_TYPE);
+        } else {
+            out.error("NOGROUP No such key '" + str(key) + "' or consumer group '" + str(group) + "'");
+        }
+    }
+}
