@@ -346,6 +346,116 @@ public final class StreamGroups {
         }
     }
 
+    /** XCLAIM's options: a new idle time or delivery time, retry count, FORCE, JUSTID, LASTID. */
+    public record ClaimOptions(Long idleMillis, Long timeMillis, Long retryCount, boolean force, boolean justId,
+                               StreamId lastId) {
+        public static final ClaimOptions NONE = new ClaimOptions(null, null, null, false, false, null);
+    }
+
+    /**
+     * XCLAIM: gives the pending entries idle at least {@code minIdle} to {@code consumer}. Entries
+     * deleted from the stream leave the PEL and are not returned, as in Redis 7.
+     */
+    public Result<List<Delivery>> claim(byte[] key, byte[] group, byte[] consumer, long minIdle, List<StreamId> ids,
+                                        ClaimOptions o) {
+        try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
+            Located l = locate(key, group);
+            if (l.status() != Status.OK) {
+                return Result.of(l.status());
+            }
+            Metadata m = l.stream();
+            long now = keys.clock().millis();
+            List<Delivery> out = new ArrayList<>();
+            boolean changed = false;
+            for (StreamId id : ids) {
+                byte[] pk = pendingKey(key, m, group, id);
+                byte[] raw = keys.storage().get(ColumnFamily.STREAM, pk);
+                byte[] entry = keys.storage().get(ColumnFamily.STREAM, StreamStore.entryKey(key, m, id));
+                if (raw == null && !(o.force() && entry != null)) {
+                    continue;
+                }
+                if (entry == null) {
+                    b.delete(ColumnFamily.STREAM, pk);
+                    changed = true;
+                    continue;
+                }
+                Pending p = raw == null ? new Pending(id, consumer, 0, 0) : decodePending(id, raw);
+                if (raw != null && minIdle > 0 && now - p.deliveredAt() < minIdle) {
+                    continue;
+                }
+                out.add(claimOne(b, key, m, group, consumer, p, entry, now, o));
+                changed = true;
+            }
+            if (o.lastId() != null && o.lastId().compareTo(l.group().lastDelivered()) > 0) {
+                b.put(ColumnFamily.STREAM, groupKey(key, m, group),
+                        encodeGroup(new Group(o.lastId(), l.group().entriesRead())));
+                changed = true;
+            }
+            changed |= touchConsumer(b, key, m, group, consumer, !out.isEmpty());
+            if (changed) {
+                keys.store(b, key, m);
+                keys.commit(b);
+            }
+            return Result.ok(out);
+        }
+    }
+
+    private Delivery claimOne(Batch b, byte[] key, Metadata m, byte[] group, byte[] consumer, Pending p, byte[] entry,
+                              long now, ClaimOptions o) {
+        long deliveredAt = o.timeMillis() != null ? o.timeMillis() : o.idleMillis() != null ? now - o.idleMillis() : now;
+        long deliveries = o.retryCount() != null ? o.retryCount() : o.justId() ? p.deliveries() : p.deliveries() + 1;
+        b.put(ColumnFamily.STREAM, pendingKey(key, m, group, p.id()),
+                encodePending(new Pending(p.id(), consumer, deliveredAt, deliveries)));
+        return new Delivery(p.id(), o.justId() ? null : StreamEntryCodec.decode(entry));
+    }
+
+    /** XAUTOCLAIM's answer: where to continue (0-0 when done), what was claimed, what had been deleted. */
+    public record AutoClaim(StreamId next, List<Delivery> claimed, List<StreamId> deleted) {
+    }
+
+    /** XAUTOCLAIM: scans the PEL from {@code start}, claiming up to {@code count} idle entries. */
+    public Result<AutoClaim> autoClaim(byte[] key, byte[] group, byte[] consumer, long minIdle, StreamId start,
+                                       long count, boolean justId) {
+        try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
+            Located l = locate(key, group);
+            if (l.status() != Status.OK) {
+                return Result.of(l.status());
+            }
+            Metadata m = l.stream();
+            long now = keys.clock().millis();
+            ClaimOptions o = new ClaimOptions(null, null, null, false, justId, null);
+            List<Delivery> claimed = new ArrayList<>();
+            List<StreamId> deleted = new ArrayList<>();
+            // Redis looks at no more than ten times COUNT entries per call.
+            List<Pending> scanned = pending(key, m, group, start, StreamId.MAX, count * 10 + 1, null);
+            StreamId next = StreamId.MIN;
+            int examined = 0;
+            for (Pending p : scanned) {
+                if (claimed.size() >= count || examined >= count * 10) {
+                    next = p.id();
+                    break;
+                }
+                examined++;
+                byte[] entry = keys.storage().get(ColumnFamily.STREAM, StreamStore.entryKey(key, m, p.id()));
+                if (entry == null) {
+                    b.delete(ColumnFamily.STREAM, pendingKey(key, m, group, p.id()));
+                    deleted.add(p.id());
+                    continue;
+                }
+                if (minIdle > 0 && now - p.deliveredAt() < minIdle) {
+                    continue;
+                }
+                claimed.add(claimOne(b, key, m, group, consumer, p, entry, now, o));
+            }
+            boolean created = touchConsumer(b, key, m, group, consumer, !claimed.isEmpty());
+            if (created || !claimed.isEmpty() || !deleted.isEmpty()) {
+                keys.store(b, key, m);
+                keys.commit(b);
+            }
+            return Result.ok(new AutoClaim(next, claimed, deleted));
+        }
+    }
+
     /** XPENDING's summary: total, lowest and highest id, and the count per consumer. */
     public record Summary(long count, StreamId lowest, StreamId highest, Map<String, Long> perConsumer) {
     }

@@ -69,6 +69,30 @@ class StreamGroupsTest {
     }
 
     @Test
+    void stuckEntriesAreReclaimedOnlyOnceIdleLongEnough() {
+        add(1);
+        add(2);
+        groups.create(b("payments"), b("g"), StreamId.MIN, false, null);
+        groups.readNew(b("payments"), b("g"), b("crashed-worker"), 10, false);
+        clock.advance(1000);
+        assertThat(groups.claim(b("payments"), b("g"), b("w2"), 60_000, List.of(new StreamId(1, 0)),
+                StreamGroups.ClaimOptions.NONE).value()).as("not idle long enough").isEmpty();
+        clock.advance(60_000);
+        StreamGroups.AutoClaim first = groups.autoClaim(b("payments"), b("g"), b("w2"), 60_000, StreamId.MIN, 1, false)
+                .value();
+        assertThat(first.claimed()).extracting(d -> d.id().ms()).containsExactly(1L);
+        assertThat(first.next()).isEqualTo(new StreamId(2, 0));
+        StreamGroups.AutoClaim rest = groups.autoClaim(b("payments"), b("g"), b("w2"), 60_000, first.next(), 10, true)
+                .value();
+        assertThat(rest.claimed()).extracting(d -> d.id().ms()).containsExactly(2L);
+        assertThat(rest.next()).isEqualTo(StreamId.MIN);
+        List<Pending> pending = groups.pendingRange(b("payments"), b("g"), StreamId.MIN, StreamId.MAX, 10, null, 0)
+                .value();
+        assertThat(pending).extracting(Pending::deliveries).containsExactly(2L, 1L); // JUSTID does not count
+        assertThat(pending).allMatch(p -> new String(p.consumer()).equals("w2"));
+    }
+
+    @Test
     void historyShowsDeletedEntriesAsNullAndGroupsVanishWithTheirRecords() {
         StreamId id = add(1);
         groups.create(b("payments"), b("g"), StreamId.MIN, false, null);

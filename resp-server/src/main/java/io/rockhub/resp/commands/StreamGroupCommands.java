@@ -49,6 +49,8 @@ final class StreamGroupCommands {
          .add(of("xreadgroup", -7, "write blocking movablekeys", 0, 0, 0, "@write @stream @slow @blocking",
                  StreamGroupCommands::xreadgroup))
          .add(of("xack", -4, "write fast", 1, 1, 1, "@write @stream @fast", StreamGroupCommands::xack))
+         .add(of("xclaim", -6, "write fast", 1, 1, 1, "@write @stream @fast", StreamGroupCommands::xclaim))
+         .add(of("xautoclaim", -6, "write fast", 1, 1, 1, "@write @stream @fast", StreamGroupCommands::xautoclaim))
          .add(of("xpending", -3, "readonly", 1, 1, 1, "@read @stream @slow", StreamGroupCommands::xpending));
     }
 
@@ -307,6 +309,117 @@ final class StreamGroupCommands {
             ids.add(StreamCommands.id(a, i, 0));
         }
         return (ctx, out) -> Replies.integer(out, groups(ctx).ack(key, group, ids));
+    }
+
+    private static long integerOr(Args a, int i, String error) throws CommandError {
+        Long v = Numbers.parseLong(a.bytes(i));
+        if (v == null) {
+            throw new CommandError(error);
+        }
+        return v;
+    }
+
+    /** XCLAIM key group consumer min-idle-time id [id ...] [IDLE ms] [TIME ms] [RETRYCOUNT n] [FORCE] [JUSTID] [LASTID id]. */
+    private static Execution xclaim(Args a) throws CommandError {
+        byte[] key = a.bytes(1);
+        byte[] group = a.bytes(2);
+        byte[] consumer = a.bytes(3);
+        long minIdle = Math.max(0, integerOr(a, 4, "ERR Invalid min-idle-time argument for XCLAIM"));
+        List<StreamId> ids = new ArrayList<>();
+        int i = 5;
+        for (; i < a.size(); i++) {
+            StreamId id = StreamCommands.parseId(a.bytes(i), 0);
+            if (id == null) {
+                break;
+            }
+            ids.add(id);
+        }
+        Long idle = null;
+        Long time = null;
+        Long retry = null;
+        boolean force = false;
+        boolean justId = false;
+        StreamId lastId = null;
+        for (; i < a.size(); i++) {
+            boolean more = i + 1 < a.size();
+            if (a.is(i, "FORCE")) {
+                force = true;
+            } else if (a.is(i, "JUSTID")) {
+                justId = true;
+            } else if (a.is(i, "IDLE") && more) {
+                idle = integerOr(a, ++i, "ERR Invalid IDLE option argument for XCLAIM");
+            } else if (a.is(i, "TIME") && more) {
+                time = integerOr(a, ++i, "ERR Invalid TIME option argument for XCLAIM");
+            } else if (a.is(i, "RETRYCOUNT") && more) {
+                retry = integerOr(a, ++i, "ERR Invalid RETRYCOUNT option argument for XCLAIM");
+            } else if (a.is(i, "LASTID") && more) {
+                lastId = StreamCommands.id(a, ++i, 0);
+            } else {
+                throw new CommandError("ERR Unrecognized XCLAIM option '" + a.string(i) + "'");
+            }
+        }
+        StreamGroups.ClaimOptions options = new StreamGroups.ClaimOptions(idle, time, retry, force, justId, lastId);
+        return (ctx, out) -> {
+            Result<List<Delivery>> r = groups(ctx).claim(key, group, consumer, minIdle, ids, options);
+            if (!r.isOk()) {
+                pendingError(out, r.status(), key, group);
+                return;
+            }
+            writeClaimed(out, r.value(), options.justId());
+        };
+    }
+
+    private static void writeClaimed(RespWriter out, List<Delivery> claimed, boolean justId) {
+        out.array(claimed.size());
+        for (Delivery d : claimed) {
+            if (justId) {
+                out.bulk(d.id().toString());
+            } else {
+                out.array(2).bulk(d.id().toString());
+                out.array(d.fields().size());
+                for (byte[] f : d.fields()) {
+                    out.bulk(f);
+                }
+            }
+        }
+    }
+
+    /** XAUTOCLAIM key group consumer min-idle-time start [COUNT count] [JUSTID]. */
+    private static Execution xautoclaim(Args a) throws CommandError {
+        byte[] key = a.bytes(1);
+        byte[] group = a.bytes(2);
+        byte[] consumer = a.bytes(3);
+        long minIdle = Math.max(0, integerOr(a, 4, "ERR Invalid min-idle-time argument for XAUTOCLAIM"));
+        StreamId start = rangeBound(a, 5, true);
+        long count = 100;
+        boolean justId = false;
+        for (int i = 6; i < a.size(); i++) {
+            if (a.is(i, "COUNT") && i + 1 < a.size()) {
+                count = a.longAt(++i);
+                if (count <= 0 || count > Long.MAX_VALUE / 10) {
+                    throw new CommandError("ERR COUNT must be > 0");
+                }
+            } else if (a.is(i, "JUSTID")) {
+                justId = true;
+            } else {
+                throw new CommandError(Errors.SYNTAX);
+            }
+        }
+        long n = count;
+        boolean ids = justId;
+        return (ctx, out) -> {
+            Result<StreamGroups.AutoClaim> r = groups(ctx).autoClaim(key, group, consumer, minIdle, start, n, ids);
+            if (!r.isOk()) {
+                pendingError(out, r.status(), key, group);
+                return;
+            }
+            out.array(3).bulk(r.value().next().toString());
+            writeClaimed(out, r.value().claimed(), ids);
+            out.array(r.value().deleted().size());
+            for (StreamId d : r.value().deleted()) {
+                out.bulk(d.toString());
+            }
+        };
     }
 
     /** XPENDING key group [[IDLE min-idle-time] start end count [consumer]]. */
