@@ -76,6 +76,83 @@ class CrashRecoveryTest {
     }
 
     @Test
+    void everyAcknowledgedXaddAndXackSurvivesSigkill() throws Exception {
+        Path dir = Files.createTempDirectory("rockhub-crash-streams");
+        try {
+            ConcurrentLinkedQueue<String> added = new ConcurrentLinkedQueue<>();
+            ConcurrentLinkedQueue<String> acked = new ConcurrentLinkedQueue<>();
+            try (ServerProcess server = ServerProcess.start(dir)) {
+                try (Jedis setup = new Jedis("127.0.0.1", server.port())) {
+                    setup.xgroupCreate("payments", "settlement", new redis.clients.jedis.StreamEntryID(), true);
+                }
+                AtomicBoolean stop = new AtomicBoolean();
+                List<Thread> threads = new ArrayList<>();
+                for (int w = 0; w < 3; w++) {
+                    int id = w;
+                    Thread producer = new Thread(() -> {
+                        try (Jedis j = new Jedis("127.0.0.1", server.port())) {
+                            for (int i = 0; !stop.get(); i++) {
+                                added.add(j.xadd("payments", redis.clients.jedis.params.XAddParams.xAddParams(),
+                                        java.util.Map.of("producer", Integer.toString(id), "n", Integer.toString(i)))
+                                        .toString());
+                            }
+                        } catch (JedisException expectedWhenKilled) {
+                            // the connection dies with the server
+                        }
+                    });
+                    producer.start();
+                    threads.add(producer);
+                }
+                Thread consumer = new Thread(() -> {
+                    try (Jedis j = new Jedis("127.0.0.1", server.port())) {
+                        while (!stop.get()) {
+                            var batch = j.xreadGroup("settlement", "worker",
+                                    redis.clients.jedis.params.XReadGroupParams.xReadGroupParams().count(50),
+                                    java.util.Map.of("payments", redis.clients.jedis.StreamEntryID.UNRECEIVED_ENTRY));
+                            if (batch == null) {
+                                continue;
+                            }
+                            for (var e : batch.get(0).getValue()) {
+                                if (j.xack("payments", "settlement", e.getID()) == 1) {
+                                    acked.add(e.getID().toString());
+                                }
+                            }
+                        }
+                    } catch (JedisException expectedWhenKilled) {
+                        // the connection dies with the server
+                    }
+                });
+                consumer.start();
+                threads.add(consumer);
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                        .until(() -> added.size() > 2000 && acked.size() > 200);
+                server.kill();
+                stop.set(true);
+                for (Thread t : threads) {
+                    t.join(10_000);
+                }
+            }
+            try (ServerProcess restarted = ServerProcess.start(dir);
+                 Jedis j = new Jedis("127.0.0.1", restarted.port())) {
+                java.util.Set<String> present = new java.util.HashSet<>();
+                for (var e : j.xrange("payments", (redis.clients.jedis.StreamEntryID) null,
+                        (redis.clients.jedis.StreamEntryID) null)) {
+                    present.add(e.getID().toString());
+                }
+                assertThat(present).containsAll(added);
+                java.util.Set<String> stillPending = new java.util.HashSet<>();
+                for (var p : j.xpending("payments", "settlement",
+                        redis.clients.jedis.params.XPendingParams.xPendingParams().count(1_000_000))) {
+                    stillPending.add(p.getID().toString());
+                }
+                assertThat(stillPending).as("acknowledged entries stay acknowledged").doesNotContainAnyElementsOf(acked);
+            }
+        } finally {
+            TestServer.deleteTree(dir);
+        }
+    }
+
+    @Test
     void shutdownCommandStopsCleanlyAndDataReopens() throws Exception {
         Path dir = Files.createTempDirectory("rockhub-shutdown");
         try {
