@@ -159,7 +159,7 @@ public final class StreamGroups {
             }
             StreamId to = id != null ? id : StreamMeta.decode(l.stream().value()).lastId();
             b.put(ColumnFamily.STREAM, groupKey(key, l.stream(), group),
-                    encodeGroup(new Group(to, entriesRead == null ? l.group().entriesRead() : entriesRead)));
+                    encodeGroup(new Group(to, entriesRead == null ? -1 : entriesRead)));
             keys.store(b, key, l.stream());
             keys.commit(b);
             return Status.OK;
@@ -282,8 +282,17 @@ public final class StreamGroups {
                 }
             }
             if (!entries.isEmpty()) {
-                Group g = l.group();
-                long read = g.entriesRead() < 0 ? -1 : g.entriesRead() + entries.size();
+                StreamMeta meta = StreamMeta.decode(m.value());
+                StreamId first = firstId(key, m);
+                long read = l.group().entriesRead();
+                for (StreamStore.Entry e : entries) {
+                    // Redis's logical read counter: counted while no deleted entry lies ahead, re-estimated otherwise.
+                    if (read != -1 && !hasTombstones(meta, m.size(), e.id())) {
+                        read++;
+                    } else if (meta.entriesAdded() > 0) {
+                        read = estimateEntriesRead(meta, m.size(), first, e.id());
+                    }
+                }
                 b.put(ColumnFamily.STREAM, groupKey(key, m, group),
                         encodeGroup(new Group(entries.get(entries.size() - 1).id(), read)));
             }
@@ -454,6 +463,118 @@ public final class StreamGroups {
             }
             return Result.ok(new AutoClaim(next, claimed, deleted));
         }
+    }
+
+    /** Whether a deleted entry may lie in [start, end of stream]: Redis's streamRangeHasTombstones. */
+    private static boolean hasTombstones(StreamMeta meta, long length, StreamId start) {
+        if (length == 0 || meta.maxDeletedId().equals(StreamId.MIN)) {
+            return false;
+        }
+        return start.compareTo(meta.maxDeletedId()) <= 0;
+    }
+
+    /** How many entries precede and include {@code id} since the stream began, or -1 if unknowable. */
+    private static long estimateEntriesRead(StreamMeta meta, long length, StreamId first, StreamId id) {
+        if (meta.entriesAdded() == 0) {
+            return 0;
+        }
+        if (length == 0 && id.compareTo(meta.lastId()) <= 0) {
+            return meta.entriesAdded();
+        }
+        int cmpLast = id.compareTo(meta.lastId());
+        if (cmpLast == 0) {
+            return meta.entriesAdded();
+        }
+        if (cmpLast > 0) {
+            return -1;
+        }
+        int cmpFirst = id.compareTo(first);
+        boolean fragmented = !meta.maxDeletedId().equals(StreamId.MIN) && meta.maxDeletedId().compareTo(first) >= 0;
+        if (!fragmented) {
+            if (cmpFirst < 0) {
+                return meta.entriesAdded() - length;
+            }
+            if (cmpFirst == 0) {
+                return meta.entriesAdded() - length + 1;
+            }
+        }
+        return -1;
+    }
+
+    private StreamId firstId(byte[] key, Metadata m) {
+        List<StreamStore.Entry> first = new StreamStore(keys).range(key, StreamId.MIN, StreamId.MAX, 1, false).value();
+        return first.isEmpty() ? StreamId.MIN : first.get(0).id();
+    }
+
+    /** A group as XINFO GROUPS shows it; {@code entriesRead} and {@code lag} are null when unknown. */
+    public record GroupInfo(byte[] name, long consumers, long pending, StreamId lastDelivered, Long entriesRead,
+                            Long lag) {
+    }
+
+    /** A consumer as XINFO CONSUMERS shows it. */
+    public record ConsumerInfo(byte[] name, long pending, long seenAt) {
+    }
+
+    /** XINFO GROUPS, in name order. NOT_FOUND without the key. */
+    public Result<List<GroupInfo>> groupsInfo(byte[] key) {
+        Result<Metadata> r = keys.collection(key, DataType.STREAM);
+        if (!r.isOk()) {
+            return Result.of(r.status());
+        }
+        Metadata m = r.value();
+        StreamMeta meta = StreamMeta.decode(m.value());
+        StreamId first = firstId(key, m);
+        byte[] prefix = InternalKey.encode(key, m.version(), tagged(GROUP));
+        List<GroupInfo> out = new ArrayList<>();
+        try (RocksIterator it = keys.storage().iterator(ColumnFamily.STREAM)) {
+            for (it.seek(prefix); it.isValid() && Bytes.startsWith(it.key(), prefix); it.next()) {
+                byte[] name = Arrays.copyOfRange(it.key(), prefix.length, it.key().length);
+                Group g = decodeGroup(it.value());
+                long consumers = keysWithPrefix(InternalKey.encode(key, m.version(),
+                        tagged(CONSUMER, lengthPrefixed(name)))).size();
+                long pending = keysWithPrefix(pendingPrefix(key, m, name)).size();
+                Long lag;
+                if (meta.entriesAdded() == 0) {
+                    lag = 0L;
+                } else if (g.entriesRead() != -1 && !hasTombstones(meta, m.size(), g.lastDelivered())) {
+                    lag = meta.entriesAdded() - g.entriesRead();
+                } else {
+                    long est = estimateEntriesRead(meta, m.size(), first, g.lastDelivered());
+                    lag = est == -1 ? null : meta.entriesAdded() - est;
+                }
+                out.add(new GroupInfo(name, consumers, pending, g.lastDelivered(),
+                        g.entriesRead() == -1 ? null : g.entriesRead(), lag));
+            }
+        }
+        return Result.ok(out);
+    }
+
+    /** XINFO CONSUMERS, in name order. NOT_FOUND / NOT_APPLIED (no group). */
+    public Result<List<ConsumerInfo>> consumersInfo(byte[] key, byte[] group) {
+        Located l = locate(key, group);
+        if (l.status() != Status.OK) {
+            return Result.of(l.status());
+        }
+        Metadata m = l.stream();
+        Map<String, Long> pendingPer = new java.util.HashMap<>();
+        for (Pending p : pending(key, m, group, StreamId.MIN, StreamId.MAX, Long.MAX_VALUE, null)) {
+            pendingPer.merge(new String(p.consumer(), StandardCharsets.ISO_8859_1), 1L, Long::sum);
+        }
+        byte[] prefix = InternalKey.encode(key, m.version(), tagged(CONSUMER, lengthPrefixed(group)));
+        List<ConsumerInfo> out = new ArrayList<>();
+        try (RocksIterator it = keys.storage().iterator(ColumnFamily.STREAM)) {
+            for (it.seek(prefix); it.isValid() && Bytes.startsWith(it.key(), prefix); it.next()) {
+                byte[] name = Arrays.copyOfRange(it.key(), prefix.length, it.key().length);
+                out.add(new ConsumerInfo(name, pendingPer.getOrDefault(new String(name, StandardCharsets.ISO_8859_1), 0L),
+                        Bytes.getLong(it.value(), 0)));
+            }
+        }
+        return Result.ok(out);
+    }
+
+    /** The number of groups of a stream, for XINFO STREAM. */
+    public long groupCount(byte[] key, Metadata m) {
+        return keysWithPrefix(InternalKey.encode(key, m.version(), tagged(GROUP))).size();
     }
 
     /** XPENDING's summary: total, lowest and highest id, and the count per consumer. */

@@ -269,6 +269,13 @@ class RedisConformanceTest {
             "XAUTOCLAIM s g c3 x 0", "XAUTOCLAIM s nog c 0 0", "XCLAIM s g c4 0 1-1 RETRYCOUNT 7 LASTID 5-0",
             "XREADGROUP GROUP g c1 STREAMS s >", "XADD s 4-1 d 4", "XREADGROUP GROUP g c1 STREAMS s >",
             "XAUTOCLAIM s g c5 0 0 FOO", "XCLAIM s g c5 -5 4-1 JUSTID", "XAUTOCLAIM nokey g c 0 0"},
+        {"XADD s 1-1 a 1", "XADD s 2-1 b 2", "XADD s 3-1 c 3", "XGROUP CREATE s g 0", "XGROUP CREATE s g2 $",
+            "XINFO GROUPS s", "XREADGROUP GROUP g c1 COUNT 1 STREAMS s >", "XINFO GROUPS s", "XDEL s 2-1",
+            "XINFO GROUPS s", "XREADGROUP GROUP g c1 STREAMS s >", "XINFO GROUPS s", "XGROUP SETID s g 0",
+            "XINFO GROUPS s", "XGROUP SETID s g 0 ENTRIESREAD 0", "XINFO GROUPS s", "XINFO GROUPS nokey",
+            "XINFO CONSUMERS s nog", "XINFO CONSUMERS nokey g", "XINFO STREAM nokey", "XINFO FOO s", "XINFO",
+            "XGROUP CREATE s g3 0 ENTRIESREAD 3", "XINFO GROUPS s", "SET str v", "XINFO GROUPS str",
+            "XINFO STREAM str", "XADD e 1-1 a 1", "XDEL e 1-1", "XGROUP CREATE e g 0", "XINFO GROUPS e"},
         // transactions
         {"MULTI", "SET a 1", "INCR a", "INCR a", "GET a", "HSET h f v", "HGET h f", "EXEC", "GET a", "HLEN h"},
         {"MULTI", "SET a", "NOSUCH x", "SET b 1", "EXEC", "EXISTS a b", "EXEC", "DISCARD", "MULTI", "MULTI",

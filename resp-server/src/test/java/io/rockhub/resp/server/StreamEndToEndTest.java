@@ -54,6 +54,27 @@ class StreamEndToEndTest {
     }
 
     @Test
+    void xinfoStreamDescribesLengthIdsAndGroups() throws Exception {
+        try (io.rockhub.resp.testing.RawClient c = new io.rockhub.resp.testing.RawClient(server.port())) {
+            c.call("XADD", "info", "1-1", "a", "1");
+            c.call("XADD", "info", "2-1", "b", "2");
+            c.call("XDEL", "info", "1-1");
+            c.call("XGROUP", "CREATE", "info", "g", "0");
+            @SuppressWarnings("unchecked")
+            List<Object> info = (List<Object>) io.rockhub.resp.testing.Resp.parse(c.call("XINFO", "STREAM", "info"));
+            Map<Object, Object> fields = new java.util.HashMap<>();
+            for (int i = 0; i < info.size(); i += 2) {
+                fields.put(info.get(i), info.get(i + 1));
+            }
+            assertThat(fields).containsEntry("length", 1L).containsEntry("last-generated-id", "2-1")
+                    .containsEntry("max-deleted-entry-id", "1-1").containsEntry("entries-added", 2L)
+                    .containsEntry("recorded-first-entry-id", "2-1").containsEntry("groups", 1L);
+            assertThat(fields.get("first-entry")).isEqualTo(List.of("2-1", List.of("b", "2")));
+            assertThat(c.call("XINFO", "STREAM", "info", "FULL")).startsWith("-ERR XINFO STREAM FULL is not supported");
+        }
+    }
+
+    @Test
     void lettuceReadsStreamsOverResp3() {
         RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", server.port()));
         try (StatefulRedisConnection<String, String> c = client.connect()) {
