@@ -22,6 +22,7 @@ public final class Commands {
         BlockingCommands.register(t);
         StreamCommands.register(t);
         StreamGroupCommands.register(t);
+        StreamInfoCommands.register(t);
         TransactionCommands.register(t);
         return t;
     }

@@ -180,7 +180,7 @@ final class StreamCommands {
     }
 
     /** A range bound: "-", "+", an id (missing seq: 0 at the start, max at the end), "(" exclusive. */
-    private static StreamId bound(Args a, int i, boolean start) throws CommandError {
+    static StreamId bound(Args a, int i, boolean start) throws CommandError {
         byte[] raw = a.bytes(i);
         String s = new String(raw, StandardCharsets.US_ASCII);
         if (s.equals("-")) {
@@ -358,26 +358,35 @@ final class StreamCommands {
         if (found.isEmpty()) {
             return false;
         }
-        // RESP3: a map of stream to entries; RESP2: an array of [stream, entries] pairs.
-        if (out.resp3()) {
-            out.map(found.size());
-        } else {
-            out.array(found.size());
-        }
-        for (int k = 0; k < found.size(); k++) {
-            if (!out.resp3()) {
-                out.array(2);
-            }
-            out.bulk(found.get(k));
-            writeEntries(out, entries.get(k));
-        }
+        writeStreams(out, found, entries);
         return true;
     }
 
+    /** XREAD's and XREADGROUP's reply: RESP3 a map of stream to entries, RESP2 [stream, entries] pairs. */
+    static void writeStreams(RespWriter out, List<byte[]> streams, List<List<Entry>> entries) {
+        if (out.resp3()) {
+            out.map(streams.size());
+        } else {
+            out.array(streams.size());
+        }
+        for (int k = 0; k < streams.size(); k++) {
+            if (!out.resp3()) {
+                out.array(2);
+            }
+            out.bulk(streams.get(k));
+            writeEntries(out, entries.get(k));
+        }
+    }
+
+    /** Entries as [id, [field, value, ...]]; an entry without fields (deleted since) as [id, nil]. */
     static void writeEntries(RespWriter out, List<Entry> entries) {
         out.array(entries.size());
         for (Entry e : entries) {
             out.array(2).bulk(e.id().toString());
+            if (e.fields() == null) {
+                out.nullArray();
+                continue;
+            }
             out.array(e.fields().size());
             for (byte[] f : e.fields()) {
                 out.bulk(f);

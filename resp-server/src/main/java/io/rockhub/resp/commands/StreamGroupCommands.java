@@ -51,22 +51,14 @@ final class StreamGroupCommands {
          .add(of("xack", -4, "write fast", 1, 1, 1, "@write @stream @fast", StreamGroupCommands::xack))
          .add(of("xclaim", -6, "write fast", 1, 1, 1, "@write @stream @fast", StreamGroupCommands::xclaim))
          .add(of("xautoclaim", -6, "write fast", 1, 1, 1, "@write @stream @fast", StreamGroupCommands::xautoclaim))
-         .add(of("xpending", -3, "readonly", 1, 1, 1, "@read @stream @slow", StreamGroupCommands::xpending))
-         .add(container("xinfo", -2, "", "@slow",
-                 of("groups", 3, "readonly", 2, 2, 1, "@read @stream @slow", StreamGroupCommands::infoGroups),
-                 of("consumers", 4, "readonly", 2, 2, 1, "@read @stream @slow", StreamGroupCommands::infoConsumers),
-                 of("stream", -3, "readonly", 2, 2, 1, "@read @stream @slow", StreamGroupCommands::infoStream),
-                 of("help", 2, "loading stale", 0, 0, 0, "@stream @slow", a -> (ctx, out) -> HelpText.write(out, "XINFO",
-                         "CONSUMERS <key> <groupname>", "    Show consumers of <groupname>.",
-                         "GROUPS <key>", "    Show the stream consumer groups.",
-                         "STREAM <key>", "    Show information about the stream."))));
+         .add(of("xpending", -3, "readonly", 1, 1, 1, "@read @stream @slow", StreamGroupCommands::xpending));
     }
 
-    private static StreamGroups groups(CommandContext ctx) {
+    static StreamGroups groups(CommandContext ctx) {
         return ctx.hub().streamGroups();
     }
 
-    private static String noGroup(byte[] key, byte[] group) {
+    static String noGroup(byte[] key, byte[] group) {
         return "NOGROUP No such consumer group '" + str(group) + "' for key name '" + str(key) + "'";
     }
 
@@ -283,29 +275,15 @@ final class StreamGroupCommands {
         if (found.isEmpty()) {
             return false;
         }
-        if (out.resp3()) {
-            out.map(found.size());
-        } else {
-            out.array(found.size());
-        }
-        for (int k = 0; k < found.size(); k++) {
-            if (!out.resp3()) {
-                out.array(2);
+        List<List<io.rockhub.core.types.StreamStore.Entry>> asEntries = new ArrayList<>();
+        for (List<Delivery> ds : deliveries) {
+            List<io.rockhub.core.types.StreamStore.Entry> es = new ArrayList<>(ds.size());
+            for (Delivery d : ds) {
+                es.add(new io.rockhub.core.types.StreamStore.Entry(d.id(), d.fields()));
             }
-            out.bulk(found.get(k));
-            out.array(deliveries.get(k).size());
-            for (Delivery d : deliveries.get(k)) {
-                out.array(2).bulk(d.id().toString());
-                if (d.fields() == null) {
-                    out.nullArray();
-                } else {
-                    out.array(d.fields().size());
-                    for (byte[] f : d.fields()) {
-                        out.bulk(f);
-                    }
-                }
-            }
+            asEntries.add(es);
         }
+        StreamCommands.writeStreams(out, found, asEntries);
         return true;
     }
 
@@ -378,17 +356,17 @@ final class StreamGroupCommands {
     }
 
     private static void writeClaimed(RespWriter out, List<Delivery> claimed, boolean justId) {
+        if (!justId) {
+            List<io.rockhub.core.types.StreamStore.Entry> es = new ArrayList<>(claimed.size());
+            for (Delivery d : claimed) {
+                es.add(new io.rockhub.core.types.StreamStore.Entry(d.id(), d.fields()));
+            }
+            StreamCommands.writeEntries(out, es);
+            return;
+        }
         out.array(claimed.size());
         for (Delivery d : claimed) {
-            if (justId) {
-                out.bulk(d.id().toString());
-            } else {
-                out.array(2).bulk(d.id().toString());
-                out.array(d.fields().size());
-                for (byte[] f : d.fields()) {
-                    out.bulk(f);
-                }
-            }
+            out.bulk(d.id().toString());
         }
     }
 
@@ -398,7 +376,7 @@ final class StreamGroupCommands {
         byte[] group = a.bytes(2);
         byte[] consumer = a.bytes(3);
         long minIdle = Math.max(0, integerOr(a, 4, "ERR Invalid min-idle-time argument for XAUTOCLAIM"));
-        StreamId start = rangeBound(a, 5, true);
+        StreamId start = StreamCommands.bound(a, 5, true);
         long count = 100;
         boolean justId = false;
         for (int i = 6; i < a.size(); i++) {
@@ -428,123 +406,6 @@ final class StreamGroupCommands {
                 out.bulk(d.toString());
             }
         };
-    }
-
-    private static Execution infoGroups(Args a) {
-        byte[] key = a.bytes(2);
-        return (ctx, out) -> {
-            Result<List<StreamGroups.GroupInfo>> r = groups(ctx).groupsInfo(key);
-            if (r.status() == Status.NOT_FOUND) {
-                out.error(Errors.NO_SUCH_KEY);
-                return;
-            }
-            if (Replies.error(out, r.status())) {
-                return;
-            }
-            out.array(r.value().size());
-            for (StreamGroups.GroupInfo g : r.value()) {
-                out.map(6);
-                out.bulk("name").bulk(g.name());
-                out.bulk("consumers").integer(g.consumers());
-                out.bulk("pending").integer(g.pending());
-                out.bulk("last-delivered-id").bulk(g.lastDelivered().toString());
-                out.bulk("entries-read");
-                if (g.entriesRead() == null) {
-                    out.nullBulk();
-                } else {
-                    out.integer(g.entriesRead());
-                }
-                out.bulk("lag");
-                if (g.lag() == null) {
-                    out.nullBulk();
-                } else {
-                    out.integer(g.lag());
-                }
-            }
-        };
-    }
-
-    private static Execution infoConsumers(Args a) {
-        byte[] key = a.bytes(2);
-        byte[] group = a.bytes(3);
-        return (ctx, out) -> {
-            Result<List<StreamGroups.ConsumerInfo>> r = groups(ctx).consumersInfo(key, group);
-            if (r.status() == Status.NOT_FOUND) {
-                out.error(Errors.NO_SUCH_KEY);
-                return;
-            }
-            if (r.status() == Status.NOT_APPLIED) {
-                out.error(noGroup(key, group));
-                return;
-            }
-            if (Replies.error(out, r.status())) {
-                return;
-            }
-            long now = ctx.hub().clock().millis();
-            out.array(r.value().size());
-            for (StreamGroups.ConsumerInfo c : r.value()) {
-                out.map(3);
-                out.bulk("name").bulk(c.name());
-                out.bulk("pending").integer(c.pending());
-                out.bulk("idle").integer(Math.max(0, now - c.seenAt()));
-            }
-        };
-    }
-
-    /**
-     * XINFO STREAM key. The radix-tree figures describe Redis's in-memory layout; RockHub reports
-     * what that layout would have at 100 entries per node. FULL is not implemented yet.
-     */
-    private static Execution infoStream(Args a) throws CommandError {
-        byte[] key = a.bytes(2);
-        if (a.size() > 3) {
-            if (a.is(3, "FULL")) {
-                throw new CommandError("ERR XINFO STREAM FULL is not supported yet");
-            }
-            throw new CommandError(Errors.SYNTAX);
-        }
-        return (ctx, out) -> {
-            io.rockhub.core.encoding.Metadata m = ctx.hub().keys().live(key);
-            if (m == null) {
-                out.error(Errors.NO_SUCH_KEY);
-                return;
-            }
-            if (m.type() != io.rockhub.core.encoding.DataType.STREAM) {
-                out.error(Errors.WRONG_TYPE);
-                return;
-            }
-            io.rockhub.core.encoding.StreamMeta meta = io.rockhub.core.encoding.StreamMeta.decode(m.value());
-            List<io.rockhub.core.types.StreamStore.Entry> first =
-                    ctx.hub().streams().range(key, StreamId.MIN, StreamId.MAX, 1, false).value();
-            List<io.rockhub.core.types.StreamStore.Entry> last =
-                    ctx.hub().streams().range(key, StreamId.MIN, StreamId.MAX, 1, true).value();
-            long radixKeys = (m.size() + 99) / 100;
-            out.map(10);
-            out.bulk("length").integer(m.size());
-            out.bulk("radix-tree-keys").integer(radixKeys);
-            out.bulk("radix-tree-nodes").integer(radixKeys + 1);
-            out.bulk("last-generated-id").bulk(meta.lastId().toString());
-            out.bulk("max-deleted-entry-id").bulk(meta.maxDeletedId().toString());
-            out.bulk("entries-added").integer(meta.entriesAdded());
-            out.bulk("recorded-first-entry-id").bulk(first.isEmpty() ? "0-0" : first.get(0).id().toString());
-            out.bulk("groups").integer(groups(ctx).groupCount(key, m));
-            out.bulk("first-entry");
-            writeEntryOrNull(out, first);
-            out.bulk("last-entry");
-            writeEntryOrNull(out, last);
-        };
-    }
-
-    private static void writeEntryOrNull(RespWriter out, List<io.rockhub.core.types.StreamStore.Entry> one) {
-        if (one.isEmpty()) {
-            out.nullBulk();
-            return;
-        }
-        out.array(2).bulk(one.get(0).id().toString());
-        out.array(one.get(0).fields().size());
-        for (byte[] f : one.get(0).fields()) {
-            out.bulk(f);
-        }
     }
 
     /** XPENDING key group [[IDLE min-idle-time] start end count [consumer]]. */
@@ -580,8 +441,8 @@ final class StreamGroupCommands {
         if (a.size() - i < 3) {
             throw new CommandError(Errors.SYNTAX);
         }
-        StreamId start = rangeBound(a, i, true);
-        StreamId end = rangeBound(a, i + 1, false);
+        StreamId start = StreamCommands.bound(a, i, true);
+        StreamId end = StreamCommands.bound(a, i + 1, false);
         long count = Math.max(0, a.longAt(i + 2));
         // As in Redis, anything after the consumer is ignored.
         byte[] consumer = a.size() - i >= 4 ? a.bytes(i + 3) : null;
@@ -599,27 +460,6 @@ final class StreamGroupCommands {
                         .integer(p.deliveries());
             }
         };
-    }
-
-    private static StreamId rangeBound(Args a, int i, boolean start) throws CommandError {
-        if (a.is(i, "-")) {
-            return StreamId.MIN;
-        }
-        if (a.is(i, "+")) {
-            return StreamId.MAX;
-        }
-        byte[] raw = a.bytes(i);
-        boolean exclusive = raw.length > 0 && raw[0] == '(';
-        StreamId id = StreamCommands.parseId(exclusive ? java.util.Arrays.copyOfRange(raw, 1, raw.length) : raw,
-                start ? 0 : -1);
-        if (id == null) {
-            throw new CommandError(StreamCommands.INVALID_ID);
-        }
-        StreamId moved = exclusive ? (start ? id.next() : id.previous()) : id;
-        if (moved == null) {
-            throw new CommandError(start ? "ERR invalid start ID for the interval" : "ERR invalid end ID for the interval");
-        }
-        return moved;
     }
 
     private static void pendingError(RespWriter out, Status s, byte[] key, byte[] group) {
