@@ -25,8 +25,8 @@ import org.rocksdb.RocksIterator;
  * delivery time and delivery count. Every command's changes are one batch.
  */
 public final class StreamGroups {
-    private static final byte GROUP = 'G';
-    private static final byte CONSUMER = 'C';
+    static final byte GROUP = 'G';
+    static final byte CONSUMER = 'C';
     private static final byte PENDING = 'P';
     private static final byte[] TAG_PREFIX = new byte[16];
 
@@ -52,7 +52,7 @@ public final class StreamGroups {
         this.keys = keys;
     }
 
-    private static byte[] tagged(byte tag, byte[]... parts) {
+    static byte[] tagged(byte tag, byte[]... parts) {
         int len = 17;
         for (byte[] p : parts) {
             len += p.length;
@@ -67,7 +67,7 @@ public final class StreamGroups {
         return out;
     }
 
-    private static byte[] lengthPrefixed(byte[] group) {
+    static byte[] lengthPrefixed(byte[] group) {
         byte[] out = new byte[4 + group.length];
         Bytes.putInt(out, 0, group.length);
         System.arraycopy(group, 0, out, 4, group.length);
@@ -82,7 +82,7 @@ public final class StreamGroups {
         return InternalKey.encode(key, m.version(), tagged(CONSUMER, lengthPrefixed(group), consumer));
     }
 
-    private static byte[] pendingPrefix(byte[] key, Metadata m, byte[] group) {
+    static byte[] pendingPrefix(byte[] key, Metadata m, byte[] group) {
         return InternalKey.encode(key, m.version(), tagged(PENDING, lengthPrefixed(group)));
     }
 
@@ -97,7 +97,7 @@ public final class StreamGroups {
         return out;
     }
 
-    private static Group decodeGroup(byte[] raw) {
+    static Group decodeGroup(byte[] raw) {
         return new Group(StreamId.decode(raw, 0), Bytes.getLong(raw, 16));
     }
 
@@ -114,10 +114,10 @@ public final class StreamGroups {
     }
 
     /** The stream's metadata and the group, or the status explaining why not. */
-    private record Located(Status status, Metadata stream, Group group) {
+    record Located(Status status, Metadata stream, Group group) {
     }
 
-    private Located locate(byte[] key, byte[] group) {
+    Located locate(byte[] key, byte[] group) {
         Result<Metadata> r = keys.collection(key, DataType.STREAM);
         if (!r.isOk()) {
             return new Located(r.status(), null, null);
@@ -190,7 +190,7 @@ public final class StreamGroups {
         }
     }
 
-    private List<byte[]> keysWithPrefix(byte[] prefix) {
+    List<byte[]> keysWithPrefix(byte[] prefix) {
         List<byte[]> out = new ArrayList<>();
         try (RocksIterator it = keys.storage().iterator(ColumnFamily.STREAM)) {
             for (it.seek(prefix); it.isValid() && Bytes.startsWith(it.key(), prefix); it.next()) {
@@ -466,7 +466,7 @@ public final class StreamGroups {
     }
 
     /** Whether a deleted entry may lie in [start, end of stream]: Redis's streamRangeHasTombstones. */
-    private static boolean hasTombstones(StreamMeta meta, long length, StreamId start) {
+    static boolean hasTombstones(StreamMeta meta, long length, StreamId start) {
         if (length == 0 || meta.maxDeletedId().equals(StreamId.MIN)) {
             return false;
         }
@@ -474,7 +474,7 @@ public final class StreamGroups {
     }
 
     /** How many entries precede and include {@code id} since the stream began, or -1 if unknowable. */
-    private static long estimateEntriesRead(StreamMeta meta, long length, StreamId first, StreamId id) {
+    static long estimateEntriesRead(StreamMeta meta, long length, StreamId first, StreamId id) {
         if (meta.entriesAdded() == 0) {
             return 0;
         }
@@ -501,80 +501,9 @@ public final class StreamGroups {
         return -1;
     }
 
-    private StreamId firstId(byte[] key, Metadata m) {
+    StreamId firstId(byte[] key, Metadata m) {
         List<StreamStore.Entry> first = new StreamStore(keys).range(key, StreamId.MIN, StreamId.MAX, 1, false).value();
         return first.isEmpty() ? StreamId.MIN : first.get(0).id();
-    }
-
-    /** A group as XINFO GROUPS shows it; {@code entriesRead} and {@code lag} are null when unknown. */
-    public record GroupInfo(byte[] name, long consumers, long pending, StreamId lastDelivered, Long entriesRead,
-                            Long lag) {
-    }
-
-    /** A consumer as XINFO CONSUMERS shows it. */
-    public record ConsumerInfo(byte[] name, long pending, long seenAt) {
-    }
-
-    /** XINFO GROUPS, in name order. NOT_FOUND without the key. */
-    public Result<List<GroupInfo>> groupsInfo(byte[] key) {
-        Result<Metadata> r = keys.collection(key, DataType.STREAM);
-        if (!r.isOk()) {
-            return Result.of(r.status());
-        }
-        Metadata m = r.value();
-        StreamMeta meta = StreamMeta.decode(m.value());
-        StreamId first = firstId(key, m);
-        byte[] prefix = InternalKey.encode(key, m.version(), tagged(GROUP));
-        List<GroupInfo> out = new ArrayList<>();
-        try (RocksIterator it = keys.storage().iterator(ColumnFamily.STREAM)) {
-            for (it.seek(prefix); it.isValid() && Bytes.startsWith(it.key(), prefix); it.next()) {
-                byte[] name = Arrays.copyOfRange(it.key(), prefix.length, it.key().length);
-                Group g = decodeGroup(it.value());
-                long consumers = keysWithPrefix(InternalKey.encode(key, m.version(),
-                        tagged(CONSUMER, lengthPrefixed(name)))).size();
-                long pending = keysWithPrefix(pendingPrefix(key, m, name)).size();
-                Long lag;
-                if (meta.entriesAdded() == 0) {
-                    lag = 0L;
-                } else if (g.entriesRead() != -1 && !hasTombstones(meta, m.size(), g.lastDelivered())) {
-                    lag = meta.entriesAdded() - g.entriesRead();
-                } else {
-                    long est = estimateEntriesRead(meta, m.size(), first, g.lastDelivered());
-                    lag = est == -1 ? null : meta.entriesAdded() - est;
-                }
-                out.add(new GroupInfo(name, consumers, pending, g.lastDelivered(),
-                        g.entriesRead() == -1 ? null : g.entriesRead(), lag));
-            }
-        }
-        return Result.ok(out);
-    }
-
-    /** XINFO CONSUMERS, in name order. NOT_FOUND / NOT_APPLIED (no group). */
-    public Result<List<ConsumerInfo>> consumersInfo(byte[] key, byte[] group) {
-        Located l = locate(key, group);
-        if (l.status() != Status.OK) {
-            return Result.of(l.status());
-        }
-        Metadata m = l.stream();
-        Map<String, Long> pendingPer = new java.util.HashMap<>();
-        for (Pending p : pending(key, m, group, StreamId.MIN, StreamId.MAX, Long.MAX_VALUE, null)) {
-            pendingPer.merge(new String(p.consumer(), StandardCharsets.ISO_8859_1), 1L, Long::sum);
-        }
-        byte[] prefix = InternalKey.encode(key, m.version(), tagged(CONSUMER, lengthPrefixed(group)));
-        List<ConsumerInfo> out = new ArrayList<>();
-        try (RocksIterator it = keys.storage().iterator(ColumnFamily.STREAM)) {
-            for (it.seek(prefix); it.isValid() && Bytes.startsWith(it.key(), prefix); it.next()) {
-                byte[] name = Arrays.copyOfRange(it.key(), prefix.length, it.key().length);
-                out.add(new ConsumerInfo(name, pendingPer.getOrDefault(new String(name, StandardCharsets.ISO_8859_1), 0L),
-                        Bytes.getLong(it.value(), 0)));
-            }
-        }
-        return Result.ok(out);
-    }
-
-    /** The number of groups of a stream, for XINFO STREAM. */
-    public long groupCount(byte[] key, Metadata m) {
-        return keysWithPrefix(InternalKey.encode(key, m.version(), tagged(GROUP))).size();
     }
 
     /** XPENDING's summary: total, lowest and highest id, and the count per consumer. */
@@ -616,7 +545,7 @@ public final class StreamGroups {
     }
 
     /** Pending entries of the group in id order within [start, end], of one consumer if given. */
-    private List<Pending> pending(byte[] key, Metadata m, byte[] group, StreamId start, StreamId end, long count,
+    List<Pending> pending(byte[] key, Metadata m, byte[] group, StreamId start, StreamId end, long count,
                                   byte[] consumer) {
         byte[] prefix = pendingPrefix(key, m, group);
         List<Pending> out = new ArrayList<>();

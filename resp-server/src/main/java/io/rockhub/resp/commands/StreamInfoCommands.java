@@ -6,7 +6,7 @@ import static io.rockhub.resp.command.CommandSpec.of;
 import io.rockhub.core.encoding.StreamId;
 import io.rockhub.core.types.Result;
 import io.rockhub.core.types.Status;
-import io.rockhub.core.types.StreamGroups;
+import io.rockhub.core.types.StreamGroupInfo;
 import io.rockhub.resp.command.Args;
 import io.rockhub.resp.command.CommandError;
 import io.rockhub.resp.command.CommandTable;
@@ -34,7 +34,7 @@ final class StreamInfoCommands {
     private static Execution infoGroups(Args a) {
         byte[] key = a.bytes(2);
         return (ctx, out) -> {
-            Result<List<StreamGroups.GroupInfo>> r = StreamGroupCommands.groups(ctx).groupsInfo(key);
+            Result<List<StreamGroupInfo.GroupInfo>> r = ctx.hub().streamGroupInfo().groupsInfo(key);
             if (r.status() == Status.NOT_FOUND) {
                 out.error(Errors.NO_SUCH_KEY);
                 return;
@@ -43,7 +43,7 @@ final class StreamInfoCommands {
                 return;
             }
             out.array(r.value().size());
-            for (StreamGroups.GroupInfo g : r.value()) {
+            for (StreamGroupInfo.GroupInfo g : r.value()) {
                 out.map(6);
                 out.bulk("name").bulk(g.name());
                 out.bulk("consumers").integer(g.consumers());
@@ -69,7 +69,7 @@ final class StreamInfoCommands {
         byte[] key = a.bytes(2);
         byte[] group = a.bytes(3);
         return (ctx, out) -> {
-            Result<List<StreamGroups.ConsumerInfo>> r = StreamGroupCommands.groups(ctx).consumersInfo(key, group);
+            Result<List<StreamGroupInfo.ConsumerInfo>> r = ctx.hub().streamGroupInfo().consumersInfo(key, group);
             if (r.status() == Status.NOT_FOUND) {
                 out.error(Errors.NO_SUCH_KEY);
                 return;
@@ -83,7 +83,7 @@ final class StreamInfoCommands {
             }
             long now = ctx.hub().clock().millis();
             out.array(r.value().size());
-            for (StreamGroups.ConsumerInfo c : r.value()) {
+            for (StreamGroupInfo.ConsumerInfo c : r.value()) {
                 out.map(3);
                 out.bulk("name").bulk(c.name());
                 out.bulk("pending").integer(c.pending());
@@ -128,7 +128,7 @@ final class StreamInfoCommands {
             out.bulk("max-deleted-entry-id").bulk(meta.maxDeletedId().toString());
             out.bulk("entries-added").integer(meta.entriesAdded());
             out.bulk("recorded-first-entry-id").bulk(first.isEmpty() ? "0-0" : first.get(0).id().toString());
-            out.bulk("groups").integer(StreamGroupCommands.groups(ctx).groupCount(key, m));
+            out.bulk("groups").integer(ctx.hub().streamGroupInfo().groupCount(key, m));
             out.bulk("first-entry");
             writeEntryOrNull(out, first);
             out.bulk("last-entry");

@@ -9,6 +9,7 @@ import io.rockhub.core.types.KeyScanner;
 import io.rockhub.core.types.Keyspace;
 import io.rockhub.core.types.ListStore;
 import io.rockhub.core.types.SetStore;
+import io.rockhub.core.types.StreamGroupInfo;
 import io.rockhub.core.types.StreamGroups;
 import io.rockhub.core.types.StreamStore;
 import io.rockhub.core.types.ZSetAlgebra;
@@ -40,6 +41,7 @@ public final class Hub implements AutoCloseable {
     private final KeyScanner scanner;
     private final StreamStore streams;
     private final StreamGroups streamGroups;
+    private final StreamGroupInfo streamGroupInfo;
     private final ExpirySweeper sweeper;
     private final ServerStats stats = new ServerStats();
     private final ClientRegistry clients = new ClientRegistry();
@@ -69,6 +71,7 @@ public final class Hub implements AutoCloseable {
         this.scanner = new KeyScanner(storage, clock);
         this.streams = new StreamStore(keys);
         this.streamGroups = new StreamGroups(keys);
+        this.streamGroupInfo = new StreamGroupInfo(keys, streamGroups);
         this.sweeper = new ExpirySweeper(keys, config.getInt("expire-sweep-batch"),
                 config.getLong("expire-compact-threshold"));
         this.commands = Commands.table();
@@ -142,6 +145,10 @@ public final class Hub implements AutoCloseable {
 
     public ZSetStore zsets() {
         return zsets;
+    }
+
+    public StreamGroupInfo streamGroupInfo() {
+        return streamGroupInfo;
     }
 
     public StreamGroups streamGroups() {
