@@ -47,9 +47,11 @@ public final class StreamGroups {
     }
 
     private final Keyspace keys;
+    private final StreamStore streams;
 
-    public StreamGroups(Keyspace keys) {
+    public StreamGroups(Keyspace keys, StreamStore streams) {
         this.keys = keys;
+        this.streams = streams;
     }
 
     static byte[] tagged(byte tag, byte[]... parts) {
@@ -268,7 +270,7 @@ public final class StreamGroups {
             Metadata m = l.stream();
             StreamId from = l.group().lastDelivered().next();
             List<StreamStore.Entry> entries = from == null ? List.of()
-                    : new StreamStore(keys).range(key, from, StreamId.MAX, count, false).value();
+                    : streams.range(key, from, StreamId.MAX, count, false).value();
             boolean created = touchConsumer(b, key, m, group, consumer, !entries.isEmpty());
             List<Delivery> out = new ArrayList<>(entries.size());
             long now = keys.clock().millis();
@@ -502,7 +504,7 @@ public final class StreamGroups {
     }
 
     StreamId firstId(byte[] key, Metadata m) {
-        List<StreamStore.Entry> first = new StreamStore(keys).range(key, StreamId.MIN, StreamId.MAX, 1, false).value();
+        List<StreamStore.Entry> first = streams.range(key, StreamId.MIN, StreamId.MAX, 1, false).value();
         return first.isEmpty() ? StreamId.MIN : first.get(0).id();
     }
 

@@ -27,7 +27,7 @@ class StreamGroupsTest {
         clock = new ManualClock(1_700_000_000_000L);
         keys = new Keyspace(tmp.storage, clock, 1 << 20);
         streams = new StreamStore(keys);
-        groups = new StreamGroups(keys);
+        groups = new StreamGroups(keys, streams);
     }
 
     @AfterEach

@@ -132,7 +132,7 @@ final class BlockingCommands {
                 }
                 if (!Replies.error(out, r.status())) {
                     out.array(2).bulk(key);
-                    ListCommands.bulks(out, r.value());
+                    Replies.bulks(out, r.value());
                 }
                 return true;
             }

@@ -90,10 +90,7 @@ final class HashCommands {
         return (ctx, out) -> {
             Result<List<byte[]>> r = hashes(ctx).multiGet(key, fields);
             if (!Replies.error(out, r.status())) {
-                out.array(r.value().size());
-                for (byte[] v : r.value()) {
-                    out.bulk(v);
-                }
+                Replies.bulks(out, r.value());
             }
         };
     }

@@ -144,13 +144,7 @@ final class KeyCommands {
 
     private static Execution keys(Args a) {
         byte[] pattern = a.bytes(1);
-        return (ctx, out) -> {
-            List<byte[]> found = ctx.hub().scanner().keys(pattern);
-            out.array(found.size());
-            for (byte[] k : found) {
-                out.bulk(k);
-            }
-        };
+        return (ctx, out) -> Replies.bulks(out, ctx.hub().scanner().keys(pattern));
     }
 
     /** SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]. */
@@ -168,10 +162,7 @@ final class KeyCommands {
             List<byte[]> found = matchNothing ? List.of() : page.keys();
             out.array(2);
             out.bulk(Long.toUnsignedString(next));
-            out.array(found.size());
-            for (byte[] k : found) {
-                out.bulk(k);
-            }
+            Replies.bulks(out, found);
         };
     }
 

@@ -69,7 +69,7 @@ final class ListCommands {
                 }
             } else if (!Replies.error(out, r.status())) {
                 if (counted) {
-                    bulks(out, r.value());
+                    Replies.bulks(out, r.value());
                 } else {
                     out.bulk(r.value().isEmpty() ? null : r.value().get(0));
                 }
@@ -85,13 +85,6 @@ final class ListCommands {
         return v;
     }
 
-    static void bulks(RespWriter out, List<byte[]> items) {
-        out.array(items.size());
-        for (byte[] item : items) {
-            out.bulk(item);
-        }
-    }
-
     private static Execution llen(Args a) {
         byte[] key = a.bytes(1);
         return (ctx, out) -> Replies.integer(out, lists(ctx).length(key));
@@ -104,7 +97,7 @@ final class ListCommands {
         return (ctx, out) -> {
             Result<List<byte[]>> r = lists(ctx).range(key, start, stop);
             if (!Replies.error(out, r.status())) {
-                bulks(out, r.value());
+                Replies.bulks(out, r.value());
             }
         };
     }
@@ -291,7 +284,7 @@ final class ListCommands {
                 }
                 if (!Replies.error(out, r.status())) {
                     out.array(2).bulk(key);
-                    bulks(out, r.value());
+                    Replies.bulks(out, r.value());
                 }
                 return;
             }

@@ -3,6 +3,7 @@ package io.rockhub.resp.commands;
 import io.rockhub.core.types.Status;
 import io.rockhub.resp.protocol.Errors;
 import io.rockhub.resp.protocol.RespWriter;
+import java.util.List;
 
 /** Maps a store's expected non-success statuses to Redis's error replies. */
 final class Replies {
@@ -13,6 +14,14 @@ final class Replies {
     static void integer(RespWriter out, io.rockhub.core.types.Result<Long> r) {
         if (!error(out, r.status())) {
             out.integer(r.value());
+        }
+    }
+
+    /** An array of bulk strings; null elements become null bulks. */
+    static void bulks(RespWriter out, List<byte[]> items) {
+        out.array(items.size());
+        for (byte[] item : items) {
+            out.bulk(item);
         }
     }
 

@@ -61,11 +61,11 @@ final class SetCommands {
         if (Replies.error(out, r.status())) {
             return;
         }
-        if (asSet) {
-            out.set(r.value().size());
-        } else {
-            out.array(r.value().size());
+        if (!asSet) {
+            Replies.bulks(out, r.value());
+            return;
         }
+        out.set(r.value().size());
         for (byte[] m : r.value()) {
             out.bulk(m);
         }
@@ -214,10 +214,7 @@ final class SetCommands {
                     : page.stream().filter(m -> Glob.matches(scan.pattern(), m, false)).toList();
             out.array(2);
             out.bulk(Long.toUnsignedString(next));
-            out.array(matched.size());
-            for (byte[] m : matched) {
-                out.bulk(m);
-            }
+            Replies.bulks(out, matched);
         };
     }
 }

@@ -273,6 +273,18 @@ final class StreamCommands {
         };
     }
 
+    /** The BLOCK milliseconds of XREAD and XREADGROUP. */
+    static long blockMillis(byte[] raw) throws CommandError {
+        Long ms = io.rockhub.core.util.Numbers.parseLong(raw);
+        if (ms == null) {
+            throw new CommandError("ERR timeout is not an integer or out of range");
+        }
+        if (ms < 0) {
+            throw new CommandError("ERR timeout is negative");
+        }
+        return ms;
+    }
+
     /** XREAD [COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]. */
     private static Execution xread(Args a) throws CommandError {
         long count = Long.MAX_VALUE;
@@ -283,14 +295,7 @@ final class StreamCommands {
                 long c = a.longAt(++i);
                 count = c <= 0 ? Long.MAX_VALUE : c;
             } else if (a.is(i, "BLOCK") && i + 1 < a.size()) {
-                Long ms = io.rockhub.core.util.Numbers.parseLong(a.bytes(++i));
-                if (ms == null) {
-                    throw new CommandError("ERR timeout is not an integer or out of range");
-                }
-                if (ms < 0) {
-                    throw new CommandError("ERR timeout is negative");
-                }
-                blockMillis = ms;
+                blockMillis = blockMillis(a.bytes(++i));
             } else {
                 throw new CommandError(Errors.SYNTAX);
             }

@@ -190,14 +190,7 @@ final class StreamGroupCommands {
                 long c = a.longAt(++i);
                 count = c <= 0 ? Long.MAX_VALUE : c;
             } else if (a.is(i, "BLOCK") && i + 1 < a.size()) {
-                Long ms = Numbers.parseLong(a.bytes(++i));
-                if (ms == null) {
-                    throw new CommandError("ERR timeout is not an integer or out of range");
-                }
-                if (ms < 0) {
-                    throw new CommandError("ERR timeout is negative");
-                }
-                block = ms;
+                block = StreamCommands.blockMillis(a.bytes(++i));
             } else if (a.is(i, "NOACK")) {
                 noAck = true;
             } else {

@@ -232,13 +232,7 @@ final class StringCommands {
 
     private static Execution mget(Args a) {
         List<byte[]> keys = a.slice(1);
-        return (ctx, out) -> {
-            List<byte[]> values = strings(ctx).multiGet(keys);
-            out.array(values.size());
-            for (byte[] v : values) {
-                out.bulk(v);
-            }
-        };
+        return (ctx, out) -> Replies.bulks(out, strings(ctx).multiGet(keys));
     }
 
     private static Execution mset(Args a, boolean onlyIfNoneExist) throws CommandError {

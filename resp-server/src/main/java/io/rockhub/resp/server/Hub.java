@@ -70,7 +70,7 @@ public final class Hub implements AutoCloseable {
         this.zsetAlgebra = new ZSetAlgebra(keys, zsets);
         this.scanner = new KeyScanner(storage, clock);
         this.streams = new StreamStore(keys);
-        this.streamGroups = new StreamGroups(keys);
+        this.streamGroups = new StreamGroups(keys, streams);
         this.streamGroupInfo = new StreamGroupInfo(keys, streamGroups);
         this.sweeper = new ExpirySweeper(keys, config.getInt("expire-sweep-batch"),
                 config.getLong("expire-compact-threshold"));
