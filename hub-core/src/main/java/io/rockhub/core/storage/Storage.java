@@ -23,6 +23,7 @@ import org.rocksdb.DataBlockIndexType;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.IndexType;
 import org.rocksdb.LRUCache;
+import org.rocksdb.LevelMetaData;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -370,6 +371,35 @@ public final class Storage implements AutoCloseable {
         } catch (RocksDBException e) {
             throw new StorageException("compaction failed: " + e.getMessage(), e);
         }
+    }
+
+    /** Files and bytes on one LSM level, summed over all column families. */
+    public record LevelSize(int level, long files, long bytes) {
+    }
+
+    /**
+     * Per-level SST files and exact bytes; read from the column families' metadata because
+     * "rocksdb.levelstats" rounds sizes to whole megabytes.
+     */
+    public List<LevelSize> levelSizes() {
+        long[] files = new long[0];
+        long[] bytes = new long[0];
+        for (ColumnFamilyHandle h : allHandles) {
+            for (LevelMetaData level : db.getColumnFamilyMetaData(h).levels()) {
+                int at = level.level();
+                if (at >= files.length) {
+                    files = java.util.Arrays.copyOf(files, at + 1);
+                    bytes = java.util.Arrays.copyOf(bytes, at + 1);
+                }
+                files[at] += level.files().size();
+                bytes[at] += level.size();
+            }
+        }
+        List<LevelSize> sizes = new ArrayList<>(files.length);
+        for (int at = 0; at < files.length; at++) {
+            sizes.add(new LevelSize(at, files[at], bytes[at]));
+        }
+        return sizes;
     }
 
     /** Total size of live SST files, in bytes. */

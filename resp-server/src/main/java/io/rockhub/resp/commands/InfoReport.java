@@ -175,43 +175,10 @@ final class InfoReport {
         line(sb, "num_running_compactions", st.longProperty(ColumnFamily.DEFAULT, "rocksdb.num-running-compactions"));
         line(sb, "num_running_flushes", st.longProperty(ColumnFamily.DEFAULT, "rocksdb.num-running-flushes"));
         line(sb, "sst_total_bytes", st.sstBytes());
-        for (int level = 0; level < 7; level++) {
-            long bytes = 0;
-            long files = 0;
-            for (ColumnFamily cf : ColumnFamily.values()) {
-                files += parseLong(st.property(cf, "rocksdb.num-files-at-level" + level));
-            }
-            bytes = levelBytes(st, level);
-            line(sb, "level" + level, "files=" + files + ",bytes=" + bytes);
+        for (Storage.LevelSize level : st.levelSizes()) {
+            line(sb, "level" + level.level(), "files=" + level.files() + ",bytes=" + level.bytes());
         }
         line(sb, "estimate_num_keys_metadata", st.longProperty(ColumnFamily.METADATA, "rocksdb.estimate-num-keys"));
-    }
-
-    /** Bytes per level from "rocksdb.levelstats" (columns: Level, Files, Size(MB)). */
-    private static long levelBytes(Storage st, int level) {
-        long total = 0;
-        for (ColumnFamily cf : ColumnFamily.values()) {
-            String stats = st.property(cf, "rocksdb.levelstats");
-            for (String row : stats.split("\n")) {
-                String[] cols = row.trim().split("\\s+");
-                if (cols.length >= 3 && cols[0].equals(Integer.toString(level))) {
-                    try {
-                        total += (long) (Double.parseDouble(cols[2]) * 1024 * 1024);
-                    } catch (NumberFormatException ignored) {
-                        // header rows
-                    }
-                }
-            }
-        }
-        return total;
-    }
-
-    private static long parseLong(String s) {
-        try {
-            return Long.parseLong(s.trim());
-        } catch (NumberFormatException e) {
-            return 0;
-        }
     }
 
     private static String human(long bytes) {
