@@ -6,38 +6,25 @@ import io.rockhub.core.encoding.DataType;
 import io.rockhub.core.encoding.InternalKey;
 import io.rockhub.core.encoding.Metadata;
 import io.rockhub.core.encoding.StreamEntryCodec;
+import io.rockhub.core.encoding.StreamGroupCodec;
+import io.rockhub.core.encoding.StreamGroupCodec.GroupRecord;
+import io.rockhub.core.encoding.StreamGroupCodec.PendingRecord;
 import io.rockhub.core.encoding.StreamId;
 import io.rockhub.core.encoding.StreamMeta;
 import io.rockhub.core.storage.Batch;
 import io.rockhub.core.storage.KeyLocks;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import org.rocksdb.RocksIterator;
 
 /**
- * Consumer groups of a stream, stored beside its entries in the stream family (longer subkeys that
- * sort after every entry): a group record (last delivered id, entries read), one record per
- * consumer, and the pending-entries list (PEL) keyed by group and id, each with its consumer,
- * delivery time and delivery count. Every command's changes are one batch.
+ * Consumer groups of a stream, stored beside its entries (layouts in {@link StreamGroupCodec}).
+ * Every command's changes, including pending entries and the group's position, are one batch.
  */
 public final class StreamGroups {
-    static final byte GROUP = 'G';
-    static final byte CONSUMER = 'C';
-    private static final byte PENDING = 'P';
-    private static final byte[] TAG_PREFIX = new byte[16];
-
-    static {
-        Arrays.fill(TAG_PREFIX, (byte) 0xff);
-    }
-
-    /** A group's state. */
-    public record Group(StreamId lastDelivered, long entriesRead) {
-    }
-
     /** A pending entry: delivered to {@code consumer}, not yet acknowledged. */
     public record Pending(StreamId id, byte[] consumer, long deliveredAt, long deliveries) {
     }
@@ -48,75 +35,20 @@ public final class StreamGroups {
 
     private final Keyspace keys;
     private final StreamStore streams;
+    private final DeadLetters deadLetters;
 
     public StreamGroups(Keyspace keys, StreamStore streams) {
         this.keys = keys;
         this.streams = streams;
+        this.deadLetters = new DeadLetters(keys, streams);
     }
 
-    static byte[] tagged(byte tag, byte[]... parts) {
-        int len = 17;
-        for (byte[] p : parts) {
-            len += p.length;
-        }
-        byte[] out = Arrays.copyOf(TAG_PREFIX, len);
-        out[16] = tag;
-        int off = 17;
-        for (byte[] p : parts) {
-            System.arraycopy(p, 0, out, off, p.length);
-            off += p.length;
-        }
-        return out;
-    }
-
-    static byte[] lengthPrefixed(byte[] group) {
-        byte[] out = new byte[4 + group.length];
-        Bytes.putInt(out, 0, group.length);
-        System.arraycopy(group, 0, out, 4, group.length);
-        return out;
-    }
-
-    private static byte[] groupKey(byte[] key, Metadata m, byte[] group) {
-        return InternalKey.encode(key, m.version(), tagged(GROUP, group));
-    }
-
-    private static byte[] consumerKey(byte[] key, Metadata m, byte[] group, byte[] consumer) {
-        return InternalKey.encode(key, m.version(), tagged(CONSUMER, lengthPrefixed(group), consumer));
-    }
-
-    static byte[] pendingPrefix(byte[] key, Metadata m, byte[] group) {
-        return InternalKey.encode(key, m.version(), tagged(PENDING, lengthPrefixed(group)));
-    }
-
-    private static byte[] pendingKey(byte[] key, Metadata m, byte[] group, StreamId id) {
-        return InternalKey.encode(key, m.version(), tagged(PENDING, lengthPrefixed(group), id.encode()));
-    }
-
-    private static byte[] encodeGroup(Group g) {
-        byte[] out = new byte[24];
-        System.arraycopy(g.lastDelivered().encode(), 0, out, 0, 16);
-        Bytes.putLong(out, 16, g.entriesRead());
-        return out;
-    }
-
-    static Group decodeGroup(byte[] raw) {
-        return new Group(StreamId.decode(raw, 0), Bytes.getLong(raw, 16));
-    }
-
-    private static byte[] encodePending(Pending p) {
-        byte[] out = new byte[16 + p.consumer().length];
-        Bytes.putLong(out, 0, p.deliveredAt());
-        Bytes.putLong(out, 8, p.deliveries());
-        System.arraycopy(p.consumer(), 0, out, 16, p.consumer().length);
-        return out;
-    }
-
-    private static Pending decodePending(StreamId id, byte[] raw) {
-        return new Pending(id, Arrays.copyOfRange(raw, 16, raw.length), Bytes.getLong(raw, 0), Bytes.getLong(raw, 8));
+    static byte[] groupKey(byte[] key, Metadata m, byte[] group) {
+        return InternalKey.encode(key, m.version(), StreamGroupCodec.groupSub(group));
     }
 
     /** The stream's metadata and the group, or the status explaining why not. */
-    record Located(Status status, Metadata stream, Group group) {
+    record Located(Status status, Metadata stream, GroupRecord group) {
     }
 
     Located locate(byte[] key, byte[] group) {
@@ -125,7 +57,23 @@ public final class StreamGroups {
             return new Located(r.status(), null, null);
         }
         byte[] raw = keys.storage().get(ColumnFamily.STREAM, groupKey(key, r.value(), group));
-        return new Located(raw == null ? Status.NOT_APPLIED : Status.OK, r.value(), raw == null ? null : decodeGroup(raw));
+        return new Located(raw == null ? Status.NOT_APPLIED : Status.OK, r.value(),
+                raw == null ? null : StreamGroupCodec.decodeGroup(raw));
+    }
+
+    /** Runs {@code body} on the located group; the batch commits when the edit changed something. */
+    private <T> Result<T> edit(byte[] key, byte[] group, Batch b, java.util.function.Function<GroupEdit, Result<T>> body) {
+        Located l = locate(key, group);
+        if (l.status() != Status.OK) {
+            return Result.of(l.status());
+        }
+        GroupEdit e = new GroupEdit(keys, b, key, l.stream(), group, l.group());
+        Result<T> out = body.apply(e);
+        if (e.finish()) {
+            keys.store(b, key, l.stream());
+            keys.commit(b);
+        }
+        return out;
     }
 
     /**
@@ -144,8 +92,8 @@ public final class StreamGroups {
                 return Status.NOT_APPLIED;
             }
             StreamId start = startId != null ? startId : StreamMeta.decode(m.value()).lastId();
-            b.put(ColumnFamily.STREAM, groupKey(key, m, group), encodeGroup(new Group(start,
-                    entriesRead == null ? -1 : entriesRead)));
+            b.put(ColumnFamily.STREAM, groupKey(key, m, group), StreamGroupCodec.encode(
+                    GroupRecord.fresh(start, entriesRead == null ? -1 : entriesRead)));
             keys.store(b, key, m);
             keys.commit(b);
             return Status.OK;
@@ -155,17 +103,32 @@ public final class StreamGroups {
     /** XGROUP SETID: OK, NOT_FOUND (no key) or NOT_APPLIED (no group). {@code id} null means "$". */
     public Status setId(byte[] key, byte[] group, StreamId id, Long entriesRead) {
         try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
-            Located l = locate(key, group);
-            if (l.status() != Status.OK) {
-                return l.status();
-            }
-            StreamId to = id != null ? id : StreamMeta.decode(l.stream().value()).lastId();
-            b.put(ColumnFamily.STREAM, groupKey(key, l.stream(), group),
-                    encodeGroup(new Group(to, entriesRead == null ? -1 : entriesRead)));
-            keys.store(b, key, l.stream());
-            keys.commit(b);
-            return Status.OK;
+            return edit(key, group, b, e -> {
+                StreamId to = id != null ? id : StreamMeta.decode(e.stream().value()).lastId();
+                e.setRecord(e.record().withLastDelivered(to, entriesRead == null ? -1 : entriesRead));
+                return Result.ok(Status.OK);
+            }).status();
         }
+    }
+
+    /**
+     * The RockHub dead-letter policy of a group: once an entry has been delivered {@code after}
+     * times, a further delivery moves it to {@code deadLetterKey} instead (0 turns the policy off).
+     * NOT_FOUND / NOT_APPLIED (no group).
+     */
+    public Status setDeadLetter(byte[] key, byte[] group, long after, byte[] deadLetterKey) {
+        try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
+            return edit(key, group, b, e -> {
+                e.setRecord(e.record().withDeadLetter(after, after == 0 ? new byte[0] : deadLetterKey));
+                return Result.ok(Status.OK);
+            }).status();
+        }
+    }
+
+    /** The group's record (counters, position, dead-letter policy); NOT_FOUND / NOT_APPLIED. */
+    public Result<GroupRecord> group(byte[] key, byte[] group) {
+        Located l = locate(key, group);
+        return l.status() == Status.OK ? Result.ok(l.group()) : Result.of(l.status());
     }
 
     /** XGROUP DESTROY: true if the group existed; NOT_FOUND without the key. */
@@ -180,11 +143,11 @@ public final class StreamGroups {
             }
             Metadata m = l.stream();
             b.delete(ColumnFamily.STREAM, groupKey(key, m, group));
-            for (byte[] k : keysWithPrefix(InternalKey.encode(key, m.version(), tagged(CONSUMER, lengthPrefixed(group))))) {
-                b.delete(ColumnFamily.STREAM, k);
-            }
-            for (byte[] k : keysWithPrefix(pendingPrefix(key, m, group))) {
-                b.delete(ColumnFamily.STREAM, k);
+            for (byte[] prefix : List.of(StreamGroupCodec.consumerSub(group, new byte[0]),
+                    StreamGroupCodec.pendingPrefix(group), StreamGroupCodec.ownedGroupPrefix(group))) {
+                for (byte[] k : keysWithPrefix(InternalKey.encode(key, m.version(), prefix))) {
+                    b.delete(ColumnFamily.STREAM, k);
+                }
             }
             keys.store(b, key, m);
             keys.commit(b);
@@ -205,54 +168,25 @@ public final class StreamGroups {
     /** XGROUP CREATECONSUMER: true if created; NOT_FOUND / NOT_APPLIED (no group). */
     public Result<Boolean> createConsumer(byte[] key, byte[] group, byte[] consumer) {
         try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
-            Located l = locate(key, group);
-            if (l.status() != Status.OK) {
-                return Result.of(l.status());
-            }
-            boolean created = touchConsumer(b, key, l.stream(), group, consumer, false);
-            if (created) {
-                keys.store(b, key, l.stream());
-                keys.commit(b);
-            }
-            return Result.ok(created);
+            return edit(key, group, b, e -> Result.ok(e.touch(consumer, false)));
         }
-    }
-
-    /** Creates the consumer if missing (true) and refreshes its seen (and active) time. */
-    private boolean touchConsumer(Batch b, byte[] key, Metadata m, byte[] group, byte[] consumer, boolean active) {
-        byte[] ck = consumerKey(key, m, group, consumer);
-        byte[] raw = keys.storage().get(ColumnFamily.STREAM, ck);
-        long now = keys.clock().millis();
-        byte[] value = new byte[16];
-        Bytes.putLong(value, 0, now);
-        Bytes.putLong(value, 8, active ? now : raw == null ? -1 : Bytes.getLong(raw, 8));
-        if (raw == null || active) {
-            b.put(ColumnFamily.STREAM, ck, value);
-        }
-        return raw == null;
     }
 
     /** XGROUP DELCONSUMER: the number of entries it had pending; NOT_FOUND / NOT_APPLIED (no group). */
     public Result<Long> deleteConsumer(byte[] key, byte[] group, byte[] consumer) {
         try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
-            Located l = locate(key, group);
-            if (l.status() != Status.OK) {
-                return Result.of(l.status());
-            }
-            Metadata m = l.stream();
-            byte[] ck = consumerKey(key, m, group, consumer);
-            if (keys.storage().get(ColumnFamily.STREAM, ck) == null) {
-                return Result.ok(0L);
-            }
-            long pending = 0;
-            for (Pending p : pending(key, m, group, StreamId.MIN, StreamId.MAX, Long.MAX_VALUE, consumer)) {
-                b.delete(ColumnFamily.STREAM, pendingKey(key, m, group, p.id()));
-                pending++;
-            }
-            b.delete(ColumnFamily.STREAM, ck);
-            keys.store(b, key, m);
-            keys.commit(b);
-            return Result.ok(pending);
+            return edit(key, group, b, e -> {
+                if (e.consumer(consumer) == null) {
+                    return Result.ok(0L);
+                }
+                long pending = 0;
+                for (StreamId id : ownedIds(e, consumer, StreamId.MIN, StreamId.MAX, Long.MAX_VALUE)) {
+                    e.removePending(id, e.pending(id));
+                    pending++;
+                }
+                e.dropConsumer(consumer);
+                return Result.ok(pending);
+            });
         }
     }
 
@@ -263,97 +197,94 @@ public final class StreamGroups {
      */
     public Result<List<Delivery>> readNew(byte[] key, byte[] group, byte[] consumer, long count, boolean noAck) {
         try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
-            Located l = locate(key, group);
-            if (l.status() != Status.OK) {
-                return Result.of(l.status());
-            }
-            Metadata m = l.stream();
-            StreamId from = l.group().lastDelivered().next();
-            List<StreamStore.Entry> entries = from == null ? List.of()
-                    : streams.range(key, from, StreamId.MAX, count, false).value();
-            boolean created = touchConsumer(b, key, m, group, consumer, !entries.isEmpty());
-            List<Delivery> out = new ArrayList<>(entries.size());
-            long now = keys.clock().millis();
-            for (StreamStore.Entry e : entries) {
-                out.add(new Delivery(e.id(), e.fields()));
-                if (!noAck) {
-                    byte[] pk = pendingKey(key, m, group, e.id());
-                    byte[] old = keys.storage().get(ColumnFamily.STREAM, pk);
-                    long deliveries = old == null ? 1 : decodePending(e.id(), old).deliveries() + 1;
-                    b.put(ColumnFamily.STREAM, pk, encodePending(new Pending(e.id(), consumer, now, deliveries)));
-                }
-            }
-            if (!entries.isEmpty()) {
-                StreamMeta meta = StreamMeta.decode(m.value());
-                StreamId first = firstId(key, m);
-                long read = l.group().entriesRead();
-                for (StreamStore.Entry e : entries) {
-                    // Redis's logical read counter: counted while no deleted entry lies ahead, re-estimated otherwise.
-                    if (read != -1 && !hasTombstones(meta, m.size(), e.id())) {
-                        read++;
-                    } else if (meta.entriesAdded() > 0) {
-                        read = estimateEntriesRead(meta, m.size(), first, e.id());
+            // An empty read changes nothing but a new consumer: a commit would wake blocked readers
+            // of the key, and an empty read that committed would wake them, and itself, forever.
+            return edit(key, group, b, e -> {
+                StreamId from = e.record().lastDelivered().next();
+                List<StreamStore.Entry> entries = from == null ? List.of()
+                        : streams.range(key, from, StreamId.MAX, count, false).value();
+                e.touch(consumer, !entries.isEmpty());
+                List<Delivery> out = new ArrayList<>(entries.size());
+                for (StreamStore.Entry entry : entries) {
+                    out.add(new Delivery(entry.id(), entry.fields()));
+                    if (!noAck) {
+                        PendingRecord old = e.pending(entry.id());
+                        e.putPending(entry.id(), old, new PendingRecord(e.now(), old == null ? 1 : old.deliveries() + 1,
+                                consumer));
                     }
                 }
-                b.put(ColumnFamily.STREAM, groupKey(key, m, group),
-                        encodeGroup(new Group(entries.get(entries.size() - 1).id(), read)));
-            }
-            // Write only when something changed: a commit wakes blocked readers of the key, and an
-            // empty read that committed would wake them, and itself, forever.
-            if (created || !entries.isEmpty()) {
-                keys.store(b, key, m);
-                keys.commit(b);
-            }
-            return Result.ok(out);
+                if (!entries.isEmpty()) {
+                    e.setRecord(e.record().withLastDelivered(entries.get(entries.size() - 1).id(),
+                            entriesReadAfter(key, e, entries)));
+                }
+                return Result.ok(out);
+            });
         }
     }
 
-    /** XREADGROUP with an id: the consumer's pending entries after it (fields null if deleted since). */
+    /** Redis's logical read counter: counted while no deleted entry lies ahead, re-estimated otherwise. */
+    private long entriesReadAfter(byte[] key, GroupEdit e, List<StreamStore.Entry> entries) {
+        Metadata m = e.stream();
+        StreamMeta meta = StreamMeta.decode(m.value());
+        StreamId first = firstId(key, m);
+        long read = e.record().entriesRead();
+        for (StreamStore.Entry entry : entries) {
+            if (read != -1 && !hasTombstones(meta, m.size(), entry.id())) {
+                read++;
+            } else if (meta.entriesAdded() > 0) {
+                read = estimateEntriesRead(meta, m.size(), first, entry.id());
+            }
+        }
+        return read;
+    }
+
+    /**
+     * XREADGROUP with an id: the consumer's pending entries after it (fields null if deleted since),
+     * each delivered once more, as Redis counts it. Reads the consumer's own index only.
+     */
     public Result<List<Delivery>> readHistory(byte[] key, byte[] group, byte[] consumer, StreamId after, long count) {
-        try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
-            Located l = locate(key, group);
-            if (l.status() != Status.OK) {
-                return Result.of(l.status());
-            }
-            Metadata m = l.stream();
-            StreamId from = after.next();
-            List<Delivery> out = new ArrayList<>();
-            if (from != null) {
-                for (Pending p : pending(key, m, group, from, StreamId.MAX, count, consumer)) {
-                    byte[] raw = keys.storage().get(ColumnFamily.STREAM, StreamStore.entryKey(key, m, p.id()));
-                    out.add(new Delivery(p.id(), raw == null ? null : StreamEntryCodec.decode(raw)));
+        try (KeyLocks.Held held = deadLetters.lock(this, key, group); Batch b = keys.storage().newBatch()) {
+            return edit(key, group, b, e -> {
+                StreamId from = after.next();
+                List<Delivery> out = new ArrayList<>();
+                DeadLetters.Mover mover = deadLetters.mover(e, key, group);
+                List<StreamId> ids = from == null ? List.of() : ownedIds(e, consumer, from, StreamId.MAX, count);
+                for (StreamId id : ids) {
+                    byte[] raw = keys.storage().get(ColumnFamily.STREAM, StreamStore.entryKey(key, e.stream(), id));
+                    if (raw == null) {
+                        out.add(new Delivery(id, null));
+                        continue;
+                    }
+                    PendingRecord p = e.pending(id);
+                    if (mover.moves(id, p, p.deliveries() + 1, raw)) {
+                        continue;
+                    }
+                    e.putPending(id, p, new PendingRecord(e.now(), p.deliveries() + 1, consumer));
+                    out.add(new Delivery(id, StreamEntryCodec.decode(raw)));
                 }
-            }
-            if (touchConsumer(b, key, m, group, consumer, false)) {
-                keys.store(b, key, m);
-                keys.commit(b);
-            }
-            return Result.ok(out);
+                mover.finish();
+                e.touch(consumer, false);
+                return Result.ok(out);
+            });
         }
     }
 
     /** XACK: how many of the ids were pending and are now acknowledged. */
     public Result<Long> ack(byte[] key, byte[] group, List<StreamId> ids) {
         try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
-            Located l = locate(key, group);
-            if (l.status() != Status.OK) {
-                return l.status() == Status.WRONG_TYPE ? Result.wrongType() : Result.ok(0L);
-            }
-            Metadata m = l.stream();
-            long acked = 0;
-            java.util.Set<StreamId> seen = new java.util.HashSet<>();
-            for (StreamId id : ids) {
-                byte[] pk = pendingKey(key, m, group, id);
-                if (seen.add(id) && keys.storage().get(ColumnFamily.STREAM, pk) != null) {
-                    b.delete(ColumnFamily.STREAM, pk);
-                    acked++;
+            Result<Long> r = edit(key, group, b, e -> {
+                long acked = 0;
+                Set<StreamId> seen = new HashSet<>();
+                for (StreamId id : ids) {
+                    PendingRecord p = seen.add(id) ? e.pending(id) : null;
+                    if (p != null) {
+                        e.removePending(id, p);
+                        acked++;
+                    }
                 }
-            }
-            if (acked > 0) {
-                keys.store(b, key, m);
-                keys.commit(b);
-            }
-            return Result.ok(acked);
+                return Result.ok(acked);
+            });
+            return r.isOk() || r.status() == Status.WRONG_TYPE ? r : Result.ok(0L);
         }
     }
 
@@ -369,55 +300,50 @@ public final class StreamGroups {
      */
     public Result<List<Delivery>> claim(byte[] key, byte[] group, byte[] consumer, long minIdle, List<StreamId> ids,
                                         ClaimOptions o) {
-        try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
-            Located l = locate(key, group);
-            if (l.status() != Status.OK) {
-                return Result.of(l.status());
-            }
-            Metadata m = l.stream();
-            long now = keys.clock().millis();
-            List<Delivery> out = new ArrayList<>();
-            boolean changed = false;
-            for (StreamId id : ids) {
-                byte[] pk = pendingKey(key, m, group, id);
-                byte[] raw = keys.storage().get(ColumnFamily.STREAM, pk);
-                byte[] entry = keys.storage().get(ColumnFamily.STREAM, StreamStore.entryKey(key, m, id));
-                if (raw == null && !(o.force() && entry != null)) {
-                    continue;
+        try (KeyLocks.Held held = deadLetters.lock(this, key, group); Batch b = keys.storage().newBatch()) {
+            return edit(key, group, b, e -> {
+                List<Delivery> out = new ArrayList<>();
+                DeadLetters.Mover mover = deadLetters.mover(e, key, group);
+                for (StreamId id : ids) {
+                    PendingRecord p = e.pending(id);
+                    byte[] entry = keys.storage().get(ColumnFamily.STREAM, StreamStore.entryKey(key, e.stream(), id));
+                    if (p == null && !(o.force() && entry != null)) {
+                        continue;
+                    }
+                    if (entry == null) {
+                        e.removePending(id, p);
+                        continue;
+                    }
+                    if (p != null && minIdle > 0 && e.now() - p.deliveredAt() < minIdle) {
+                        continue;
+                    }
+                    Delivery d = claimOne(e, mover, consumer, id, p, entry, o);
+                    if (d != null) {
+                        out.add(d);
+                    }
                 }
-                if (entry == null) {
-                    b.delete(ColumnFamily.STREAM, pk);
-                    changed = true;
-                    continue;
+                mover.finish();
+                if (o.lastId() != null && o.lastId().compareTo(e.record().lastDelivered()) > 0) {
+                    e.setRecord(e.record().withLastDelivered(o.lastId(), e.record().entriesRead()));
                 }
-                Pending p = raw == null ? new Pending(id, consumer, 0, 0) : decodePending(id, raw);
-                if (raw != null && minIdle > 0 && now - p.deliveredAt() < minIdle) {
-                    continue;
-                }
-                out.add(claimOne(b, key, m, group, consumer, p, entry, now, o));
-                changed = true;
-            }
-            if (o.lastId() != null && o.lastId().compareTo(l.group().lastDelivered()) > 0) {
-                b.put(ColumnFamily.STREAM, groupKey(key, m, group),
-                        encodeGroup(new Group(o.lastId(), l.group().entriesRead())));
-                changed = true;
-            }
-            changed |= touchConsumer(b, key, m, group, consumer, !out.isEmpty());
-            if (changed) {
-                keys.store(b, key, m);
-                keys.commit(b);
-            }
-            return Result.ok(out);
+                e.touch(consumer, !out.isEmpty());
+                return Result.ok(out);
+            });
         }
     }
 
-    private Delivery claimOne(Batch b, byte[] key, Metadata m, byte[] group, byte[] consumer, Pending p, byte[] entry,
-                              long now, ClaimOptions o) {
+    /** Claims one entry for {@code consumer}; null when the dead-letter policy moved it instead. */
+    private static Delivery claimOne(GroupEdit e, DeadLetters.Mover mover, byte[] consumer, StreamId id,
+                                     PendingRecord p, byte[] entry, ClaimOptions o) {
+        long now = e.now();
+        long before = p == null ? 0 : p.deliveries();
         long deliveredAt = o.timeMillis() != null ? o.timeMillis() : o.idleMillis() != null ? now - o.idleMillis() : now;
-        long deliveries = o.retryCount() != null ? o.retryCount() : o.justId() ? p.deliveries() : p.deliveries() + 1;
-        b.put(ColumnFamily.STREAM, pendingKey(key, m, group, p.id()),
-                encodePending(new Pending(p.id(), consumer, deliveredAt, deliveries)));
-        return new Delivery(p.id(), o.justId() ? null : StreamEntryCodec.decode(entry));
+        long deliveries = o.retryCount() != null ? o.retryCount() : o.justId() ? before : before + 1;
+        if (!o.justId() && mover.moves(id, p, deliveries, entry)) {
+            return null;
+        }
+        e.putPending(id, p, new PendingRecord(deliveredAt, deliveries, consumer));
+        return new Delivery(id, o.justId() ? null : StreamEntryCodec.decode(entry));
     }
 
     /** XAUTOCLAIM's answer: where to continue (0-0 when done), what was claimed, what had been deleted. */
@@ -427,43 +353,41 @@ public final class StreamGroups {
     /** XAUTOCLAIM: scans the PEL from {@code start}, claiming up to {@code count} idle entries. */
     public Result<AutoClaim> autoClaim(byte[] key, byte[] group, byte[] consumer, long minIdle, StreamId start,
                                        long count, boolean justId) {
-        try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
-            Located l = locate(key, group);
-            if (l.status() != Status.OK) {
-                return Result.of(l.status());
-            }
-            Metadata m = l.stream();
-            long now = keys.clock().millis();
-            ClaimOptions o = new ClaimOptions(null, null, null, false, justId, null);
-            List<Delivery> claimed = new ArrayList<>();
-            List<StreamId> deleted = new ArrayList<>();
-            // Redis looks at no more than ten times COUNT entries per call.
-            List<Pending> scanned = pending(key, m, group, start, StreamId.MAX, count * 10 + 1, null);
-            StreamId next = StreamId.MIN;
-            int examined = 0;
-            for (Pending p : scanned) {
-                if (claimed.size() >= count || examined >= count * 10) {
-                    next = p.id();
-                    break;
+        try (KeyLocks.Held held = deadLetters.lock(this, key, group); Batch b = keys.storage().newBatch()) {
+            return edit(key, group, b, e -> {
+                ClaimOptions o = new ClaimOptions(null, null, null, false, justId, null);
+                List<Delivery> claimed = new ArrayList<>();
+                List<StreamId> deleted = new ArrayList<>();
+                DeadLetters.Mover mover = deadLetters.mover(e, key, group);
+                // Redis looks at no more than ten times COUNT entries per call.
+                List<Pending> scanned = pending(key, e.stream(), group, start, StreamId.MAX, count * 10 + 1);
+                StreamId next = StreamId.MIN;
+                int examined = 0;
+                for (Pending p : scanned) {
+                    if (claimed.size() >= count || examined >= count * 10) {
+                        next = p.id();
+                        break;
+                    }
+                    examined++;
+                    PendingRecord rec = new PendingRecord(p.deliveredAt(), p.deliveries(), p.consumer());
+                    byte[] entry = keys.storage().get(ColumnFamily.STREAM, StreamStore.entryKey(key, e.stream(), p.id()));
+                    if (entry == null) {
+                        e.removePending(p.id(), rec);
+                        deleted.add(p.id());
+                        continue;
+                    }
+                    if (minIdle > 0 && e.now() - p.deliveredAt() < minIdle) {
+                        continue;
+                    }
+                    Delivery d = claimOne(e, mover, consumer, p.id(), rec, entry, o);
+                    if (d != null) {
+                        claimed.add(d);
+                    }
                 }
-                examined++;
-                byte[] entry = keys.storage().get(ColumnFamily.STREAM, StreamStore.entryKey(key, m, p.id()));
-                if (entry == null) {
-                    b.delete(ColumnFamily.STREAM, pendingKey(key, m, group, p.id()));
-                    deleted.add(p.id());
-                    continue;
-                }
-                if (minIdle > 0 && now - p.deliveredAt() < minIdle) {
-                    continue;
-                }
-                claimed.add(claimOne(b, key, m, group, consumer, p, entry, now, o));
-            }
-            boolean created = touchConsumer(b, key, m, group, consumer, !claimed.isEmpty());
-            if (created || !claimed.isEmpty() || !deleted.isEmpty()) {
-                keys.store(b, key, m);
-                keys.commit(b);
-            }
-            return Result.ok(new AutoClaim(next, claimed, deleted));
+                mover.finish();
+                e.touch(consumer, !claimed.isEmpty());
+                return Result.ok(new AutoClaim(next, claimed, deleted));
+            });
         }
     }
 
@@ -508,25 +432,56 @@ public final class StreamGroups {
         return first.isEmpty() ? StreamId.MIN : first.get(0).id();
     }
 
-    /** XPENDING's summary: total, lowest and highest id, and the count per consumer. */
-    public record Summary(long count, StreamId lowest, StreamId highest, Map<String, Long> perConsumer) {
+    /** XPENDING's summary: total, lowest and highest id, and the count per consumer that has any. */
+    public record Summary(long count, StreamId lowest, StreamId highest, List<StreamGroupInfo.ConsumerInfo> consumers) {
     }
 
+    /** XPENDING's summary from the group's counters, the PEL's two ends and the consumer records. */
     public Result<Summary> summary(byte[] key, byte[] group) {
         Located l = locate(key, group);
         if (l.status() != Status.OK) {
             return Result.of(l.status());
         }
-        List<Pending> all = pending(key, l.stream(), group, StreamId.MIN, StreamId.MAX, Long.MAX_VALUE, null);
-        Map<String, Long> per = new java.util.TreeMap<>();
-        for (Pending p : all) {
-            per.merge(new String(p.consumer(), StandardCharsets.ISO_8859_1), 1L, Long::sum);
+        if (l.group().pending() == 0) {
+            return Result.ok(new Summary(0, null, null, List.of()));
         }
-        return Result.ok(new Summary(all.size(), all.isEmpty() ? null : all.get(0).id(),
-                all.isEmpty() ? null : all.get(all.size() - 1).id(), new LinkedHashMap<>(per)));
+        Metadata m = l.stream();
+        byte[] prefix = InternalKey.encode(key, m.version(), StreamGroupCodec.pendingPrefix(group));
+        StreamId lowest;
+        StreamId highest;
+        try (RocksIterator it = keys.storage().iterator(ColumnFamily.STREAM)) {
+            it.seek(prefix);
+            lowest = StreamId.decode(it.key(), prefix.length);
+            it.seekForPrev(InternalKey.encode(key, m.version(), StreamGroupCodec.pendingSub(group, StreamId.MAX)));
+            highest = StreamId.decode(it.key(), prefix.length);
+        }
+        List<StreamGroupInfo.ConsumerInfo> owners = new ArrayList<>();
+        for (StreamGroupInfo.ConsumerInfo c : consumers(key, m, group)) {
+            if (c.pending() > 0) {
+                owners.add(c);
+            }
+        }
+        return Result.ok(new Summary(l.group().pending(), lowest, highest, owners));
     }
 
-    /** XPENDING's extended form: pending entries in [start, end], optionally of one consumer and idle long enough. */
+    /** The group's consumers in name order, from their records. */
+    List<StreamGroupInfo.ConsumerInfo> consumers(byte[] key, Metadata m, byte[] group) {
+        byte[] prefix = InternalKey.encode(key, m.version(), StreamGroupCodec.consumerSub(group, new byte[0]));
+        List<StreamGroupInfo.ConsumerInfo> out = new ArrayList<>();
+        try (RocksIterator it = keys.storage().iterator(ColumnFamily.STREAM)) {
+            for (it.seek(prefix); it.isValid() && Bytes.startsWith(it.key(), prefix); it.next()) {
+                StreamGroupCodec.ConsumerRecord c = StreamGroupCodec.decodeConsumer(it.value());
+                out.add(new StreamGroupInfo.ConsumerInfo(Arrays.copyOfRange(it.key(), prefix.length, it.key().length),
+                        c.pending(), c.seenAt(), c.activeAt()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * XPENDING's extended form: pending entries in [start, end] idle at least {@code minIdle}, of one
+     * consumer (read from its own index) or of the whole group.
+     */
     public Result<List<Pending>> pendingRange(byte[] key, byte[] group, StreamId start, StreamId end, long count,
                                               byte[] consumer, long minIdle) {
         Located l = locate(key, group);
@@ -535,33 +490,72 @@ public final class StreamGroups {
         }
         long now = keys.clock().millis();
         List<Pending> out = new ArrayList<>();
-        for (Pending p : pending(key, l.stream(), group, start, end, Long.MAX_VALUE, consumer)) {
-            if (out.size() >= count) {
-                break;
+        if (minIdle <= 0) {
+            return Result.ok(consumer == null ? pending(key, l.stream(), group, start, end, count)
+                    : ownedPending(key, l.stream(), group, consumer, start, end, count));
+        }
+        // With IDLE, entries that are too fresh are skipped without counting; page through them.
+        StreamId from = start;
+        while (from != null && out.size() < count) {
+            List<Pending> page = consumer == null ? pending(key, l.stream(), group, from, end, 1024)
+                    : ownedPending(key, l.stream(), group, consumer, from, end, 1024);
+            for (Pending p : page) {
+                if (out.size() < count && now - p.deliveredAt() >= minIdle) {
+                    out.add(p);
+                }
             }
-            if (now - p.deliveredAt() >= minIdle) {
-                out.add(p);
-            }
+            from = page.size() < 1024 ? null : page.get(page.size() - 1).id().next();
         }
         return Result.ok(out);
     }
 
-    /** Pending entries of the group in id order within [start, end], of one consumer if given. */
-    List<Pending> pending(byte[] key, Metadata m, byte[] group, StreamId start, StreamId end, long count,
-                                  byte[] consumer) {
-        byte[] prefix = pendingPrefix(key, m, group);
+    /** Pending entries of the group in id order within [start, end]. */
+    List<Pending> pending(byte[] key, Metadata m, byte[] group, StreamId start, StreamId end, long count) {
+        byte[] prefix = InternalKey.encode(key, m.version(), StreamGroupCodec.pendingPrefix(group));
         List<Pending> out = new ArrayList<>();
         try (RocksIterator it = keys.storage().iterator(ColumnFamily.STREAM)) {
-            for (it.seek(pendingKey(key, m, group, start)); it.isValid() && Bytes.startsWith(it.key(), prefix)
-                    && out.size() < count; it.next()) {
+            for (it.seek(InternalKey.encode(key, m.version(), StreamGroupCodec.pendingSub(group, start)));
+                 it.isValid() && Bytes.startsWith(it.key(), prefix) && out.size() < count; it.next()) {
                 StreamId id = StreamId.decode(it.key(), prefix.length);
                 if (id.compareTo(end) > 0) {
                     break;
                 }
-                Pending p = decodePending(id, it.value());
-                if (consumer == null || Arrays.equals(consumer, p.consumer())) {
-                    out.add(p);
+                PendingRecord p = StreamGroupCodec.decodePending(it.value());
+                out.add(new Pending(id, p.consumer(), p.deliveredAt(), p.deliveries()));
+            }
+        }
+        return out;
+    }
+
+    /** One consumer's pending entries within [start, end], from its index plus a point read each. */
+    List<Pending> ownedPending(byte[] key, Metadata m, byte[] group, byte[] consumer, StreamId start, StreamId end,
+                               long count) {
+        List<Pending> out = new ArrayList<>();
+        for (StreamId id : ownedIds(key, m, group, consumer, start, end, count)) {
+            byte[] raw = keys.storage().get(ColumnFamily.STREAM,
+                    InternalKey.encode(key, m.version(), StreamGroupCodec.pendingSub(group, id)));
+            PendingRecord p = StreamGroupCodec.decodePending(raw);
+            out.add(new Pending(id, p.consumer(), p.deliveredAt(), p.deliveries()));
+        }
+        return out;
+    }
+
+    private List<StreamId> ownedIds(GroupEdit e, byte[] consumer, StreamId start, StreamId end, long count) {
+        return ownedIds(e.key(), e.stream(), e.group(), consumer, start, end, count);
+    }
+
+    List<StreamId> ownedIds(byte[] key, Metadata m, byte[] group, byte[] consumer, StreamId start, StreamId end,
+                            long count) {
+        byte[] prefix = InternalKey.encode(key, m.version(), StreamGroupCodec.ownedPrefix(group, consumer));
+        List<StreamId> out = new ArrayList<>();
+        try (RocksIterator it = keys.storage().iterator(ColumnFamily.STREAM)) {
+            for (it.seek(InternalKey.encode(key, m.version(), StreamGroupCodec.ownedSub(group, consumer, start)));
+                 it.isValid() && Bytes.startsWith(it.key(), prefix) && out.size() < count; it.next()) {
+                StreamId id = StreamId.decode(it.key(), prefix.length);
+                if (id.compareTo(end) > 0) {
+                    break;
                 }
+                out.add(id);
             }
         }
         return out;

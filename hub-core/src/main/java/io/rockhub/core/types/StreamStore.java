@@ -69,8 +69,7 @@ public final class StreamStore {
             StreamId last = meta.lastId();
             StreamId id;
             if (spec.auto()) {
-                long now = keys.clock().millis();
-                id = Long.compareUnsigned(now, last.ms()) > 0 ? new StreamId(now, 0) : last.next();
+                id = generatedId(last);
                 if (id == null) {
                     return Result.of(Status.IDS_EXHAUSTED);
                 }
@@ -93,9 +92,7 @@ public final class StreamStore {
                     return Result.of(Status.ID_TOO_SMALL);
                 }
             }
-            b.put(ColumnFamily.STREAM, entryKey(key, m, id), StreamEntryCodec.encode(fields));
-            Metadata neu = m.withSize(m.size() + 1)
-                    .withValue(new StreamMeta(id, meta.maxDeletedId(), meta.entriesAdded() + 1).encode());
+            Metadata neu = append(b, key, m, id, fields);
             if (trim != null) {
                 neu = trim(b, key, neu, trim);
             }
@@ -103,6 +100,22 @@ public final class StreamStore {
             keys.commit(b);
             return Result.ok(id);
         }
+    }
+
+    /** The id "*" stands for after {@code last}: now, or the next sequence; null when ids ran out. */
+    StreamId generatedId(StreamId last) {
+        long now = keys.clock().millis();
+        return Long.compareUnsigned(now, last.ms()) > 0 ? new StreamId(now, 0) : last.next();
+    }
+
+    /**
+     * Adds an entry whose id is above the stream's last into {@code b}, for a caller holding the key's
+     * lock; returns the metadata after it, which the caller stores.
+     */
+    Metadata append(Batch b, byte[] key, Metadata m, StreamId id, List<byte[]> fields) {
+        StreamMeta meta = StreamMeta.decode(m.value());
+        b.put(ColumnFamily.STREAM, entryKey(key, m, id), StreamEntryCodec.encode(fields));
+        return m.withSize(m.size() + 1).withValue(new StreamMeta(id, meta.maxDeletedId(), meta.entriesAdded() + 1).encode());
     }
 
     /**

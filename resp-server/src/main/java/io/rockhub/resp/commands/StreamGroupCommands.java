@@ -7,6 +7,7 @@ import io.rockhub.core.encoding.StreamId;
 import io.rockhub.core.types.Result;
 import io.rockhub.core.types.Status;
 import io.rockhub.core.types.StreamGroups;
+import io.rockhub.core.types.StreamGroupInfo;
 import io.rockhub.core.types.StreamGroups.Delivery;
 import io.rockhub.core.types.StreamGroups.Pending;
 import io.rockhub.core.util.Numbers;
@@ -21,7 +22,6 @@ import io.rockhub.resp.protocol.RespWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** Consumer groups: XGROUP, XREADGROUP, XACK, XPENDING; storage in {@link StreamGroups}. */
 final class StreamGroupCommands {
@@ -419,9 +419,9 @@ final class StreamGroupCommands {
                     return;
                 }
                 out.bulk(s.lowest().toString()).bulk(s.highest().toString());
-                out.array(s.perConsumer().size());
-                for (Map.Entry<String, Long> e : s.perConsumer().entrySet()) {
-                    out.array(2).bulk(e.getKey().getBytes(StandardCharsets.ISO_8859_1)).bulk(Long.toString(e.getValue()));
+                out.array(s.consumers().size());
+                for (StreamGroupInfo.ConsumerInfo c : s.consumers()) {
+                    out.array(2).bulk(c.name()).bulk(Long.toString(c.pending()));
                 }
             };
         }

@@ -71,7 +71,7 @@ public final class Hub implements AutoCloseable {
         this.scanner = new KeyScanner(storage, clock);
         this.streams = new StreamStore(keys);
         this.streamGroups = new StreamGroups(keys, streams);
-        this.streamGroupInfo = new StreamGroupInfo(keys, streamGroups);
+        this.streamGroupInfo = new StreamGroupInfo(keys, streamGroups, streams);
         this.sweeper = new ExpirySweeper(keys, config.getInt("expire-sweep-batch"),
                 config.getLong("expire-compact-threshold"));
         this.commands = Commands.table();
