@@ -110,6 +110,34 @@ class EncodingGoldenTest {
     }
 
     @Test
+    void streamGroupLayouts() {
+        String tag = "ff".repeat(16);
+        byte[] g = "g".getBytes(StandardCharsets.US_ASCII);
+        byte[] c = "c1".getBytes(StandardCharsets.US_ASCII);
+        StreamId id = new StreamId(5, 1);
+        assertThat(hex(StreamGroupCodec.groupSub(g))).isEqualTo(tag + "47" + "67");
+        assertThat(hex(StreamGroupCodec.consumerSub(g, c))).isEqualTo(tag + "43" + "00000001" + "67" + "6331");
+        assertThat(hex(StreamGroupCodec.pendingSub(g, id))).isEqualTo(tag + "50" + "00000001" + "67" + hex(id.encode()));
+        assertThat(hex(StreamGroupCodec.ownedSub(g, c, id)))
+                .isEqualTo(tag + "51" + "00000001" + "67" + "00000002" + "6331" + hex(id.encode()));
+        assertThat(java.util.Arrays.compareUnsigned(StreamGroupCodec.groupSub(new byte[0]), StreamId.MAX.encode()))
+                .as("group records sort after every entry").isPositive();
+
+        var group = new StreamGroupCodec.GroupRecord(id, 7, 3, 2, 5, "dlq".getBytes(StandardCharsets.US_ASCII));
+        assertThat(hex(StreamGroupCodec.encode(group))).isEqualTo(hex(id.encode()) + "0000000000000007"
+                + "0000000000000003" + "0000000000000002" + "0000000000000005" + "646c71");
+        var back = StreamGroupCodec.decodeGroup(StreamGroupCodec.encode(group));
+        assertThat(back.lastDelivered()).isEqualTo(id);
+        assertThat(back.deadLetterKey()).isEqualTo("dlq".getBytes(StandardCharsets.US_ASCII));
+        assertThat(hex(StreamGroupCodec.encode(new StreamGroupCodec.ConsumerRecord(1, -1, 4))))
+                .isEqualTo("0000000000000001" + "ffffffffffffffff" + "0000000000000004");
+        assertThat(hex(StreamGroupCodec.encode(new StreamGroupCodec.PendingRecord(9, 2, c))))
+                .isEqualTo("0000000000000009" + "0000000000000002" + "6331");
+        assertThat(StreamGroupCodec.decodePending(StreamGroupCodec.encode(new StreamGroupCodec.PendingRecord(9, 2, c)))
+                .deliveries()).isEqualTo(2);
+    }
+
+    @Test
     void garbageKeyLayout() {
         assertThat(hex(new GarbageKey(9, KEY).encode())).isEqualTo("0000000000000009" + hex(KEY));
     }

@@ -107,4 +107,92 @@ class StreamGroupsTest {
         assertThat(groups.destroy(b("payments"), b("g")).value()).isTrue();
         assertThat(groups.summary(b("payments"), b("g")).status()).isEqualTo(Status.NOT_APPLIED);
     }
+
+    @Test
+    void historyReadsCountDeliveriesAndCountersFollowEveryChange() {
+        add(1);
+        add(2);
+        add(3);
+        groups.create(b("payments"), b("g"), StreamId.MIN, false, null);
+        groups.readNew(b("payments"), b("g"), b("w1"), 10, false);
+        clock.advance(100);
+        List<Delivery> again = groups.readHistory(b("payments"), b("g"), b("w1"), StreamId.MIN, 10).value();
+        assertThat(again).extracting(d -> d.id().ms()).containsExactly(1L, 2L, 3L);
+        assertThat(groups.pendingRange(b("payments"), b("g"), StreamId.MIN, StreamId.MAX, 10, null, 0).value())
+                .as("as in Redis, re-reading history is a delivery").extracting(Pending::deliveries)
+                .containsExactly(2L, 2L, 2L);
+        groups.claim(b("payments"), b("g"), b("w2"), 0, List.of(new StreamId(2, 0)), StreamGroups.ClaimOptions.NONE);
+        groups.ack(b("payments"), b("g"), List.of(new StreamId(3, 0)));
+
+        StreamGroups.Summary summary = groups.summary(b("payments"), b("g")).value();
+        assertThat(summary.count()).isEqualTo(2);
+        assertThat(summary.lowest()).isEqualTo(new StreamId(1, 0));
+        assertThat(summary.highest()).isEqualTo(new StreamId(2, 0));
+        assertThat(summary.consumers()).extracting(c -> new String(c.name()) + "=" + c.pending())
+                .containsExactly("w1=1", "w2=1");
+        assertThat(groups.pendingRange(b("payments"), b("g"), StreamId.MIN, StreamId.MAX, 10, b("w2"), 0).value())
+                .extracting(p -> p.id().ms()).containsExactly(2L);
+        assertThat(groups.readHistory(b("payments"), b("g"), b("w1"), StreamId.MIN, 10).value())
+                .as("a consumer's history holds only what it owns").extracting(d -> d.id().ms()).containsExactly(1L);
+        assertThat(groups.group(b("payments"), b("g")).value().consumers()).isEqualTo(2);
+
+        assertThat(groups.deleteConsumer(b("payments"), b("g"), b("w1")).value()).isEqualTo(1);
+        StreamGroupCodecView after = view();
+        assertThat(after.pending).isEqualTo(1);
+        assertThat(after.consumers).isEqualTo(1);
+        assertThat(groups.summary(b("payments"), b("g")).value().consumers())
+                .extracting(c -> new String(c.name())).containsExactly("w2");
+    }
+
+    private record StreamGroupCodecView(long pending, long consumers) {
+    }
+
+    private StreamGroupCodecView view() {
+        var g = groups.group(b("payments"), b("g")).value();
+        return new StreamGroupCodecView(g.pending(), g.consumers());
+    }
+
+    @Test
+    void deadLetterPolicyMovesAnEntryDeliveredTooOftenAndAcknowledgesIt() {
+        add(1);
+        add(2);
+        groups.create(b("payments"), b("g"), StreamId.MIN, false, null);
+        assertThat(groups.setDeadLetter(b("payments"), b("g"), 2, b("payments:dead"))).isEqualTo(Status.OK);
+        groups.readNew(b("payments"), b("g"), b("w1"), 10, false);
+        clock.advance(60_000);
+        groups.autoClaim(b("payments"), b("g"), b("w2"), 30_000, StreamId.MIN, 1, false); // entry 1: 2nd delivery
+        clock.advance(60_000);
+        StreamGroups.AutoClaim third = groups.autoClaim(b("payments"), b("g"), b("w3"), 30_000, StreamId.MIN, 10, false)
+                .value();
+        assertThat(third.claimed()).as("entry 1 went to the dead letters; entry 2 is on its 2nd delivery")
+                .extracting(d -> d.id().ms()).containsExactly(2L);
+
+        List<StreamStore.Entry> dead = streams.range(b("payments:dead"), StreamId.MIN, StreamId.MAX, 10, false).value();
+        assertThat(dead).hasSize(1);
+        assertThat(dead.get(0).fields()).extracting(String::new).containsExactly("amount", "1",
+                "dead-letter-stream", "payments", "dead-letter-id", "1-0", "dead-letter-group", "g",
+                "dead-letter-deliveries", "2");
+        assertThat(groups.pendingRange(b("payments"), b("g"), StreamId.MIN, StreamId.MAX, 10, null, 0).value())
+                .extracting(p -> p.id().ms()).containsExactly(2L);
+        assertThat(view().pending()).isEqualTo(1);
+        assertThat(streams.length(b("payments")).value()).as("the source keeps its entry, as XACK would").isEqualTo(2);
+
+        assertThat(groups.setDeadLetter(b("payments"), b("g"), 0, null)).isEqualTo(Status.OK);
+        clock.advance(60_000);
+        groups.readHistory(b("payments"), b("g"), b("w3"), StreamId.MIN, 10);
+        assertThat(groups.pendingRange(b("payments"), b("g"), StreamId.MIN, StreamId.MAX, 10, null, 0).value())
+                .as("with the policy off deliveries simply count up").extracting(Pending::deliveries)
+                .containsExactly(3L);
+    }
+
+    @Test
+    void deadLetterKeyOfAnotherTypeDisablesThePolicyInsteadOfLosingEntries() {
+        add(1);
+        groups.create(b("payments"), b("g"), StreamId.MIN, false, null);
+        groups.setDeadLetter(b("payments"), b("g"), 1, b("not-a-stream"));
+        new StringStore(keys).set(b("not-a-stream"), b("x"), StringStore.Condition.ALWAYS, ExpiryChange.CLEAR, false);
+        groups.readNew(b("payments"), b("g"), b("w1"), 10, false);
+        List<Delivery> again = groups.readHistory(b("payments"), b("g"), b("w1"), StreamId.MIN, 10).value();
+        assertThat(again).extracting(d -> d.id().ms()).containsExactly(1L);
+    }
 }
