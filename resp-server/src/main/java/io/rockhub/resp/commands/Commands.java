@@ -23,6 +23,7 @@ public final class Commands {
         StreamCommands.register(t);
         StreamGroupCommands.register(t);
         StreamInfoCommands.register(t);
+        DeadLetterCommand.register(t);
         TransactionCommands.register(t);
         return t;
     }

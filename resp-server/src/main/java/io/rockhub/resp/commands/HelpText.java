@@ -14,6 +14,6 @@ final class HelpText {
             out.simple(l);
         }
         out.simple("HELP");
-        out.simple("    Print this help.");
+        out.simple("    Prints this help.");
     }
 }

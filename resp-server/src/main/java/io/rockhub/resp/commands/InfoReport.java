@@ -82,6 +82,7 @@ final class InfoReport {
         line(sb, "connected_clients", hub.clients().size());
         line(sb, "maxclients", hub.config().get("maxclients"));
         line(sb, "blocked_clients", hub.blocked().blockedClients());
+        line(sb, "blocked_client_wakeups", hub.blocked().wakeups());
     }
 
     private static void memory(Hub hub, StringBuilder sb) {

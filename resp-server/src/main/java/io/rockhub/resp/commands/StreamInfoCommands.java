@@ -3,10 +3,15 @@ package io.rockhub.resp.commands;
 import static io.rockhub.resp.command.CommandSpec.container;
 import static io.rockhub.resp.command.CommandSpec.of;
 
+import io.rockhub.core.encoding.DataType;
+import io.rockhub.core.encoding.Metadata;
 import io.rockhub.core.encoding.StreamId;
+import io.rockhub.core.encoding.StreamMeta;
 import io.rockhub.core.types.Result;
 import io.rockhub.core.types.Status;
 import io.rockhub.core.types.StreamGroupInfo;
+import io.rockhub.core.types.StreamGroups;
+import io.rockhub.core.types.StreamStore;
 import io.rockhub.resp.command.Args;
 import io.rockhub.resp.command.CommandError;
 import io.rockhub.resp.command.CommandTable;
@@ -28,7 +33,7 @@ final class StreamInfoCommands {
                  of("help", 2, "loading stale", 0, 0, 0, "@stream @slow", a -> (ctx, out) -> HelpText.write(out, "XINFO",
                          "CONSUMERS <key> <groupname>", "    Show consumers of <groupname>.",
                          "GROUPS <key>", "    Show the stream consumer groups.",
-                         "STREAM <key>", "    Show information about the stream."))));
+                         "STREAM <key> [FULL [COUNT <count>]", "    Show information about the stream."))));
     }
 
     private static Execution infoGroups(Args a) {
@@ -50,17 +55,9 @@ final class StreamInfoCommands {
                 out.bulk("pending").integer(g.pending());
                 out.bulk("last-delivered-id").bulk(g.lastDelivered().toString());
                 out.bulk("entries-read");
-                if (g.entriesRead() == null) {
-                    out.nullBulk();
-                } else {
-                    out.integer(g.entriesRead());
-                }
+                integerOrNull(out, g.entriesRead());
                 out.bulk("lag");
-                if (g.lag() == null) {
-                    out.nullBulk();
-                } else {
-                    out.integer(g.lag());
-                }
+                integerOrNull(out, g.lag());
             }
         };
     }
@@ -93,58 +90,118 @@ final class StreamInfoCommands {
     }
 
     /**
-     * XINFO STREAM key. The radix-tree figures describe Redis's in-memory layout; RockHub reports
-     * what that layout would have at 100 entries per node. FULL is not implemented yet.
+     * XINFO STREAM key [FULL [COUNT count]]. The radix-tree figures describe Redis's in-memory
+     * layout; RockHub reports what that layout would have at 100 entries per node. FULL follows
+     * Redis 7.2, which added each consumer's active-time.
      */
     private static Execution infoStream(Args a) throws CommandError {
         byte[] key = a.bytes(2);
-        if (a.size() > 3) {
-            if (a.is(3, "FULL")) {
-                throw new CommandError("ERR XINFO STREAM FULL is not supported yet");
-            }
-            throw new CommandError(Errors.SYNTAX);
+        if (a.size() == 3) {
+            return (ctx, out) -> summary(ctx, out, key);
         }
+        if (!a.is(3, "FULL") || (a.size() != 4 && (a.size() != 6 || !a.is(4, "COUNT")))) {
+            throw new CommandError("ERR unknown subcommand or wrong number of arguments for '" + a.string(1)
+                    + "'. Try XINFO HELP.");
+        }
+        long parsed = a.size() == 6 ? a.longAt(5) : 10;
+        long count = parsed < 0 ? 10 : parsed;
         return (ctx, out) -> {
-            io.rockhub.core.encoding.Metadata m = ctx.hub().keys().live(key);
-            if (m == null) {
+            Result<StreamGroupInfo.StreamFull> r = ctx.hub().streamGroupInfo().full(key, count);
+            if (r.status() == Status.NOT_FOUND) {
                 out.error(Errors.NO_SUCH_KEY);
                 return;
             }
-            if (m.type() != io.rockhub.core.encoding.DataType.STREAM) {
-                out.error(Errors.WRONG_TYPE);
+            if (Replies.error(out, r.status())) {
                 return;
             }
-            io.rockhub.core.encoding.StreamMeta meta = io.rockhub.core.encoding.StreamMeta.decode(m.value());
-            List<io.rockhub.core.types.StreamStore.Entry> first =
-                    ctx.hub().streams().range(key, StreamId.MIN, StreamId.MAX, 1, false).value();
-            List<io.rockhub.core.types.StreamStore.Entry> last =
-                    ctx.hub().streams().range(key, StreamId.MIN, StreamId.MAX, 1, true).value();
-            long radixKeys = (m.size() + 99) / 100;
-            out.map(10);
-            out.bulk("length").integer(m.size());
-            out.bulk("radix-tree-keys").integer(radixKeys);
-            out.bulk("radix-tree-nodes").integer(radixKeys + 1);
-            out.bulk("last-generated-id").bulk(meta.lastId().toString());
-            out.bulk("max-deleted-entry-id").bulk(meta.maxDeletedId().toString());
-            out.bulk("entries-added").integer(meta.entriesAdded());
-            out.bulk("recorded-first-entry-id").bulk(first.isEmpty() ? "0-0" : first.get(0).id().toString());
-            out.bulk("groups").integer(ctx.hub().streamGroupInfo().groupCount(key, m));
-            out.bulk("first-entry");
-            writeEntryOrNull(out, first);
-            out.bulk("last-entry");
-            writeEntryOrNull(out, last);
+            writeFull(out, r.value());
         };
     }
 
-    private static void writeEntryOrNull(RespWriter out, List<io.rockhub.core.types.StreamStore.Entry> one) {
+    private static void summary(io.rockhub.resp.command.CommandContext ctx, RespWriter out, byte[] key) {
+        Metadata m = ctx.hub().keys().live(key);
+        if (m == null) {
+            out.error(Errors.NO_SUCH_KEY);
+            return;
+        }
+        if (m.type() != DataType.STREAM) {
+            out.error(Errors.WRONG_TYPE);
+            return;
+        }
+        StreamMeta meta = StreamMeta.decode(m.value());
+        List<StreamStore.Entry> first = ctx.hub().streams().range(key, StreamId.MIN, StreamId.MAX, 1, false).value();
+        List<StreamStore.Entry> last = ctx.hub().streams().range(key, StreamId.MIN, StreamId.MAX, 1, true).value();
+        out.map(10);
+        writeHead(out, m, meta, first.isEmpty() ? StreamId.MIN : first.get(0).id());
+        out.bulk("groups").integer(ctx.hub().streamGroupInfo().groupCount(key, m));
+        out.bulk("first-entry");
+        writeEntryOrNull(out, first);
+        out.bulk("last-entry");
+        writeEntryOrNull(out, last);
+    }
+
+    private static void writeHead(RespWriter out, Metadata m, StreamMeta meta, StreamId firstId) {
+        long radixKeys = (m.size() + 99) / 100;
+        out.bulk("length").integer(m.size());
+        out.bulk("radix-tree-keys").integer(radixKeys);
+        out.bulk("radix-tree-nodes").integer(radixKeys + 1);
+        out.bulk("last-generated-id").bulk(meta.lastId().toString());
+        out.bulk("max-deleted-entry-id").bulk(meta.maxDeletedId().toString());
+        out.bulk("entries-added").integer(meta.entriesAdded());
+        out.bulk("recorded-first-entry-id").bulk(firstId.toString());
+    }
+
+    private static void writeFull(RespWriter out, StreamGroupInfo.StreamFull f) {
+        out.map(9);
+        writeHead(out, f.stream(), f.meta(), f.firstId());
+        out.bulk("entries").array(f.entries().size());
+        for (StreamStore.Entry e : f.entries()) {
+            out.array(2).bulk(e.id().toString());
+            Replies.bulks(out, e.fields());
+        }
+        out.bulk("groups").array(f.groups().size());
+        for (StreamGroupInfo.GroupFull g : f.groups()) {
+            out.map(7);
+            out.bulk("name").bulk(g.info().name());
+            out.bulk("last-delivered-id").bulk(g.info().lastDelivered().toString());
+            out.bulk("entries-read");
+            integerOrNull(out, g.info().entriesRead());
+            out.bulk("lag");
+            integerOrNull(out, g.info().lag());
+            out.bulk("pel-count").integer(g.info().pending());
+            out.bulk("pending").array(g.pending().size());
+            for (StreamGroups.Pending p : g.pending()) {
+                out.array(4).bulk(p.id().toString()).bulk(p.consumer()).integer(p.deliveredAt()).integer(p.deliveries());
+            }
+            out.bulk("consumers").array(g.consumers().size());
+            for (StreamGroupInfo.ConsumerFull c : g.consumers()) {
+                out.map(5);
+                out.bulk("name").bulk(c.info().name());
+                out.bulk("seen-time").integer(c.info().seenAt());
+                out.bulk("active-time").integer(c.info().activeAt());
+                out.bulk("pel-count").integer(c.info().pending());
+                out.bulk("pending").array(c.pending().size());
+                for (StreamGroups.Pending p : c.pending()) {
+                    out.array(3).bulk(p.id().toString()).integer(p.deliveredAt()).integer(p.deliveries());
+                }
+            }
+        }
+    }
+
+    private static void integerOrNull(RespWriter out, Long value) {
+        if (value == null) {
+            out.nullBulk();
+        } else {
+            out.integer(value);
+        }
+    }
+
+    private static void writeEntryOrNull(RespWriter out, List<StreamStore.Entry> one) {
         if (one.isEmpty()) {
             out.nullBulk();
             return;
         }
         out.array(2).bulk(one.get(0).id().toString());
-        out.array(one.get(0).fields().size());
-        for (byte[] f : one.get(0).fields()) {
-            out.bulk(f);
-        }
+        Replies.bulks(out, one.get(0).fields());
     }
 }

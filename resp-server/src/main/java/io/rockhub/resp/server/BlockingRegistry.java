@@ -19,6 +19,9 @@ public final class BlockingRegistry implements Keyspace.KeyChangeListener {
 
     private final Map<ByteBuffer, ArrayDeque<Waiter>> waiting = new HashMap<>();
     private int blocked;
+    private final java.util.concurrent.atomic.LongAdder wakeups = new java.util.concurrent.atomic.LongAdder();
+    /** The waiter retrying its command on this thread: its own write must not wake it again. */
+    private final ThreadLocal<Waiter> serving = new ThreadLocal<>();
 
     synchronized void add(Waiter w, Iterable<byte[]> keys) {
         for (byte[] k : keys) {
@@ -46,6 +49,21 @@ public final class BlockingRegistry implements Keyspace.KeyChangeListener {
         return blocked;
     }
 
+    /** Blocked clients woken so far (each then retries its command once), for INFO. */
+    public long wakeups() {
+        return wakeups.sum();
+    }
+
+    /** Runs a waiter's retry; changes it commits wake others only (it passes the turn on itself). */
+    boolean serving(Waiter w, java.util.function.BooleanSupplier retry) {
+        serving.set(w);
+        try {
+            return retry.getAsBoolean();
+        } finally {
+            serving.remove();
+        }
+    }
+
     @Override
     public void changed(byte[] key) {
         Waiter first;
@@ -56,7 +74,8 @@ public final class BlockingRegistry implements Keyspace.KeyChangeListener {
             ArrayDeque<Waiter> q = waiting.get(ByteBuffer.wrap(key));
             first = q == null ? null : q.peekFirst();
         }
-        if (first != null) {
+        if (first != null && first != serving.get()) {
+            wakeups.increment();
             first.wake();
         }
     }

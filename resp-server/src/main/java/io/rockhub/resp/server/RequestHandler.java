@@ -217,7 +217,8 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter implement
             return;
         }
         ensureSegment();
-        boolean served = blocked.attempt().serve(new io.rockhub.resp.command.CommandContext(hub, session), writer);
+        boolean served = hub.blocked().serving(this,
+                () -> blocked.attempt().serve(new io.rockhub.resp.command.CommandContext(hub, session), writer));
         if (!served) {
             return;
         }

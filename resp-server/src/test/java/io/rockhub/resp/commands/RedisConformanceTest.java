@@ -276,6 +276,13 @@ class RedisConformanceTest {
             "XINFO CONSUMERS s nog", "XINFO CONSUMERS nokey g", "XINFO STREAM nokey", "XINFO FOO s", "XINFO",
             "XGROUP CREATE s g3 0 ENTRIESREAD 3", "XINFO GROUPS s", "SET str v", "XINFO GROUPS str",
             "XINFO STREAM str", "XADD e 1-1 a 1", "XDEL e 1-1", "XGROUP CREATE e g 0", "XINFO GROUPS e"},
+        {"XADD s 1-1 a 1", "XADD s 2-1 b 2", "XADD s 3-1 c 3", "XGROUP CREATE s g 0", "XGROUP CREATE s g2 $",
+            "XDEL s 2-1", "XINFO STREAM s FULL", "XINFO STREAM s FULL COUNT 1", "XINFO STREAM s FULL COUNT 0",
+            "XINFO STREAM s FULL COUNT -1", "XINFO STREAM s FULL COUNT x", "XINFO STREAM s FULL FOO",
+            "XINFO STREAM s FULL COUNT", "XINFO STREAM s FULL COUNT 1 2", "XINFO STREAM s NOTFULL",
+            "XINFO STREAM nokey FULL", "SET str v", "XINFO STREAM str FULL", "XINFO HELP", "XADD e 1-1 a 1",
+            "XDEL e 1-1", "XINFO STREAM e FULL", "XINFO STREAM e", "XGROUP CREATE e g $", "XINFO STREAM e FULL",
+            "XGROUP HELP"},
         // transactions
         {"MULTI", "SET a 1", "INCR a", "INCR a", "GET a", "HSET h f v", "HGET h f", "EXEC", "GET a", "HLEN h"},
         {"MULTI", "SET a", "NOSUCH x", "SET b 1", "EXEC", "EXISTS a b", "EXEC", "DISCARD", "MULTI", "MULTI",

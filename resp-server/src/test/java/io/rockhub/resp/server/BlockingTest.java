@@ -190,6 +190,72 @@ class BlockingTest {
     }
 
     @Test
+    void anEntryForAHundredBlockedGroupConsumersWakesOneNotAll() throws Exception {
+        int n = 100;
+        List<RawClient> consumers = new ArrayList<>();
+        try (RawClient producer = new RawClient(server.port())) {
+            producer.call("XGROUP", "CREATE", "jobs:hundred", "workers", "$", "MKSTREAM");
+            for (int i = 0; i < n; i++) {
+                RawClient c = new RawClient(server.port());
+                c.send("XREADGROUP", "GROUP", "workers", "w" + i, "COUNT", "1", "BLOCK", "0", "STREAMS", "jobs:hundred",
+                        ">");
+                consumers.add(c);
+            }
+            awaitBlocked(n);
+            long before = server.hub().blocked().wakeups();
+            producer.call("XADD", "jobs:hundred", "1-1", "job", "only");
+            assertThat(consumers.get(0).readReply()).contains("only");
+            awaitBlocked(n - 1);
+            // The consumer that got the entry passes the turn to the next, who finds nothing and
+            // waits again: at most two wake-ups, not one per blocked consumer.
+            assertThat(server.hub().blocked().wakeups() - before).isBetween(1L, 2L);
+            for (int i = 2; i <= n; i++) {
+                producer.call("XADD", "jobs:hundred", i + "-1", "job", "j" + i);
+            }
+            Set<String> ids = new HashSet<>();
+            for (RawClient c : consumers.subList(1, n)) {
+                String reply = c.readReply();
+                java.util.regex.Matcher id = java.util.regex.Pattern.compile("\\$\\d+\r\n(\\d+-1)\r\n").matcher(reply);
+                assertThat(id.find()).as(reply).isTrue();
+                ids.add(id.group(1));
+            }
+            assertThat(ids).as("each entry to exactly one consumer").hasSize(n - 1);
+            assertThat(producer.call("XPENDING", "jobs:hundred", "workers")).startsWith("*4\r\n:" + n + "\r\n");
+            awaitBlocked(0);
+        } finally {
+            for (RawClient c : consumers) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void twoThousandBlockedReadersEachGetExactlyOneReply() throws Exception {
+        int n = 2000;
+        int threadsBefore = Thread.activeCount();
+        List<RawClient> readers = new ArrayList<>();
+        try (RawClient producer = new RawClient(server.port())) {
+            for (int i = 0; i < n; i++) {
+                RawClient c = new RawClient(server.port());
+                c.send("XREAD", "BLOCK", "0", "STREAMS", "feed:big", "$");
+                readers.add(c);
+            }
+            awaitBlocked(n);
+            assertThat(Thread.activeCount()).as("blocked clients hold no thread").isLessThan(threadsBefore + 10);
+            producer.call("XADD", "feed:big", "7-7", "tick", "1");
+            for (RawClient c : readers) {
+                assertThat(c.readReply()).contains("7-7");
+                assertThat(c.call("PING")).as("no second reply queued behind the first").isEqualTo("+PONG\r\n");
+            }
+            awaitBlocked(0);
+        } finally {
+            for (RawClient c : readers) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
     void disconnectingWhileBlockedLeavesNoWaiter() throws Exception {
         RawClient c = new RawClient(server.port());
         c.send("BLPOP", "jobs:gone", "0");
