@@ -205,10 +205,14 @@ public final class StreamGroups {
                         : streams.range(key, from, StreamId.MAX, count, false).value();
                 e.touch(consumer, !entries.isEmpty());
                 List<Delivery> out = new ArrayList<>(entries.size());
+                // New entries are pending already only after XGROUP SETID rewound the group: look
+                // them up only when they are not above the highest pending id.
+                StreamId highestPending = entries.isEmpty() || noAck ? null : highestPending(key, e);
                 for (StreamStore.Entry entry : entries) {
                     out.add(new Delivery(entry.id(), entry.fields()));
                     if (!noAck) {
-                        PendingRecord old = e.pending(entry.id());
+                        PendingRecord old = highestPending == null || entry.id().compareTo(highestPending) > 0 ? null
+                                : e.pending(entry.id());
                         e.putPending(entry.id(), old, new PendingRecord(e.now(), old == null ? 1 : old.deliveries() + 1,
                                 consumer));
                     }
@@ -226,16 +230,30 @@ public final class StreamGroups {
     private long entriesReadAfter(byte[] key, GroupEdit e, List<StreamStore.Entry> entries) {
         Metadata m = e.stream();
         StreamMeta meta = StreamMeta.decode(m.value());
-        StreamId first = firstId(key, m);
+        StreamId first = null; // a seek, needed only to re-estimate
         long read = e.record().entriesRead();
         for (StreamStore.Entry entry : entries) {
             if (read != -1 && !hasTombstones(meta, m.size(), entry.id())) {
                 read++;
             } else if (meta.entriesAdded() > 0) {
+                first = first != null ? first : firstId(key, m);
                 read = estimateEntriesRead(meta, m.size(), first, entry.id());
             }
         }
         return read;
+    }
+
+    /** The group's highest pending id, or null when nothing is pending. */
+    private StreamId highestPending(byte[] key, GroupEdit e) {
+        if (e.record().pending() == 0) {
+            return null;
+        }
+        byte[] prefix = InternalKey.encode(key, e.stream().version(), StreamGroupCodec.pendingPrefix(e.group()));
+        try (RocksIterator it = keys.storage().iterator(ColumnFamily.STREAM)) {
+            it.seekForPrev(InternalKey.encode(key, e.stream().version(), StreamGroupCodec.pendingSub(e.group(),
+                    StreamId.MAX)));
+            return it.isValid() && Bytes.startsWith(it.key(), prefix) ? StreamId.decode(it.key(), prefix.length) : null;
+        }
     }
 
     /**

@@ -36,7 +36,11 @@ final class CommandCommand {
                                 "COUNT", "    Return the total number of commands in this Redis server.",
                                 "LIST", "    Return a list of all commands in this Redis server.",
                                 "INFO [<command-name> ...]", "    Return details about multiple Redis commands.",
-                                "DOCS [<command-name> ...]", "    Return documentation details about multiple Redis commands.")))));
+                                "    If no command names are given, documentation details for all",
+                                "    commands are returned.",
+                                "DOCS [<command-name> ...]", "    Return documentation details about multiple Redis commands.",
+                                "    If no command names are given, documentation details for all",
+                                "    commands are returned.")))));
     }
 
     private static CommandSpec sub(String name, int arity, io.rockhub.resp.command.Parser parser) {

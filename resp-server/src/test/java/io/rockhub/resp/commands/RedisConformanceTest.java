@@ -282,7 +282,8 @@ class RedisConformanceTest {
             "XINFO STREAM s FULL COUNT", "XINFO STREAM s FULL COUNT 1 2", "XINFO STREAM s NOTFULL",
             "XINFO STREAM nokey FULL", "SET str v", "XINFO STREAM str FULL", "XINFO HELP", "XADD e 1-1 a 1",
             "XDEL e 1-1", "XINFO STREAM e FULL", "XINFO STREAM e", "XGROUP CREATE e g $", "XINFO STREAM e FULL",
-            "XGROUP HELP"},
+            // COMMAND HELP and CLIENT HELP are left out on purpose: ours list only the subcommands RockHub serves.
+            "XGROUP HELP", "XINFO HELP", "CONFIG HELP", "OBJECT HELP"},
         // transactions
         {"MULTI", "SET a 1", "INCR a", "INCR a", "GET a", "HSET h f v", "HGET h f", "EXEC", "GET a", "HLEN h"},
         {"MULTI", "SET a", "NOSUCH x", "SET b 1", "EXEC", "EXISTS a b", "EXEC", "DISCARD", "MULTI", "MULTI",
