@@ -15,6 +15,8 @@
  *                                                                   stream extras: StreamMeta (last id, max deleted id, entries added)
  * subkey (list)  [u32 len(key)][key][u64 version][u64 index]      the item at that index, head <= index < tail
  * stream         [u32 len(key)][key][u64 version][u64 ms][u64 seq] StreamEntry: [u32 n][u32 len][bytes]... (field, value)*
+ * stream (groups) [u32 len(key)][key][u64 version][ff x16][tag]... group, consumer, pending and per-consumer
+ *                                                                   pending index: see StreamGroupCodec
  * subkey         [u32 len(key)][key][u64 version][subkey]         type-specific (hash value, list item, ...)
  * expire         [u64 expireAt ms][user key]                      empty: one entry per key that has a TTL
  * garbage        [u64 version][user key]                          [u8 type]: a dead version whose subkeys
