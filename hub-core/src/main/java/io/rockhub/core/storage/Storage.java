@@ -314,6 +314,82 @@ public final class Storage implements AutoCloseable {
         }
     }
 
+    /** A reader of the WAL from sequence {@code next} on (for replicas); the caller closes it. */
+    public WalCursor walFrom(long next) {
+        return new WalCursor(db, next);
+    }
+
+    /**
+     * Applies a batch shipped from a primary, unchanged, so this database's sequence numbers stay
+     * equal to the primary's. Reports the user keys whose metadata the batch wrote or deleted, so
+     * caches and blocked clients can follow. Refuses a batch that does not start right after the
+     * newest local write: the histories have diverged.
+     */
+    public Applied applyReplicated(io.rockhub.core.replication.WalBatch batch) {
+        long latest = db.getLatestSequenceNumber();
+        if (batch.sequence() != latest + 1) {
+            throw new StorageException("replicated batch at sequence " + batch.sequence() + " does not follow local "
+                    + latest, null);
+        }
+        int metadataId = handles.get(ColumnFamily.METADATA).getID();
+        List<byte[]> touched = new ArrayList<>();
+        try (org.rocksdb.WriteBatch wb = new org.rocksdb.WriteBatch(batch.data());
+             MetadataKeys collector = new MetadataKeys(metadataId, touched)) {
+            wb.iterate(collector);
+            db.write(writeOptions, wb);
+            return new Applied(touched, collector.rangeDeleted());
+        } catch (RocksDBException e) {
+            throw new StorageException("applying replicated batch " + batch.sequence() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** What a replicated batch changed: user keys whose metadata it wrote, and whether it flushed all. */
+    public record Applied(List<byte[]> keys, boolean flushedAll) {
+    }
+
+    /** Writes the WAL buffer and fsyncs it: a replica calls this before acknowledging what it applied. */
+    public void syncWal() {
+        try {
+            db.flushWal(true);
+        } catch (RocksDBException e) {
+            throw new StorageException("WAL sync failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Makes a RocksDB checkpoint in {@code target} (which must not exist): hard links to the SST
+     * files, copies of the rest. Returns the sequence number it holds everything up to, read back
+     * from the checkpoint itself so concurrent writes cannot blur it.
+     */
+    public long createCheckpoint(Path target) {
+        try (org.rocksdb.Checkpoint cp = org.rocksdb.Checkpoint.create(db)) {
+            cp.createCheckpoint(target.toString());
+        } catch (RocksDBException e) {
+            throw new StorageException("checkpoint into " + target + " failed: " + e.getMessage(), e);
+        }
+        return sequenceOf(target);
+    }
+
+    /** The latest sequence number of a closed RocksDB directory, opened read-only. */
+    public static long sequenceOf(Path dbDir) {
+        List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+        List<ColumnFamilyHandle> opened = new ArrayList<>();
+        try (Options probe = new Options(); DBOptions options = new DBOptions()) {
+            for (byte[] n : RocksDB.listColumnFamilies(probe, dbDir.toString())) {
+                descriptors.add(new ColumnFamilyDescriptor(n));
+            }
+            try (RocksDB ro = RocksDB.openReadOnly(options, dbDir.toString(), descriptors, opened)) {
+                long seq = ro.getLatestSequenceNumber();
+                for (ColumnFamilyHandle h : opened) {
+                    h.close();
+                }
+                return seq;
+            }
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot read the sequence of " + dbDir + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The sequence number of the newest write visible to readers. */
     public long latestSequence() {
         return db.getLatestSequenceNumber();

@@ -1,0 +1,109 @@
+package io.rockhub.core.storage;
+
+import java.util.List;
+import org.rocksdb.WriteBatch;
+
+/** Collects the keys a write batch puts or deletes in the metadata family: the user keys it changes. */
+final class MetadataKeys extends WriteBatch.Handler {
+    private final int metadataFamily;
+    private final List<byte[]> out;
+    private boolean rangeDeleted;
+
+    MetadataKeys(int metadataFamily, List<byte[]> out) {
+        this.metadataFamily = metadataFamily;
+        this.out = out;
+    }
+
+    private void note(int family, byte[] key) {
+        if (family == metadataFamily) {
+            out.add(key);
+        }
+    }
+
+    @Override
+    public void put(int family, byte[] key, byte[] value) {
+        note(family, key);
+    }
+
+    @Override
+    public void put(byte[] key, byte[] value) {
+        note(0, key);
+    }
+
+    @Override
+    public void merge(int family, byte[] key, byte[] value) {
+        note(family, key);
+    }
+
+    @Override
+    public void merge(byte[] key, byte[] value) {
+        note(0, key);
+    }
+
+    @Override
+    public void delete(int family, byte[] key) {
+        note(family, key);
+    }
+
+    @Override
+    public void delete(byte[] key) {
+        note(0, key);
+    }
+
+    @Override
+    public void singleDelete(int family, byte[] key) {
+        note(family, key);
+    }
+
+    @Override
+    public void singleDelete(byte[] key) {
+        note(0, key);
+    }
+
+    /** Whether the batch range-deleted metadata: only FLUSHALL does, and then every cache must go. */
+    boolean rangeDeleted() {
+        return rangeDeleted;
+    }
+
+    @Override
+    public void deleteRange(int family, byte[] from, byte[] to) {
+        rangeDeleted |= family == metadataFamily;
+    }
+
+    @Override
+    public void deleteRange(byte[] from, byte[] to) {
+    }
+
+    @Override
+    public void logData(byte[] blob) {
+    }
+
+    @Override
+    public void putBlobIndex(int family, byte[] key, byte[] value) {
+        note(family, key);
+    }
+
+    @Override
+    public void markBeginPrepare() {
+    }
+
+    @Override
+    public void markEndPrepare(byte[] xid) {
+    }
+
+    @Override
+    public void markNoop(boolean emptyBatch) {
+    }
+
+    @Override
+    public void markRollback(byte[] xid) {
+    }
+
+    @Override
+    public void markCommit(byte[] xid) {
+    }
+
+    @Override
+    public void markCommitWithTimestamp(byte[] xid, byte[] ts) {
+    }
+}
