@@ -7,7 +7,7 @@ import io.rockhub.core.config.HubConfig;
 import io.rockhub.core.storage.StorageException;
 import io.rockhub.core.time.Clock;
 import io.rockhub.resp.server.Hub;
-import io.rockhub.resp.server.RespServer;
+import io.rockhub.resp.server.Node;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,22 +55,20 @@ public final class RockHubMain implements java.util.concurrent.Callable<Integer>
             return 2;
         }
         applyLogLevel(config.get("loglevel"));
-        Hub hub;
+        Node node;
         try {
-            hub = Hub.open(config, Clock.SYSTEM);
+            node = Node.start(config, Clock.SYSTEM);
         } catch (StorageException e) {
             System.err.println("rockhub: " + e.getMessage());
             return 1;
-        }
-        RespServer server = new RespServer(hub);
-        int port;
-        try {
-            port = server.start();
+        } catch (IllegalArgumentException e) {
+            System.err.println("rockhub: bad configuration: " + e.getMessage());
+            return 2;
         } catch (Exception e) {
             System.err.println("rockhub: cannot listen on " + config.get("bind") + ":" + config.get("port") + ": " + e);
-            hub.close();
             return 1;
         }
+        int port = node.port();
         config.onChange((key, value) -> {
             if (key.equals("loglevel")) {
                 applyLogLevel(value);
@@ -81,12 +79,11 @@ public final class RockHubMain implements java.util.concurrent.Callable<Integer>
         Runnable stop = () -> {
             if (stopping.compareAndSet(false, true)) {
                 LOG.info("shutting down: closing connections, syncing WAL, flushing memtables");
-                server.close();
-                hub.close();
+                node.close();
                 stopped.countDown();
             }
         };
-        hub.onShutdown(stop);
+        node.onShutdown(stop);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stop.run();
             try {
@@ -96,7 +93,7 @@ public final class RockHubMain implements java.util.concurrent.Callable<Integer>
             }
         }, "rockhub-shutdown-hook"));
         System.out.println("RockHub " + Hub.VERSION + " ready on " + config.get("bind").split("\\s+")[0] + ":" + port
-                + ", data in " + hub.storage().dir() + ", durability "
+                + ", data in " + node.hub().storage().dir() + ", durability "
                 + (config.getBool("rocksdb.write_options.sync") ? "sync (WAL fsynced before every reply)"
                         : "relaxed (WAL written before reply, fsynced every second)"));
         System.out.flush();

@@ -34,6 +34,7 @@ public final class ExpirySweeper implements AutoCloseable {
     private final ScheduledExecutorService executor;
     private volatile int batchLimit;
     private volatile long compactThreshold;
+    private volatile boolean paused;
     private final AtomicLong expiredKeys = new AtomicLong();
     private final AtomicLong reclaimedVersions = new AtomicLong();
     private long sweptBytes;
@@ -73,6 +74,22 @@ public final class ExpirySweeper implements AutoCloseable {
         return reclaimedVersions.get();
     }
 
+    /**
+     * Stops (or resumes) sweeping. A replica pauses: expiry there follows the primary's deletes,
+     * and a write of its own would break the equality of its sequence numbers with the primary's.
+     * Returns once no pass is running.
+     */
+    public void setPaused(boolean value) {
+        paused = value;
+        synchronized (this) {
+            // waits for a running pass to end
+        }
+    }
+
+    public boolean paused() {
+        return paused;
+    }
+
     private void safePass() {
         try {
             runOnce();
@@ -85,6 +102,9 @@ public final class ExpirySweeper implements AutoCloseable {
 
     /** One pass over due expiries and dead versions; returns how many entries it removed. */
     public synchronized int runOnce() {
+        if (paused) {
+            return 0;
+        }
         int removed = sweepExpired();
         removed += sweepGarbage();
         if (sweptBytes > 0 && sweptBytes >= compactThreshold) {

@@ -321,25 +321,31 @@ public final class Storage implements AutoCloseable {
 
     /**
      * Applies a batch shipped from a primary, unchanged, so this database's sequence numbers stay
-     * equal to the primary's. Reports the user keys whose metadata the batch wrote or deleted, so
-     * caches and blocked clients can follow. Refuses a batch that does not start right after the
-     * newest local write: the histories have diverged.
+     * equal to the primary's. Refuses a batch that does not start right after the newest local
+     * write: the histories have diverged.
      */
-    public Applied applyReplicated(io.rockhub.core.replication.WalBatch batch) {
+    public void applyReplicated(io.rockhub.core.replication.WalBatch batch) {
         long latest = db.getLatestSequenceNumber();
         if (batch.sequence() != latest + 1) {
             throw new StorageException("replicated batch at sequence " + batch.sequence() + " does not follow local "
                     + latest, null);
         }
-        int metadataId = handles.get(ColumnFamily.METADATA).getID();
-        List<byte[]> touched = new ArrayList<>();
-        try (org.rocksdb.WriteBatch wb = new org.rocksdb.WriteBatch(batch.data());
-             MetadataKeys collector = new MetadataKeys(metadataId, touched)) {
-            wb.iterate(collector);
+        try (org.rocksdb.WriteBatch wb = new org.rocksdb.WriteBatch(batch.data())) {
             db.write(writeOptions, wb);
-            return new Applied(touched, collector.rangeDeleted());
         } catch (RocksDBException e) {
             throw new StorageException("applying replicated batch " + batch.sequence() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The user keys whose metadata a batch writes or deletes, so caches and blocked clients can follow. */
+    public Applied describe(io.rockhub.core.replication.WalBatch batch) {
+        List<byte[]> touched = new ArrayList<>();
+        try (org.rocksdb.WriteBatch wb = new org.rocksdb.WriteBatch(batch.data());
+             MetadataKeys collector = new MetadataKeys(handles.get(ColumnFamily.METADATA).getID(), touched)) {
+            wb.iterate(collector);
+            return new Applied(touched, collector.rangeDeleted());
+        } catch (RocksDBException e) {
+            throw new StorageException("unreadable replicated batch " + batch.sequence() + ": " + e.getMessage(), e);
         }
     }
 

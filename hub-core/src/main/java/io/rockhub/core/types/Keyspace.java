@@ -255,6 +255,41 @@ public final class Keyspace {
         return out;
     }
 
+    /**
+     * Applies a batch replicated from the primary (see {@link Storage#applyReplicated}), keeping the
+     * metadata cache coherent and telling listeners (blocked readers, WATCH) about the keys it changed.
+     */
+    public void applyReplicated(io.rockhub.core.replication.WalBatch batch) {
+        Storage.Applied what = storage.describe(batch);
+        if (what.flushedAll()) {
+            cache.beginClear();
+            try {
+                storage.applyReplicated(batch);
+            } finally {
+                cache.endClear();
+            }
+            for (KeyChangeListener l : listeners) {
+                l.flushed();
+            }
+            return;
+        }
+        for (byte[] k : what.keys()) {
+            cache.invalidate(k);
+        }
+        try {
+            storage.applyReplicated(batch);
+        } finally {
+            for (byte[] k : what.keys()) {
+                cache.settle(k, null);
+            }
+        }
+        for (byte[] k : what.keys()) {
+            for (KeyChangeListener l : listeners) {
+                l.changed(k);
+            }
+        }
+    }
+
     /** Commits a batch; the server acknowledges it once {@link Storage#committer()} says durable. */
     public void commit(Batch b) {
         Map<ByteBuffer, Object> pending = transactionChanges.get();

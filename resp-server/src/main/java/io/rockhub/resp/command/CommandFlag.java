@@ -4,7 +4,8 @@ package io.rockhub.resp.command;
 public enum CommandFlag {
     WRITE("write"), READONLY("readonly"), DENYOOM("denyoom"), ADMIN("admin"), NOSCRIPT("noscript"),
     LOADING("loading"), STALE("stale"), FAST("fast"), NO_AUTH("no_auth"), ALLOW_BUSY("allow_busy"),
-    NO_MULTI("no_multi"), BLOCKING("blocking"), MOVABLEKEYS("movablekeys"), SKIP_SLOWLOG("skip_slowlog");
+    NO_MULTI("no_multi"), BLOCKING("blocking"), MOVABLEKEYS("movablekeys"), SKIP_SLOWLOG("skip_slowlog"),
+    NO_ASYNC_LOADING("no_async_loading");
 
     private final String redisName;
 

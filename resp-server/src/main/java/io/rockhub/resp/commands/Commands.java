@@ -24,6 +24,7 @@ public final class Commands {
         StreamGroupCommands.register(t);
         StreamInfoCommands.register(t);
         DeadLetterCommand.register(t);
+        ReplicationCommands.register(t);
         TransactionCommands.register(t);
         return t;
     }

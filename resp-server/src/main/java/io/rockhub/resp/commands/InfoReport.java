@@ -42,7 +42,7 @@ final class InfoReport {
                 case "memory" -> memory(hub, sb);
                 case "persistence" -> persistence(hub, sb);
                 case "stats" -> stats(hub, sb);
-                case "replication" -> replication(sb);
+                case "replication" -> replication(hub, sb);
                 case "commandstats" -> commandstats(hub, sb);
                 case "keyspace" -> keyspace(hub, sb);
                 case "rocksdb" -> rocksdb(hub, sb);
@@ -134,10 +134,56 @@ final class InfoReport {
         line(sb, "protocol_errors", s.protocolErrors.sum());
     }
 
-    private static void replication(StringBuilder sb) {
+    /**
+     * Redis's fields, with offsets being RocksDB sequence numbers; each replica's line adds
+     * {@code lag_seq}, how many sequence numbers it is behind, beside {@code lag} in seconds.
+     */
+    private static void replication(Hub hub, StringBuilder sb) {
+        io.rockhub.resp.replication.Replication r = hub.replication();
+        io.rockhub.core.replication.ReplicationState st = r.state();
+        long latest = hub.storage().latestSequence();
         sb.append("# Replication\r\n");
-        line(sb, "role", "master");
-        line(sb, "connected_slaves", 0);
+        io.rockhub.resp.replication.ReplicaLink link = r.link();
+        if (link != null) {
+            line(sb, "role", "slave");
+            line(sb, "master_host", link.host());
+            line(sb, "master_port", link.port());
+            line(sb, "master_link_status", link.status() == io.rockhub.resp.replication.ReplicaLink.Status.UP ? "up" : "down");
+            line(sb, "master_last_io_seconds_ago", link.lastIoSecondsAgo());
+            long[] progress = link.fullSyncProgress();
+            line(sb, "master_sync_in_progress", progress == null ? 0 : 1);
+            if (progress != null) {
+                line(sb, "master_sync_total_bytes", progress[1]);
+                line(sb, "master_sync_read_bytes", progress[0]);
+                line(sb, "master_sync_left_bytes", progress[1] - progress[0]);
+            }
+            line(sb, "slave_read_repl_offset", latest);
+            line(sb, "slave_repl_offset", latest);
+            if (link.status() != io.rockhub.resp.replication.ReplicaLink.Status.UP) {
+                line(sb, "master_link_down_since_seconds", link.downSeconds());
+            }
+            line(sb, "rockhub_master_repl_offset", link.primaryLatest());
+            line(sb, "rockhub_lag_seq", link.primaryLatest() < 0 ? -1 : Math.max(0, link.primaryLatest() - latest));
+            line(sb, "slave_priority", 100);
+            line(sb, "slave_read_only", hub.config().getBool("replica-read-only") ? 1 : 0);
+            line(sb, "replica_announced", 1);
+            line(sb, "connected_slaves", 0);
+        } else {
+            line(sb, "role", "master");
+            java.util.List<io.rockhub.resp.replication.Replication.PeerView> peers = r.peers();
+            line(sb, "connected_slaves", peers.size());
+            int i = 0;
+            for (io.rockhub.resp.replication.Replication.PeerView p : peers) {
+                line(sb, "slave" + i++, "ip=" + p.ip() + ",port=" + p.port() + ",state=online,offset=" + p.ackedSeq()
+                        + ",lag=" + p.lagSeconds() + ",lag_seq=" + p.lagSeq());
+            }
+        }
+        line(sb, "master_failover_state", "no-failover");
+        line(sb, "master_replid", st.replid());
+        line(sb, "master_replid2", st.previousReplid());
+        line(sb, "master_repl_offset", latest);
+        line(sb, "second_repl_offset", st.previousEnd() < 0 ? -1 : st.previousEnd() + 1);
+        line(sb, "repl_backlog_active", 0);
     }
 
     private static void commandstats(Hub hub, StringBuilder sb) {

@@ -54,6 +54,10 @@ public final class Dispatcher {
         if (refusal == null && session.authRequired() && !spec.has(CommandFlag.NO_AUTH)) {
             refusal = Errors.NOAUTH;
         }
+        if (refusal == null && spec.has(CommandFlag.WRITE) && hub.replication().isReplica()
+                && hub.config().getBool("replica-read-only")) {
+            refusal = "READONLY You can't write against a read only replica.";
+        }
         boolean queueing = tx.inMulti() && (spec == null || !TRANSACTION_CONTROL.contains(spec.name()));
         if (refusal == null && queueing && spec.has(CommandFlag.NO_MULTI)) {
             refusal = "ERR Command not allowed inside a transaction";

@@ -52,6 +52,8 @@ public final class Hub implements AutoCloseable {
     private final long startMillis;
     private final String runId;
     private volatile Runnable shutdownAction = () -> { };
+    private volatile java.util.function.Consumer<java.nio.file.Path> reloadAction;
+    private volatile io.rockhub.resp.replication.Replication replication;
     // Read on every request by the decoder and the auth check: kept parsed, refreshed on CONFIG SET.
     private volatile long maxBulkLength;
     private volatile boolean passwordRequired;
@@ -92,6 +94,7 @@ public final class Hub implements AutoCloseable {
     public static Hub open(HubConfig config, Clock clock) {
         Hub hub = new Hub(config, clock);
         hub.sweeper.start(config.getLong("expire-sweep-interval-ms"));
+        hub.replication = io.rockhub.resp.replication.Replication.open(hub);
         return hub;
     }
 
@@ -216,6 +219,30 @@ public final class Hub implements AutoCloseable {
     }
 
     /** What SHUTDOWN runs: stops the server and, in the application, the process. */
+    public io.rockhub.resp.replication.Replication replication() {
+        return replication;
+    }
+
+    /** Who reopens the server on a full-sync copy (see {@link #requestReload}). */
+    public void onReload(java.util.function.Consumer<java.nio.file.Path> action) {
+        this.reloadAction = action;
+    }
+
+    /**
+     * A replica's full sync left a verified copy in {@code ready}: close and reopen on it. Without
+     * a reload handler (an embedded server) the copy is installed at the next start.
+     */
+    public void requestReload(java.nio.file.Path ready) {
+        java.util.function.Consumer<java.nio.file.Path> action = reloadAction;
+        if (action == null) {
+            org.slf4j.LoggerFactory.getLogger(Hub.class).warn(
+                    "full-sync copy ready in {}; it is installed when the server restarts", ready);
+            return;
+        }
+        Thread t = new Thread(() -> action.accept(ready), "rockhub-reload");
+        t.start();
+    }
+
     public void onShutdown(Runnable action) {
         this.shutdownAction = action;
     }
@@ -227,6 +254,9 @@ public final class Hub implements AutoCloseable {
 
     @Override
     public void close() {
+        if (replication != null) {
+            replication.close();
+        }
         sweeper.close();
         storage.close();
     }

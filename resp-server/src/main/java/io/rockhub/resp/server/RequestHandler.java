@@ -76,6 +76,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter implement
         }
         hub.clients().remove(session);
         hub.watches().unwatchAll(session);
+        hub.replication().disconnected(session.id());
         if (current != null) {
             current.release();
             current = null;

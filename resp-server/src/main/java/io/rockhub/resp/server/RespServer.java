@@ -41,6 +41,11 @@ public final class RespServer implements AutoCloseable {
 
     /** Binds every address of {@code bind} on {@code port}; returns the port actually bound. */
     public int start() throws InterruptedException {
+        return start(hub.config().getInt("port"));
+    }
+
+    /** Binds every address of {@code bind} on the given port (0 = any free one); returns it. */
+    public int start(int requestedPort) throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
@@ -61,7 +66,7 @@ public final class RespServer implements AutoCloseable {
                                 .addLast("handler", new RequestHandler(hub, dispatcher, session));
                     }
                 });
-        int port = hub.config().getInt("port");
+        int port = requestedPort;
         for (String address : hub.config().get("bind").trim().split("\\s+")) {
             Channel ch = b.bind(new InetSocketAddress(address, port)).sync().channel();
             listeners.add(ch);

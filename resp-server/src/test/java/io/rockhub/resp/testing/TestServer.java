@@ -3,7 +3,7 @@ package io.rockhub.resp.testing;
 import io.rockhub.core.config.HubConfig;
 import io.rockhub.core.time.Clock;
 import io.rockhub.resp.server.Hub;
-import io.rockhub.resp.server.RespServer;
+import io.rockhub.resp.server.Node;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +15,7 @@ import java.util.stream.Stream;
 /** A RockHub server in this JVM on a free port with data in a temporary directory. */
 public final class TestServer implements AutoCloseable {
     private final Path dir;
-    private final Hub hub;
-    private final RespServer server;
-    private final int port;
+    private final Node node;
     private final boolean ownsDir;
 
     private TestServer(Path dir, boolean ownsDir, Map<String, String> settings, Clock clock) throws Exception {
@@ -30,9 +28,7 @@ public final class TestServer implements AutoCloseable {
         all.put("rocksdb.write_buffer_size", "4");
         all.putAll(settings);
         HubConfig config = HubConfig.load(null, all);
-        this.hub = Hub.open(config, clock);
-        this.server = new RespServer(hub);
-        this.port = server.start();
+        this.node = Node.start(config, clock);
     }
 
     public static TestServer start() throws Exception {
@@ -53,11 +49,12 @@ public final class TestServer implements AutoCloseable {
     }
 
     public int port() {
-        return port;
+        return node.port();
     }
 
+    /** The running hub (a new one after a replica installed a full-sync copy). */
     public Hub hub() {
-        return hub;
+        return node.hub();
     }
 
     public Path dir() {
@@ -66,8 +63,7 @@ public final class TestServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
-        hub.close();
+        node.close();
         if (ownsDir) {
             deleteTree(dir);
         }

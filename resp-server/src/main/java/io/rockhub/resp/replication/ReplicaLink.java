@@ -1,0 +1,225 @@
+package io.rockhub.resp.replication;
+
+import io.rockhub.core.replication.ReplicationState;
+import io.rockhub.core.replication.WalBatch;
+import io.rockhub.core.storage.StorageException;
+import io.rockhub.resp.server.Hub;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A replica's link to its primary, on its own thread: connect, authenticate, PSYNC from the last
+ * applied sequence; then apply the streamed WAL batches unchanged, fsync, and acknowledge. When
+ * the primary cannot continue from there, take a full copy ({@link FullSync}) and have the server
+ * reopen on it. A dropped or silent link is re-established with back-off.
+ */
+public final class ReplicaLink implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaLink.class);
+    private static final long MAX_BACKOFF_MS = 5_000;
+
+    /** What INFO shows as master_link_status and master_sync_in_progress. */
+    public enum Status { CONNECTING, SYNC, UP, DOWN }
+
+    private final Replication replication;
+    private final Hub hub;
+    private final String host;
+    private final int port;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile Socket socket;
+    private volatile Status status = Status.CONNECTING;
+    private volatile long lastIoMillis;
+    private volatile long downSinceMillis;
+    private volatile long primaryLatest = -1;
+    private volatile FullSync fullSync;
+    private volatile String lastError = "";
+
+    ReplicaLink(Replication replication, String host, int port) {
+        this.replication = replication;
+        this.hub = replication.hub();
+        this.host = host;
+        this.port = port;
+        this.downSinceMillis = hub.clock().millis();
+        this.thread = new Thread(this, "rockhub-replica-link");
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    void stop() {
+        running = false;
+        Socket s = socket;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // closing to wake the reader
+            }
+        }
+        thread.interrupt();
+        if (Thread.currentThread() != thread) {
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    /** Seconds since the primary last sent anything (-1 before the first contact). */
+    public long lastIoSecondsAgo() {
+        return lastIoMillis == 0 ? -1 : (hub.clock().millis() - lastIoMillis) / 1000;
+    }
+
+    public long downSeconds() {
+        return status == Status.UP ? 0 : (hub.clock().millis() - downSinceMillis) / 1000;
+    }
+
+    /** The primary's newest sequence as last heard (-1 if unknown). */
+    public long primaryLatest() {
+        return primaryLatest;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    /** Bytes copied and to copy in a running full sync, or null. */
+    public long[] fullSyncProgress() {
+        FullSync f = fullSync;
+        return f == null ? null : new long[] {f.copied(), f.total()};
+    }
+
+    @Override
+    public void run() {
+        long backoff = 100;
+        while (running) {
+            try {
+                if (session()) {
+                    return; // a full copy is ready; the server reopens on it with a new link
+                }
+                backoff = 100;
+            } catch (IOException | StorageException e) {
+                if (!running) {
+                    return;
+                }
+                lastError = e.getMessage();
+                LOG.warn("replication link to {}:{} down: {}; retrying in {} ms", host, port, e.getMessage(), backoff);
+            } catch (RuntimeException e) {
+                lastError = String.valueOf(e.getMessage());
+                LOG.error("replication link to {}:{} failed; retrying in {} ms", host, port, backoff, e);
+            } finally {
+                if (status == Status.UP) {
+                    downSinceMillis = hub.clock().millis();
+                }
+                status = running ? Status.DOWN : status;
+                fullSync = null;
+            }
+            try {
+                Thread.sleep(backoff);
+            } catch (InterruptedException e) {
+                return;
+            }
+            backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+        }
+    }
+
+    /** One connection; returns true when a full copy is ready and the server must reopen. */
+    private boolean session() throws IOException {
+        status = Status.CONNECTING;
+        try (Socket s = new Socket()) {
+            socket = s;
+            s.connect(new InetSocketAddress(host, port), 5_000);
+            s.setTcpNoDelay(true);
+            s.setSoTimeout((int) Math.min(Integer.MAX_VALUE, hub.config().getLong("repl-timeout") * 1000));
+            LinkIo io = new LinkIo(new BufferedInputStream(s.getInputStream(), 1 << 16),
+                    new BufferedOutputStream(s.getOutputStream(), 1 << 16));
+            String auth = hub.config().get("masterauth");
+            if (!auth.isEmpty()) {
+                io.send("AUTH", auth);
+                io.status();
+            }
+            io.send("REPLCONF", "listening-port", Integer.toString(hub.port()));
+            io.status();
+            ReplicationState mine = replication.state();
+            long next = hub.storage().latestSequence() + 1;
+            io.send("PSYNC", mine.replid(), Long.toString(next));
+            String answer = io.status();
+            touch();
+            if (answer.startsWith("+FULLRESYNC")) {
+                LOG.info("primary {}:{} cannot continue from sequence {} ({}): taking a full copy", host, port, next,
+                        answer);
+                status = Status.SYNC;
+                FullSync sync = new FullSync(io, hub.storage().dir(), System::nanoTime);
+                fullSync = sync;
+                Path ready = sync.run();
+                running = false;
+                hub.requestReload(ready);
+                return true;
+            }
+            if (!answer.startsWith("+CONTINUE")) {
+                throw new IOException("unexpected PSYNC answer " + answer);
+            }
+            String[] h = answer.split(" ");
+            replication.adopt(new ReplicationState(h[1], h[2], Long.parseLong(h[3])));
+            status = Status.UP;
+            LOG.info("replicating {}:{} from sequence {}", host, port, next);
+            stream(io);
+            return false;
+        } finally {
+            socket = null;
+        }
+    }
+
+    private void stream(LinkIo io) throws IOException {
+        long acked = -1;
+        while (running) {
+            int n = io.arrayHeader();
+            String kind = io.bulkString();
+            touch();
+            if (kind.equals("BATCH") && n == 4) {
+                long seq = io.integer();
+                long count = io.integer();
+                byte[] data = io.bulk();
+                hub.keys().applyReplicated(new WalBatch(seq, count, data));
+                primaryLatest = Math.max(primaryLatest, seq + count - 1);
+            } else if (kind.equals("PING") && n == 2) {
+                primaryLatest = io.integer();
+            } else {
+                throw new IOException("unexpected frame " + kind + " from primary");
+            }
+            if (!io.hasBuffered()) {
+                long applied = hub.storage().latestSequence();
+                if (applied != acked || kind.equals("PING")) {
+                    hub.storage().syncWal();
+                    io.send("REPLCONF", "ACK", Long.toString(applied));
+                    acked = applied;
+                }
+            }
+        }
+    }
+
+    private void touch() {
+        lastIoMillis = hub.clock().millis();
+    }
+}

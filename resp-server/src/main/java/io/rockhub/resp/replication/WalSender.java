@@ -1,0 +1,117 @@
+package io.rockhub.resp.replication;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.rockhub.core.replication.WalBatch;
+import io.rockhub.core.storage.StorageException;
+import io.rockhub.core.storage.WalCursor;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Streams the WAL to one replica from the sequence it asked for: each batch as
+ * {@code *4 $5 BATCH :seq :count $n <bytes>}, and when idle a heartbeat {@code *2 $4 PING :latest}. Runs on
+ * its own thread (one per replica) and never writes faster than the connection drains.
+ */
+final class WalSender implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(WalSender.class);
+    private static final int MAX_UNFLUSHED = 64;
+
+    private final Replication replication;
+    private final ReplicaPeer peer;
+    private final Channel channel;
+    private final WalCursor cursor;
+    private volatile boolean running = true;
+    private Thread thread;
+
+    WalSender(Replication replication, ReplicaPeer peer, Channel channel, WalCursor cursor) {
+        this.replication = replication;
+        this.peer = peer;
+        this.channel = channel;
+        this.cursor = cursor;
+    }
+
+    void start(String name) {
+        thread = new Thread(this, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Stops streaming and waits for the thread, so storage can close safely after. */
+    void stop() {
+        running = false;
+        Thread t = thread;
+        if (t != null && t != Thread.currentThread()) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void run() {
+        long lastWrite = System.nanoTime();
+        int unflushed = 0;
+        try {
+            while (running && channel.isActive()) {
+                if (!channel.isWritable()) {
+                    channel.flush();
+                    unflushed = 0;
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+                    continue;
+                }
+                WalBatch batch = cursor.poll();
+                if (batch != null) {
+                    channel.write(batchFrame(batch));
+                    peer.sent(batch.lastSequence());
+                    lastWrite = System.nanoTime();
+                    if (++unflushed >= MAX_UNFLUSHED) {
+                        channel.flush();
+                        unflushed = 0;
+                    }
+                    continue;
+                }
+                if (unflushed > 0) {
+                    channel.flush();
+                    unflushed = 0;
+                }
+                if (System.nanoTime() - lastWrite > TimeUnit.SECONDS.toNanos(replication.pingPeriodSeconds())) {
+                    channel.writeAndFlush(pingFrame(cursor.next() - 1));
+                    lastWrite = System.nanoTime();
+                }
+                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(200));
+            }
+        } catch (StorageException e) {
+            LOG.warn("replica {}: WAL streaming stopped ({}); it will reconnect and resynchronise", peer.address(),
+                    e.getMessage());
+            channel.close();
+        } catch (RuntimeException e) {
+            LOG.warn("replica {}: WAL streaming failed", peer.address(), e);
+            channel.close();
+        } finally {
+            cursor.close();
+            replication.removePeer(peer);
+        }
+    }
+
+    private ByteBuf batchFrame(WalBatch b) {
+        byte[] seq = (b.sequence() + "\r\n:" + b.count()).getBytes(StandardCharsets.US_ASCII);
+        byte[] len = Integer.toString(b.data().length).getBytes(StandardCharsets.US_ASCII);
+        ByteBuf out = channel.alloc().buffer(32 + seq.length + len.length + b.data().length);
+        out.writeBytes("*4\r\n$5\r\nBATCH\r\n:".getBytes(StandardCharsets.US_ASCII)).writeBytes(seq)
+                .writeBytes("\r\n$".getBytes(StandardCharsets.US_ASCII)).writeBytes(len)
+                .writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII)).writeBytes(b.data())
+                .writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        return out;
+    }
+
+    private ByteBuf pingFrame(long latest) {
+        byte[] text = ("*2\r\n$4\r\nPING\r\n:" + latest + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        return channel.alloc().buffer(text.length).writeBytes(text);
+    }
+}

@@ -1,0 +1,164 @@
+package io.rockhub.resp.replication;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.rockhub.core.encoding.ColumnFamily;
+import io.rockhub.resp.server.Hub;
+import io.rockhub.resp.testing.RawClient;
+import io.rockhub.resp.testing.TestServer;
+import io.rockhub.resp.testing.Wait;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/** Primary and replica in this JVM, each a real server on its own port and data directory. */
+class ReplicationTest {
+    /** Every record of every column family: replica and primary must be byte-identical. */
+    static List<String> dump(Hub hub) {
+        List<String> out = new ArrayList<>();
+        for (ColumnFamily cf : ColumnFamily.values()) {
+            try (var it = hub.storage().iterator(cf)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    out.add(cf + ":" + HexFormat.of().formatHex(it.key()) + "=" + HexFormat.of().formatHex(it.value()));
+                }
+            }
+        }
+        return out;
+    }
+
+    static void mixedWrites(Jedis j, int from, int to) {
+        for (int i = from; i < to; i++) {
+            switch (i % 6) {
+                case 0 -> j.set("s:" + i, "v" + i);
+                case 1 -> j.hset("h:" + (i % 50), "f" + i, "v" + i);
+                case 2 -> j.rpush("l:" + (i % 20), "item" + i);
+                case 3 -> j.sadd("set:" + (i % 30), "m" + i);
+                case 4 -> j.zadd("z:" + (i % 10), i, "m" + i);
+                default -> j.xadd("x:" + (i % 5), redis.clients.jedis.params.XAddParams.xAddParams(),
+                        Map.of("n", Integer.toString(i)));
+            }
+        }
+        j.del("s:0");
+        j.expire("s:6", 3600);
+    }
+
+    /** A server's sequence number from INFO, over a new connection: it survives the replica reopening. */
+    static long sequence(TestServer server) {
+        try (Jedis j = new Jedis("127.0.0.1", server.port())) {
+            for (String line : j.info("replication").split("\r\n")) {
+                if (line.startsWith("master_repl_offset:")) {
+                    return Long.parseLong(line.substring("master_repl_offset:".length()));
+                }
+            }
+        } catch (redis.clients.jedis.exceptions.JedisException reopening) {
+            return -1;
+        }
+        return -1;
+    }
+
+    static void awaitCaughtUp(TestServer primary, TestServer replica) {
+        long target = sequence(primary);
+        Wait.until(Duration.ofSeconds(60), "replica at the primary's sequence " + target,
+                () -> sequence(replica) == target);
+    }
+
+    static TestServer replicaOf(TestServer primary) throws Exception {
+        return TestServer.start(Map.of("replicaof", "127.0.0.1 " + primary.port()));
+    }
+
+    @Test
+    void aReplicaFollowsEveryTypeByteForByteAndRefusesWrites() throws Exception {
+        try (TestServer primary = TestServer.start(); Jedis p = new Jedis("127.0.0.1", primary.port())) {
+            mixedWrites(p, 0, 3000);
+            try (TestServer replica = replicaOf(primary); Jedis r = new Jedis("127.0.0.1", replica.port())) {
+                awaitCaughtUp(primary, replica);
+                mixedWrites(p, 3000, 4000); // and what comes while streaming
+                awaitCaughtUp(primary, replica);
+                assertThat(dump(replica.hub())).isEqualTo(dump(primary.hub()));
+                assertThat(r.hgetAll("h:1")).isEqualTo(p.hgetAll("h:1"));
+                assertThat(r.ttl("s:6")).isPositive();
+                assertThatThrownBy(() -> r.set("nope", "x")).isInstanceOf(JedisDataException.class)
+                        .hasMessage("READONLY You can't write against a read only replica.");
+                assertThat(r.exists("nope")).isFalse();
+
+                assertThat(p.waitReplicas(1, 5000)).isEqualTo(1);
+                List<Object> role = p.role();
+                assertThat(role.get(0)).isEqualTo("master");
+                assertThat((List<?>) role.get(2)).hasSize(1);
+                List<Object> replicaRole = r.role();
+                assertThat(replicaRole).element(0).isEqualTo("slave");
+                assertThat(replicaRole).element(3).isEqualTo("connected");
+                assertThat(r.info("replication")).contains("role:slave", "master_link_status:up");
+                Wait.until(Duration.ofSeconds(10), "the primary sees the replica's acknowledgement",
+                        () -> p.info("replication").contains("lag_seq=0"));
+                assertThat(p.info("replication")).contains("connected_slaves:1", "slave0:ip=127.0.0.1");
+            }
+        }
+    }
+
+    @Test
+    void blockedReadersOnTheReplicaWakeOnReplicatedWrites() throws Exception {
+        try (TestServer primary = TestServer.start(); TestServer replica = replicaOf(primary);
+             Jedis p = new Jedis("127.0.0.1", primary.port())) {
+            p.set("warm", "up");
+            awaitCaughtUp(primary, replica); // after the first full copy, which reopens the replica
+            RawClient reader = new RawClient(replica.port());
+            reader.send("XREAD", "BLOCK", "0", "STREAMS", "events", "$");
+            Wait.until(Duration.ofSeconds(10), "reader blocked", () -> replica.hub().blocked().blockedClients() == 1);
+            p.xadd("events", redis.clients.jedis.params.XAddParams.xAddParams()
+                    .id(new redis.clients.jedis.StreamEntryID(5, 5)), Map.of("k", "v"));
+            assertThat(reader.readReply()).contains("5-5");
+            reader.close();
+        }
+    }
+
+    @Test
+    void aReplicaStoppedWhileWritesHappenCatchesUpFromTheWal() throws Exception {
+        java.nio.file.Path replicaDir = java.nio.file.Files.createTempDirectory("rockhub-replica");
+        try (TestServer primary = TestServer.start(); Jedis p = new Jedis("127.0.0.1", primary.port())) {
+            Map<String, String> settings = Map.of("replicaof", "127.0.0.1 " + primary.port());
+            mixedWrites(p, 0, 500);
+            try (TestServer replica = TestServer.startIn(replicaDir, settings)) {
+                awaitCaughtUp(primary, replica);
+            }
+            // A full copy would replace the whole directory, this file with it.
+            java.nio.file.Files.writeString(replicaDir.resolve("still-mine"), "x");
+            mixedWrites(p, 500, 5500);
+            try (TestServer replica = TestServer.startIn(replicaDir, settings)) {
+                Hub first = replica.hub();
+                awaitCaughtUp(primary, replica);
+                assertThat(dump(replica.hub())).isEqualTo(dump(primary.hub()));
+                assertThat(replica.hub()).as("not reopened on a copy").isSameAs(first);
+                assertThat(replicaDir.resolve("still-mine")).exists();
+            }
+        } finally {
+            TestServer.deleteTree(replicaDir);
+        }
+    }
+
+    @Test
+    void aReplicaWhoseGapLeftTheWalTakesAFullCopy() throws Exception {
+        try (TestServer primary = TestServer.start(); Jedis p = new Jedis("127.0.0.1", primary.port())) {
+            for (int round = 0; round < 6; round++) { // the WAL files holding the first writes become obsolete
+                mixedWrites(p, round * 500, round * 500 + 500);
+                primary.hub().storage().flushMemtables();
+            }
+            try (TestServer replica = replicaOf(primary)) {
+                Hub first = replica.hub();
+                awaitCaughtUp(primary, replica);
+                assertThat(replica.hub()).as("reopened on the copy").isNotSameAs(first);
+                mixedWrites(p, 3000, 3500);
+                awaitCaughtUp(primary, replica);
+                assertThat(dump(replica.hub())).isEqualTo(dump(primary.hub()));
+                assertThat(replica.hub().replication().state().replid())
+                        .isEqualTo(primary.hub().replication().state().replid());
+            }
+        }
+    }
+}
