@@ -174,6 +174,18 @@ public final class HubConfig {
         values.put(s.name(), s.canonical(value));
     }
 
+    /**
+     * Records a setting that a command other than CONFIG SET changes (REPLICAOF changes
+     * {@code replicaof}), so CONFIG GET, CONFIG REWRITE and a reopened server see it.
+     */
+    public void record(String key, String value) {
+        try {
+            apply(key, value);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
     /** Changes a setting at run time, as CONFIG SET does. */
     public void set(String key, String value) throws ConfigException {
         Setting s = BY_NAME.get(key.toLowerCase(Locale.ROOT));

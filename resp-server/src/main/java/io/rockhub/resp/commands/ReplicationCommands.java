@@ -37,7 +37,9 @@ final class ReplicationCommands {
          .add(of("psync", -3, "admin noscript no_async_loading no_multi", 0, 0, 0, "@admin @slow @dangerous",
                  ReplicationCommands::psync))
          .add(of("replfetch", 5, "admin noscript no_multi", 0, 0, 0, "@admin @slow @dangerous",
-                 ReplicationCommands::replfetch));
+                 ReplicationCommands::replfetch))
+         .add(of("hub.digest", 1, "readonly admin noscript", 0, 0, 0, "@admin @slow @dangerous",
+                 a -> ReplicationCommands::digest));
     }
 
     private static Execution replicaOf(Args a) throws CommandError {
@@ -185,6 +187,15 @@ final class ReplicationCommands {
             }
             r.startStreaming(ctx.session().id(), ctx.session().channel(), ctx.session().address(), next);
         };
+    }
+
+    /**
+     * HUB.DIGEST: the sequence number, a SHA-256 of every stored record at that sequence, and the
+     * number of records. A replica that caught up answers exactly what its primary answers.
+     */
+    private static void digest(io.rockhub.resp.command.CommandContext ctx, io.rockhub.resp.protocol.RespWriter out) {
+        io.rockhub.core.storage.Storage.Digest d = ctx.hub().storage().digest();
+        out.array(3).integer(d.sequence()).bulk(d.sha256()).integer(d.records());
     }
 
     private static Execution replfetch(Args a) throws CommandError {

@@ -33,7 +33,8 @@ final class CheckpointSource {
 
     /** The checkpoint to copy: a recent one, or a new one (older ones are removed). */
     synchronized CheckpointManifest checkpoint(long reuseMillis, long now) {
-        if (current != null && now - createdAt <= reuseMillis && Files.isDirectory(root.resolve(current.id()))) {
+        if (current != null && now - createdAt <= reuseMillis && Files.isDirectory(root.resolve(current.id()))
+                && continuable(current.sequence())) {
             return current;
         }
         long started = System.nanoTime();
@@ -61,6 +62,13 @@ final class CheckpointSource {
         current = m;
         createdAt = now;
         return m;
+    }
+
+    /** Whether a replica installing a checkpoint at {@code seq} can continue from the WAL after it. */
+    private boolean continuable(long seq) {
+        try (io.rockhub.core.storage.WalCursor cursor = storage.walFrom(seq + 1)) {
+            return cursor.covers();
+        }
     }
 
     /** Up to {@code length} bytes of a checkpoint file from {@code offset}; empty at the end. */

@@ -193,6 +193,7 @@ public final class ReplicaLink implements Runnable {
 
     private void stream(LinkIo io) throws IOException {
         long acked = -1;
+        long lastAck = System.nanoTime();
         while (running) {
             int n = io.arrayHeader();
             String kind = io.bulkString();
@@ -208,12 +209,16 @@ public final class ReplicaLink implements Runnable {
             } else {
                 throw new IOException("unexpected frame " + kind + " from primary");
             }
-            if (!io.hasBuffered()) {
+            // Acknowledge when caught up with what arrived, and at least once a second while a
+            // backlog streams in, so the primary sees progress (and does not time the link out).
+            long now = System.nanoTime();
+            if (!io.hasBuffered() || now - lastAck > 1_000_000_000L) {
                 long applied = hub.storage().latestSequence();
                 if (applied != acked || kind.equals("PING")) {
                     hub.storage().syncWal();
                     io.send("REPLCONF", "ACK", Long.toString(applied));
                     acked = applied;
+                    lastAck = now;
                 }
             }
         }

@@ -95,6 +95,10 @@ public final class Replication implements AutoCloseable {
         return hub;
     }
 
+    long timeoutSeconds() {
+        return hub.config().getLong("repl-timeout");
+    }
+
     long pingPeriodSeconds() {
         return hub.config().getLong("repl-ping-replica-period");
     }
@@ -111,6 +115,7 @@ public final class Replication implements AutoCloseable {
             closePeer(p);
         }
         hub.sweeper().setPaused(true);
+        hub.config().record("replicaof", host + " " + port);
         link = new ReplicaLink(this, host, port);
         link.start();
         LOG.info("replicating {}:{}", host, port);
@@ -128,6 +133,7 @@ public final class Replication implements AutoCloseable {
         }
         link.stop();
         link = null;
+        hub.config().record("replicaof", "");
         hub.storage().syncWal();
         ReplicationState promoted = state.promoted(hub.storage().latestSequence());
         promoted.save(hub.storage().dir());

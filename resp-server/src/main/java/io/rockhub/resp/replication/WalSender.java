@@ -80,6 +80,13 @@ final class WalSender implements Runnable {
                     channel.flush();
                     unflushed = 0;
                 }
+                long timeoutMillis = replication.timeoutSeconds() * 1000;
+                if (replication.hub().clock().millis() - peer.ackedAtMillis() > timeoutMillis) {
+                    LOG.warn("replica {}: no acknowledgement for {} s; dropping the link", peer.address(),
+                            timeoutMillis / 1000);
+                    channel.close();
+                    break;
+                }
                 if (System.nanoTime() - lastWrite > TimeUnit.SECONDS.toNanos(replication.pingPeriodSeconds())) {
                     channel.writeAndFlush(pingFrame(cursor.next() - 1));
                     lastWrite = System.nanoTime();

@@ -92,7 +92,13 @@ public final class Hub implements AutoCloseable {
 
     /** Opens storage and starts background work (sweeper). */
     public static Hub open(HubConfig config, Clock clock) {
+        return open(config, clock, null);
+    }
+
+    /** As {@link #open(HubConfig, Clock)}, with who reopens the server on a full-sync copy, set before replication starts. */
+    public static Hub open(HubConfig config, Clock clock, java.util.function.Consumer<java.nio.file.Path> reload) {
         Hub hub = new Hub(config, clock);
+        hub.reloadAction = reload;
         hub.sweeper.start(config.getLong("expire-sweep-interval-ms"));
         hub.replication = io.rockhub.resp.replication.Replication.open(hub);
         return hub;
@@ -221,11 +227,6 @@ public final class Hub implements AutoCloseable {
     /** What SHUTDOWN runs: stops the server and, in the application, the process. */
     public io.rockhub.resp.replication.Replication replication() {
         return replication;
-    }
-
-    /** Who reopens the server on a full-sync copy (see {@link #requestReload}). */
-    public void onReload(java.util.function.Consumer<java.nio.file.Path> action) {
-        this.reloadAction = action;
     }
 
     /**

@@ -37,13 +37,15 @@ public final class Node implements AutoCloseable {
         if (DataDirs.installReady(n.dir)) {
             LOG.info("installed the full-sync copy left ready in {}", DataDirs.ready(n.dir));
         }
-        n.open(config.getInt("port"));
+        synchronized (n) {
+            n.open(config.getInt("port"));
+        }
         return n;
     }
 
     private void open(int requestedPort) throws InterruptedException {
-        Hub h = Hub.open(config, clock);
-        h.onReload(this::reload);
+        // A reload requested while this is still opening waits for it: reload is synchronized too.
+        Hub h = Hub.open(config, clock, this::reload);
         h.onShutdown(shutdownAction);
         RespServer s = new RespServer(h);
         try {
