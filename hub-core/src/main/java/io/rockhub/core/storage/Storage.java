@@ -432,6 +432,9 @@ public final class Storage implements AutoCloseable {
 
     /** The sequence number of the newest write visible to readers. */
     public long latestSequence() {
+        if (closed) {
+            throw new StorageException("storage is closed", null);
+        }
         return db.getLatestSequenceNumber();
     }
 

@@ -50,7 +50,14 @@ class ReplicationTest {
 
     /** A server's sequence number from INFO, over a new connection: it survives the replica reopening. */
     static long sequence(TestServer server) {
+        return sequence(server, null);
+    }
+
+    static long sequence(TestServer server, String password) {
         try (Jedis j = new Jedis("127.0.0.1", server.port())) {
+            if (password != null) {
+                j.auth(password);
+            }
             for (String line : j.info("replication").split("\r\n")) {
                 if (line.startsWith("master_repl_offset:")) {
                     return Long.parseLong(line.substring("master_repl_offset:".length()));
@@ -159,6 +166,44 @@ class ReplicationTest {
                 assertThat(replica.hub().replication().state().replid())
                         .isEqualTo(primary.hub().replication().state().replid());
             }
+        }
+    }
+
+    @Test
+    void expiryOnTheReplicaFollowsThePrimaryWhileReadsHideExpiredKeys() throws Exception {
+        try (TestServer primary = TestServer.start(Map.of("expire-sweep-interval-ms", "60000"));
+             TestServer replica = replicaOf(primary); Jedis p = new Jedis("127.0.0.1", primary.port())) {
+            p.set("warm", "up");
+            awaitCaughtUp(primary, replica);
+            p.psetex("session", 150, "token");
+            awaitCaughtUp(primary, replica);
+            try (Jedis r = new Jedis("127.0.0.1", replica.port())) {
+                Wait.until(Duration.ofSeconds(10), "the key expired", () -> r.get("session") == null);
+                assertThat(replica.hub().keys().physical("session".getBytes()))
+                        .as("hidden, but only the primary deletes it").isNotNull();
+                assertThat(replica.hub().sweeper().runOnce()).as("a replica's sweeper stays idle").isZero();
+                primary.hub().sweeper().runOnce();
+                awaitCaughtUp(primary, replica);
+                assertThat(replica.hub().keys().physical("session".getBytes())).isNull();
+                assertThat(dump(replica.hub())).isEqualTo(dump(primary.hub()));
+            }
+        }
+    }
+
+    @Test
+    void aReplicaAuthenticatesWithMasterauthAndWaitTimesOutWithoutEnoughReplicas() throws Exception {
+        try (TestServer primary = TestServer.start(Map.of("requirepass", "s3cret"));
+             TestServer replica = TestServer.start(Map.of("replicaof", "127.0.0.1 " + primary.port(),
+                     "masterauth", "s3cret"));
+             Jedis p = new Jedis("127.0.0.1", primary.port())) {
+            p.auth("s3cret");
+            p.set("k", "v");
+            long target = sequence(primary, "s3cret");
+            Wait.until(Duration.ofSeconds(30), "replica caught up", () -> sequence(replica) == target);
+            long started = System.nanoTime();
+            assertThat(p.waitReplicas(2, 300)).as("one replica of the two asked for").isEqualTo(1);
+            assertThat(System.nanoTime() - started).isGreaterThanOrEqualTo(Duration.ofMillis(300).toNanos());
+            assertThat(p.waitReplicas(0, 0)).isEqualTo(1);
         }
     }
 }
