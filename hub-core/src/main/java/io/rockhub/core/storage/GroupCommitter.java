@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class GroupCommitter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommitter.class);
     private static final long RELAXED_SYNC_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long IDLE_SYNC_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private record Waiter(long seq, Runnable action) {
     }
@@ -90,6 +91,26 @@ public final class GroupCommitter implements AutoCloseable {
             return true;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * The newest sequence number whose batch is in the WAL file, not just RocksDB's buffer: what a
+     * WAL reader (a replica's feed) can see. Equals {@link #durableSequence()}: in relaxed mode
+     * "durable" means written.
+     */
+    public long writtenSequence() {
+        return durableSeq;
+    }
+
+    /** A WAL flush with fsync made by someone else (a replica applying its feed) counts too. */
+    void syncedElsewhere(long target) {
+        advanceDurable(target);
+    }
+
+    private synchronized void advanceDurable(long target) {
+        if (target > durableSeq) {
+            durableSeq = target;
         }
     }
 
@@ -170,7 +191,12 @@ public final class GroupCommitter implements AutoCloseable {
                     }
                     lastFsyncAt = now;
                 }
-                work.awaitNanos(syncMode ? TimeUnit.SECONDS.toNanos(1) : RELAXED_SYNC_INTERVAL_NANOS);
+                // Writes nobody waits for (the sweeper's deletes) reach the WAL file, and so the
+                // replicas, within a second too.
+                if (syncMode && db.getLatestSequenceNumber() > durableSeq && now - lastFsyncAt >= IDLE_SYNC_NANOS) {
+                    return true;
+                }
+                work.awaitNanos(syncMode ? IDLE_SYNC_NANOS : RELAXED_SYNC_INTERVAL_NANOS);
             }
             if (!running) {
                 return !waiters.isEmpty();
@@ -199,7 +225,7 @@ public final class GroupCommitter implements AutoCloseable {
         syncs.incrementAndGet();
         syncNanos.addAndGet(took);
         lastSyncNanos = took;
-        durableSeq = Math.max(durableSeq, target);
+        advanceDurable(target);
         List<Waiter> ready = new ArrayList<>();
         lock.lock();
         try {

@@ -316,7 +316,7 @@ public final class Storage implements AutoCloseable {
 
     /** A reader of the WAL from sequence {@code next} on (for replicas); the caller closes it. */
     public WalCursor walFrom(long next) {
-        return new WalCursor(db, next);
+        return new WalCursor(db, next, committer::writtenSequence);
     }
 
     /**
@@ -356,7 +356,9 @@ public final class Storage implements AutoCloseable {
     /** Writes the WAL buffer and fsyncs it: a replica calls this before acknowledging what it applied. */
     public void syncWal() {
         try {
+            long target = db.getLatestSequenceNumber();
             db.flushWal(true);
+            committer.syncedElsewhere(target);
         } catch (RocksDBException e) {
             throw new StorageException("WAL sync failed: " + e.getMessage(), e);
         }

@@ -13,12 +13,15 @@ import org.rocksdb.WriteBatch;
  */
 public final class WalCursor implements AutoCloseable {
     private final RocksDB db;
+    private final java.util.function.LongSupplier written;
     private long next;
     private TransactionLogIterator it;
 
-    WalCursor(RocksDB db, long next) {
+    /** {@code written}: the newest sequence whose batch is in the WAL file (not just its buffer). */
+    WalCursor(RocksDB db, long next, java.util.function.LongSupplier written) {
         this.db = db;
         this.next = next;
+        this.written = written;
     }
 
     /** The sequence number the next batch starts at. */
@@ -47,13 +50,20 @@ public final class WalCursor implements AutoCloseable {
         }
     }
 
-    /** The next batch, or null if there is none yet. Throws if the WAL no longer has it. */
+    /**
+     * The next batch, or null if there is none yet. Throws if the WAL no longer has it.
+     *
+     * <p>Only batches already written to the WAL file are read: with {@code manual_wal_flush} a
+     * newer batch is still in RocksDB's buffer, and looking for it would only fail. A reader at the
+     * end of a file reads on in the same file; a new iterator (which scans its file from the start)
+     * is made only when the WAL moved to a new file.
+     */
     public WalBatch poll() {
         try {
-            if (next > db.getLatestSequenceNumber()) {
+            if (next > written.getAsLong()) {
                 return null;
             }
-            if (it == null || !it.isValid()) {
+            if (it == null) {
                 reopen();
             } else {
                 it.next();

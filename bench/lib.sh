@@ -1,0 +1,30 @@
+# Shared by the bench scripts: paths, the jar (rebuilt when sources changed), ports, process cleanup.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="$root/bench/results"
+work="$out/tmp"
+mkdir -p "$out"
+rm -rf "$work"; mkdir -p "$work"
+
+command -v redis-server >/dev/null && command -v redis-benchmark >/dev/null || {
+  echo "bench: needs redis-server and redis-benchmark: apt-get install -y redis-server redis-tools" >&2; exit 1; }
+
+jar="$root/routes/target/rockhub.jar"
+if [ ! -f "$jar" ] || [ -n "$(find "$root"/hub-core/src "$root"/resp-server/src "$root"/routes/src -newer "$jar" -type f -print -quit)" ]; then
+  (cd "$root" && mvn -q -B -DskipTests package -pl routes -am) >/dev/null
+fi
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_port() { for _ in $(seq 1 300); do redis-cli -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "server on $1 did not start" >&2; return 1; }
+
+pids=()
+# TERM, then KILL after 10 s: a Redis still writing its first AOF refuses to stop.
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do
+    for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$p" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
