@@ -149,20 +149,9 @@ class ReplicationProcessTest {
         int port = freePort();
         try (ServerProcess primary = ServerProcess.start(primaryDir, "--port", Integer.toString(port))) {
             // Incompressible values, so the copy takes long enough to be interrupted.
-            try (Jedis j = new Jedis("127.0.0.1", port)) {
-                Pipeline p = j.pipelined();
-                byte[] value = new byte[4096];
-                for (int i = 0; i < 40_000; i++) {
-                    ThreadLocalRandom.current().nextBytes(value);
-                    p.set(("big:" + i).getBytes(), value);
-                    if (i % 500 == 499) {
-                        p.sync();
-                    }
-                }
-                p.sync();
-            }
+            fillIncompressible(port, 40_000);
             try (ServerProcess replica = ServerProcess.start(replicaDir, "--replicaof", "127.0.0.1",
-                    Integer.toString(port))) {
+                    Integer.toString(port), "--max-replication-mb", "40")) {
                 Awaitility.await("copy under way").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
                         .until(() -> replica.output().contains("full sync: copying checkpoint"));
                 primary.kill();
@@ -177,6 +166,55 @@ class ReplicationProcessTest {
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void aReplicaKilledDuringAFullCopyKeepsItsOldDataAndResumesTheCopy() throws Exception {
+        try (ServerProcess primary = ServerProcess.start(primaryDir)) {
+            fillIncompressible(primary.port(), 40_000);
+            // 160 MB at 40 MB/s: the copy is surely under way when the replica is killed.
+            String[] follow = {"--replicaof", "127.0.0.1", Integer.toString(primary.port()), "--max-replication-mb", "40"};
+            try (ServerProcess replica = ServerProcess.start(replicaDir, follow)) {
+                Awaitility.await("copy under way").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
+                        .until(() -> Files.exists(replicaDir.resolveSibling(replicaDir.getFileName() + ".sync")));
+                Awaitility.await("some bytes copied").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
+                        .until(() -> stagedBytes() > 0);
+                replica.kill();
+            }
+            try (ServerProcess replica = ServerProcess.start(replicaDir, follow)) {
+                awaitEqual(primary.port(), replica.port());
+                assertThat(replica.output()).contains("resuming an interrupted copy of the same checkpoint");
+                try (Jedis r = new Jedis("127.0.0.1", replica.port())) {
+                    assertThat(r.dbSize()).isEqualTo(40_000);
+                }
+            }
+        }
+    }
+
+    private long stagedBytes() throws IOException {
+        Path staging = replicaDir.resolveSibling(replicaDir.getFileName() + ".sync");
+        if (!Files.isDirectory(staging)) {
+            return 0;
+        }
+        try (var files = Files.list(staging)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".sst")).mapToLong(f -> f.toFile().length())
+                    .sum();
+        }
+    }
+
+    static void fillIncompressible(int port, int keys) {
+        try (Jedis j = new Jedis("127.0.0.1", port)) {
+            Pipeline p = j.pipelined();
+            byte[] value = new byte[4096];
+            for (int i = 0; i < keys; i++) {
+                ThreadLocalRandom.current().nextBytes(value);
+                p.set(("big:" + i).getBytes(), value);
+                if (i % 500 == 499) {
+                    p.sync();
+                }
+            }
+            p.sync();
         }
     }
 

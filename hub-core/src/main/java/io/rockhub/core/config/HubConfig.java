@@ -78,6 +78,8 @@ public final class HubConfig {
             "seconds without a word from the other side after which a replication link is dropped"),
         Setting.integer("repl-ping-replica-period", 1, 1, 3600, true,
             "seconds between heartbeats a primary sends an idle replica"),
+        Setting.integer("max-replication-mb", 0, 0, 1 << 20, true,
+            "the most MB/s a replica's full sync copies (0 = no limit), to spare the primary's disk and network"),
         Setting.integer("repl-checkpoint-reuse-seconds", 300, 0, 86_400, true,
             "a full sync reuses a checkpoint made this recently instead of making a new one"),
         Setting.integer("rocksdb.wal_ttl_seconds", 0, 0, Integer.MAX_VALUE, false,

@@ -29,13 +29,15 @@ final class FullSync {
     private final LinkIo io;
     private final Path dataDir;
     private final LongSupplier nanoClock;
+    private final LongSupplier maxMegabytesPerSecond;
     private volatile long copied;
     private volatile long total;
 
-    FullSync(LinkIo io, Path dataDir, LongSupplier nanoClock) {
+    FullSync(LinkIo io, Path dataDir, LongSupplier nanoClock, LongSupplier maxMegabytesPerSecond) {
         this.io = io;
         this.dataDir = dataDir;
         this.nanoClock = nanoClock;
+        this.maxMegabytesPerSecond = maxMegabytesPerSecond;
     }
 
     long copied() {
@@ -77,6 +79,16 @@ final class FullSync {
         long started = nanoClock.getAsLong();
         long lastLog = started;
         copied = 0;
+        long already = 0;
+        for (CheckpointManifest.FileEntry f : files) {
+            Path local = staging.resolve(f.name());
+            already += Files.exists(local) ? Math.min(Files.size(local), f.size()) : 0;
+        }
+        long fetched = 0;
+        if (already > 0) {
+            LOG.info("full sync: resuming an interrupted copy of the same checkpoint, {} MB already here",
+                    already >> 20);
+        }
         for (CheckpointManifest.FileEntry f : files) {
             Path local = staging.resolve(f.name());
             long have = Files.exists(local) ? Files.size(local) : 0;
@@ -95,6 +107,8 @@ final class FullSync {
                     out.write(chunk);
                     have += chunk.length;
                     copied += chunk.length;
+                    fetched += chunk.length;
+                    pace(fetched, started);
                     long now = nanoClock.getAsLong();
                     if (now - lastLog > 2_000_000_000L) {
                         lastLog = now;
@@ -116,6 +130,24 @@ final class FullSync {
         LOG.info("full sync: {} MB copied and verified in {} s ({} MB/s); installing", total >> 20,
                 (nanoClock.getAsLong() - started) / 1_000_000_000L, rate(total, nanoClock.getAsLong() - started));
         return ready;
+    }
+
+    /** Sleeps as long as copying {@code bytes} since {@code startNanos} went faster than max-replication-mb. */
+    private void pace(long bytes, long startNanos) throws IOException {
+        long limit = maxMegabytesPerSecond.getAsLong();
+        if (limit <= 0) {
+            return;
+        }
+        long due = startNanos + (long) (bytes * 1e9 / (limit << 20));
+        long wait = due - nanoClock.getAsLong();
+        if (wait > 0) {
+            try {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("full sync interrupted");
+            }
+        }
     }
 
     private static long rate(long bytes, long nanos) {

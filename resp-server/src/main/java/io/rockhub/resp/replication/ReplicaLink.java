@@ -170,7 +170,8 @@ public final class ReplicaLink implements Runnable {
                 LOG.info("primary {}:{} cannot continue from sequence {} ({}): taking a full copy", host, port, next,
                         answer);
                 status = Status.SYNC;
-                FullSync sync = new FullSync(io, hub.storage().dir(), System::nanoTime);
+                FullSync sync = new FullSync(io, hub.storage().dir(), System::nanoTime,
+                        () -> hub.config().getLong("max-replication-mb"));
                 fullSync = sync;
                 Path ready = sync.run();
                 running = false;

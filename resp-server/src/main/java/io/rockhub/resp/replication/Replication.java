@@ -212,7 +212,7 @@ public final class Replication implements AutoCloseable {
     public void disconnected(long clientId) {
         ReplicaPeer p = peers.remove(clientId);
         if (p != null && p.sender() != null) {
-            p.sender().stop();
+            p.sender().requestStop();
         }
     }
 

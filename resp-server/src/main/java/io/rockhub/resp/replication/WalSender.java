@@ -40,6 +40,11 @@ final class WalSender implements Runnable {
         thread.start();
     }
 
+    /** Asks the thread to stop, without waiting (from an event loop, when the replica disconnects). */
+    void requestStop() {
+        running = false;
+    }
+
     /** Stops streaming and waits for the thread, so storage can close safely after. */
     void stop() {
         running = false;
