@@ -65,6 +65,6 @@ class HubConfigTest {
         assertThatThrownBy(() -> c.set("port", "1")).hasMessageContaining("immutable");
         assertThatThrownBy(() -> c.check("maxclients", "x")).hasMessageContaining("integer");
         assertThat(c.getInt("maxclients")).isEqualTo(10000);
-        assertThat(c.matching("max*")).extracting(Map.Entry::getKey).containsExactly("maxclients");
+        assertThat(c.matching("max*")).extracting(Map.Entry::getKey).containsExactly("maxclients", "max-replication-mb");
     }
 }
