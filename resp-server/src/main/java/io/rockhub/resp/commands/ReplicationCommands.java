@@ -180,6 +180,13 @@ final class ReplicationCommands {
         long next = a.longAt(2);
         return (ctx, out) -> {
             Replication r = ctx.hub().replication();
+            if (r.isReplica()) {
+                // A replica's own WAL batches are not the primary's, and a loop of full copies would
+                // follow: say so instead.
+                out.error("ERR this server is a replica; chained replication is not supported: "
+                        + "replicate the primary");
+                return;
+            }
             Replication.PsyncDecision d = r.psyncDecision(replid, next);
             if (!d.proceed()) {
                 out.simple("FULLRESYNC " + d.replid() + " " + d.sequence());

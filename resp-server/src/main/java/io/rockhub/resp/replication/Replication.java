@@ -160,7 +160,7 @@ public final class Replication implements AutoCloseable {
     /** Whether a replica that followed {@code replid} and needs {@code next} onwards can continue. */
     public PsyncDecision psyncDecision(String replid, long next) {
         ReplicationState s = state;
-        if (!isReplica() && s.continues(replid, next)) {
+        if (s.continues(replid, next)) {
             try (WalCursor cursor = hub.storage().walFrom(next)) {
                 if (cursor.covers()) {
                     return new PsyncDecision(true, s.replid(), next);

@@ -206,4 +206,23 @@ class ReplicationTest {
             assertThat(p.waitReplicas(0, 0)).isEqualTo(1);
         }
     }
+
+    @Test
+    void aReplicaOfAReplicaIsRefusedWithAClearError() throws Exception {
+        try (TestServer primary = TestServer.start(); Jedis p = new Jedis("127.0.0.1", primary.port())) {
+            p.set("k", "v");
+            try (TestServer replica = replicaOf(primary)) {
+                awaitCaughtUp(primary, replica);
+                try (TestServer chained = replicaOf(replica)) {
+                    Wait.until(Duration.ofSeconds(10), "the refusal reached the chained replica", () -> {
+                        ReplicaLink link = chained.hub().replication().link();
+                        return link != null && link.lastError().contains("chained replication is not supported");
+                    });
+                    try (Jedis c = new Jedis("127.0.0.1", chained.port())) {
+                        assertThat(c.info("replication")).contains("master_link_status:down");
+                    }
+                }
+            }
+        }
+    }
 }
