@@ -1,0 +1,251 @@
+package io.rockhub.app.export;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.rockhub.app.kafka.EmbeddedKafka;
+import io.rockhub.resp.testing.RealRedis;
+import io.rockhub.resp.testing.TestServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.params.XAddParams;
+
+/** Streams to a real Kafka broker (in-process, KRaft) exactly once, across crashes of every party. */
+class StreamExportTest {
+    private static Path kafkaDir;
+    private static EmbeddedKafka kafka;
+    private static TestServer rockhub;
+
+    @BeforeAll
+    static void start() throws Exception {
+        kafkaDir = Files.createTempDirectory("kafka");
+        kafka = EmbeddedKafka.start(kafkaDir);
+        rockhub = TestServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        rockhub.close();
+        kafka.close();
+        TestServer.deleteTree(kafkaDir);
+    }
+
+    private static ExportConfig config(String stream, int port, String keyField) {
+        Properties p = new Properties();
+        p.setProperty("rockhub.export.kafka.bootstrap-servers", kafka.bootstrapServers());
+        p.setProperty("rockhub.export.streams", stream);
+        p.setProperty("rockhub.export.batch-size", "100");
+        p.setProperty("rockhub.export.transactional-id", "export-" + stream);
+        p.setProperty("rockhub.export.cursor-topic", "cursors-" + stream.replace(':', '-'));
+        p.setProperty("rockhub.export.topic-template", "rockhub.{stream}");
+        p.setProperty("rockhub.export.redis.port", Integer.toString(port));
+        if (keyField != null) {
+            p.setProperty("rockhub.export.key-field", keyField);
+        }
+        return ExportConfig.from(p);
+    }
+
+    private static List<String> addEntries(int port, String stream, int from, int to) {
+        List<String> ids = new ArrayList<>();
+        try (Jedis j = new Jedis("127.0.0.1", port)) {
+            for (int i = from; i < to; i++) {
+                ids.add(j.xadd(stream, XAddParams.xAddParams(), Map.of("n", Integer.toString(i), "account",
+                        "acct-" + (i % 7))).toString());
+            }
+        }
+        return ids;
+    }
+
+    /** Exports until {@code n} entries went out, recovering from Kafka and RockHub failures as the route does. */
+    private static void drain(StreamExporter exporter, String stream, long n) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (exporter.exported(stream) < n && exporter.stoppedStreams().isEmpty()) {
+            assertThat(System.nanoTime()).as("export finished in time").isLessThan(deadline);
+            try {
+                exporter.exportAll();
+            } catch (RuntimeException failure) {
+                Thread.sleep(200);
+                try {
+                    exporter.recover();
+                } catch (RuntimeException stillDown) {
+                    // the broker (or RockHub) is still away: try again
+                }
+            }
+        }
+    }
+
+    /** Every committed record of a topic, as a read_committed consumer sees it. */
+    static List<ConsumerRecord<String, String>> committed(String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        List<ConsumerRecord<String, String>> out = new ArrayList<>();
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
+            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(pi -> new TopicPartition(topic, pi.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    private static List<String> ids(List<ConsumerRecord<String, String>> records) {
+        return records.stream().map(r -> new String(r.headers().lastHeader(StreamExporter.HEADER_ID).value(),
+                StandardCharsets.UTF_8)).toList();
+    }
+
+    @Test
+    void everyEntryAppearsOnceInOrderWithKeyTimestampAndHeaders() throws Exception {
+        String stream = "orders-" + System.nanoTime();
+        List<String> added = addEntries(rockhub.port(), stream, 0, 1000);
+        try (StreamExporter exporter = new StreamExporter(config(stream, rockhub.port(), null))) {
+            exporter.start();
+            drain(exporter, stream, 1000);
+            assertThat(exporter.lags().get(stream)).isEqualTo(new StreamExporter.Lag(0, 0));
+        }
+        List<ConsumerRecord<String, String>> records = committed("rockhub." + stream);
+        assertThat(ids(records)).containsExactlyElementsOf(added);
+        ConsumerRecord<String, String> first = records.get(0);
+        assertThat(first.key()).isEqualTo(stream);
+        assertThat(first.timestamp()).isEqualTo(new StreamEntryID(added.get(0)).getTime());
+        // The fields as a JSON object (their order is the client's map order).
+        assertThat(first.value()).startsWith("{").endsWith("}").contains("\"n\":\"0\"", "\"account\":\"acct-0\"");
+        assertThat(new String(first.headers().lastHeader(StreamExporter.HEADER_STREAM).value(), StandardCharsets.UTF_8))
+                .isEqualTo(stream);
+    }
+
+    @Test
+    void aKeyFieldKeysTheRecords() throws Exception {
+        String stream = "payments-" + System.nanoTime();
+        addEntries(rockhub.port(), stream, 0, 20);
+        try (StreamExporter exporter = new StreamExporter(config(stream, rockhub.port(), "account"))) {
+            exporter.start();
+            drain(exporter, stream, 20);
+        }
+        assertThat(committed("rockhub." + stream)).extracting(ConsumerRecord::key).startsWith("acct-0", "acct-1");
+    }
+
+    @Test
+    void anExporterKilledMidBatchIsReplacedWithoutDuplicatesOrGaps() throws Exception {
+        String stream = "killed-" + System.nanoTime();
+        List<String> added = addEntries(rockhub.port(), stream, 0, 500);
+        StreamExporter doomed = new StreamExporter(config(stream, rockhub.port(), null));
+        doomed.start();
+        doomed.exportAll(); // one committed batch of 100
+        doomed.afterSend(i -> {
+            if (i == 50) {
+                throw new IllegalStateException("killed in the middle of a batch");
+            }
+        });
+        assertThatThrownBy(doomed::exportAll).hasMessageContaining("killed");
+        doomed.abandon(); // its open transaction is left as a crash leaves it
+        try (StreamExporter successor = new StreamExporter(config(stream, rockhub.port(), null))) {
+            successor.start();
+            drain(successor, stream, 400);
+        }
+        List<String> ids = ids(committed("rockhub." + stream));
+        assertThat(ids).containsExactlyElementsOf(added);
+    }
+
+    @Test
+    void aBrokerRestartDuringExportLosesAndDuplicatesNothing() throws Exception {
+        String stream = "broker-" + System.nanoTime();
+        List<String> added = addEntries(rockhub.port(), stream, 0, 600);
+        try (StreamExporter exporter = new StreamExporter(config(stream, rockhub.port(), null))) {
+            exporter.start();
+            exporter.exportAll();
+            exporter.exportAll();
+            kafka.restart();
+            drain(exporter, stream, 600);
+        }
+        assertThat(ids(committed("rockhub." + stream))).containsExactlyElementsOf(added);
+    }
+
+    @Test
+    void aRockHubRestartDuringExportLosesAndDuplicatesNothing() throws Exception {
+        Path dir = Files.createTempDirectory("rockhub-export");
+        int port = RealRedis.freePort();
+        String stream = "restart-" + System.nanoTime();
+        List<String> added = new ArrayList<>();
+        try {
+            try (TestServer server = TestServer.startIn(dir, Map.of("port", Integer.toString(port)))) {
+                added.addAll(addEntries(port, stream, 0, 300));
+            }
+            try (StreamExporter exporter = new StreamExporter(config(stream, port, null))) {
+                exporter.start();
+                try (TestServer server = TestServer.startIn(dir, Map.of("port", Integer.toString(port)))) {
+                    exporter.exportAll();
+                }
+                assertThatThrownBy(exporter::exportAll).as("RockHub is down").isInstanceOf(RuntimeException.class);
+                try (TestServer server = TestServer.startIn(dir, Map.of("port", Integer.toString(port)))) {
+                    added.addAll(addEntries(port, stream, 300, 400));
+                    drain(exporter, stream, 400);
+                }
+            }
+            assertThat(ids(committed("rockhub." + stream))).containsExactlyElementsOf(added);
+        } finally {
+            TestServer.deleteTree(dir);
+        }
+    }
+
+    @Test
+    void aStreamTrimmedPastItsCursorStopsWithAClearError() throws Exception {
+        String stream = "trimmed-" + System.nanoTime();
+        addEntries(rockhub.port(), stream, 0, 50);
+        try (StreamExporter exporter = new StreamExporter(config(stream, rockhub.port(), null))) {
+            exporter.start();
+            drain(exporter, stream, 50);
+            addEntries(rockhub.port(), stream, 50, 80);
+            try (Jedis j = new Jedis("127.0.0.1", rockhub.port())) {
+                j.xtrim(stream, 5, false); // 25 entries nobody exported are gone
+            }
+            assertThat(exporter.exportAll()).isZero();
+            assertThat(exporter.stoppedStreams()).containsKey(stream);
+            assertThat(exporter.stoppedStreams().get(stream))
+                    .contains("trimmed past its export cursor", "25 entries added after it were removed");
+        }
+        assertThat(committed("rockhub." + stream)).hasSize(50);
+    }
+
+    @Test
+    void trimmingWhatWasAlreadyExportedIsFine() throws Exception {
+        String stream = "housekeeping-" + System.nanoTime();
+        addEntries(rockhub.port(), stream, 0, 50);
+        try (StreamExporter exporter = new StreamExporter(config(stream, rockhub.port(), null))) {
+            exporter.start();
+            drain(exporter, stream, 50);
+            try (Jedis j = new Jedis("127.0.0.1", rockhub.port())) {
+                j.xtrim(stream, 0, false);
+            }
+            addEntries(rockhub.port(), stream, 50, 70);
+            drain(exporter, stream, 70);
+            assertThat(exporter.stoppedStreams()).isEmpty();
+        }
+        assertThat(committed("rockhub." + stream).stream().map(ConsumerRecord::value).collect(Collectors.toList()))
+                .hasSize(70);
+    }
+}
