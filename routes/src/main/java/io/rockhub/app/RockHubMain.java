@@ -69,6 +69,14 @@ public final class RockHubMain implements java.util.concurrent.Callable<Integer>
             return 1;
         }
         int port = node.port();
+        AppServices services;
+        try {
+            services = AppServices.start(config, node);
+        } catch (Exception e) {
+            System.err.println("rockhub: cannot start the routes or the metrics endpoint: " + e.getMessage());
+            node.close();
+            return 1;
+        }
         config.onChange((key, value) -> {
             if (key.equals("loglevel")) {
                 applyLogLevel(value);
@@ -79,6 +87,7 @@ public final class RockHubMain implements java.util.concurrent.Callable<Integer>
         Runnable stop = () -> {
             if (stopping.compareAndSet(false, true)) {
                 LOG.info("shutting down: closing connections, syncing WAL, flushing memtables");
+                services.close();
                 node.close();
                 stopped.countDown();
             }

@@ -35,6 +35,17 @@ public final class ServerStats {
     public final LongAdder netInputBytes = new LongAdder();
     public final LongAdder netOutputBytes = new LongAdder();
     public final AtomicLong lastOpsSample = new AtomicLong();
+
+    /** Told every command's duration (the application feeds a latency histogram from it). */
+    public interface LatencyListener {
+        void record(String command, long micros);
+    }
+
+    private volatile LatencyListener latencyListener = (c, m) -> { };
+
+    public void latencyListener(LatencyListener l) {
+        latencyListener = l;
+    }
     private final Map<String, CommandCounter> perCommand = new ConcurrentHashMap<>();
 
     public CommandCounter command(String fullName) {
@@ -42,6 +53,7 @@ public final class ServerStats {
     }
 
     public void record(String fullName, long micros, boolean failed) {
+        latencyListener.record(fullName, micros);
         CommandCounter c = command(fullName);
         c.calls.increment();
         c.micros.add(micros);

@@ -49,8 +49,8 @@ import redis.clients.jedis.resps.StreamInfo;
  */
 public final class StreamExporter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamExporter.class);
-    static final String HEADER_STREAM = "rockhub.stream";
-    static final String HEADER_ID = "rockhub.id";
+    public static final String HEADER_STREAM = "rockhub.stream";
+    public static final String HEADER_ID = "rockhub.id";
 
     /** Where a stream's export stands: its last exported id and how many entries the stream had added up to it. */
     record Cursor(String lastId, long position) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.rockhub.app.kafka.EmbeddedKafka;
+import io.rockhub.app.kafka.Topics;
 import io.rockhub.resp.testing.RealRedis;
 import io.rockhub.resp.testing.TestServer;
 import java.nio.charset.StandardCharsets;
@@ -15,11 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -91,31 +88,8 @@ class StreamExportTest {
         }
     }
 
-    /** Every committed record of a topic, as a read_committed consumer sees it. */
     static List<ConsumerRecord<String, String>> committed(String topic) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        List<ConsumerRecord<String, String>> out = new ArrayList<>();
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p)) {
-            List<TopicPartition> parts = c.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(pi -> new TopicPartition(topic, pi.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
-                c.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
-    }
-
-    private static List<String> ids(List<ConsumerRecord<String, String>> records) {
-        return records.stream().map(r -> new String(r.headers().lastHeader(StreamExporter.HEADER_ID).value(),
-                StandardCharsets.UTF_8)).toList();
+        return Topics.committed(kafka, topic);
     }
 
     @Test
@@ -128,7 +102,7 @@ class StreamExportTest {
             assertThat(exporter.lags().get(stream)).isEqualTo(new StreamExporter.Lag(0, 0));
         }
         List<ConsumerRecord<String, String>> records = committed("rockhub." + stream);
-        assertThat(ids(records)).containsExactlyElementsOf(added);
+        assertThat(Topics.ids(records)).containsExactlyElementsOf(added);
         ConsumerRecord<String, String> first = records.get(0);
         assertThat(first.key()).isEqualTo(stream);
         assertThat(first.timestamp()).isEqualTo(new StreamEntryID(added.get(0)).getTime());
@@ -167,7 +141,7 @@ class StreamExportTest {
             successor.start();
             drain(successor, stream, 400);
         }
-        List<String> ids = ids(committed("rockhub." + stream));
+        List<String> ids = Topics.ids(committed("rockhub." + stream));
         assertThat(ids).containsExactlyElementsOf(added);
     }
 
@@ -182,7 +156,7 @@ class StreamExportTest {
             kafka.restart();
             drain(exporter, stream, 600);
         }
-        assertThat(ids(committed("rockhub." + stream))).containsExactlyElementsOf(added);
+        assertThat(Topics.ids(committed("rockhub." + stream))).containsExactlyElementsOf(added);
     }
 
     @Test
@@ -206,7 +180,7 @@ class StreamExportTest {
                     drain(exporter, stream, 400);
                 }
             }
-            assertThat(ids(committed("rockhub." + stream))).containsExactlyElementsOf(added);
+            assertThat(Topics.ids(committed("rockhub." + stream))).containsExactlyElementsOf(added);
         } finally {
             TestServer.deleteTree(dir);
         }
