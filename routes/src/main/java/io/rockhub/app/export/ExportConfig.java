@@ -11,6 +11,8 @@ import java.util.Properties;
  * rockhub.export.kafka.bootstrap-servers  Kafka to write to (required to enable the export)
  * rockhub.export.streams                  streams to export, comma-separated (required)
  * rockhub.export.topic-template           topic per stream; {stream} is replaced (default rockhub.{stream})
+ * rockhub.export.topic.NAME               the topic of stream NAME, overriding the template
+ * rockhub.export.value-format             json (the fields as a JSON object, default) or field:NAME (that field's value)
  * rockhub.export.key-field                entry field used as record key (default: the stream name)
  * rockhub.export.batch-size               entries per Kafka transaction at most (default 500)
  * rockhub.export.poll-timeout-ms          pause when a stream has nothing new (default 100)
@@ -19,12 +21,13 @@ import java.util.Properties;
  * rockhub.export.redis.host / .port / .password   where the streams are (default 127.0.0.1:6380)
  * </pre>
  */
-public record ExportConfig(String bootstrapServers, List<String> streams, String topicTemplate, String keyField,
-                           int batchSize, long pollTimeoutMillis, String transactionalId, String cursorTopic,
-                           String redisHost, int redisPort, String redisPassword) {
+public record ExportConfig(String bootstrapServers, List<String> streams, String topicTemplate,
+                           java.util.Map<String, String> topics, String keyField, String valueField, int batchSize,
+                           long pollTimeoutMillis, String transactionalId, String cursorTopic, String redisHost,
+                           int redisPort, String redisPassword) {
 
     public String topicFor(String stream) {
-        return topicTemplate.replace("{stream}", stream);
+        return topics.getOrDefault(stream, topicTemplate.replace("{stream}", stream));
     }
 
     /** The export's settings, or null when the properties do not configure one. */
@@ -39,10 +42,20 @@ public record ExportConfig(String bootstrapServers, List<String> streams, String
                     + "rockhub.export.streams");
         }
         String key = p.getProperty("rockhub.export.key-field", "").trim();
+        String format = p.getProperty("rockhub.export.value-format", "json").trim();
+        if (!format.equals("json") && !format.startsWith("field:")) {
+            throw new IllegalArgumentException("rockhub.export.value-format must be json or field:NAME, not " + format);
+        }
+        java.util.Map<String, String> topics = new java.util.HashMap<>();
+        for (String name : p.stringPropertyNames()) {
+            if (name.startsWith("rockhub.export.topic.")) {
+                topics.put(name.substring("rockhub.export.topic.".length()), p.getProperty(name).trim());
+            }
+        }
         return new ExportConfig(servers,
                 Arrays.stream(streams.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(),
-                p.getProperty("rockhub.export.topic-template", "rockhub.{stream}").trim(),
-                key.isEmpty() ? null : key,
+                p.getProperty("rockhub.export.topic-template", "rockhub.{stream}").trim(), java.util.Map.copyOf(topics),
+                key.isEmpty() ? null : key, format.startsWith("field:") ? format.substring(6) : null,
                 Integer.parseInt(p.getProperty("rockhub.export.batch-size", "500").trim()),
                 Long.parseLong(p.getProperty("rockhub.export.poll-timeout-ms", "100").trim()),
                 p.getProperty("rockhub.export.transactional-id", "rockhub-export").trim(),

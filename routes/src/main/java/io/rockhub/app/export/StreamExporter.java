@@ -39,7 +39,7 @@ import redis.clients.jedis.resps.StreamInfo;
  * batch, a crash after it does not, and no consumer reading committed records sees an entry twice.
  *
  * <p>Records: key = the configured entry field, or the stream name (one partition per stream keeps
- * its order); value = the fields as a JSON object; timestamp = the entry id's milliseconds; headers
+ * its order); value = the fields as a JSON object (or one field's value); timestamp = the entry id's milliseconds; headers
  * {@code rockhub.stream} and {@code rockhub.id}.
  *
  * <p>A stream trimmed past its cursor (entries removed before they were exported) is stopped with
@@ -211,8 +211,10 @@ public final class StreamExporter implements AutoCloseable {
 
     private ProducerRecord<byte[], byte[]> record(String stream, String topic, StreamEntry e) {
         String key = config.keyField() == null ? stream : e.getFields().getOrDefault(config.keyField(), stream);
+        String value = config.valueField() == null ? Json.object(e.getFields())
+                : e.getFields().getOrDefault(config.valueField(), "");
         ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, null, e.getID().getTime(), bytes(key),
-                bytes(Json.object(e.getFields())));
+                bytes(value));
         r.headers().add(new RecordHeader(HEADER_STREAM, bytes(stream)));
         r.headers().add(new RecordHeader(HEADER_ID, bytes(e.getID().toString())));
         return r;

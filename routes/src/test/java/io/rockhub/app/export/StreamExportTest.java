@@ -124,6 +124,25 @@ class StreamExportTest {
     }
 
     @Test
+    void aStreamCanHaveItsOwnTopicAndOneFieldAsTheValue() throws Exception {
+        String stream = "audit-" + System.nanoTime();
+        addEntries(rockhub.port(), stream, 0, 5);
+        Properties p = new Properties();
+        p.setProperty("rockhub.export.kafka.bootstrap-servers", kafka.bootstrapServers());
+        p.setProperty("rockhub.export.streams", stream);
+        p.setProperty("rockhub.export.topic." + stream, "audit-log");
+        p.setProperty("rockhub.export.value-format", "field:n");
+        p.setProperty("rockhub.export.transactional-id", "export-" + stream);
+        p.setProperty("rockhub.export.cursor-topic", "cursors-" + stream);
+        p.setProperty("rockhub.export.redis.port", Integer.toString(rockhub.port()));
+        try (StreamExporter exporter = new StreamExporter(ExportConfig.from(p))) {
+            exporter.start();
+            drain(exporter, stream, 5);
+        }
+        assertThat(committed("audit-log")).extracting(ConsumerRecord::value).containsExactly("0", "1", "2", "3", "4");
+    }
+
+    @Test
     void anExporterKilledMidBatchIsReplacedWithoutDuplicatesOrGaps() throws Exception {
         String stream = "killed-" + System.nanoTime();
         List<String> added = addEntries(rockhub.port(), stream, 0, 500);
