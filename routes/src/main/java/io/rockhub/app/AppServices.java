@@ -38,6 +38,7 @@ final class AppServices implements AutoCloseable {
     static AppServices start(HubConfig config, Node node) throws Exception {
         Metrics metrics = new Metrics();
         metrics.bind(node);
+        node.onReopen(metrics::listenForLatency);
         int metricsPort = 0;
         if (config.getInt("metrics-port") > 0) {
             metricsPort = metrics.serve(config.get("metrics-bind"), config.getInt("metrics-port"));

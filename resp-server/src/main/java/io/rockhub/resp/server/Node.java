@@ -23,6 +23,7 @@ public final class Node implements AutoCloseable {
     private volatile RespServer server;
     private volatile int port;
     private volatile Runnable shutdownAction = () -> { };
+    private volatile java.util.function.Consumer<Hub> reopened = h -> { };
     private boolean closed;
 
     private Node(HubConfig config, Clock clock) {
@@ -66,6 +67,11 @@ public final class Node implements AutoCloseable {
         return port;
     }
 
+    /** Told the new hub after the node reopened on a full-sync copy (for listeners bound to the old one). */
+    public void onReopen(java.util.function.Consumer<Hub> action) {
+        reopened = action;
+    }
+
     /** What SHUTDOWN runs (the process's stop); kept across reloads. */
     public void onShutdown(Runnable action) {
         shutdownAction = action;
@@ -82,6 +88,7 @@ public final class Node implements AutoCloseable {
         DataDirs.installReady(dir);
         try {
             open(port);
+            reopened.accept(hub);
             LOG.info("full sync: reopened on the copied data at sequence {}", hub.storage().latestSequence());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
