@@ -408,27 +408,89 @@ public final class Storage implements AutoCloseable {
      * check a replica). Reads everything: an administrative command, not for hot paths.
      */
     public Digest digest() {
-        java.security.MessageDigest md = io.rockhub.core.replication.CheckpointManifest.digest();
-        long records = 0;
         org.rocksdb.Snapshot snapshot = db.getSnapshot();
         try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot)) {
-            byte[] len = new byte[4];
-            for (ColumnFamily cf : ColumnFamily.values()) {
-                md.update(cf.cfName().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                try (RocksIterator it = db.newIterator(handles.get(cf), ro)) {
-                    for (it.seekToFirst(); it.isValid(); it.next()) {
-                        for (byte[] part : new byte[][] {it.key(), it.value()}) {
-                            io.rockhub.core.encoding.Bytes.putInt(len, 0, part.length);
-                            md.update(len);
-                            md.update(part);
-                        }
-                        records++;
-                    }
-                }
-            }
-            return new Digest(snapshot.getSequenceNumber(), java.util.HexFormat.of().formatHex(md.digest()), records);
+            return digest(db, handles, ro, snapshot.getSequenceNumber());
         } finally {
             db.releaseSnapshot(snapshot);
+        }
+    }
+
+    private static Digest digest(RocksDB db, Map<ColumnFamily, ColumnFamilyHandle> handles, ReadOptions ro,
+                                 long sequence) {
+        java.security.MessageDigest md = io.rockhub.core.replication.CheckpointManifest.digest();
+        long records = 0;
+        byte[] len = new byte[4];
+        for (ColumnFamily cf : ColumnFamily.values()) {
+            md.update(cf.cfName().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            ColumnFamilyHandle h = handles.get(cf);
+            if (h == null) {
+                continue;
+            }
+            try (RocksIterator it = db.newIterator(h, ro)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    for (byte[] part : new byte[][] {it.key(), it.value()}) {
+                        io.rockhub.core.encoding.Bytes.putInt(len, 0, part.length);
+                        md.update(len);
+                        md.update(part);
+                    }
+                    records++;
+                }
+            }
+        }
+        return new Digest(sequence, java.util.HexFormat.of().formatHex(md.digest()), records);
+    }
+
+    /** What a closed RocksDB directory (a checkpoint, a restored backup) holds, opened read-only. */
+    public record DirectoryFacts(Digest digest, long keys) {
+    }
+
+    public static DirectoryFacts inspect(Path dbDir) {
+        List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+        List<ColumnFamilyHandle> opened = new ArrayList<>();
+        List<AutoCloseable> owned = new ArrayList<>();
+        try (Options probe = new Options(); DBOptions options = new DBOptions()) {
+            List<String> names = new ArrayList<>();
+            for (byte[] n : RocksDB.listColumnFamilies(probe, dbDir.toString())) {
+                String name = new String(n, java.nio.charset.StandardCharsets.UTF_8);
+                ColumnFamilyOptions cfo = new ColumnFamilyOptions();
+                owned.add(cfo);
+                if (name.equals(ColumnFamily.DEFAULT.cfName())) {
+                    UInt64AddOperator op = new UInt64AddOperator();
+                    owned.add(op);
+                    cfo.setMergeOperator(op);
+                }
+                names.add(name);
+                descriptors.add(new ColumnFamilyDescriptor(n, cfo));
+            }
+            try (RocksDB ro = RocksDB.openReadOnly(options, dbDir.toString(), descriptors, opened);
+                 ReadOptions read = new ReadOptions()) {
+                Map<ColumnFamily, ColumnFamilyHandle> byFamily = new EnumMap<>(ColumnFamily.class);
+                for (int i = 0; i < names.size(); i++) {
+                    for (ColumnFamily cf : ColumnFamily.values()) {
+                        if (cf.cfName().equals(names.get(i))) {
+                            byFamily.put(cf, opened.get(i));
+                        }
+                    }
+                }
+                Digest d = digest(ro, byFamily, read, ro.getLatestSequenceNumber());
+                long keys = Counters.decode(ro.get(byFamily.get(ColumnFamily.DEFAULT), Counters.KEYS));
+                return new DirectoryFacts(d, keys);
+            } finally {
+                for (ColumnFamilyHandle h : opened) {
+                    h.close();
+                }
+            }
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot open " + dbDir + " read-only: " + e.getMessage(), e);
+        } finally {
+            for (AutoCloseable c : owned) {
+                try {
+                    c.close();
+                } catch (Exception ignored) {
+                    // native handles, closing cannot fail in a way that matters here
+                }
+            }
         }
     }
 
