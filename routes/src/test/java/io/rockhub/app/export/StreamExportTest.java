@@ -88,8 +88,8 @@ class StreamExportTest {
         }
     }
 
-    static List<ConsumerRecord<String, String>> committed(String topic) {
-        return Topics.committed(kafka, topic);
+    static List<ConsumerRecord<String, String>> committed(String topic, int expected) {
+        return Topics.committed(kafka, topic, expected);
     }
 
     @Test
@@ -101,7 +101,7 @@ class StreamExportTest {
             drain(exporter, stream, 1000);
             assertThat(exporter.lags().get(stream)).isEqualTo(new StreamExporter.Lag(0, 0));
         }
-        List<ConsumerRecord<String, String>> records = committed("rockhub." + stream);
+        List<ConsumerRecord<String, String>> records = committed("rockhub." + stream, added.size());
         assertThat(Topics.ids(records)).containsExactlyElementsOf(added);
         ConsumerRecord<String, String> first = records.get(0);
         assertThat(first.key()).isEqualTo(stream);
@@ -120,7 +120,7 @@ class StreamExportTest {
             exporter.start();
             drain(exporter, stream, 20);
         }
-        assertThat(committed("rockhub." + stream)).extracting(ConsumerRecord::key).startsWith("acct-0", "acct-1");
+        assertThat(committed("rockhub." + stream, 20)).extracting(ConsumerRecord::key).startsWith("acct-0", "acct-1");
     }
 
     @Test
@@ -139,7 +139,7 @@ class StreamExportTest {
             exporter.start();
             drain(exporter, stream, 5);
         }
-        assertThat(committed("audit-log")).extracting(ConsumerRecord::value).containsExactly("0", "1", "2", "3", "4");
+        assertThat(committed("audit-log", 5)).extracting(ConsumerRecord::value).containsExactly("0", "1", "2", "3", "4");
     }
 
     @Test
@@ -160,7 +160,7 @@ class StreamExportTest {
             successor.start();
             drain(successor, stream, 400);
         }
-        List<String> ids = Topics.ids(committed("rockhub." + stream));
+        List<String> ids = Topics.ids(committed("rockhub." + stream, added.size()));
         assertThat(ids).containsExactlyElementsOf(added);
     }
 
@@ -175,7 +175,7 @@ class StreamExportTest {
             kafka.restart();
             drain(exporter, stream, 600);
         }
-        assertThat(Topics.ids(committed("rockhub." + stream))).containsExactlyElementsOf(added);
+        assertThat(Topics.ids(committed("rockhub." + stream, added.size()))).containsExactlyElementsOf(added);
     }
 
     @Test
@@ -199,7 +199,7 @@ class StreamExportTest {
                     drain(exporter, stream, 400);
                 }
             }
-            assertThat(Topics.ids(committed("rockhub." + stream))).containsExactlyElementsOf(added);
+            assertThat(Topics.ids(committed("rockhub." + stream, added.size()))).containsExactlyElementsOf(added);
         } finally {
             TestServer.deleteTree(dir);
         }
@@ -221,7 +221,7 @@ class StreamExportTest {
             assertThat(exporter.stoppedStreams().get(stream))
                     .contains("trimmed past its export cursor", "25 entries added after it were removed");
         }
-        assertThat(committed("rockhub." + stream)).hasSize(50);
+        assertThat(committed("rockhub." + stream, 50)).hasSize(50);
     }
 
     @Test
@@ -238,7 +238,7 @@ class StreamExportTest {
             drain(exporter, stream, 70);
             assertThat(exporter.stoppedStreams()).isEmpty();
         }
-        assertThat(committed("rockhub." + stream).stream().map(ConsumerRecord::value).collect(Collectors.toList()))
+        assertThat(committed("rockhub." + stream, 70).stream().map(ConsumerRecord::value).collect(Collectors.toList()))
                 .hasSize(70);
     }
 }

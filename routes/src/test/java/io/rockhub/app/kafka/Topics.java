@@ -40,6 +40,26 @@ public final class Topics {
         return out;
     }
 
+    /**
+     * The committed records once at least {@code expected} are visible: commit markers reach the
+     * partitions a moment after commitTransaction returns, so a read right after it may not see them.
+     * Reads again after that, so extra (duplicate) records would show too.
+     */
+    public static List<ConsumerRecord<String, String>> committed(EmbeddedKafka broker, String topic, int expected) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        List<ConsumerRecord<String, String>> seen = committed(broker, topic);
+        while (seen.size() < expected && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            seen = committed(broker, topic);
+        }
+        return seen;
+    }
+
     /** The stream entry ids the records carry, in topic order. */
     public static List<String> ids(List<ConsumerRecord<String, String>> records) {
         return records.stream().map(r -> new String(r.headers().lastHeader(StreamExporter.HEADER_ID).value(),
