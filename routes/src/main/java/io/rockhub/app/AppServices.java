@@ -1,5 +1,6 @@
 package io.rockhub.app;
 
+import io.rockhub.app.backup.BackupService;
 import io.rockhub.app.export.ExportConfig;
 import io.rockhub.app.export.ExportRoute;
 import io.rockhub.app.export.StreamExporter;
@@ -18,9 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What runs beside the RESP server in the same process, each only when configured: the Prometheus
- * endpoint ({@code metrics-port}) and the Camel routes ({@code routes-config}; today the streams to
- * Kafka export). With neither, the server runs alone.
+ * What runs beside the RESP server in the same process: backups (BGSAVE/LASTSAVE always, to the local
+ * {@code backup-dir} unless S3 is configured; scheduled by a Camel route with
+ * {@code backup-interval-seconds}), the Prometheus endpoint ({@code metrics-port}) and the export route
+ * ({@code routes-config}). Without those settings the server runs alone.
  */
 final class AppServices implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AppServices.class);
@@ -28,11 +30,13 @@ final class AppServices implements AutoCloseable {
     private final Metrics metrics;
     private final CamelContext camel;
     private final int metricsPort;
+    private final BackupService backups;
 
-    private AppServices(Metrics metrics, CamelContext camel, int metricsPort) {
+    private AppServices(Metrics metrics, CamelContext camel, int metricsPort, BackupService backups) {
         this.metrics = metrics;
         this.camel = camel;
         this.metricsPort = metricsPort;
+        this.backups = backups;
     }
 
     static AppServices start(HubConfig config, Node node) throws Exception {
@@ -43,7 +47,15 @@ final class AppServices implements AutoCloseable {
         if (config.getInt("metrics-port") > 0) {
             metricsPort = metrics.serve(config.get("metrics-bind"), config.getInt("metrics-port"));
         }
+        BackupService backups = new BackupService(config, node, metrics.registry());
         CamelContext camel = null;
+        if (config.getLong("backup-interval-seconds") > 0) {
+            camel = new DefaultCamelContext();
+            camel.getCamelContextExtension().setName("rockhub");
+            camel.addRoutes(backups.route());
+            LOG.info("backing up every {} s to {}", config.getLong("backup-interval-seconds"),
+                    backups.backups().store().describe());
+        }
         String routes = config.get("routes-config").trim();
         if (!routes.isEmpty()) {
             Properties p = load(Path.of(routes));
@@ -55,17 +67,21 @@ final class AppServices implements AutoCloseable {
             }
             ExportConfig export = ExportConfig.from(p);
             if (export != null) {
-                camel = new DefaultCamelContext();
-                camel.getCamelContextExtension().setName("rockhub");
+                if (camel == null) {
+                    camel = new DefaultCamelContext();
+                    camel.getCamelContextExtension().setName("rockhub");
+                }
                 camel.addRoutes(new ExportRoute(new StreamExporter(export), metrics.registry()));
-                camel.start();
                 LOG.info("exporting streams {} to Kafka at {} (topics {})", export.streams(), export.bootstrapServers(),
                         export.topicTemplate());
             } else {
                 LOG.info("{} configures no route: the server runs alone", routes);
             }
         }
-        return new AppServices(metrics, camel, metricsPort);
+        if (camel != null) {
+            camel.start();
+        }
+        return new AppServices(metrics, camel, metricsPort, backups);
     }
 
     private static Properties load(Path file) throws IOException {
@@ -93,6 +109,7 @@ final class AppServices implements AutoCloseable {
                 LOG.warn("stopping the routes failed", e);
             }
         }
+        backups.close();
         metrics.close();
     }
 }

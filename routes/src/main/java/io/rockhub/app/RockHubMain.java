@@ -27,6 +27,7 @@ import picocli.CommandLine.Parameters;
  * redis-server, every configuration key can be given on the command line, overriding the file.
  */
 @Command(name = "rockhub", mixinStandardHelpOptions = true, versionProvider = RockHubMain.Version.class,
+        subcommands = {BackupCli.Restore.class, BackupCli.Verify.class},
         description = "A durable Redis-protocol event hub on RocksDB.",
         footer = {"", "Any configuration key may be given as --key value, e.g. --port 7000 --dir /tmp/x.",
             "Keys follow kvrocks.conf: port, bind, dir, requirepass, rocksdb.block_cache_size, ..."})

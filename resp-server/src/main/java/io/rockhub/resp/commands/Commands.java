@@ -25,6 +25,7 @@ public final class Commands {
         StreamInfoCommands.register(t);
         DeadLetterCommand.register(t);
         ReplicationCommands.register(t);
+        BackupCommands.register(t);
         TransactionCommands.register(t);
         return t;
     }

@@ -54,6 +54,7 @@ public final class Hub implements AutoCloseable {
     private volatile Runnable shutdownAction = () -> { };
     private volatile java.util.function.Consumer<java.nio.file.Path> reloadAction;
     private volatile io.rockhub.resp.replication.Replication replication;
+    private volatile BackupTrigger backups;
     // Read on every request by the decoder and the auth check: kept parsed, refreshed on CONFIG SET.
     private volatile long maxBulkLength;
     private volatile boolean passwordRequired;
@@ -225,6 +226,15 @@ public final class Hub implements AutoCloseable {
     }
 
     /** What SHUTDOWN runs: stops the server and, in the application, the process. */
+    /** The backup service BGSAVE and LASTSAVE use, or null when none is configured. */
+    public BackupTrigger backups() {
+        return backups;
+    }
+
+    public void backups(BackupTrigger trigger) {
+        this.backups = trigger;
+    }
+
     public io.rockhub.resp.replication.Replication replication() {
         return replication;
     }

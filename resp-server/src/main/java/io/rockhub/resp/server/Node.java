@@ -23,7 +23,7 @@ public final class Node implements AutoCloseable {
     private volatile RespServer server;
     private volatile int port;
     private volatile Runnable shutdownAction = () -> { };
-    private volatile java.util.function.Consumer<Hub> reopened = h -> { };
+    private final java.util.List<java.util.function.Consumer<Hub>> reopened = new java.util.concurrent.CopyOnWriteArrayList<>();
     private boolean closed;
 
     private Node(HubConfig config, Clock clock) {
@@ -69,7 +69,7 @@ public final class Node implements AutoCloseable {
 
     /** Told the new hub after the node reopened on a full-sync copy (for listeners bound to the old one). */
     public void onReopen(java.util.function.Consumer<Hub> action) {
-        reopened = action;
+        reopened.add(action);
     }
 
     /** What SHUTDOWN runs (the process's stop); kept across reloads. */
@@ -88,7 +88,7 @@ public final class Node implements AutoCloseable {
         DataDirs.installReady(dir);
         try {
             open(port);
-            reopened.accept(hub);
+            reopened.forEach(l -> l.accept(hub));
             LOG.info("full sync: reopened on the copied data at sequence {}", hub.storage().latestSequence());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -245,6 +245,11 @@ public final class Backups {
                 store.delete(key);
             }
         }
+        // Shipped WAL older than the oldest kept backup can no longer be replayed onto anything.
+        long oldestKept = keep.stream().mapToLong(BackupManifest::sequence).min().orElse(-1);
+        for (String key : PointInTime.segmentsBefore(store, oldestKept)) {
+            store.delete(key);
+        }
         if (!deleted.isEmpty()) {
             LOG.info("retention: deleted backups {}, kept {}", deleted, keep.stream().map(BackupManifest::id).toList());
         }

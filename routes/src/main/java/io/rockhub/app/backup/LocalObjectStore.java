@@ -15,9 +15,8 @@ import java.util.stream.Stream;
 public final class LocalObjectStore implements ObjectStore {
     private final Path root;
 
-    public LocalObjectStore(Path root) throws IOException {
+    public LocalObjectStore(Path root) {
         this.root = root.toAbsolutePath().normalize();
-        Files.createDirectories(this.root);
     }
 
     private Path path(String key) {
@@ -63,6 +62,9 @@ public final class LocalObjectStore implements ObjectStore {
 
     @Override
     public List<String> list(String prefix) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
         try (Stream<Path> walk = Files.walk(root)) {
             return walk.filter(Files::isRegularFile).map(p -> root.relativize(p).toString().replace('\\', '/'))
                     .filter(k -> k.startsWith(prefix) && !k.endsWith(".part")).sorted().toList();

@@ -1,0 +1,10 @@
+package io.rockhub.resp.server;
+
+/** What BGSAVE and LASTSAVE reach: the application's backup service (RESP knows nothing of object stores). */
+public interface BackupTrigger {
+    /** Starts a backup in the background; false if one is already running. */
+    boolean start();
+
+    /** Unix time in seconds of the last successful backup, or -1 if none yet. */
+    long lastSuccessSeconds();
+}

@@ -1,0 +1,145 @@
+package io.rockhub.app.backup;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.rockhub.core.config.HubConfig;
+import io.rockhub.resp.server.BackupTrigger;
+import io.rockhub.resp.server.Node;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.camel.builder.RouteBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's backups: BGSAVE and LASTSAVE, a Camel route that backs up every
+ * {@code backup-interval-seconds} (then applies retention), and metrics (last success time, size,
+ * duration, failures). The store is S3 when {@code backup-s3-bucket} is set, else the local
+ * {@code backup-dir}: backups work out of the box.
+ */
+public final class BackupService implements BackupTrigger, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BackupService.class);
+
+    private final HubConfig config;
+    private final Node node;
+    private final Backups backups;
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "rockhub-backup");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final Counter failures;
+    private final WalShipper shipper;
+    private volatile long lastSuccessMillis = -1;
+    private volatile long lastBytes;
+    private volatile long lastMillis;
+
+    public BackupService(HubConfig config, Node node, MeterRegistry registry) throws IOException {
+        this.config = config;
+        this.node = node;
+        this.backups = new Backups(openStore(config), 60_000);
+        this.failures = Counter.builder("rockhub.backup.failures").description("Backups that failed").register(registry);
+        Gauge.builder("rockhub.backup.last.success.time", this, s -> s.lastSuccessMillis / 1000.0).baseUnit("seconds")
+                .description("Unix time of the last successful backup (-0.001 before any)").register(registry);
+        Gauge.builder("rockhub.backup.last.size", this, s -> s.lastBytes).baseUnit("bytes")
+                .description("Bytes of the last backup (all its files, shared ones included)").register(registry);
+        Gauge.builder("rockhub.backup.last.duration", this, s -> s.lastMillis / 1000.0).baseUnit("seconds")
+                .description("How long the last backup took").register(registry);
+        node.hub().backups(this);
+        node.onReopen(h -> h.backups(this));
+        long ship = config.getLong("backup-wal-ship-seconds");
+        this.shipper = ship > 0 ? new WalShipper(() -> node.hub().storage(), backups.store(), ship * 1000,
+                System::currentTimeMillis).start() : null;
+    }
+
+    /** The configured store: S3 if a bucket is set, else the local directory. */
+    public static ObjectStore openStore(HubConfig config) throws IOException {
+        String bucket = config.get("backup-s3-bucket").trim();
+        if (bucket.isEmpty()) {
+            String dir = config.get("backup-dir").trim();
+            Path data = Path.of(config.get("dir")).toAbsolutePath().normalize();
+            return new LocalObjectStore(dir.isEmpty() ? data.resolveSibling(data.getFileName() + ".backups") : Path.of(dir));
+        }
+        return new S3ObjectStore(new S3ObjectStore.Settings(config.get("backup-s3-endpoint").trim(),
+                config.get("backup-s3-region").trim(), config.get("backup-s3-access-key"),
+                config.get("backup-s3-secret-key"), bucket, config.get("backup-s3-prefix").trim(),
+                config.getBool("backup-s3-path-style"), 64L << 20)).open();
+    }
+
+    public Backups backups() {
+        return backups;
+    }
+
+    @Override
+    public boolean start() {
+        if (!running.compareAndSet(false, true)) {
+            return false;
+        }
+        executor.submit(() -> {
+            try {
+                runNow();
+            } finally {
+                running.set(false);
+            }
+        });
+        return true;
+    }
+
+    /** A backup and retention now, on the calling thread; failures are logged and counted. */
+    void runNow() {
+        try {
+            Path dir = node.hub().storage().dir();
+            Backups.Result r = backups.backup(node.hub().storage(),
+                    dir.resolveSibling(dir.getFileName() + ".backup-scratch"), System.currentTimeMillis());
+            lastBytes = r.manifest().totalBytes();
+            lastMillis = r.millis();
+            lastSuccessMillis = System.currentTimeMillis();
+            backups.retain(config.getInt("backup-keep-last"), config.getLong("backup-keep-days") * 86_400_000L,
+                    System.currentTimeMillis());
+        } catch (IOException | RuntimeException e) {
+            failures.increment();
+            LOG.error("backup to {} failed", backups.store().describe(), e);
+        }
+    }
+
+    @Override
+    public long lastSuccessSeconds() {
+        return lastSuccessMillis < 0 ? -1 : lastSuccessMillis / 1000;
+    }
+
+    /** The scheduling route: a backup every {@code backup-interval-seconds}, none if 0. */
+    public RouteBuilder route() {
+        long period = config.getLong("backup-interval-seconds") * 1000;
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                if (period > 0) {
+                    from("timer:rockhub-backup?delay=" + period + "&period=" + period).routeId("rockhub-backup")
+                            .process(e -> {
+                                if (running.compareAndSet(false, true)) {
+                                    try {
+                                        runNow();
+                                    } finally {
+                                        running.set(false);
+                                    }
+                                }
+                            });
+                }
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        if (shipper != null) {
+            shipper.close();
+        }
+        executor.shutdown();
+        backups.store().close();
+    }
+}
