@@ -88,6 +88,8 @@ public final class HubConfig {
             "a checkpoint backup every this many seconds (0 = only on BGSAVE)"),
         Setting.integer("backup-wal-ship-seconds", 0, 0, 86_400, false,
             "ship the WAL to the backup store every this many seconds, for point-in-time restore (0 = off)"),
+        Setting.bool("backup-verify", false, true,
+            "verify each scheduled backup (restore into a scratch directory, check keys and digest)"),
         Setting.integer("backup-keep-last", 7, 1, 100_000, true, "backups kept by count"),
         Setting.integer("backup-keep-days", 0, 0, 100_000, true, "backups younger than this are kept too (0 = off)"),
         Setting.string("replicaof", "", false,

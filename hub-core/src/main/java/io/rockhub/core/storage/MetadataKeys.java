@@ -8,6 +8,7 @@ final class MetadataKeys extends WriteBatch.Handler {
     private final int metadataFamily;
     private final List<byte[]> out;
     private boolean rangeDeleted;
+    private long commitMillis = -1;
 
     MetadataKeys(int metadataFamily, List<byte[]> out) {
         this.metadataFamily = metadataFamily;
@@ -76,6 +77,15 @@ final class MetadataKeys extends WriteBatch.Handler {
 
     @Override
     public void logData(byte[] blob) {
+        int tag = Storage.COMMIT_TIME_TAG.length;
+        if (blob.length == tag + 8 && java.util.Arrays.equals(blob, 0, tag, Storage.COMMIT_TIME_TAG, 0, tag)) {
+            commitMillis = io.rockhub.core.encoding.Bytes.getLong(blob, tag);
+        }
+    }
+
+    /** The commit time a RockHub primary stamped into the batch, or -1. */
+    long commitMillis() {
+        return commitMillis;
     }
 
     @Override

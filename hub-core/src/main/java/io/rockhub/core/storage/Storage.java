@@ -250,6 +250,7 @@ public final class Storage implements AutoCloseable {
         transaction.remove();
         try {
             if (tx.batch.count() > 0) {
+                stampCommitTime(tx.batch);
                 db.write(writeOptions, tx.batch);
             }
         } catch (RocksDBException e) {
@@ -275,6 +276,7 @@ public final class Storage implements AutoCloseable {
             if (batch.inTransaction() || batch.count() == 0) {
                 return;
             }
+            stampCommitTime(batch.batch);
             db.write(writeOptions, (org.rocksdb.WriteBatch) batch.batch);
         } catch (RocksDBException e) {
             throw new StorageException("write failed: " + e.getMessage(), e);
@@ -314,6 +316,19 @@ public final class Storage implements AutoCloseable {
         }
     }
 
+    /**
+     * Records the commit's wall-clock time in the WAL as log data: it takes no sequence number and
+     * never reaches the memtable, but a point-in-time restore reads it to stop at a moment.
+     */
+    private static void stampCommitTime(org.rocksdb.AbstractWriteBatch batch) throws RocksDBException {
+        byte[] stamp = new byte[COMMIT_TIME_TAG.length + 8];
+        System.arraycopy(COMMIT_TIME_TAG, 0, stamp, 0, COMMIT_TIME_TAG.length);
+        io.rockhub.core.encoding.Bytes.putLong(stamp, COMMIT_TIME_TAG.length, System.currentTimeMillis());
+        batch.putLogData(stamp);
+    }
+
+    static final byte[] COMMIT_TIME_TAG = "rockhub:t".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
     /** A reader of the WAL from sequence {@code next} on (for replicas); the caller closes it. */
     public WalCursor walFrom(long next) {
         return new WalCursor(db, next, committer::writtenSequence);
@@ -343,14 +358,17 @@ public final class Storage implements AutoCloseable {
         try (org.rocksdb.WriteBatch wb = new org.rocksdb.WriteBatch(batch.data());
              MetadataKeys collector = new MetadataKeys(handles.get(ColumnFamily.METADATA).getID(), touched)) {
             wb.iterate(collector);
-            return new Applied(touched, collector.rangeDeleted());
+            return new Applied(touched, collector.rangeDeleted(), collector.commitMillis());
         } catch (RocksDBException e) {
             throw new StorageException("unreadable replicated batch " + batch.sequence() + ": " + e.getMessage(), e);
         }
     }
 
-    /** What a replicated batch changed: user keys whose metadata it wrote, and whether it flushed all. */
-    public record Applied(List<byte[]> keys, boolean flushedAll) {
+    /**
+     * What a replicated batch changed: user keys whose metadata it wrote, whether it flushed all, and
+     * when it was committed on the primary (-1 if the batch carries no time).
+     */
+    public record Applied(List<byte[]> keys, boolean flushedAll, long commitMillis) {
     }
 
     /** Writes the WAL buffer and fsyncs it: a replica calls this before acknowledging what it applied. */

@@ -34,8 +34,9 @@ public final class WalCursor implements AutoCloseable {
      * yet). False means the replica's gap has left the WAL: it needs a full copy.
      */
     public boolean covers() {
-        if (next > db.getLatestSequenceNumber()) {
-            return next == db.getLatestSequenceNumber() + 1;
+        if (next > written.getAsLong()) {
+            // Not in the WAL file yet (still in RocksDB's buffer, or not written at all): it will be.
+            return next <= db.getLatestSequenceNumber() + 1;
         }
         try (TransactionLogIterator probe = db.getUpdatesSince(next)) {
             if (!probe.isValid()) {

@@ -34,6 +34,7 @@ public final class BackupService implements BackupTrigger, AutoCloseable {
     });
     private final AtomicBoolean running = new AtomicBoolean();
     private final Counter failures;
+    private final Counter verifyFailures;
     private final WalShipper shipper;
     private volatile long lastSuccessMillis = -1;
     private volatile long lastBytes;
@@ -44,6 +45,8 @@ public final class BackupService implements BackupTrigger, AutoCloseable {
         this.node = node;
         this.backups = new Backups(openStore(config), 60_000);
         this.failures = Counter.builder("rockhub.backup.failures").description("Backups that failed").register(registry);
+        this.verifyFailures = Counter.builder("rockhub.backup.verify.failures")
+                .description("Scheduled verifications that found a backup unrestorable or different").register(registry);
         Gauge.builder("rockhub.backup.last.success.time", this, s -> s.lastSuccessMillis / 1000.0).baseUnit("seconds")
                 .description("Unix time of the last successful backup (-0.001 before any)").register(registry);
         Gauge.builder("rockhub.backup.last.size", this, s -> s.lastBytes).baseUnit("bytes")
@@ -99,11 +102,29 @@ public final class BackupService implements BackupTrigger, AutoCloseable {
             lastBytes = r.manifest().totalBytes();
             lastMillis = r.millis();
             lastSuccessMillis = System.currentTimeMillis();
+            if (config.getBool("backup-verify")) {
+                verify(r.manifest(), dir);
+            }
             backups.retain(config.getInt("backup-keep-last"), config.getLong("backup-keep-days") * 86_400_000L,
                     System.currentTimeMillis());
         } catch (IOException | RuntimeException e) {
             failures.increment();
             LOG.error("backup to {} failed", backups.store().describe(), e);
+        }
+    }
+
+    private void verify(BackupManifest m, Path dataDir) {
+        try {
+            Backups.Verification v = backups.verify(m, dataDir.resolveSibling(dataDir.getFileName() + ".verify-scratch"));
+            if (v.ok()) {
+                LOG.info("verified: {}", v.report());
+            } else {
+                verifyFailures.increment();
+                LOG.error("verification failed: {}", v.report());
+            }
+        } catch (IOException | RuntimeException e) {
+            verifyFailures.increment();
+            LOG.error("verification of backup {} failed", m.id(), e);
         }
     }
 

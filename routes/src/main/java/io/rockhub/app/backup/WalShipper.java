@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Ships the WAL to the backup store continuously, so a restore can reach any moment after a
- * backup, not only the backups themselves: batches are read as they reach the WAL file (stamped with
- * the time they were read, within a tenth of a second of their commit), gathered, and uploaded as a
+ * backup, not only the backups themselves: batches are read as they reach the WAL file (each with the
+ * commit time the server stamped into it as WAL log data), gathered, and uploaded as a
  * segment {@code wal/<first sequence>-<last sequence>} every {@code shipMillis} (the recovery point
  * objective) or when 16 MB have gathered. A segment is one object, written whole.
  */
@@ -116,7 +116,8 @@ public final class WalShipper implements AutoCloseable {
                     }
                     out.writeLong(b.sequence());
                     out.writeLong(b.count());
-                    out.writeLong(clock.getAsLong());
+                    long committed = storage.get().describe(b).commitMillis();
+                    out.writeLong(committed >= 0 ? committed : clock.getAsLong());
                     out.writeInt(b.data().length);
                     out.write(b.data());
                     last = b.lastSequence();

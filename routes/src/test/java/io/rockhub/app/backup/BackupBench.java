@@ -53,7 +53,7 @@ public final class BackupBench {
         }
         try (RealRedis redis = RealRedis.start()) {
             fill(redis.port(), 0, keys);
-            try (Jedis j = new Jedis("127.0.0.1", redis.port())) {
+            try (Jedis j = new Jedis("127.0.0.1", redis.port(), 600_000)) {
                 long t0 = System.nanoTime();
                 j.save();
                 double seconds = (System.nanoTime() - t0) / 1e9;
@@ -69,7 +69,8 @@ public final class BackupBench {
 
     private static void fill(int port, int from, int to) {
         byte[] value = new byte[1024];
-        try (Jedis j = new Jedis("127.0.0.1", port)) {
+        // A long timeout: while a gigabyte goes in, RocksDB may pause writes for compaction now and then.
+        try (Jedis j = new Jedis("127.0.0.1", port, 120_000)) {
             Pipeline p = j.pipelined();
             for (int i = from; i < to; i++) {
                 ThreadLocalRandom.current().nextBytes(value);
