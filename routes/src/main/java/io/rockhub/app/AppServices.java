@@ -5,6 +5,15 @@ import io.rockhub.app.export.ExportConfig;
 import io.rockhub.app.export.ExportRoute;
 import io.rockhub.app.export.StreamExporter;
 import io.rockhub.app.metrics.Metrics;
+import io.rockhub.app.timeseries.Ingest;
+import io.rockhub.app.timeseries.InfluxWriter;
+import io.rockhub.app.timeseries.PrometheusRemoteWriter;
+import io.rockhub.app.timeseries.TimeSeriesExporter;
+import io.rockhub.app.timeseries.TimeSeriesRoute;
+import io.rockhub.app.timeseries.TsdbConfig;
+import java.util.ArrayList;
+import java.util.List;
+import redis.clients.jedis.JedisPooled;
 import io.rockhub.core.config.HubConfig;
 import io.rockhub.resp.server.Node;
 import java.io.IOException;
@@ -65,6 +74,32 @@ final class AppServices implements AutoCloseable {
             if (p.getProperty("rockhub.export.redis.password") == null && !config.get("requirepass").isEmpty()) {
                 p.setProperty("rockhub.export.redis.password", config.get("requirepass"));
             }
+            TsdbConfig tsdb = TsdbConfig.from(p);
+            if (tsdb != null) {
+                if (camel == null) {
+                    camel = new DefaultCamelContext();
+                    camel.getCamelContextExtension().setName("rockhub");
+                }
+                String password = config.get("requirepass").isEmpty() ? null : config.get("requirepass");
+                List<TimeSeriesExporter> exporters = new ArrayList<>();
+                if (!tsdb.prometheusUrl().isEmpty()) {
+                    exporters.add(new TimeSeriesExporter(new PrometheusRemoteWriter(tsdb.prometheusUrl()), tsdb.template(),
+                            "127.0.0.1", node.port(), password, tsdb.batchSize()));
+                }
+                if (!tsdb.influxUrl().isEmpty()) {
+                    exporters.add(new TimeSeriesExporter(new InfluxWriter(tsdb.influxUrl(), tsdb.influxDatabase()),
+                            tsdb.template(), "127.0.0.1", node.port(), password, tsdb.batchSize()));
+                }
+                camel.addRoutes(new TimeSeriesRoute(exporters, tsdb.pollMillis(), metrics.registry()));
+                if (tsdb.ingestPort() > 0) {
+                    JedisPooled pool = new JedisPooled("127.0.0.1", node.port(), null, password);
+                    camel.addRoutes(new Ingest(tsdb.template(), pool, metrics.registry())
+                            .route(tsdb.ingestBind(), tsdb.ingestPort()));
+                }
+                LOG.info("time series {}: export to {}, ingest {}", tsdb.template().scanPattern(),
+                        exporters.stream().map(TimeSeriesExporter::target).toList(),
+                        tsdb.ingestPort() > 0 ? tsdb.ingestBind() + ":" + tsdb.ingestPort() : "off");
+            }
             ExportConfig export = ExportConfig.from(p);
             if (export != null) {
                 if (camel == null) {
@@ -74,7 +109,7 @@ final class AppServices implements AutoCloseable {
                 camel.addRoutes(new ExportRoute(new StreamExporter(export), metrics.registry()));
                 LOG.info("exporting streams {} to Kafka at {} (topics {})", export.streams(), export.bootstrapServers(),
                         export.topicTemplate());
-            } else {
+            } else if (tsdb == null) {
                 LOG.info("{} configures no route: the server runs alone", routes);
             }
         }

@@ -37,6 +37,34 @@ public record SeriesTemplate(List<String> parts) {
         return part.startsWith("{") && part.endsWith("}");
     }
 
+    /** The names of the template's variables, in order ({@code metric} included). */
+    public List<String> variables() {
+        List<String> out = new ArrayList<>();
+        for (String p : parts) {
+            if (isVariable(p)) {
+                out.add(p.substring(1, p.length() - 1));
+            }
+        }
+        return out;
+    }
+
+    /** The key for these variable values; every variable needs one. */
+    public String key(Map<String, String> values) {
+        List<String> out = new ArrayList<>();
+        for (String p : parts) {
+            if (isVariable(p)) {
+                String v = values.get(p.substring(1, p.length() - 1));
+                if (v == null || v.isEmpty() || v.contains(":")) {
+                    throw new IllegalArgumentException("no usable value for " + p + " in " + values);
+                }
+                out.add(v);
+            } else {
+                out.add(p);
+            }
+        }
+        return String.join(":", out);
+    }
+
     /** The series of {@code key}, or null if the key does not fit the template. */
     public Series match(String key) {
         String[] k = key.split(":", -1);
