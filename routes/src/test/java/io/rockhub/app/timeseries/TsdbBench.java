@@ -55,7 +55,8 @@ public final class TsdbBench {
             Pipeline p = j.pipelined();
             for (int i = 0; i < samples; i++) {
                 long ts = base + (i / 100) * 10L;
-                p.zadd(prefix + ":dev" + (i % 100) + ":temp", ts, ts + ":" + (i % 1000) / 10.0);
+                // The metric is named after the run: the same series from two runs would be out of order.
+                p.zadd(prefix + ":dev" + (i % 100) + ":temp_" + prefix, ts, ts + ":" + (i % 1000) / 10.0);
                 if (i % 1000 == 999) {
                     p.sync();
                 }
