@@ -18,11 +18,11 @@ import org.awaitility.Awaitility;
  * Debian's prometheus (with the remote-write receiver) and influxd 1.6, started by the tests on
  * free ports of 127.0.0.1 with their data in a temporary directory; {@code .ci/run} installs them.
  */
-final class TsdbServers {
+public final class TsdbServers {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     /** One server process, restartable on the same port and data. */
-    static final class Server implements AutoCloseable {
+    public static final class Server implements AutoCloseable {
         private final List<String> command;
         private final Path log;
         private final String readyUrl;
@@ -36,11 +36,11 @@ final class TsdbServers {
             this.readyUrl = "http://127.0.0.1:" + port + readyPath;
         }
 
-        String url() {
+        public String url() {
             return "http://127.0.0.1:" + port;
         }
 
-        Server start() throws IOException {
+        public Server start() throws IOException {
             process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             Awaitility.await(command.get(0) + " ready").atMost(Duration.ofSeconds(60)).ignoreExceptions()
                     .until(() -> HTTP.send(HttpRequest.newBuilder(URI.create(readyUrl)).build(),
@@ -72,9 +72,14 @@ final class TsdbServers {
     }
 
     static Server prometheus(Path dir) throws IOException {
+        return prometheus(dir, "");
+    }
+
+    /** Prometheus with extra configuration appended (e.g. scrape_configs). */
+    public static Server prometheus(Path dir, String extraConfig) throws IOException {
         Files.createDirectories(dir);
         Path config = dir.resolve("prometheus.yml");
-        Files.writeString(config, "global:\n  scrape_interval: 15s\n");
+        Files.writeString(config, "global:\n  scrape_interval: 15s\n" + extraConfig);
         int port = RealRedis.freePort();
         return new Server(List.of(binary("prometheus"), "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"),
                 "--web.listen-address=127.0.0.1:" + port, "--web.enable-remote-write-receiver"),
@@ -93,7 +98,7 @@ final class TsdbServers {
         return new Server(List.of(binary("influxd"), "-config", config.toString()), dir.resolve("log"), port, "/ping");
     }
 
-    static String get(String url) throws IOException, InterruptedException {
+    public static String get(String url) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
@@ -103,7 +108,7 @@ final class TsdbServers {
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    static String q(String s) {
+    public static String q(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }
