@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,13 +39,11 @@ final class AppServices implements AutoCloseable {
 
     private final Metrics metrics;
     private final CamelContext camel;
-    private final int metricsPort;
     private final BackupService backups;
 
-    private AppServices(Metrics metrics, CamelContext camel, int metricsPort, BackupService backups) {
+    private AppServices(Metrics metrics, CamelContext camel, BackupService backups) {
         this.metrics = metrics;
         this.camel = camel;
-        this.metricsPort = metricsPort;
         this.backups = backups;
     }
 
@@ -52,71 +51,71 @@ final class AppServices implements AutoCloseable {
         Metrics metrics = new Metrics();
         metrics.bind(node);
         node.onReopen(metrics::listenForLatency);
-        int metricsPort = 0;
         if (config.getInt("metrics-port") > 0) {
-            metricsPort = metrics.serve(config.get("metrics-bind"), config.getInt("metrics-port"));
+            metrics.serve(config.get("metrics-bind"), config.getInt("metrics-port"));
         }
         BackupService backups = new BackupService(config, node, metrics.registry());
-        CamelContext camel = null;
+        List<RouteBuilder> routes = new ArrayList<>();
         if (config.getLong("backup-interval-seconds") > 0) {
-            camel = new DefaultCamelContext();
-            camel.getCamelContextExtension().setName("rockhub");
-            camel.addRoutes(backups.route());
+            routes.add(backups.route());
             LOG.info("backing up every {} s to {}", config.getLong("backup-interval-seconds"),
                     backups.backups().store().describe());
         }
-        String routes = config.get("routes-config").trim();
-        if (!routes.isEmpty()) {
-            Properties p = load(Path.of(routes));
-            if (p.getProperty("rockhub.export.redis.port") == null) {
-                p.setProperty("rockhub.export.redis.port", Integer.toString(node.port()));
-            }
-            if (p.getProperty("rockhub.export.redis.password") == null && !config.get("requirepass").isEmpty()) {
-                p.setProperty("rockhub.export.redis.password", config.get("requirepass"));
+        String file = config.get("routes-config").trim();
+        if (!file.isEmpty()) {
+            String password = config.get("requirepass").isEmpty() ? null : config.get("requirepass");
+            Properties p = load(Path.of(file));
+            p.putIfAbsent("rockhub.export.redis.port", Integer.toString(node.port()));
+            if (password != null) {
+                p.putIfAbsent("rockhub.export.redis.password", password);
             }
             TsdbConfig tsdb = TsdbConfig.from(p);
             if (tsdb != null) {
-                if (camel == null) {
-                    camel = new DefaultCamelContext();
-                    camel.getCamelContextExtension().setName("rockhub");
-                }
-                String password = config.get("requirepass").isEmpty() ? null : config.get("requirepass");
-                List<TimeSeriesExporter> exporters = new ArrayList<>();
-                if (!tsdb.prometheusUrl().isEmpty()) {
-                    exporters.add(new TimeSeriesExporter(new PrometheusRemoteWriter(tsdb.prometheusUrl()), tsdb.template(),
-                            "127.0.0.1", node.port(), password, tsdb.batchSize()));
-                }
-                if (!tsdb.influxUrl().isEmpty()) {
-                    exporters.add(new TimeSeriesExporter(new InfluxWriter(tsdb.influxUrl(), tsdb.influxDatabase()),
-                            tsdb.template(), "127.0.0.1", node.port(), password, tsdb.batchSize()));
-                }
-                camel.addRoutes(new TimeSeriesRoute(exporters, tsdb.pollMillis(), metrics.registry()));
-                if (tsdb.ingestPort() > 0) {
-                    JedisPooled pool = new JedisPooled("127.0.0.1", node.port(), null, password);
-                    camel.addRoutes(new Ingest(tsdb.template(), pool, metrics.registry())
-                            .route(tsdb.ingestBind(), tsdb.ingestPort()));
-                }
-                LOG.info("time series {}: export to {}, ingest {}", tsdb.template().scanPattern(),
-                        exporters.stream().map(TimeSeriesExporter::target).toList(),
-                        tsdb.ingestPort() > 0 ? tsdb.ingestBind() + ":" + tsdb.ingestPort() : "off");
+                routes.addAll(timeSeriesRoutes(tsdb, node.port(), password, metrics));
             }
             ExportConfig export = ExportConfig.from(p);
             if (export != null) {
-                if (camel == null) {
-                    camel = new DefaultCamelContext();
-                    camel.getCamelContextExtension().setName("rockhub");
-                }
-                camel.addRoutes(new ExportRoute(new StreamExporter(export), metrics.registry()));
+                routes.add(new ExportRoute(new StreamExporter(export), metrics.registry()));
                 LOG.info("exporting streams {} to Kafka at {} (topics {})", export.streams(), export.bootstrapServers(),
                         export.topicTemplate());
-            } else if (tsdb == null) {
-                LOG.info("{} configures no route: the server runs alone", routes);
+            }
+            if (tsdb == null && export == null) {
+                LOG.info("{} configures no route: the server runs alone", file);
             }
         }
-        if (camel != null) {
+        CamelContext camel = null;
+        if (!routes.isEmpty()) {
+            camel = new DefaultCamelContext();
+            camel.getCamelContextExtension().setName("rockhub");
+            for (RouteBuilder r : routes) {
+                camel.addRoutes(r);
+            }
             camel.start();
         }
-        return new AppServices(metrics, camel, metricsPort, backups);
+        return new AppServices(metrics, camel, backups);
+    }
+
+    /** An export route per configured TSDB, and the TCP ingest if it has a port. */
+    private static List<RouteBuilder> timeSeriesRoutes(TsdbConfig tsdb, int port, String password, Metrics metrics) {
+        List<TimeSeriesExporter> exporters = new ArrayList<>();
+        if (!tsdb.prometheusUrl().isEmpty()) {
+            exporters.add(new TimeSeriesExporter(new PrometheusRemoteWriter(tsdb.prometheusUrl()), tsdb.template(),
+                    "127.0.0.1", port, password, tsdb.batchSize()));
+        }
+        if (!tsdb.influxUrl().isEmpty()) {
+            exporters.add(new TimeSeriesExporter(new InfluxWriter(tsdb.influxUrl(), tsdb.influxDatabase()),
+                    tsdb.template(), "127.0.0.1", port, password, tsdb.batchSize()));
+        }
+        List<RouteBuilder> out = new ArrayList<>();
+        out.add(new TimeSeriesRoute(exporters, tsdb.pollMillis(), metrics.registry()));
+        if (tsdb.ingestPort() > 0) {
+            out.add(new Ingest(tsdb.template(), new JedisPooled("127.0.0.1", port, null, password), metrics.registry())
+                    .route(tsdb.ingestBind(), tsdb.ingestPort()));
+        }
+        LOG.info("time series {}: export to {}, ingest {}", tsdb.template().scanPattern(),
+                exporters.stream().map(TimeSeriesExporter::target).toList(),
+                tsdb.ingestPort() > 0 ? tsdb.ingestBind() + ":" + tsdb.ingestPort() : "off");
+        return out;
     }
 
     private static Properties load(Path file) throws IOException {
@@ -125,14 +124,6 @@ final class AppServices implements AutoCloseable {
             p.load(r);
         }
         return p;
-    }
-
-    int metricsPort() {
-        return metricsPort;
-    }
-
-    boolean routesRunning() {
-        return camel != null;
     }
 
     @Override

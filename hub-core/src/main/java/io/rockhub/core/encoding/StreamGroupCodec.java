@@ -96,11 +96,6 @@ public final class StreamGroupCodec {
         return out;
     }
 
-    /** The length of {@link #consumerSub} with an empty consumer: where the consumer's name starts. */
-    public static int consumerNameAt(byte[] group) {
-        return TAG_AT + 1 + 4 + group.length;
-    }
-
     /** The prefix of the group's pending records. */
     public static byte[] pendingPrefix(byte[] group) {
         byte[] out = tagged(PENDING, 4 + group.length);

@@ -86,10 +86,6 @@ public final class ExpirySweeper implements AutoCloseable {
         }
     }
 
-    public boolean paused() {
-        return paused;
-    }
-
     private void safePass() {
         try {
             runOnce();

@@ -25,15 +25,6 @@ public record CheckpointManifest(String id, long sequence, List<FileEntry> files
         return files.stream().mapToLong(FileEntry::size).sum();
     }
 
-    public FileEntry file(String name) {
-        for (FileEntry f : files) {
-            if (f.name().equals(name)) {
-                return f;
-            }
-        }
-        return null;
-    }
-
     /** Lists and digests the regular files of {@code dir}, in name order. */
     public static CheckpointManifest of(String id, long sequence, Path dir) {
         List<FileEntry> out = new ArrayList<>();

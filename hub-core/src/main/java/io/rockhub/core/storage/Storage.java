@@ -398,22 +398,7 @@ public final class Storage implements AutoCloseable {
 
     /** The latest sequence number of a closed RocksDB directory, opened read-only. */
     public static long sequenceOf(Path dbDir) {
-        List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-        List<ColumnFamilyHandle> opened = new ArrayList<>();
-        try (Options probe = new Options(); DBOptions options = new DBOptions()) {
-            for (byte[] n : RocksDB.listColumnFamilies(probe, dbDir.toString())) {
-                descriptors.add(new ColumnFamilyDescriptor(n));
-            }
-            try (RocksDB ro = RocksDB.openReadOnly(options, dbDir.toString(), descriptors, opened)) {
-                long seq = ro.getLatestSequenceNumber();
-                for (ColumnFamilyHandle h : opened) {
-                    h.close();
-                }
-                return seq;
-            }
-        } catch (RocksDBException e) {
-            throw new StorageException("cannot read the sequence of " + dbDir + ": " + e.getMessage(), e);
-        }
+        return readOnly(dbDir, (db, families) -> db.getLatestSequenceNumber());
     }
 
     /** A digest of the whole database at one sequence number (see {@link #digest()}). */
@@ -464,6 +449,25 @@ public final class Storage implements AutoCloseable {
     }
 
     public static DirectoryFacts inspect(Path dbDir) {
+        return readOnly(dbDir, (db, families) -> {
+            try (ReadOptions read = new ReadOptions()) {
+                Digest d = digest(db, families, read, db.getLatestSequenceNumber());
+                return new DirectoryFacts(d, Counters.decode(db.get(families.get(ColumnFamily.DEFAULT), Counters.KEYS)));
+            }
+        });
+    }
+
+    /** Something read from a RocksDB directory opened read-only. */
+    @FunctionalInterface
+    private interface ReadOnlyQuery<T> {
+        T apply(RocksDB db, Map<ColumnFamily, ColumnFamilyHandle> families) throws RocksDBException;
+    }
+
+    /**
+     * Opens a closed RocksDB directory read-only (nothing in it changes), with every column family
+     * and the counters' merge operator, and runs {@code query} on it.
+     */
+    private static <T> T readOnly(Path dbDir, ReadOnlyQuery<T> query) {
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         List<ColumnFamilyHandle> opened = new ArrayList<>();
         List<AutoCloseable> owned = new ArrayList<>();
@@ -481,22 +485,22 @@ public final class Storage implements AutoCloseable {
                 names.add(name);
                 descriptors.add(new ColumnFamilyDescriptor(n, cfo));
             }
-            try (RocksDB ro = RocksDB.openReadOnly(options, dbDir.toString(), descriptors, opened);
-                 ReadOptions read = new ReadOptions()) {
-                Map<ColumnFamily, ColumnFamilyHandle> byFamily = new EnumMap<>(ColumnFamily.class);
-                for (int i = 0; i < names.size(); i++) {
-                    for (ColumnFamily cf : ColumnFamily.values()) {
-                        if (cf.cfName().equals(names.get(i))) {
-                            byFamily.put(cf, opened.get(i));
+            try (RocksDB ro = RocksDB.openReadOnly(options, dbDir.toString(), descriptors, opened)) {
+                try {
+                    Map<ColumnFamily, ColumnFamilyHandle> byFamily = new EnumMap<>(ColumnFamily.class);
+                    for (int i = 0; i < names.size(); i++) {
+                        for (ColumnFamily cf : ColumnFamily.values()) {
+                            if (cf.cfName().equals(names.get(i))) {
+                                byFamily.put(cf, opened.get(i));
+                            }
                         }
                     }
-                }
-                Digest d = digest(ro, byFamily, read, ro.getLatestSequenceNumber());
-                long keys = Counters.decode(ro.get(byFamily.get(ColumnFamily.DEFAULT), Counters.KEYS));
-                return new DirectoryFacts(d, keys);
-            } finally {
-                for (ColumnFamilyHandle h : opened) {
-                    h.close();
+                    return query.apply(ro, byFamily);
+                } finally {
+                    // Column-family handles go before the database they belong to.
+                    for (ColumnFamilyHandle h : opened) {
+                        h.close();
+                    }
                 }
             }
         } catch (RocksDBException e) {

@@ -57,24 +57,20 @@ final class DeadLetters {
         return l.status() == Status.OK && l.group().deadLetterAfter() > 0 ? l.group().deadLetterKey() : null;
     }
 
-    Mover mover(GroupEdit e, byte[] key, byte[] group) {
-        return new Mover(e, key, group);
+    Mover mover(GroupEdit e) {
+        return new Mover(e);
     }
 
     /** Moves entries of one command to the dead-letter stream; {@link #finish} stores its metadata. */
     final class Mover {
         private final GroupEdit edit;
-        private final byte[] key;
-        private final byte[] group;
         private final long after;
         private final byte[] target;
         private Metadata targetMeta;
         private boolean moved;
 
-        private Mover(GroupEdit edit, byte[] key, byte[] group) {
+        private Mover(GroupEdit edit) {
             this.edit = edit;
-            this.key = key;
-            this.group = group;
             GroupRecord g = edit.record();
             this.after = g.deadLetterAfter();
             this.target = g.deadLetterKey();
@@ -99,7 +95,7 @@ final class DeadLetters {
                 return false;
             }
             List<byte[]> fields = new ArrayList<>(StreamEntryCodec.decode(rawEntry));
-            fields.addAll(List.of(SOURCE_STREAM, key, SOURCE_ID, bytes(id.toString()), SOURCE_GROUP, group,
+            fields.addAll(List.of(SOURCE_STREAM, edit.key(), SOURCE_ID, bytes(id.toString()), SOURCE_GROUP, edit.group(),
                     DELIVERIES, bytes(Long.toString(deliveries - 1))));
             targetMeta = streams.append(edit.batch(), target, targetMeta, dlqId, fields);
             if (pending != null) {

@@ -245,13 +245,18 @@ public final class StreamGroups {
 
     /** The group's highest pending id, or null when nothing is pending. */
     private StreamId highestPending(byte[] key, GroupEdit e) {
-        if (e.record().pending() == 0) {
-            return null;
-        }
-        byte[] prefix = InternalKey.encode(key, e.stream().version(), StreamGroupCodec.pendingPrefix(e.group()));
+        return e.record().pending() == 0 ? null : pendingEnd(key, e.stream(), e.group(), true);
+    }
+
+    /** The lowest ({@code highest} false) or highest pending id of a group with pending entries. */
+    private StreamId pendingEnd(byte[] key, Metadata m, byte[] group, boolean highest) {
+        byte[] prefix = InternalKey.encode(key, m.version(), StreamGroupCodec.pendingPrefix(group));
         try (RocksIterator it = keys.storage().iterator(ColumnFamily.STREAM)) {
-            it.seekForPrev(InternalKey.encode(key, e.stream().version(), StreamGroupCodec.pendingSub(e.group(),
-                    StreamId.MAX)));
+            if (highest) {
+                it.seekForPrev(InternalKey.encode(key, m.version(), StreamGroupCodec.pendingSub(group, StreamId.MAX)));
+            } else {
+                it.seek(prefix);
+            }
             return it.isValid() && Bytes.startsWith(it.key(), prefix) ? StreamId.decode(it.key(), prefix.length) : null;
         }
     }
@@ -265,7 +270,7 @@ public final class StreamGroups {
             return edit(key, group, b, e -> {
                 StreamId from = after.next();
                 List<Delivery> out = new ArrayList<>();
-                DeadLetters.Mover mover = deadLetters.mover(e, key, group);
+                DeadLetters.Mover mover = deadLetters.mover(e);
                 List<StreamId> ids = from == null ? List.of() : ownedIds(e, consumer, from, StreamId.MAX, count);
                 for (StreamId id : ids) {
                     byte[] raw = keys.storage().get(ColumnFamily.STREAM, StreamStore.entryKey(key, e.stream(), id));
@@ -321,7 +326,7 @@ public final class StreamGroups {
         try (KeyLocks.Held held = deadLetters.lock(this, key, group); Batch b = keys.storage().newBatch()) {
             return edit(key, group, b, e -> {
                 List<Delivery> out = new ArrayList<>();
-                DeadLetters.Mover mover = deadLetters.mover(e, key, group);
+                DeadLetters.Mover mover = deadLetters.mover(e);
                 for (StreamId id : ids) {
                     PendingRecord p = e.pending(id);
                     byte[] entry = keys.storage().get(ColumnFamily.STREAM, StreamStore.entryKey(key, e.stream(), id));
@@ -376,7 +381,7 @@ public final class StreamGroups {
                 ClaimOptions o = new ClaimOptions(null, null, null, false, justId, null);
                 List<Delivery> claimed = new ArrayList<>();
                 List<StreamId> deleted = new ArrayList<>();
-                DeadLetters.Mover mover = deadLetters.mover(e, key, group);
+                DeadLetters.Mover mover = deadLetters.mover(e);
                 // Redis looks at no more than ten times COUNT entries per call.
                 List<Pending> scanned = pending(key, e.stream(), group, start, StreamId.MAX, count * 10 + 1);
                 StreamId next = StreamId.MIN;
@@ -464,15 +469,8 @@ public final class StreamGroups {
             return Result.ok(new Summary(0, null, null, List.of()));
         }
         Metadata m = l.stream();
-        byte[] prefix = InternalKey.encode(key, m.version(), StreamGroupCodec.pendingPrefix(group));
-        StreamId lowest;
-        StreamId highest;
-        try (RocksIterator it = keys.storage().iterator(ColumnFamily.STREAM)) {
-            it.seek(prefix);
-            lowest = StreamId.decode(it.key(), prefix.length);
-            it.seekForPrev(InternalKey.encode(key, m.version(), StreamGroupCodec.pendingSub(group, StreamId.MAX)));
-            highest = StreamId.decode(it.key(), prefix.length);
-        }
+        StreamId lowest = pendingEnd(key, m, group, false);
+        StreamId highest = pendingEnd(key, m, group, true);
         List<StreamGroupInfo.ConsumerInfo> owners = new ArrayList<>();
         for (StreamGroupInfo.ConsumerInfo c : consumers(key, m, group)) {
             if (c.pending() > 0) {

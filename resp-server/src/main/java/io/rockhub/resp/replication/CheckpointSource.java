@@ -1,6 +1,7 @@
 package io.rockhub.resp.replication;
 
 import io.rockhub.core.replication.CheckpointManifest;
+import io.rockhub.core.replication.DataDirs;
 import io.rockhub.core.storage.Storage;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -48,7 +49,7 @@ final class CheckpointSource {
         Path dir = root.resolve(id);
         try {
             if (Files.exists(dir)) {
-                deleteTree(dir);
+                DataDirs.deleteTree(dir);
             }
             Files.move(tmp, dir);
         } catch (IOException e) {
@@ -90,15 +91,11 @@ final class CheckpointSource {
         try (Stream<Path> list = Files.list(root)) {
             for (Path p : list.toList()) {
                 if (!p.getFileName().toString().equals(keep)) {
-                    deleteTree(p);
+                    DataDirs.deleteTree(p);
                 }
             }
         } catch (IOException e) {
             LOG.warn("cannot remove old checkpoints in {}", root, e);
         }
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        io.rockhub.core.replication.DataDirs.deleteTree(dir);
     }
 }

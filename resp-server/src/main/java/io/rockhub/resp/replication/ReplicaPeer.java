@@ -1,11 +1,10 @@
 package io.rockhub.resp.replication;
 
-/** A replica connected to this primary: where it is, what it was sent, what it acknowledged. */
+/** A replica connected to this primary: where it is and what it acknowledged. */
 final class ReplicaPeer {
     private final long clientId;
     private final String address;
     private volatile int listeningPort;
-    private volatile long sentSeq;
     private volatile long ackedSeq;
     private volatile long ackedAtMillis;
     private volatile WalSender sender;
@@ -14,7 +13,6 @@ final class ReplicaPeer {
         this.clientId = clientId;
         this.address = address;
         this.listeningPort = listeningPort;
-        this.sentSeq = startSeq;
         this.ackedSeq = startSeq;
         this.ackedAtMillis = now;
     }
@@ -38,14 +36,6 @@ final class ReplicaPeer {
 
     void listeningPort(int port) {
         listeningPort = port;
-    }
-
-    long sentSeq() {
-        return sentSeq;
-    }
-
-    void sent(long seq) {
-        sentSeq = seq;
     }
 
     long ackedSeq() {

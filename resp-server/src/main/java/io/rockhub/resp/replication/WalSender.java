@@ -73,7 +73,6 @@ final class WalSender implements Runnable {
                 WalBatch batch = cursor.poll();
                 if (batch != null) {
                     channel.write(batchFrame(batch));
-                    peer.sent(batch.lastSequence());
                     lastWrite = System.nanoTime();
                     if (++unflushed >= MAX_UNFLUSHED) {
                         channel.flush();

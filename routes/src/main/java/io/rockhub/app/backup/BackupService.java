@@ -83,14 +83,23 @@ public final class BackupService implements BackupTrigger, AutoCloseable {
         if (!running.compareAndSet(false, true)) {
             return false;
         }
-        executor.submit(() -> {
-            try {
-                runNow();
-            } finally {
-                running.set(false);
-            }
-        });
+        executor.submit(this::runClaimed);
         return true;
+    }
+
+    /** The schedule's backup: skipped while a BGSAVE (or the previous one) is still running. */
+    private void runIfIdle() {
+        if (running.compareAndSet(false, true)) {
+            runClaimed();
+        }
+    }
+
+    private void runClaimed() {
+        try {
+            runNow();
+        } finally {
+            running.set(false);
+        }
     }
 
     /** A backup and retention now, on the calling thread; failures are logged and counted. */
@@ -141,15 +150,7 @@ public final class BackupService implements BackupTrigger, AutoCloseable {
             public void configure() {
                 if (period > 0) {
                     from("timer:rockhub-backup?delay=" + period + "&period=" + period).routeId("rockhub-backup")
-                            .process(e -> {
-                                if (running.compareAndSet(false, true)) {
-                                    try {
-                                        runNow();
-                                    } finally {
-                                        running.set(false);
-                                    }
-                                }
-                            });
+                            .process(e -> runIfIdle());
                 }
             }
         };

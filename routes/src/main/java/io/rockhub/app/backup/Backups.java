@@ -1,6 +1,7 @@
 package io.rockhub.app.backup;
 
 import io.rockhub.core.replication.CheckpointManifest;
+import io.rockhub.core.replication.DataDirs;
 import io.rockhub.core.storage.Storage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -111,7 +112,7 @@ public final class Backups {
                     id, seq, m.keys(), entries.size(), m.totalBytes(), uploaded, uploadedBytes, store.describe(), millis);
             return new Result(m, uploaded, uploadedBytes, millis);
         } finally {
-            deleteTree(scratch);
+            DataDirs.deleteTree(scratch);
         }
     }
 
@@ -168,7 +169,7 @@ public final class Backups {
             }
         }
         Path tmp = target.toAbsolutePath().resolveSibling(target.getFileName() + ".restoring");
-        deleteTree(tmp);
+        DataDirs.deleteTree(tmp);
         Files.createDirectories(tmp);
         long done = 0;
         for (BackupManifest.Entry f : m.files()) {
@@ -177,7 +178,7 @@ public final class Backups {
             String sha = CheckpointManifest.sha256(local);
             long size = Files.size(local);
             if (!sha.equals(f.sha256()) || size != f.size()) {
-                deleteTree(tmp);
+                DataDirs.deleteTree(tmp);
                 throw new IOException("backup " + m.id() + " is corrupt: " + f.objectKey() + " has SHA-256 " + sha
                         + " and " + size + " bytes, the manifest says " + f.sha256() + " and " + f.size());
             }
@@ -185,7 +186,7 @@ public final class Backups {
             progress.report(done, m.totalBytes());
         }
         if (Files.exists(target)) {
-            deleteTree(target);
+            DataDirs.deleteTree(target);
         }
         Files.move(tmp, target);
         LOG.info("restored backup {} (sequence {}, {} keys) into {}", m.id(), m.sequence(), m.keys(), target);
@@ -210,7 +211,7 @@ public final class Backups {
                             + " keys, " + m.records() + " records, digest " + m.digest());
             return new Verification(m, ok, report);
         } finally {
-            deleteTree(scratch);
+            DataDirs.deleteTree(scratch);
         }
     }
 
@@ -260,9 +261,5 @@ public final class Backups {
         try (Stream<Path> s = Files.list(dir)) {
             return s.findAny().isEmpty();
         }
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        io.rockhub.core.replication.DataDirs.deleteTree(dir);
     }
 }

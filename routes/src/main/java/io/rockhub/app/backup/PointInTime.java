@@ -87,8 +87,7 @@ public final class PointInTime {
             long latest = storage.latestSequence();
             outer:
             for (String key : store.list(WalShipper.PREFIX)) {
-                long last = Long.parseLong(key.substring(key.indexOf('-') + 1));
-                if (last <= latest) {
+                if (WalShipper.lastSequenceOf(key) <= latest) {
                     continue;
                 }
                 DataInputStream in = new DataInputStream(new ByteArrayInputStream(store.getBytes(key)));
@@ -131,6 +130,6 @@ public final class PointInTime {
     /** WAL segments whose batches all precede {@code sequence} (nothing a kept backup needs). */
     static List<String> segmentsBefore(ObjectStore store, long sequence) throws IOException {
         return store.list(WalShipper.PREFIX).stream()
-                .filter(k -> Long.parseLong(k.substring(k.indexOf('-') + 1)) <= sequence).toList();
+                .filter(k -> WalShipper.lastSequenceOf(k) <= sequence).toList();
     }
 }

@@ -78,9 +78,19 @@ public final class WalShipper implements AutoCloseable {
     static long lastShipped(ObjectStore store) throws IOException {
         long last = -1;
         for (String key : store.list(PREFIX)) {
-            last = Math.max(last, Long.parseLong(key.substring(key.indexOf('-') + 1)));
+            last = Math.max(last, lastSequenceOf(key));
         }
         return last;
+    }
+
+    /** The object key of a segment holding sequences {@code first} to {@code last}. */
+    static String segmentKey(long first, long last) {
+        return PREFIX + String.format("%020d-%020d", first, last);
+    }
+
+    /** The last sequence a segment's key names. */
+    static long lastSequenceOf(String segmentKey) {
+        return Long.parseLong(segmentKey.substring(segmentKey.indexOf('-') + 1));
     }
 
     private void run() {
@@ -126,8 +136,7 @@ public final class WalShipper implements AutoCloseable {
                     }
                 }
                 if (first >= 0 && (buf.size() >= MAX_SEGMENT || clock.getAsLong() - segmentStarted >= shipMillis)) {
-                    String key = PREFIX + String.format("%020d-%020d", first, last);
-                    store.putBytes(key, buf.toByteArray());
+                    store.putBytes(segmentKey(first, last), buf.toByteArray());
                     shippedThrough = last;
                     buf.reset();
                     first = -1;
@@ -140,7 +149,7 @@ public final class WalShipper implements AutoCloseable {
                 }
             }
             if (first >= 0) { // what gathered since the last segment goes out before stopping
-                store.putBytes(PREFIX + String.format("%020d-%020d", first, last), buf.toByteArray());
+                store.putBytes(segmentKey(first, last), buf.toByteArray());
                 shippedThrough = last;
             }
         }
