@@ -329,15 +329,23 @@ final class StreamCommands {
                     from.set(k, last.value());
                 }
             }
-            io.rockhub.resp.command.Blocking.Attempt attempt = (c, o) -> serveRead(c, o, keys, from, limit);
-            if (block == null) {
-                if (!attempt.serve(ctx, out)) {
-                    out.nullArray();
-                }
-                return;
-            }
-            BlockingCommands.blocking(keys, block, attempt, RespWriter::nullArray).run(ctx, out);
+            serveOrBlock(ctx, out, keys, block, (c, o) -> serveRead(c, o, keys, from, limit));
         };
+    }
+
+    /**
+     * XREAD's and XREADGROUP's last step: answer now, or, with a BLOCK timeout ({@code block} not
+     * null), wait for a change of one of the keys; a null array when nothing comes.
+     */
+    static void serveOrBlock(CommandContext ctx, RespWriter out, List<byte[]> keys, Long block,
+                             io.rockhub.resp.command.Blocking.Attempt attempt) {
+        if (block == null) {
+            if (!attempt.serve(ctx, out)) {
+                out.nullArray();
+            }
+            return;
+        }
+        BlockingCommands.blocking(keys, block, attempt, RespWriter::nullArray).run(ctx, out);
     }
 
     /** Writes the new entries of every stream that has some (a map in RESP3); false if none has. */

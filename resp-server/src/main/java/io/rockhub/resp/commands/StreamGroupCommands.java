@@ -230,18 +230,11 @@ final class StreamGroupCommands {
         byte[] g = group;
         byte[] c = consumer;
         long limit = count;
-        boolean ack = !noAck;
-        Blocking.Attempt attempt = (ctx, out) -> serveGroupRead(ctx, out, keys, ids, g, c, limit, !ack);
+        boolean skipPending = noAck;
+        Blocking.Attempt attempt = (ctx, out) -> serveGroupRead(ctx, out, keys, ids, g, c, limit, skipPending);
+        // Only a read of new entries (">") waits; a history read answers at once.
         Long timeout = allNew ? block : null;
-        return (ctx, out) -> {
-            if (timeout == null) {
-                if (!attempt.serve(ctx, out)) {
-                    out.nullArray();
-                }
-                return;
-            }
-            BlockingCommands.blocking(keys, timeout, attempt, RespWriter::nullArray).run(ctx, out);
-        };
+        return (ctx, out) -> StreamCommands.serveOrBlock(ctx, out, keys, timeout, attempt);
     }
 
     private static boolean serveGroupRead(CommandContext ctx, RespWriter out, List<byte[]> keys, List<StreamId> ids,
