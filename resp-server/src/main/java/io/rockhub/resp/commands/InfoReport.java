@@ -104,13 +104,14 @@ final class InfoReport {
 
     private static void persistence(Hub hub, StringBuilder sb) {
         GroupCommitter c = hub.storage().committer();
-        long syncs = c.syncCount();
+        long syncs = c.flushCount();
         sb.append("# Persistence\r\n");
         line(sb, "loading", 0);
         line(sb, "durability", c.syncMode() ? "sync" : "relaxed");
         line(sb, "wal_sequence", hub.storage().latestSequence());
         line(sb, "wal_durable_sequence", c.durableSequence());
         line(sb, "wal_syncs", syncs);
+        line(sb, "wal_fsyncs", c.fsyncCount());
         line(sb, "wal_sync_avg_usec", syncs == 0 ? 0 : c.syncNanosTotal() / syncs / 1000);
         line(sb, "wal_sync_last_usec", c.lastSyncNanos() / 1000);
         line(sb, "wal_sync_avg_group", syncs == 0 ? "0.00" : String.format("%.2f", (double) c.releasedWaiters() / syncs));

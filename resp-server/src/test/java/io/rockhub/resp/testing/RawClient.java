@@ -63,12 +63,43 @@ public final class RawClient implements AutoCloseable {
         return b.toString(StandardCharsets.UTF_8);
     }
 
-    /** True if the server closed the connection (EOF) within the socket timeout. */
+    /**
+     * True if the server closed the connection (EOF, or a reset) within the socket timeout. A server
+     * that stays silent, or sends more bytes, is not one that closed: false.
+     */
     public boolean closedByServer() {
         try {
             return in.read() == -1;
-        } catch (IOException e) {
+        } catch (java.net.SocketTimeoutException silent) {
+            return false;
+        } catch (IOException reset) {
             return true;
+        }
+    }
+
+    /** True if at least one byte of a reply arrives within {@code wait} (the byte stays unread). */
+    public boolean replyArrivesWithin(java.time.Duration wait) throws IOException {
+        int timeout = socket.getSoTimeout();
+        socket.setSoTimeout((int) Math.max(1, wait.toMillis()));
+        try {
+            in.mark(1);
+            int b = in.read();
+            in.reset();
+            return b != -1;
+        } catch (java.net.SocketTimeoutException none) {
+            return false;
+        } finally {
+            socket.setSoTimeout(timeout);
+        }
+    }
+
+    /** Fails if the server sent bytes beyond the replies read so far (waiting up to {@code wait} for them). */
+    public void assertNothingMoreWithin(java.time.Duration wait) throws IOException {
+        if (replyArrivesWithin(wait)) {
+            byte[] extra = new byte[Math.max(1, in.available())];
+            int n = in.read(extra);
+            throw new AssertionError("unexpected bytes after the last reply: "
+                    + new String(extra, 0, Math.max(0, n), StandardCharsets.UTF_8));
         }
     }
 

@@ -53,7 +53,7 @@ public final class Metrics implements AutoCloseable {
             double miss = n.hub().storage().ticker(TickerType.BLOCK_CACHE_MISS);
             return hit + miss == 0 ? 0 : hit / (hit + miss);
         }).description("Share of block reads served by the block cache").register(registry);
-        FunctionTimer.builder("rockhub.wal.sync", node, n -> n.hub().storage().committer().syncCount(),
+        FunctionTimer.builder("rockhub.wal.sync", node, n -> n.hub().storage().committer().flushCount(),
                         n -> n.hub().storage().committer().syncNanosTotal(), TimeUnit.NANOSECONDS)
                 .description("WAL syncs of the group committer (write + fsync in sync mode)").register(registry);
         FunctionCounter.builder("rockhub.wal.sync.waiters", node, n -> n.hub().storage().committer().releasedWaiters())

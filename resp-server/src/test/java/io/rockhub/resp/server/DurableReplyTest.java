@@ -1,0 +1,64 @@
+package io.rockhub.resp.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rockhub.core.storage.GroupCommitter;
+import io.rockhub.resp.testing.RawClient;
+import io.rockhub.resp.testing.TestServer;
+import io.rockhub.resp.testing.Wait;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.rocksdb.TickerType;
+
+/**
+ * A reply leaves the server only after RocksDB fsynced the WAL up to the command's batch: the WAL
+ * flush is held with the committer's hook, and neither the writer's reply nor another client's read
+ * of the new value may arrive while it is held (a read must not show a value a crash could still
+ * take back).
+ */
+class DurableReplyTest {
+    @Test
+    void neitherTheWriteNorAReadOfItIsAnsweredBeforeTheWalFsync() throws Exception {
+        try (TestServer server = TestServer.start();
+             RawClient writer = new RawClient(server.port());
+             RawClient reader = new RawClient(server.port())) {
+            assertThat(writer.call("PING")).isEqualTo("+PONG\r\n");
+            GroupCommitter committer = server.hub().storage().committer();
+            CountDownLatch gate = new CountDownLatch(1);
+            AtomicLong held = new AtomicLong(-1);
+            committer.beforeEachFlush(target -> {
+                held.accumulateAndGet(target, Math::max);
+                try {
+                    gate.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            try {
+                long before = server.hub().storage().latestSequence();
+                long fsyncsBefore = server.hub().storage().ticker(TickerType.WAL_FILE_SYNCED);
+                writer.send("SET", "k", "v");
+                Wait.until(Duration.ofSeconds(10), "the SET's flush to be under way",
+                        () -> held.get() > before);
+                reader.send("GET", "k");
+                Wait.until(Duration.ofSeconds(10), "the GET to be executed",
+                        () -> server.hub().stats().command("get").calls() > 0);
+
+                assertThat(writer.replyArrivesWithin(Duration.ofMillis(300))).as("SET answered before its fsync").isFalse();
+                assertThat(reader.replyArrivesWithin(Duration.ofMillis(100))).as("GET answered before the fsync").isFalse();
+                assertThat(server.hub().storage().ticker(TickerType.WAL_FILE_SYNCED)).isEqualTo(fsyncsBefore);
+
+                gate.countDown();
+                assertThat(writer.readReply()).isEqualTo("+OK\r\n");
+                assertThat(reader.readReply()).isEqualTo("$1\r\nv\r\n");
+                assertThat(server.hub().storage().ticker(TickerType.WAL_FILE_SYNCED)).isGreaterThan(fsyncsBefore);
+            } finally {
+                committer.beforeEachFlush(null);
+                gate.countDown();
+            }
+        }
+    }
+}
