@@ -33,6 +33,7 @@ public final class Backups {
 
     private final ObjectStore store;
     private final long retryMillis;
+    private final java.util.concurrent.atomic.AtomicLong uploadRetries = new java.util.concurrent.atomic.AtomicLong();
 
     /** @param retryMillis how long an upload is retried (with back-off) while the store is unreachable */
     public Backups(ObjectStore store, long retryMillis) {
@@ -52,6 +53,7 @@ public final class Backups {
                 if (System.nanoTime() > deadline) {
                     throw e;
                 }
+                uploadRetries.incrementAndGet();
                 LOG.warn("upload of {} failed ({}); retrying in {} ms", what, e.getMessage(), backoff);
                 try {
                     Thread.sleep(backoff);
@@ -67,6 +69,11 @@ public final class Backups {
     @FunctionalInterface
     private interface IoAction {
         void run() throws IOException;
+    }
+
+    /** Uploads that failed and were tried again, since this instance was made. */
+    public long uploadRetries() {
+        return uploadRetries.get();
     }
 
     public ObjectStore store() {

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -43,6 +45,8 @@ public final class S3ObjectStore implements ObjectStore {
     private final String bucket;
     private final String prefix;
     private final long partSize;
+    /** Multipart uploads whose abort failed (the server was away): aborted at the next successful upload. */
+    private final Map<String, String> unaborted = new ConcurrentHashMap<>();
 
     /** S3 settings; {@code endpoint} empty means AWS itself, credentials empty means the SDK's default chain. */
     public record Settings(String endpoint, String region, String accessKey, String secretKey, String bucket,
@@ -99,6 +103,7 @@ public final class S3ObjectStore implements ObjectStore {
     public void put(String key, Path file) throws IOException {
         long size = Files.size(file);
         try {
+            abortLeftovers();
             if (size <= partSize) {
                 s3.putObject(r -> r.bucket(bucket).key(full(key)), RequestBody.fromFile(file));
                 return;
@@ -131,15 +136,26 @@ public final class S3ObjectStore implements ObjectStore {
                 try {
                     s3.abortMultipartUpload(r -> r.bucket(bucket).key(full(key)).uploadId(uploadId));
                 } catch (SdkException e) {
-                    LOG.warn("could not abort the multipart upload of {}; it is aborted when the store next opens", key);
+                    unaborted.put(uploadId, full(key));
+                    LOG.warn("could not abort the multipart upload of {} yet; it is aborted at the next upload", key);
                 }
             }
+        }
+    }
+
+    /** The server is back (or this call fails like the upload after it would): drop the parts of failed uploads. */
+    private void abortLeftovers() {
+        for (Map.Entry<String, String> u : unaborted.entrySet()) {
+            s3.abortMultipartUpload(r -> r.bucket(bucket).key(u.getValue()).uploadId(u.getKey()));
+            unaborted.remove(u.getKey());
+            LOG.info("aborted the multipart upload of {} left by a failed attempt", u.getValue());
         }
     }
 
     @Override
     public void putBytes(String key, byte[] data) throws IOException {
         try {
+            abortLeftovers();
             s3.putObject(r -> r.bucket(bucket).key(full(key)), RequestBody.fromBytes(data));
         } catch (SdkException e) {
             throw new IOException("upload of " + key + " failed: " + e.getMessage(), e);

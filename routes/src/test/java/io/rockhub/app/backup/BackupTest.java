@@ -11,7 +11,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import io.rockhub.resp.testing.Wait;
+import redis.clients.jedis.util.SafeEncoder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -61,6 +67,19 @@ class BackupTest {
         }
     }
 
+    /** HUB.DIGEST of a running server: [sequence, sha256, records]. */
+    @SuppressWarnings("unchecked")
+    private static List<Object> liveDigest(TestServer server) {
+        try (Jedis j = new Jedis("127.0.0.1", server.port())) {
+            List<Object> raw = (List<Object>) j.sendCommand(() -> SafeEncoder.encode("HUB.DIGEST"));
+            return List.of(raw.get(0), SafeEncoder.encode((byte[]) raw.get(1)), raw.get(2));
+        }
+    }
+
+    private static List<Object> digestOf(Storage.DirectoryFacts facts) {
+        return List.of(facts.digest().sequence(), facts.digest().sha256(), facts.digest().records());
+    }
+
     private Path scratch(String name) {
         return tmp.resolve("scratch-" + name + "-" + System.nanoTime());
     }
@@ -71,9 +90,10 @@ class BackupTest {
         try (ObjectStore store = store(kind)) {
             Backups backups = new Backups(store, 10_000);
             write(0, 8_000, 1024); // about 8 MB of incompressible values: one SST above the 5 MB part size
-            Storage.Digest atFirst = server.hub().storage().digest();
+            List<Object> liveAtFirst = liveDigest(server);
             Backups.Result first = backups.backup(server.hub().storage(), scratch("b1"), System.currentTimeMillis());
             write(8_000, 8_500, 100);
+            List<Object> liveAtSecond = liveDigest(server);
             Backups.Result second = backups.backup(server.hub().storage(), scratch("b2"), System.currentTimeMillis() + 1);
 
             Set<String> firstKeys = new HashSet<>();
@@ -88,9 +108,11 @@ class BackupTest {
             Path r1 = tmp.resolve("restore1");
             backups.restore(backups.find(first.manifest().id()), r1, false, (d, t) -> { });
             Storage.DirectoryFacts facts1 = Storage.inspect(r1);
+            // The live database's HUB.DIGEST when nothing was written between it and the checkpoint:
+            // the restored data is the live data, not just what the manifest claims.
+            assertThat(digestOf(facts1)).as("restored first backup vs live HUB.DIGEST").isEqualTo(liveAtFirst);
             assertThat(facts1.digest().sha256()).isEqualTo(first.manifest().digest());
             assertThat(facts1.digest().sequence()).isEqualTo(first.manifest().sequence());
-            assertThat(facts1.digest().sequence()).isGreaterThanOrEqualTo(atFirst.sequence());
             assertThat(facts1.keys()).isEqualTo(8_010);
             try (TestServer restored = TestServer.startIn(r1, Map.of()); Jedis j = new Jedis("127.0.0.1", restored.port())) {
                 assertThat(j.exists("k7999")).isTrue();
@@ -98,7 +120,9 @@ class BackupTest {
             }
             Path r2 = tmp.resolve("restore2");
             backups.restore(backups.find(null), r2, false, (d, t) -> { });
-            assertThat(Storage.inspect(r2).keys()).isEqualTo(8_510);
+            Storage.DirectoryFacts facts2 = Storage.inspect(r2);
+            assertThat(facts2.keys()).isEqualTo(8_510);
+            assertThat(digestOf(facts2)).as("restored second backup vs live HUB.DIGEST").isEqualTo(liveAtSecond);
             assertThat(backups.verify(backups.find(null), scratch("verify")).ok()).isTrue();
         }
     }
@@ -149,15 +173,82 @@ class BackupTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"local", "s3"})
+    void verifyFindsATamperedManifestWhoseDataNoLongerMatches(String kind) throws Exception {
+        try (ObjectStore store = store(kind)) {
+            Backups backups = new Backups(store, 1_000);
+            write(0, 500, 50);
+            BackupManifest m = backups.backup(server.hub().storage(), scratch("b"), 1).manifest();
+            assertThat(backups.verify(m, scratch("ok")).ok()).isTrue();
+
+            BackupManifest moreKeys = new BackupManifest(m.id(), m.createdMillis(), m.sequence(), m.keys() + 1,
+                    m.records(), m.digest(), m.files());
+            store.putBytes("backups/" + m.id() + "/manifest", moreKeys.encode());
+            Backups.Verification v = backups.verify(backups.find(m.id()), scratch("keys"));
+            assertThat(v.ok()).isFalse();
+            assertThat(v.report()).contains("MISMATCH").contains((m.keys() + 1) + " keys");
+
+            String otherDigest = "0".repeat(64);
+            BackupManifest otherData = new BackupManifest(m.id(), m.createdMillis(), m.sequence(), m.keys(),
+                    m.records(), otherDigest, m.files());
+            store.putBytes("backups/" + m.id() + "/manifest", otherData.encode());
+            v = backups.verify(backups.find(m.id()), scratch("digest"));
+            assertThat(v.ok()).isFalse();
+            assertThat(v.report()).contains("MISMATCH").contains("digest " + otherDigest);
+        }
+    }
+
     @Test
-    void anUploadInterruptedByTheS3ServerGoingAwayIsRetriedAndTheBackupCompletes() throws Exception {
-        try (ObjectStore store = store("s3")) {
+    void retentionByAgeKeepsYoungBackupsBeyondTheCountAndDropsOldOnes() throws Exception {
+        try (ObjectStore store = store("local")) {
+            Backups backups = new Backups(store, 1_000);
+            write(0, 300, 50);
+            BackupManifest b1 = backups.backup(server.hub().storage(), scratch("1"), 1_000).manifest();
+            write(300, 600, 50);
+            BackupManifest b2 = backups.backup(server.hub().storage(), scratch("2"), 2_000).manifest();
+            write(600, 900, 50);
+            BackupManifest b3 = backups.backup(server.hub().storage(), scratch("3"), 3_000).manifest();
+
+            // keep-last 1, but b2 is 1.4 s old and the age rule keeps 1.5 s: b1 (2.4 s) goes.
+            assertThat(backups.retain(1, 1_500, 3_400)).containsExactly(b1.id());
+            assertThat(backups.list()).extracting(BackupManifest::id).containsExactly(b2.id(), b3.id());
+            // Later both are old: only the count rule is left, and the newest always stays.
+            assertThat(backups.retain(1, 1_500, 10_000)).containsExactly(b2.id());
+            assertThat(backups.list()).extracting(BackupManifest::id).containsExactly(b3.id());
+            assertThat(backups.verify(b3, scratch("v")).ok()).isTrue();
+        }
+    }
+
+    @Test
+    void anUploadCutOffAfterItsFirstPartIsRetriedAndLeavesNoParts() throws Exception {
+        // One memtable holds all the data, so the checkpoint has one SST above the 5 MB part size.
+        server.close();
+        server = TestServer.start(Map.of("rocksdb.write_buffer_size", "64"));
+        try (S3ObjectStore store = (S3ObjectStore) store("s3")) {
+            write(0, 9_000, 1024);
             Backups backups = new Backups(store, 60_000);
-            write(0, 6_000, 1024);
-            s3.stop();
+            AtomicBoolean cut = new AtomicBoolean();
+            CountDownLatch stopped = new CountDownLatch(1);
+            s3.afterEachPart(part -> {
+                if (part == 1 && cut.compareAndSet(false, true)) {
+                    // The server goes away with the first part stored and the rest of the file unsent.
+                    Thread stopper = new Thread(() -> {
+                        try {
+                            s3.stop();
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        } finally {
+                            stopped.countDown();
+                        }
+                    });
+                    stopper.start();
+                }
+            });
             Thread restarter = new Thread(() -> {
                 try {
-                    Thread.sleep(1_500);
+                    assertThat(stopped.await(60, TimeUnit.SECONDS)).isTrue();
+                    Wait.until(Duration.ofSeconds(60), "the upload to fail and be retried", () -> backups.uploadRetries() > 0);
                     s3.restart();
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
@@ -166,10 +257,33 @@ class BackupTest {
             restarter.start();
             Backups.Result r = backups.backup(server.hub().storage(), scratch("b"), System.currentTimeMillis());
             restarter.join();
+            assertThat(cut).as("a multipart upload was cut off after its first part").isTrue();
+            assertThat(backups.uploadRetries()).isPositive();
+            assertThat(store.pendingUploads()).as("no multipart parts left behind").isZero();
             assertThat(backups.verify(backups.find(r.manifest().id()), scratch("v")).ok()).isTrue();
         }
-        try (S3ObjectStore reopened = (S3ObjectStore) store("s3")) {
-            assertThat(reopened.pendingUploads()).as("no orphaned multipart parts").isZero();
+    }
+
+    @Test
+    void aBackupStartedWhileTheS3ServerIsAwayCompletesOnceItIsBack() throws Exception {
+        try (S3ObjectStore store = (S3ObjectStore) store("s3")) {
+            Backups backups = new Backups(store, 60_000);
+            write(0, 2_000, 1024);
+            s3.stop();
+            Thread restarter = new Thread(() -> {
+                try {
+                    Wait.until(Duration.ofSeconds(60), "an upload to fail and be retried", () -> backups.uploadRetries() > 0);
+                    s3.restart();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            restarter.start();
+            Backups.Result r = backups.backup(server.hub().storage(), scratch("b"), System.currentTimeMillis());
+            restarter.join();
+            assertThat(backups.uploadRetries()).isPositive();
+            assertThat(backups.verify(backups.find(r.manifest().id()), scratch("v")).ok()).isTrue();
+            assertThat(store.pendingUploads()).isZero();
         }
     }
 

@@ -1,6 +1,13 @@
 package io.rockhub.app.backup;
 
+import java.io.InputStream;
 import java.net.URI;
+import java.util.function.IntConsumer;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
+import org.gaul.s3proxy.blobstore.domain.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
@@ -17,6 +24,25 @@ final class S3Server implements AutoCloseable {
     private final Path dir;
     private final int port;
     private S3Proxy proxy;
+    private volatile IntConsumer afterPart = n -> { };
+
+    /** Lets a test act (stop this server, say) once a multipart part is stored, before it is answered. */
+    void afterEachPart(IntConsumer hook) {
+        afterPart = hook;
+    }
+
+    private final class PartObserver extends ForwardingBlobStore {
+        PartObserver(BlobStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public UploadPartResponse uploadMultipartPart(MultipartUpload mpu, UploadPartRequest request, InputStream in) {
+            UploadPartResponse r = super.uploadMultipartPart(mpu, request, in);
+            afterPart.accept(request.partNumber());
+            return r;
+        }
+    }
 
     private S3Server(Path dir, int port) {
         this.dir = dir;
@@ -36,7 +62,7 @@ final class S3Server implements AutoCloseable {
     private void startProxy() throws Exception {
         Properties p = new Properties();
         p.setProperty("jclouds.filesystem.basedir", dir.toString());
-        proxy = S3Proxy.builder().blobStore(BlobStores.create("filesystem", p))
+        proxy = S3Proxy.builder().blobStore(new PartObserver(BlobStores.create("filesystem", p)))
                 .endpoint(URI.create(endpoint()))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY).build();
         proxy.start();
