@@ -52,6 +52,10 @@ public final class TestServer implements AutoCloseable {
         return node.port();
     }
 
+    public Node node() {
+        return node;
+    }
+
     /** The running hub (a new one after a replica installed a full-sync copy). */
     public Hub hub() {
         return node.hub();

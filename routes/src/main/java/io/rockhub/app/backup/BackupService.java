@@ -41,9 +41,14 @@ public final class BackupService implements BackupTrigger, AutoCloseable {
     private volatile long lastMillis;
 
     public BackupService(HubConfig config, Node node, MeterRegistry registry) throws IOException {
+        this(config, node, registry, openStore(config));
+    }
+
+    /** With a given store: the configured one, or one a test puts faults into. */
+    BackupService(HubConfig config, Node node, MeterRegistry registry, ObjectStore store) {
         this.config = config;
         this.node = node;
-        this.backups = new Backups(openStore(config), 60_000);
+        this.backups = new Backups(store, 60_000);
         this.failures = Counter.builder("rockhub.backup.failures").description("Backups that failed").register(registry);
         this.verifyFailures = Counter.builder("rockhub.backup.verify.failures")
                 .description("Scheduled verifications that found a backup unrestorable or different").register(registry);
@@ -112,7 +117,8 @@ public final class BackupService implements BackupTrigger, AutoCloseable {
             lastMillis = r.millis();
             lastSuccessMillis = System.currentTimeMillis();
             if (config.getBool("backup-verify")) {
-                verify(r.manifest(), dir);
+                // What a restore will read: the stored manifest, not the one this process still holds.
+                verify(r.manifest().id(), dir);
             }
             backups.retain(config.getInt("backup-keep-last"), config.getLong("backup-keep-days") * 86_400_000L,
                     System.currentTimeMillis());
@@ -122,9 +128,10 @@ public final class BackupService implements BackupTrigger, AutoCloseable {
         }
     }
 
-    private void verify(BackupManifest m, Path dataDir) {
+    private void verify(String id, Path dataDir) {
         try {
-            Backups.Verification v = backups.verify(m, dataDir.resolveSibling(dataDir.getFileName() + ".verify-scratch"));
+            Backups.Verification v = backups.verify(backups.find(id),
+                    dataDir.resolveSibling(dataDir.getFileName() + ".verify-scratch"));
             if (v.ok()) {
                 LOG.info("verified: {}", v.report());
             } else {
@@ -133,7 +140,7 @@ public final class BackupService implements BackupTrigger, AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             verifyFailures.increment();
-            LOG.error("verification of backup {} failed", m.id(), e);
+            LOG.error("verification of backup {} failed", id, e);
         }
     }
 
