@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,14 +24,46 @@ final class ServerProcess implements AutoCloseable {
     private final int port;
     private final StringBuilder output = new StringBuilder();
 
-    private ServerProcess(Process process, int port) {
+    private final Path tmp;
+
+    private ServerProcess(Process process, int port, Path tmp) {
         this.process = process;
         this.port = port;
+        this.tmp = tmp;
     }
 
+    /**
+     * Starts the server on {@code dir}. A port the test chose (to restart a server where its clients
+     * and replicas expect it) may still be held for a moment by the process before, or taken by
+     * another test: a start that fails to bind is retried for up to 30 s.
+     */
     static ServerProcess start(Path dir, String... extra) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return startOnce(dir, extra);
+            } catch (BindFailed e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("server could not bind its port for 30 s:\n" + e.getMessage());
+                }
+                Thread.sleep(200); // back-off between attempts to bind, not a wait for a result
+            }
+        }
+    }
+
+    private static final class BindFailed extends Exception {
+        BindFailed(String output) {
+            super(output);
+        }
+    }
+
+    private static ServerProcess startOnce(Path dir, String... extra) throws Exception {
+        // RocksJava unpacks its 15 MB native library into java.io.tmpdir at every start and a killed
+        // process never removes it: each process gets its own temporary directory, deleted on close.
+        Path tmp = Files.createTempDirectory("rockhub-proc-tmp");
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + tmp,
                 "-cp", System.getProperty("java.class.path"), RockHubMain.class.getName(),
                 "--port", "0", "--dir", dir.toString(), "--rocksdb.block_cache_size", "16"));
         cmd.addAll(List.of(extra));
@@ -57,9 +90,18 @@ final class ServerProcess implements AutoCloseable {
         int bound = port.get(60, TimeUnit.SECONDS);
         if (bound < 0) {
             p.destroyForcibly();
-            throw new IllegalStateException("server did not start:\n" + seen);
+            p.waitFor(30, TimeUnit.SECONDS);
+            deleteTree(tmp);
+            String output;
+            synchronized (seen) {
+                output = seen.toString();
+            }
+            if (output.contains("Address already in use")) {
+                throw new BindFailed(output);
+            }
+            throw new IllegalStateException("server did not start:\n" + output);
         }
-        ServerProcess sp = new ServerProcess(p, bound);
+        ServerProcess sp = new ServerProcess(p, bound, tmp);
         sp.output.append(seen);
         Thread drain = new Thread(() -> {
             try {
@@ -76,6 +118,10 @@ final class ServerProcess implements AutoCloseable {
         drain.setDaemon(true);
         drain.start();
         return sp;
+    }
+
+    private static void deleteTree(Path dir) {
+        io.rockhub.resp.testing.TestServer.deleteTree(dir);
     }
 
     int port() {
@@ -107,5 +153,6 @@ final class ServerProcess implements AutoCloseable {
         if (process.isAlive()) {
             kill();
         }
+        deleteTree(tmp);
     }
 }

@@ -3,6 +3,7 @@ package io.rockhub.resp.commands;
 import io.rockhub.core.encoding.ColumnFamily;
 import io.rockhub.core.storage.GroupCommitter;
 import io.rockhub.core.storage.Storage;
+import io.rockhub.resp.server.BackupTrigger;
 import io.rockhub.resp.server.Hub;
 import io.rockhub.resp.server.ServerStats;
 import java.lang.management.ManagementFactory;
@@ -115,8 +116,14 @@ final class InfoReport {
         line(sb, "wal_sync_avg_usec", syncs == 0 ? 0 : c.syncNanosTotal() / syncs / 1000);
         line(sb, "wal_sync_last_usec", c.lastSyncNanos() / 1000);
         line(sb, "wal_sync_avg_group", syncs == 0 ? "0.00" : String.format("%.2f", (double) c.releasedWaiters() / syncs));
-        line(sb, "aof_enabled", 0);
+        // RDB's fields, as monitoring reads them, describe RockHub's backups (BGSAVE and scheduled).
+        BackupTrigger b = hub.backups();
         line(sb, "rdb_changes_since_last_save", 0);
+        line(sb, "rdb_bgsave_in_progress", b != null && b.inProgress() ? 1 : 0);
+        line(sb, "rdb_last_save_time", b != null && b.lastSuccessSeconds() >= 0 ? b.lastSuccessSeconds() : hub.startMillis() / 1000);
+        line(sb, "rdb_last_bgsave_status", b != null && b.lastFailed() ? "err" : "ok");
+        line(sb, "rdb_saves", b == null ? 0 : b.completed());
+        line(sb, "aof_enabled", 0);
     }
 
     private static void stats(Hub hub, StringBuilder sb) {

@@ -7,4 +7,13 @@ public interface BackupTrigger {
 
     /** Unix time in seconds of the last successful backup, or -1 if none yet. */
     long lastSuccessSeconds();
+
+    /** A backup (BGSAVE or scheduled) is running now. */
+    boolean inProgress();
+
+    /** The last backup that ended failed (false before any). */
+    boolean lastFailed();
+
+    /** Backups completed successfully since start. */
+    long completed();
 }

@@ -37,6 +37,8 @@ public final class BackupService implements BackupTrigger, AutoCloseable {
     private final Counter verifyFailures;
     private final WalShipper shipper;
     private volatile long lastSuccessMillis = -1;
+    private volatile boolean lastFailed;
+    private final java.util.concurrent.atomic.AtomicLong completed = new java.util.concurrent.atomic.AtomicLong();
     private volatile long lastBytes;
     private volatile long lastMillis;
 
@@ -116,6 +118,8 @@ public final class BackupService implements BackupTrigger, AutoCloseable {
             lastBytes = r.manifest().totalBytes();
             lastMillis = r.millis();
             lastSuccessMillis = System.currentTimeMillis();
+            lastFailed = false;
+            completed.incrementAndGet();
             if (config.getBool("backup-verify")) {
                 // What a restore will read: the stored manifest, not the one this process still holds.
                 verify(r.manifest().id(), dir);
@@ -123,6 +127,7 @@ public final class BackupService implements BackupTrigger, AutoCloseable {
             backups.retain(config.getInt("backup-keep-last"), config.getLong("backup-keep-days") * 86_400_000L,
                     System.currentTimeMillis());
         } catch (IOException | RuntimeException e) {
+            lastFailed = true;
             failures.increment();
             LOG.error("backup to {} failed", backups.store().describe(), e);
         }
@@ -147,6 +152,21 @@ public final class BackupService implements BackupTrigger, AutoCloseable {
     @Override
     public long lastSuccessSeconds() {
         return lastSuccessMillis < 0 ? -1 : lastSuccessMillis / 1000;
+    }
+
+    @Override
+    public boolean inProgress() {
+        return running.get();
+    }
+
+    @Override
+    public boolean lastFailed() {
+        return lastFailed;
+    }
+
+    @Override
+    public long completed() {
+        return completed.get();
     }
 
     /** The scheduling route: a backup every {@code backup-interval-seconds}, none if 0. */

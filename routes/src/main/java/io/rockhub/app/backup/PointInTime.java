@@ -122,6 +122,10 @@ public final class PointInTime {
                     replayed++;
                 }
             }
+            if (target.sequence() != null && latest < target.sequence()) {
+                throw new IOException("the shipped WAL ends at sequence " + latest + ", before the target "
+                        + target.sequence() + "; the restore cannot reach it");
+            }
             storage.syncWal();
             return new Outcome(base, replayed, latest);
         }
