@@ -7,6 +7,10 @@ import io.rockhub.app.kafka.EmbeddedKafka;
 import io.rockhub.app.kafka.Topics;
 import io.rockhub.resp.testing.RealRedis;
 import io.rockhub.resp.testing.TestServer;
+import io.rockhub.resp.testing.Wait;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,22 +74,41 @@ class StreamExportTest {
         return ids;
     }
 
-    /** Exports until {@code n} entries went out, recovering from Kafka and RockHub failures as the route does. */
-    private static void drain(StreamExporter exporter, String stream, long n) throws InterruptedException {
+    /** Exports until {@code n} entries went out; any failure fails the test (there is no fault here). */
+    private static void drain(StreamExporter exporter, String stream, long n) {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (exporter.exported(stream) < n && exporter.stoppedStreams().isEmpty()) {
+        while (exporter.exported(stream) < n) {
             assertThat(System.nanoTime()).as("export finished in time").isLessThan(deadline);
+            assertThat(exporter.stoppedStreams()).as("stopped streams").isEmpty();
+            exporter.exportAll();
+        }
+    }
+
+    /**
+     * Exports until {@code n} entries went out while a party (the broker, RockHub) goes away and comes
+     * back, recovering after each failure as the route does. Returns how many attempts failed.
+     */
+    private static int drainThroughFailures(StreamExporter exporter, String stream, long n) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        int failures = 0;
+        while (exporter.exported(stream) < n) {
+            assertThat(System.nanoTime()).as("export finished in time").isLessThan(deadline);
+            assertThat(exporter.stoppedStreams()).as("stopped streams").isEmpty();
             try {
                 exporter.exportAll();
             } catch (RuntimeException failure) {
-                Thread.sleep(200);
-                try {
-                    exporter.recover();
-                } catch (RuntimeException stillDown) {
-                    // the broker (or RockHub) is still away: try again
-                }
+                failures++;
+                Wait.until(Duration.ofSeconds(60), "the exporter to recover (" + failure + ")", () -> {
+                    try {
+                        exporter.recover();
+                        return true;
+                    } catch (RuntimeException stillDown) {
+                        return false;
+                    }
+                });
             }
         }
+        return failures;
     }
 
     static List<ConsumerRecord<String, String>> committed(String topic, int expected) {
@@ -173,9 +196,75 @@ class StreamExportTest {
             exporter.exportAll();
             exporter.exportAll();
             kafka.restart();
-            drain(exporter, stream, 600);
+            drainThroughFailures(exporter, stream, 600);
         }
         assertThat(Topics.ids(committed("rockhub." + stream, added.size()))).containsExactlyElementsOf(added);
+    }
+
+    @Test
+    void aBrokerRestartInTheMiddleOfATransactionLosesAndDuplicatesNothing() throws Exception {
+        String stream = "mid-txn-" + System.nanoTime();
+        List<String> added = addEntries(rockhub.port(), stream, 0, 400);
+        AtomicBoolean restarted = new AtomicBoolean();
+        try (StreamExporter exporter = new StreamExporter(config(stream, rockhub.port(), null))) {
+            exporter.start();
+            exporter.exportAll(); // one committed batch of 100
+            exporter.afterSend(i -> {
+                if (i == 50 && restarted.compareAndSet(false, true)) {
+                    // Half of the batch sent, the transaction open and not committed: the broker goes down and up.
+                    try {
+                        kafka.restart();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            });
+            drainThroughFailures(exporter, stream, 400);
+        }
+        assertThat(restarted).as("the broker restarted inside a transaction").isTrue();
+        assertThat(Topics.ids(committed("rockhub." + stream, added.size()))).containsExactlyElementsOf(added);
+    }
+
+    @Test
+    void aStreamThatStopsLeavesTheOtherStreamsExportingAndTheMetricsSaySo() throws Exception {
+        String bad = "stops-" + System.nanoTime();
+        String good = "goes-on-" + System.nanoTime();
+        addEntries(rockhub.port(), bad, 0, 10);
+        addEntries(rockhub.port(), good, 0, 10);
+        Properties p = new Properties();
+        p.setProperty("rockhub.export.kafka.bootstrap-servers", kafka.bootstrapServers());
+        p.setProperty("rockhub.export.streams", bad + "," + good);
+        p.setProperty("rockhub.export.transactional-id", "export-" + good);
+        p.setProperty("rockhub.export.cursor-topic", "cursors-" + good);
+        p.setProperty("rockhub.export.topic-template", "rockhub.{stream}");
+        p.setProperty("rockhub.export.redis.port", Integer.toString(rockhub.port()));
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        try (StreamExporter exporter = new StreamExporter(ExportConfig.from(p))) {
+            new ExportRoute(exporter, registry);
+            exporter.start();
+            drain(exporter, bad, 10);
+            drain(exporter, good, 10);
+            addEntries(rockhub.port(), bad, 10, 30);
+            try (Jedis j = new Jedis("127.0.0.1", rockhub.port())) {
+                j.xtrim(bad, 5, false);
+            }
+            exporter.exportAll();
+            assertThat(exporter.stoppedStreams()).containsOnlyKeys(bad);
+            List<String> later = addEntries(rockhub.port(), good, 10, 40);
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (exporter.exported(good) < 40) {
+                assertThat(System.nanoTime()).isLessThan(deadline);
+                exporter.exportAll();
+            }
+            assertThat(Topics.ids(committed("rockhub." + good, 40)).subList(10, 40)).containsExactlyElementsOf(later);
+            String scrape = registry.scrape();
+            assertThat(scrape).contains("rockhub_export_stopped{stream=\"" + bad + "\"} 1.0",
+                    "rockhub_export_stopped{stream=\"" + good + "\"} 0.0",
+                    "rockhub_export_exported_total{stream=\"" + good + "\"} 40.0",
+                    "rockhub_export_exported_total{stream=\"" + bad + "\"} 10.0",
+                    "rockhub_export_lag_entries{stream=\"" + good + "\"} 0.0");
+        }
+        assertThat(committed("rockhub." + bad, 10)).hasSize(10);
     }
 
     @Test
@@ -196,7 +285,7 @@ class StreamExportTest {
                 assertThatThrownBy(exporter::exportAll).as("RockHub is down").isInstanceOf(RuntimeException.class);
                 try (TestServer server = TestServer.startIn(dir, Map.of("port", Integer.toString(port)))) {
                     added.addAll(addEntries(port, stream, 300, 400));
-                    drain(exporter, stream, 400);
+                    drainThroughFailures(exporter, stream, 400);
                 }
             }
             assertThat(Topics.ids(committed("rockhub." + stream, added.size()))).containsExactlyElementsOf(added);
