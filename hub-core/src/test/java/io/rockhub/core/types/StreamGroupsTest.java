@@ -186,6 +186,31 @@ class StreamGroupsTest {
     }
 
     @Test
+    void deadLetterPolicyAppliesToXclaimButNotToAJustIdClaim() {
+        add(1);
+        groups.create(b("payments"), b("g"), StreamId.MIN, false, null);
+        groups.setDeadLetter(b("payments"), b("g"), 2, b("payments:dead"));
+        groups.readNew(b("payments"), b("g"), b("w1"), 10, false);                  // 1st delivery
+        clock.advance(60_000);
+        assertThat(groups.claim(b("payments"), b("g"), b("w2"), 30_000, List.of(new StreamId(1, 0)),
+                StreamGroups.ClaimOptions.NONE).value()).hasSize(1);                     // 2nd delivery
+        clock.advance(60_000);
+        StreamGroups.ClaimOptions justId = new StreamGroups.ClaimOptions(null, null, null, false, true, null);
+        assertThat(groups.claim(b("payments"), b("g"), b("w3"), 30_000, List.of(new StreamId(1, 0)), justId).value())
+                .as("JUSTID does not count a delivery, so it cannot exceed the limit").hasSize(1);
+        assertThat(streams.length(b("payments:dead")).value()).isZero();
+        clock.advance(60_000);
+        assertThat(groups.claim(b("payments"), b("g"), b("w4"), 30_000, List.of(new StreamId(1, 0)),
+                StreamGroups.ClaimOptions.NONE).value()).as("the 3rd delivery goes to the dead letters").isEmpty();
+        List<StreamStore.Entry> dead = streams.range(b("payments:dead"), StreamId.MIN, StreamId.MAX, 10, false).value();
+        assertThat(dead).singleElement().satisfies(e -> assertThat(e.fields()).extracting(String::new)
+                .containsSequence("dead-letter-id", "1-0", "dead-letter-group", "g", "dead-letter-deliveries", "2"));
+        assertThat(groups.pendingRange(b("payments"), b("g"), StreamId.MIN, StreamId.MAX, 10, null, 0).value())
+                .as("acknowledged in the same batch").isEmpty();
+        assertThat(view().pending()).isZero();
+    }
+
+    @Test
     void deadLetterKeyOfAnotherTypeDisablesThePolicyInsteadOfLosingEntries() {
         add(1);
         groups.create(b("payments"), b("g"), StreamId.MIN, false, null);

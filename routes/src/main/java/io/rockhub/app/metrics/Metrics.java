@@ -56,6 +56,9 @@ public final class Metrics implements AutoCloseable {
         FunctionTimer.builder("rockhub.wal.sync", node, n -> n.hub().storage().committer().flushCount(),
                         n -> n.hub().storage().committer().syncNanosTotal(), TimeUnit.NANOSECONDS)
                 .description("WAL syncs of the group committer (write + fsync in sync mode)").register(registry);
+        FunctionCounter.builder("rockhub.wal.fsyncs", node, n -> n.hub().storage().committer().fsyncCount())
+                .description("WAL flushes that fsynced the file (every one in sync mode, about one a second relaxed)")
+                .register(registry);
         FunctionCounter.builder("rockhub.wal.sync.waiters", node, n -> n.hub().storage().committer().releasedWaiters())
                 .description("Writers released by WAL syncs; divided by rockhub_wal_sync_seconds_count, the batch size")
                 .register(registry);
