@@ -9,7 +9,25 @@ import java.util.List;
  * CONFIG and CLIENT.
  */
 public record CommandSpec(String name, int arity, List<CommandFlag> flags, int firstKey, int lastKey, int step,
-                          List<String> categories, Parser parser, List<CommandSpec> subcommands) {
+                          List<String> categories, Parser parser, List<CommandSpec> subcommands, List<String> tips,
+                          List<KeySpec> keySpecs) {
+
+    public CommandSpec(String name, int arity, List<CommandFlag> flags, int firstKey, int lastKey, int step,
+                       List<String> categories, Parser parser, List<CommandSpec> subcommands) {
+        this(name, arity, flags, firstKey, lastKey, step, categories, parser, subcommands, List.of(), List.of());
+    }
+
+    /** This command with its key specifications, in {@link KeySpec}'s compact form. */
+    public CommandSpec keys(String keySpecs) {
+        return new CommandSpec(name, arity, flags, firstKey, lastKey, step, categories, parser, subcommands, tips,
+                KeySpec.parseAll(keySpecs));
+    }
+
+    /** This command with Redis's command tips (space-separated), e.g. {@code nondeterministic_output}. */
+    public CommandSpec tips(String tips) {
+        return new CommandSpec(name, arity, flags, firstKey, lastKey, step, categories, parser, subcommands,
+                words(tips), keySpecs);
+    }
 
     /** A command; {@code flags} and {@code categories} are space-separated as Redis prints them. */
     public static CommandSpec of(String name, int arity, String flags, int firstKey, int lastKey, int step,
@@ -23,7 +41,7 @@ public record CommandSpec(String name, int arity, List<CommandFlag> flags, int f
                                         CommandSpec... subs) {
         List<CommandSpec> named = Arrays.stream(subs)
                 .map(s -> new CommandSpec(name + "|" + s.name, s.arity, s.flags, s.firstKey, s.lastKey, s.step,
-                        s.categories, s.parser, List.of()))
+                        s.categories, s.parser, List.of(), s.tips, s.keySpecs))
                 .toList();
         return new CommandSpec(name, arity, parseFlags(flags), 0, 0, 0, words(categories), null, named);
     }

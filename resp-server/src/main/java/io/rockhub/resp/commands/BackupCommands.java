@@ -26,7 +26,8 @@ final class BackupCommands {
                      BackupTrigger b = ctx.hub().backups();
                      long last = b == null ? -1 : b.lastSuccessSeconds();
                      out.integer(last >= 0 ? last : ctx.hub().startMillis() / 1000);
-                 }));
+                 })
+             .tips("nondeterministic_output"));
     }
 
     private static Execution bgsave(Args a) throws CommandError {

@@ -26,20 +26,28 @@ final class BlockingCommands {
     }
 
     static void register(CommandTable t) {
-        t.add(of("blpop", -3, "write noscript blocking", 1, -2, 1, "@write @list @slow @blocking", a -> bpop(a, true)))
-         .add(of("brpop", -3, "write noscript blocking", 1, -2, 1, "@write @list @slow @blocking", a -> bpop(a, false)))
+        t.add(of("blpop", -3, "write noscript blocking", 1, -2, 1, "@write @list @slow @blocking", a -> bpop(a, true))
+            .keys("RW access delete index 1 range -2 1 0"))
+         .add(of("brpop", -3, "write noscript blocking", 1, -2, 1, "@write @list @slow @blocking", a -> bpop(a, false))
+             .keys("RW access delete index 1 range -2 1 0"))
          .add(of("blmove", 6, "write denyoom noscript blocking", 1, 2, 1, "@write @list @slow @blocking",
-                 a -> bmove(a, ListCommands.direction(a, 3), ListCommands.direction(a, 4), 5)))
+                 a -> bmove(a, ListCommands.direction(a, 3), ListCommands.direction(a, 4), 5))
+             .keys("RW access delete index 1 range 0 1 0|RW insert index 2 range 0 1 0"))
          .add(of("brpoplpush", 4, "write denyoom noscript blocking", 1, 2, 1, "@write @list @slow @blocking",
-                 a -> bmove(a, false, true, 3)))
+                 a -> bmove(a, false, true, 3))
+             .keys("RW access delete index 1 range 0 1 0|RW insert index 2 range 0 1 0"))
          .add(of("blmpop", -5, "write blocking movablekeys", 0, 0, 0, "@write @list @slow @blocking",
-                 BlockingCommands::blmpop))
+                 BlockingCommands::blmpop)
+             .keys("RW access delete index 2 keynum 0 1 1"))
          .add(of("bzpopmin", -3, "write noscript blocking fast", 1, -2, 1, "@write @sortedset @fast @blocking",
-                 a -> bzpop(a, false)))
+                 a -> bzpop(a, false))
+             .keys("RW access delete index 1 range -2 1 0"))
          .add(of("bzpopmax", -3, "write noscript blocking fast", 1, -2, 1, "@write @sortedset @fast @blocking",
-                 a -> bzpop(a, true)))
+                 a -> bzpop(a, true))
+             .keys("RW access delete index 1 range -2 1 0"))
          .add(of("bzmpop", -5, "write blocking movablekeys", 0, 0, 0, "@write @sortedset @slow @blocking",
-                 BlockingCommands::bzmpop));
+                 BlockingCommands::bzmpop)
+             .keys("RW access delete index 2 keynum 0 1 1"));
     }
 
     /** Redis's timeout argument: seconds, fractions allowed; 0 waits forever. */

@@ -5,6 +5,7 @@ import static io.rockhub.resp.command.CommandSpec.of;
 import io.rockhub.resp.command.Args;
 import io.rockhub.resp.command.CommandFlag;
 import io.rockhub.resp.command.CommandSpec;
+import io.rockhub.resp.command.KeySpec;
 import io.rockhub.resp.command.CommandTable;
 import io.rockhub.resp.command.Execution;
 import io.rockhub.resp.protocol.RespWriter;
@@ -22,15 +23,15 @@ final class CommandCommand {
                 List.of("@slow", "@connection"), a -> (ctx, out) -> writeInfos(out, ctx.hub().commands().all()),
                 List.of(
                         sub("count", 2, a -> (ctx, out) -> out.integer(ctx.hub().commands().size())),
-                        sub("info", -2, CommandCommand::info),
+                        sub("info", -2, CommandCommand::info).tips("nondeterministic_output_order"),
                         sub("list", -2, a -> (ctx, out) -> {
                             Collection<CommandSpec> all = ctx.hub().commands().all();
                             out.array(all.size());
                             for (CommandSpec s : all) {
                                 out.bulk(s.name());
                             }
-                        }),
-                        sub("docs", -2, CommandCommand::docs),
+                        }).tips("nondeterministic_output_order"),
+                        sub("docs", -2, CommandCommand::docs).tips("nondeterministic_output_order"),
                         sub("help", 2, a -> (ctx, out) -> HelpText.write(out, "COMMAND",
                                 "(no subcommand)", "    Return details about all Redis commands.",
                                 "COUNT", "    Return the total number of commands in this Redis server.",
@@ -40,7 +41,7 @@ final class CommandCommand {
                                 "    commands are returned.",
                                 "DOCS [<command-name> ...]", "    Return documentation details about multiple Redis commands.",
                                 "    If no command names are given, documentation details for all",
-                                "    commands are returned.")))));
+                                "    commands are returned.")))).tips("nondeterministic_output_order"));
     }
 
     private static CommandSpec sub(String name, int arity, io.rockhub.resp.command.Parser parser) {
@@ -103,11 +104,44 @@ final class CommandCommand {
         for (String c : s.categories()) {
             out.simple(c);
         }
-        out.set(0);
-        out.array(0);
-        out.array(s.subcommands().size());
+        out.set(s.tips().size());
+        for (String tip : s.tips()) {
+            out.bulk(tip);
+        }
+        out.set(s.keySpecs().size());
+        for (KeySpec k : s.keySpecs()) {
+            writeKeySpec(out, k);
+        }
+        out.set(s.subcommands().size());
         for (CommandSpec sub : s.subcommands()) {
             writeInfo(out, sub);
+        }
+    }
+
+    /** A key specification in Redis 7.0's shape: notes, flags, begin_search, find_keys. */
+    private static void writeKeySpec(RespWriter out, KeySpec k) {
+        out.map(k.notes() == null ? 3 : 4);
+        if (k.notes() != null) {
+            out.bulk("notes").bulk(k.notes());
+        }
+        out.bulk("flags").set(k.flags().size());
+        for (String f : k.flags()) {
+            out.simple(f);
+        }
+        out.bulk("begin_search").map(2);
+        if (k.begin() instanceof KeySpec.Index i) {
+            out.bulk("type").bulk("index").bulk("spec").map(1).bulk("index").integer(i.index());
+        } else if (k.begin() instanceof KeySpec.Keyword w) {
+            out.bulk("type").bulk("keyword").bulk("spec").map(2).bulk("keyword").bulk(w.keyword())
+                    .bulk("startfrom").integer(w.startFrom());
+        }
+        out.bulk("find_keys").map(2);
+        if (k.find() instanceof KeySpec.Range r) {
+            out.bulk("type").bulk("range").bulk("spec").map(3).bulk("lastkey").integer(r.lastKey())
+                    .bulk("keystep").integer(r.step()).bulk("limit").integer(r.limit());
+        } else if (k.find() instanceof KeySpec.KeyNum n) {
+            out.bulk("type").bulk("keynum").bulk("spec").map(3).bulk("keynumidx").integer(n.keyNumIndex())
+                    .bulk("firstkey").integer(n.firstKey()).bulk("keystep").integer(n.step());
         }
     }
 

@@ -22,7 +22,8 @@ final class ConnectionCommands {
     }
 
     static void register(CommandTable t) {
-        t.add(of("ping", -1, "fast", 0, 0, 0, "@fast @connection", ConnectionCommands::ping))
+        t.add(of("ping", -1, "fast", 0, 0, 0, "@fast @connection", ConnectionCommands::ping)
+            .tips("request_policy:all_shards response_policy:all_succeeded"))
          .add(of("echo", 2, "loading stale fast", 0, 0, 0, "@fast @connection", ConnectionCommands::echo))
          .add(of("hello", -1, "noscript loading stale fast no_auth allow_busy", 0, 0, 0, "@fast @connection",
                  ConnectionCommands::hello))
@@ -41,9 +42,11 @@ final class ConnectionCommands {
                  of("getname", 2, "noscript loading stale", 0, 0, 0, "@slow @connection",
                          a -> (ctx, out) -> out.bulk(ctx.session().name().isEmpty() ? null : ctx.session().name())),
                  of("list", -2, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous @connection",
-                         ConnectionCommands::list),
+                         ConnectionCommands::list)
+                     .tips("nondeterministic_output"),
                  of("info", 2, "noscript loading stale", 0, 0, 0, "@slow @connection",
-                         a -> (ctx, out) -> out.verbatim(ctx.session().describe(ctx.hub().clock().millis()) + "\n")),
+                         a -> (ctx, out) -> out.verbatim(ctx.session().describe(ctx.hub().clock().millis()) + "\n"))
+                     .tips("nondeterministic_output"),
                  of("setinfo", 4, "noscript loading stale", 0, 0, 0, "@slow @connection", ConnectionCommands::setinfo),
                  of("kill", -3, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous @connection",
                          ConnectionCommands::kill),

@@ -31,7 +31,8 @@ final class ReplicationCommands {
                  ReplicationCommands::replicaOf))
          .add(of("role", 1, "noscript loading stale fast", 0, 0, 0, "@admin @fast @dangerous",
                  a -> ReplicationCommands::role))
-         .add(of("wait", 3, "noscript", 0, 0, 0, "@slow @connection", ReplicationCommands::waitFor))
+         .add(of("wait", 3, "noscript", 0, 0, 0, "@slow @connection", ReplicationCommands::waitFor)
+             .tips("request_policy:all_shards response_policy:agg_min"))
          .add(of("replconf", -1, "admin noscript loading stale allow_busy", 0, 0, 0, "@admin @slow @dangerous",
                  ReplicationCommands::replconf))
          .add(of("psync", -3, "admin noscript no_async_loading no_multi", 0, 0, 0, "@admin @slow @dangerous",

@@ -27,22 +27,28 @@ final class ServerCommands {
     }
 
     static void register(CommandTable t) {
-        t.add(of("info", -1, "loading stale", 0, 0, 0, "@slow @dangerous", ServerCommands::info))
+        t.add(of("info", -1, "loading stale", 0, 0, 0, "@slow @dangerous", ServerCommands::info)
+            .tips("nondeterministic_output request_policy:all_shards response_policy:special"))
          .add(of("dbsize", 1, "readonly fast", 0, 0, 0, "@keyspace @read @fast",
-                 a -> (ctx, out) -> out.integer(ctx.hub().keys().size())))
-         .add(of("flushdb", -1, "write", 0, 0, 0, "@keyspace @write @slow @dangerous", ServerCommands::flush))
-         .add(of("flushall", -1, "write", 0, 0, 0, "@keyspace @write @slow @dangerous", ServerCommands::flush))
+                 a -> (ctx, out) -> out.integer(ctx.hub().keys().size()))
+             .tips("request_policy:all_shards response_policy:agg_sum"))
+         .add(of("flushdb", -1, "write", 0, 0, 0, "@keyspace @write @slow @dangerous", ServerCommands::flush)
+             .tips("request_policy:all_shards response_policy:all_succeeded"))
+         .add(of("flushall", -1, "write", 0, 0, 0, "@keyspace @write @slow @dangerous", ServerCommands::flush)
+             .tips("request_policy:all_shards response_policy:all_succeeded"))
          .add(of("time", 1, "loading stale fast", 0, 0, 0, "@fast", a -> (ctx, out) -> {
              long micros = ctx.hub().clock().micros();
              out.array(2).bulk(Long.toString(micros / 1_000_000)).bulk(Long.toString(micros % 1_000_000));
-         }))
+         })
+             .tips("nondeterministic_output"))
          .add(of("shutdown", -1, "admin noscript loading stale no_multi allow_busy", 0, 0, 0,
                  "@admin @slow @dangerous", ServerCommands::shutdown))
          .add(container("config", -2, "", "@slow",
                  of("get", -3, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous",
                          ServerCommands::configGet),
                  of("set", -4, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous",
-                         ServerCommands::configSet),
+                         ServerCommands::configSet)
+                     .tips("request_policy:all_nodes response_policy:all_succeeded"),
                  of("resetstat", 2, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous",
                          a -> (ctx, out) -> {
                              ctx.hub().stats().reset();

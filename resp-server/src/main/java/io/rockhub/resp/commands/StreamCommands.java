@@ -28,15 +28,25 @@ final class StreamCommands {
     }
 
     static void register(CommandTable t) {
-        t.add(of("xadd", -5, "write denyoom fast", 1, 1, 1, "@write @stream @fast", StreamCommands::xadd))
-         .add(of("xlen", 2, "readonly fast", 1, 1, 1, "@read @stream @fast", StreamCommands::xlen))
-         .add(of("xrange", -4, "readonly", 1, 1, 1, "@read @stream @slow", a -> range(a, false)))
-         .add(of("xrevrange", -4, "readonly", 1, 1, 1, "@read @stream @slow", a -> range(a, true)))
-         .add(of("xdel", -3, "write fast", 1, 1, 1, "@write @stream @fast", StreamCommands::xdel))
-         .add(of("xtrim", -4, "write", 1, 1, 1, "@write @stream @slow", StreamCommands::xtrim))
-         .add(of("xsetid", -3, "write denyoom fast", 1, 1, 1, "@write @stream @fast", StreamCommands::xsetid))
+        t.add(of("xadd", -5, "write denyoom fast", 1, 1, 1, "@write @stream @fast", StreamCommands::xadd)
+            .tips("nondeterministic_output")
+            .keys("RW update index 1 range 0 1 0 // UPDATE instead of INSERT because of the optional trimming feature"))
+         .add(of("xlen", 2, "readonly fast", 1, 1, 1, "@read @stream @fast", StreamCommands::xlen)
+             .keys("RO index 1 range 0 1 0"))
+         .add(of("xrange", -4, "readonly", 1, 1, 1, "@read @stream @slow", a -> range(a, false))
+             .keys("RO access index 1 range 0 1 0"))
+         .add(of("xrevrange", -4, "readonly", 1, 1, 1, "@read @stream @slow", a -> range(a, true))
+             .keys("RO access index 1 range 0 1 0"))
+         .add(of("xdel", -3, "write fast", 1, 1, 1, "@write @stream @fast", StreamCommands::xdel)
+             .keys("RW delete index 1 range 0 1 0"))
+         .add(of("xtrim", -4, "write", 1, 1, 1, "@write @stream @slow", StreamCommands::xtrim)
+             .tips("nondeterministic_output")
+             .keys("RW delete index 1 range 0 1 0"))
+         .add(of("xsetid", -3, "write denyoom fast", 1, 1, 1, "@write @stream @fast", StreamCommands::xsetid)
+             .keys("RW update index 1 range 0 1 0"))
          .add(of("xread", -4, "readonly blocking movablekeys", 0, 0, 0, "@read @stream @slow @blocking",
-                 StreamCommands::xread));
+                 StreamCommands::xread)
+             .keys("RO access keyword STREAMS 1 range -1 1 2"));
     }
 
     private static StreamStore streams(CommandContext ctx) {

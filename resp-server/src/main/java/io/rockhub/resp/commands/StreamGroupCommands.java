@@ -33,12 +33,17 @@ final class StreamGroupCommands {
 
     static void register(CommandTable t) {
         t.add(container("xgroup", -2, "", "@slow",
-                of("create", -5, "write denyoom", 2, 2, 1, "@write @stream @slow", StreamGroupCommands::create),
-                of("setid", -5, "write", 2, 2, 1, "@write @stream @slow", StreamGroupCommands::setid),
-                of("destroy", 4, "write", 2, 2, 1, "@write @stream @slow", StreamGroupCommands::destroy),
+                of("create", -5, "write denyoom", 2, 2, 1, "@write @stream @slow", StreamGroupCommands::create)
+                    .keys("RW insert index 2 range 0 1 0"),
+                of("setid", -5, "write", 2, 2, 1, "@write @stream @slow", StreamGroupCommands::setid)
+                    .keys("RW update index 2 range 0 1 0"),
+                of("destroy", 4, "write", 2, 2, 1, "@write @stream @slow", StreamGroupCommands::destroy)
+                    .keys("RW delete index 2 range 0 1 0"),
                 of("createconsumer", 5, "write denyoom", 2, 2, 1, "@write @stream @slow",
-                        StreamGroupCommands::createConsumer),
-                of("delconsumer", 5, "write", 2, 2, 1, "@write @stream @slow", StreamGroupCommands::delConsumer),
+                        StreamGroupCommands::createConsumer)
+                    .keys("RW insert index 2 range 0 1 0"),
+                of("delconsumer", 5, "write", 2, 2, 1, "@write @stream @slow", StreamGroupCommands::delConsumer)
+                    .keys("RW delete index 2 range 0 1 0"),
                 of("help", 2, "loading stale", 0, 0, 0, "@stream @slow", a -> (ctx, out) -> HelpText.write(out, "XGROUP",
                         "CREATE <key> <groupname> <id|$> [option]", "    Create a new consumer group. Options are:",
                         "    * MKSTREAM", "      Create the empty stream if it does not exist.",
@@ -49,11 +54,19 @@ final class StreamGroupCommands {
                         "SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
                         "    Set the current group ID and entries_read counter."))))
          .add(of("xreadgroup", -7, "write blocking movablekeys", 0, 0, 0, "@write @stream @slow @blocking",
-                 StreamGroupCommands::xreadgroup))
-         .add(of("xack", -4, "write fast", 1, 1, 1, "@write @stream @fast", StreamGroupCommands::xack))
-         .add(of("xclaim", -6, "write fast", 1, 1, 1, "@write @stream @fast", StreamGroupCommands::xclaim))
-         .add(of("xautoclaim", -6, "write fast", 1, 1, 1, "@write @stream @fast", StreamGroupCommands::xautoclaim))
-         .add(of("xpending", -3, "readonly", 1, 1, 1, "@read @stream @slow", StreamGroupCommands::xpending));
+                 StreamGroupCommands::xreadgroup)
+             .keys("RO access keyword STREAMS 4 range -1 1 2"))
+         .add(of("xack", -4, "write fast", 1, 1, 1, "@write @stream @fast", StreamGroupCommands::xack)
+             .keys("RW update index 1 range 0 1 0"))
+         .add(of("xclaim", -6, "write fast", 1, 1, 1, "@write @stream @fast", StreamGroupCommands::xclaim)
+             .tips("nondeterministic_output")
+             .keys("RW update index 1 range 0 1 0"))
+         .add(of("xautoclaim", -6, "write fast", 1, 1, 1, "@write @stream @fast", StreamGroupCommands::xautoclaim)
+             .tips("nondeterministic_output")
+             .keys("RW delete index 1 range 0 1 0"))
+         .add(of("xpending", -3, "readonly", 1, 1, 1, "@read @stream @slow", StreamGroupCommands::xpending)
+             .tips("nondeterministic_output")
+             .keys("RO access index 1 range 0 1 0"));
     }
 
     static StreamGroups groups(CommandContext ctx) {

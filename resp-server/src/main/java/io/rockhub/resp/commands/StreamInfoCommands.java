@@ -27,9 +27,13 @@ final class StreamInfoCommands {
 
     static void register(CommandTable t) {
         t.add(container("xinfo", -2, "", "@slow",
-                 of("groups", 3, "readonly", 2, 2, 1, "@read @stream @slow", StreamInfoCommands::infoGroups),
-                 of("consumers", 4, "readonly", 2, 2, 1, "@read @stream @slow", StreamInfoCommands::infoConsumers),
-                 of("stream", -3, "readonly", 2, 2, 1, "@read @stream @slow", StreamInfoCommands::infoStream),
+                 of("groups", 3, "readonly", 2, 2, 1, "@read @stream @slow", StreamInfoCommands::infoGroups)
+                     .keys("RO access index 2 range 0 1 0"),
+                 of("consumers", 4, "readonly", 2, 2, 1, "@read @stream @slow", StreamInfoCommands::infoConsumers)
+                     .tips("nondeterministic_output")
+                     .keys("RO access index 2 range 0 1 0"),
+                 of("stream", -3, "readonly", 2, 2, 1, "@read @stream @slow", StreamInfoCommands::infoStream)
+                     .keys("RO access index 2 range 0 1 0"),
                  of("help", 2, "loading stale", 0, 0, 0, "@stream @slow", a -> (ctx, out) -> HelpText.write(out, "XINFO",
                          "CONSUMERS <key> <groupname>", "    Show consumers of <groupname>.",
                          "GROUPS <key>", "    Show the stream consumer groups.",

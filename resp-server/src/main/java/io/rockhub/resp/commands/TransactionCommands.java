@@ -23,7 +23,8 @@ final class TransactionCommands {
          .add(of("discard", 1, "noscript loading stale fast allow_busy", 0, 0, 0, "@fast @transaction",
                  a -> TransactionCommands::discard))
          .add(of("watch", -2, "noscript loading stale fast allow_busy", 1, -1, 1, "@fast @transaction",
-                 TransactionCommands::watch))
+                 TransactionCommands::watch)
+             .keys("RO index 1 range -1 1 0"))
          .add(of("unwatch", 1, "noscript loading stale fast allow_busy", 0, 0, 0, "@fast @transaction",
                  a -> (ctx, out) -> {
                      ctx.hub().watches().unwatchAll(ctx.session());

@@ -22,17 +22,25 @@ final class ZSetAlgebraCommands {
     }
 
     static void register(CommandTable t) {
-        t.add(of("zmpop", -4, "write movablekeys", 0, 0, 0, "@write @sortedset @slow", ZSetAlgebraCommands::zmpop))
-         .add(of("zunion", -3, "readonly movablekeys", 0, 0, 0, "@read @sortedset @slow", a -> combine(a, Algebra.UNION)))
-         .add(of("zinter", -3, "readonly movablekeys", 0, 0, 0, "@read @sortedset @slow", a -> combine(a, Algebra.INTER)))
-         .add(of("zdiff", -3, "readonly movablekeys", 0, 0, 0, "@read @sortedset @slow", a -> combine(a, Algebra.DIFF)))
+        t.add(of("zmpop", -4, "write movablekeys", 0, 0, 0, "@write @sortedset @slow", ZSetAlgebraCommands::zmpop)
+            .keys("RW access delete index 1 keynum 0 1 1"))
+         .add(of("zunion", -3, "readonly movablekeys", 0, 0, 0, "@read @sortedset @slow", a -> combine(a, Algebra.UNION))
+             .keys("RO access index 1 keynum 0 1 1"))
+         .add(of("zinter", -3, "readonly movablekeys", 0, 0, 0, "@read @sortedset @slow", a -> combine(a, Algebra.INTER))
+             .keys("RO access index 1 keynum 0 1 1"))
+         .add(of("zdiff", -3, "readonly movablekeys", 0, 0, 0, "@read @sortedset @slow", a -> combine(a, Algebra.DIFF))
+             .keys("RO access index 1 keynum 0 1 1"))
          .add(of("zunionstore", -4, "write denyoom movablekeys", 1, 1, 1, "@write @sortedset @slow",
-                 a -> combineStore(a, Algebra.UNION)))
+                 a -> combineStore(a, Algebra.UNION))
+             .keys("OW update index 1 range 0 1 0|RO access index 2 keynum 0 1 1"))
          .add(of("zinterstore", -4, "write denyoom movablekeys", 1, 1, 1, "@write @sortedset @slow",
-                 a -> combineStore(a, Algebra.INTER)))
+                 a -> combineStore(a, Algebra.INTER))
+             .keys("OW update index 1 range 0 1 0|RO access index 2 keynum 0 1 1"))
          .add(of("zdiffstore", -4, "write denyoom movablekeys", 1, 1, 1, "@write @sortedset @slow",
-                 a -> combineStore(a, Algebra.DIFF)))
-         .add(of("zintercard", -3, "readonly movablekeys", 0, 0, 0, "@read @sortedset @slow", ZSetAlgebraCommands::zintercard));
+                 a -> combineStore(a, Algebra.DIFF))
+             .keys("OW update index 1 range 0 1 0|RO access index 2 keynum 0 1 1"))
+         .add(of("zintercard", -3, "readonly movablekeys", 0, 0, 0, "@read @sortedset @slow", ZSetAlgebraCommands::zintercard)
+             .keys("RO access index 1 keynum 0 1 1"));
     }
 
     private static ZSetAlgebra algebra(CommandContext ctx) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Our declarative command table must describe each command as Redis 7.0 does: name, arity,
- * flags, key positions and ACL categories (tips and key specs are not modelled).
+ * flags, key positions, ACL categories, tips and key specifications.
  */
 class CommandInfoTest {
     /** Commands newer than Redis 7.0 that clients send (Jedis 5 sends CLIENT SETINFO). */
@@ -61,7 +61,8 @@ class CommandInfoTest {
         }
         List<Object> ref = theirs.get(name);
         assertNotNull(ref, "Redis 7.0 has no command " + name);
-        assertEquals(ref.subList(0, 7), ours.subList(0, 7), "COMMAND INFO of " + name);
+        // Everything but the subcommands, which are compared as entries of their own (we serve fewer of some).
+        assertEquals(ref.subList(0, 9), ours.subList(0, 9), "COMMAND INFO of " + name);
         return 1;
     }
 }

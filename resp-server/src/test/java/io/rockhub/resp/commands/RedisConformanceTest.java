@@ -334,7 +334,8 @@ class RedisConformanceTest {
             "ZADD z INCR 2 a", "ZINCRBY z 1 a", "ZADD one 5 m", "ZRANDMEMBER one 1 WITHSCORES", "ZSCAN z 0",
             "ZRANGEBYSCORE z -inf +inf WITHSCORES", "ZADD m 1 a 2 b", "ZMPOP 1 m MIN COUNT 2", "ZADD m 1 a",
             "BZPOPMIN m 1", "BLPOP nokey 0.01", "XADD xs 1-1 a 1", "XADD xt 2-1 b 2", "XREAD STREAMS xs xt 0 0",
-            "XREAD BLOCK 10 STREAMS xs $", "XRANGE xs - +"}, 3)));
+            "XREAD BLOCK 10 STREAMS xs $", "XRANGE xs - +",
+            "COMMAND INFO get set xread mset zunionstore object|encoding nosuch"}, 3)));
         return tests.stream();
     }
 
