@@ -1,11 +1,11 @@
 package io.rockhub.core.replication;
 
+import io.rockhub.core.util.DurableFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
@@ -60,12 +60,11 @@ public record ReplicationState(String replid, String previousReplid, long previo
         }
     }
 
-    /** Writes the file atomically (a temporary file renamed over the old one). */
+    /** Writes the file atomically and durably (a power loss leaves the old or the new one). */
     public void save(Path dataDir) {
-        Path tmp = dataDir.resolve(FILE + ".tmp");
         try {
-            Files.writeString(tmp, replid + "\n" + previousReplid + "\n" + previousEnd + "\n", StandardCharsets.US_ASCII);
-            Files.move(tmp, dataDir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            DurableFiles.replace(dataDir.resolve(FILE),
+                    (replid + "\n" + previousReplid + "\n" + previousEnd + "\n").getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + dataDir.resolve(FILE), e);
         }

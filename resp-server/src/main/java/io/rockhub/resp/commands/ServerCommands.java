@@ -5,6 +5,7 @@ import static io.rockhub.resp.command.CommandSpec.of;
 
 import io.rockhub.core.config.ConfigException;
 import io.rockhub.core.config.HubConfig;
+import io.rockhub.core.util.DurableFiles;
 import io.rockhub.resp.command.Args;
 import io.rockhub.resp.command.CommandError;
 import io.rockhub.resp.command.CommandTable;
@@ -12,9 +13,7 @@ import io.rockhub.resp.command.Execution;
 import io.rockhub.resp.protocol.Errors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -157,9 +156,7 @@ final class ServerCommands {
             }
             Path file = config.file().get();
             try {
-                Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-                Files.writeString(tmp, config.render(), StandardCharsets.UTF_8);
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                DurableFiles.replace(file, config.render().getBytes(StandardCharsets.UTF_8));
                 out.ok();
             } catch (IOException e) {
                 out.error("ERR Rewriting config file: " + e.getMessage());

@@ -1,5 +1,6 @@
 package io.rockhub.app.backup;
 
+import io.rockhub.core.util.DurableFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -31,18 +32,15 @@ public final class LocalObjectStore implements ObjectStore {
     public void put(String key, Path file) throws IOException {
         Path target = path(key);
         Files.createDirectories(target.getParent());
-        Path tmp = target.resolveSibling(target.getFileName() + ".part");
-        Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // A backup that is listed must survive a power loss of the machine that holds the store.
+        DurableFiles.copy(file, target);
     }
 
     @Override
     public void putBytes(String key, byte[] data) throws IOException {
         Path target = path(key);
         Files.createDirectories(target.getParent());
-        Path tmp = target.resolveSibling(target.getFileName() + ".part");
-        Files.write(tmp, data);
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        DurableFiles.replace(target, data);
     }
 
     @Override
