@@ -59,12 +59,13 @@ class GroupCommitterTest {
                 pool.submit(() -> {
                     try {
                         for (int i = 0; i < perWriter; i++) {
+                            // Counted before the write: an fsync that covers it can only finish after it.
+                            long fsyncsBeforeWrite = walFsyncs(s);
                             write(s, "k" + id + ":" + i);
                             long seq = s.latestSequence();
-                            long fsyncsAfterWrite = walFsyncs(s);
                             awaitRelease(s, seq, () -> {
                                 // Released only by a WAL fsync that finished after the write was made.
-                                if (walFsyncs(s) <= fsyncsAfterWrite || s.committer().durableSequence() < seq) {
+                                if (walFsyncs(s) <= fsyncsBeforeWrite || s.committer().durableSequence() < seq) {
                                     releasedWithoutFsync.incrementAndGet();
                                 }
                                 released.incrementAndGet();
@@ -104,9 +105,9 @@ class GroupCommitterTest {
                     Thread.currentThread().interrupt();
                 }
             });
+            long fsyncsBefore = walFsyncs(s);
             write(s, "k");
             long seq = s.latestSequence();
-            long fsyncsBefore = walFsyncs(s);
             CountDownLatch released = new CountDownLatch(1);
             AtomicLong fsyncsAtRelease = new AtomicLong();
             assertThat(s.committer().whenDurable(seq, () -> {
