@@ -174,7 +174,7 @@ public final class HashStore {
     }
 
     /** HINCRBYFLOAT, in Redis's long-double arithmetic and format; NOT_FLOAT for a non-number field. */
-    public Result<String> incrByFloat(byte[] key, byte[] field, BigDecimal delta) {
+    public Result<String> incrByFloat(byte[] key, byte[] field, Numbers.LongDouble delta) {
         try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
             Result<Metadata> r = keys.collectionForWrite(key, DataType.HASH);
             if (!r.isOk()) {
@@ -182,14 +182,17 @@ public final class HashStore {
             }
             Metadata m = r.value();
             byte[] old = m.size() > 0 ? keys.subkey(key, m, field) : null;
-            BigDecimal current = BigDecimal.ZERO;
+            Numbers.LongDouble current = Numbers.LongDouble.of(BigDecimal.ZERO);
             if (old != null) {
-                current = Numbers.parseDecimal(old);
+                current = Numbers.parseLongDouble(old);
                 if (current == null) {
                     return Result.of(Status.NOT_FLOAT);
                 }
             }
             String text = Numbers.incrementLongDouble(current, delta);
+            if (text == null) {
+                return Result.of(Status.NAN_OR_INFINITY);
+            }
             b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), field),
                     text.getBytes(StandardCharsets.US_ASCII));
             keys.store(b, key, m.withSize(m.size() + (old == null ? 1 : 0)));

@@ -180,26 +180,30 @@ public final class StringStore {
 
     /**
      * INCRBYFLOAT, computed as Redis computes it (80-bit long double) and printed in its "human"
-     * format, so every digit of the reply matches Redis.
+     * format, so every digit of the reply matches Redis. {@code delta} is null when the argument is
+     * not a number: Redis checks the key's type and value first, then the argument.
      */
-    public Result<String> incrByFloat(byte[] key, BigDecimal delta) {
+    public Result<String> incrByFloat(byte[] key, Numbers.LongDouble delta) {
         try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
             Metadata m = keys.physical(key);
             boolean exists = keys.isLive(m);
-            BigDecimal current = BigDecimal.ZERO;
+            Numbers.LongDouble current = Numbers.LongDouble.of(BigDecimal.ZERO);
             if (exists) {
                 if (m.type() != DataType.STRING) {
                     return Result.wrongType();
                 }
-                current = Numbers.parseDecimal(m.value());
+                current = Numbers.parseLongDouble(m.value());
                 if (current == null) {
                     return Result.of(Status.NOT_FLOAT);
                 }
             }
-            if (current.add(delta).abs().compareTo(new BigDecimal("1.18973149535723176502e+4932")) > 0) {
-                return Result.of(Status.NAN_OR_INFINITY);
+            if (delta == null) {
+                return Result.of(Status.NOT_FLOAT);
             }
             String text = Numbers.incrementLongDouble(current, delta);
+            if (text == null) {
+                return Result.of(Status.NAN_OR_INFINITY);
+            }
             keys.put(b, key, m, Metadata.string(text.getBytes(StandardCharsets.US_ASCII), exists ? m.expireAt() : 0));
             keys.commit(b);
             return Result.ok(text);

@@ -10,7 +10,7 @@ public final class Glob {
     }
 
     public static boolean matches(byte[] pattern, byte[] subject, boolean nocase) {
-        return match(pattern, 0, subject, 0, nocase, 0);
+        return match(pattern, 0, subject, 0, nocase, 0, new boolean[1]);
     }
 
     public static boolean matches(String pattern, String subject) {
@@ -40,7 +40,13 @@ public final class Glob {
         return out.toByteArray();
     }
 
-    private static boolean match(byte[] p, int pi, byte[] s, int si, boolean nocase, int depth) {
+    /**
+     * {@code exhausted[0]} is set once the rest of a pattern after a {@code *} failed even when
+     * tried against the subject's very end: no outer {@code *} can then help by giving it a shorter
+     * tail, so every caller gives up at once. Without it {@code a*a*a*...b} against a run of
+     * {@code a}s backtracks exponentially (Redis 7.0.10 added the same bound, CVE-2022-36021).
+     */
+    private static boolean match(byte[] p, int pi, byte[] s, int si, boolean nocase, int depth, boolean[] exhausted) {
         if (depth > 1000) {
             // Redis bounds recursion the same way: pathological patterns fail instead of overflowing.
             return false;
@@ -55,10 +61,14 @@ public final class Glob {
                         return true;
                     }
                     for (int k = si; k < s.length; k++) {
-                        if (match(p, pi + 1, s, k, nocase, depth + 1)) {
+                        if (match(p, pi + 1, s, k, nocase, depth + 1, exhausted)) {
                             return true;
                         }
+                        if (exhausted[0]) {
+                            return false;
+                        }
                     }
+                    exhausted[0] = true;
                     return false;
                 }
                 case '?' -> si++;

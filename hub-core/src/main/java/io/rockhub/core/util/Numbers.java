@@ -56,36 +56,175 @@ public final class Numbers {
         return parseLong(s.getBytes(StandardCharsets.US_ASCII));
     }
 
-    /**
-     * Parses a decimal the way Redis's {@code strtold}-based parsing accepts it (no surrounding
-     * spaces, no NaN); infinities come back as null with {@code infinite} reported separately by
-     * {@link #isInfinity}. Returns null for anything else.
-     */
-    public static BigDecimal parseDecimal(byte[] b) {
-        if (b.length == 0 || b.length > 5000) {
-            return null;
+    /** A long double as {@code strtold} gives it: a finite value (exactly), or an infinity. */
+    public record LongDouble(BigDecimal value, int infinity) {
+        public static final LongDouble POSITIVE_INFINITY = new LongDouble(null, 1);
+        public static final LongDouble NEGATIVE_INFINITY = new LongDouble(null, -1);
+
+        public static LongDouble of(BigDecimal finite) {
+            return new LongDouble(finite, 0);
         }
-        String s = new String(b, StandardCharsets.US_ASCII);
-        if (Character.isWhitespace(s.charAt(0)) || Character.isWhitespace(s.charAt(s.length() - 1))) {
-            return null;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (!(c >= '0' && c <= '9' || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E')) {
-                return null;
-            }
-        }
-        try {
-            return new BigDecimal(s);
-        } catch (NumberFormatException e) {
-            return null;
+
+        public boolean isInfinite() {
+            return infinity != 0;
         }
     }
 
+    /** Redis's buffer for a long double's text (MAX_LONG_DOUBLE_CHARS): longer input is refused. */
+    private static final int MAX_LONG_DOUBLE_CHARS = 5 * 1024;
+    /** LDBL_MAX of the x87 80-bit format: (2^64 - 1) * 2^16320. */
+    private static final BigDecimal LDBL_MAX = new BigDecimal(
+            java.math.BigInteger.ONE.shiftLeft(64).subtract(java.math.BigInteger.ONE).shiftLeft(16320));
+    /** Half the smallest subnormal long double: anything this small or smaller rounds to zero (ERANGE). */
+    private static final int UNDERFLOW_POW2 = -16446;
+    /** Exponents beyond this cannot matter: the value overflows or underflows either way. */
+    private static final int EXPONENT_CLAMP = 100_000;
+
+    /**
+     * Parses a number as Redis's {@code string2ld} does with glibc's {@code strtold}: decimal and
+     * hexadecimal ({@code 0x1.8p3}) notation with an optional sign, {@code inf} and
+     * {@code infinity} in any case; no leading space, nothing after the number, no NaN, nothing
+     * that overflows the 80-bit long double or underflows to zero. The value is rounded to the
+     * nearest long double (64-bit mantissa, ties to even). Null when Redis would refuse it.
+     */
+    public static LongDouble parseLongDouble(byte[] b) {
+        int n = b.length;
+        if (n == 0 || n >= MAX_LONG_DOUBLE_CHARS || isCSpace(b[0])) {
+            return null;
+        }
+        int i = 0;
+        boolean negative = false;
+        if (b[0] == '+' || b[0] == '-') {
+            negative = b[0] == '-';
+            i = 1;
+        }
+        String word = new String(b, i, n - i, StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
+        if (word.equals("inf") || word.equals("infinity")) {
+            return negative ? LongDouble.NEGATIVE_INFINITY : LongDouble.POSITIVE_INFINITY;
+        }
+        boolean hex = n - i > 2 && b[i] == '0' && (b[i + 1] == 'x' || b[i + 1] == 'X');
+        BigDecimal v = hex ? parseHex(b, i + 2) : parseDecimalDigits(b, i);
+        if (v == null) {
+            return null;
+        }
+        if (v.signum() == 0) {
+            return LongDouble.of(BigDecimal.ZERO);
+        }
+        int exp10 = v.precision() - v.scale() - 1;
+        if (exp10 > 4933 || exp10 < -4953 || (exp10 < -4940 && v.compareTo(pow2(UNDERFLOW_POW2)) <= 0)) {
+            return null; // ERANGE: HUGE_VALL or zero, both refused
+        }
+        BigDecimal r = toLongDouble(v);
+        if (r.compareTo(LDBL_MAX) > 0) {
+            return null;
+        }
+        return LongDouble.of(negative ? r.negate() : r);
+    }
+
+    /** {@code digits[.digits][e[sign]digits]} from {@code i} to the end, at least one mantissa digit. */
+    private static BigDecimal parseDecimalDigits(byte[] b, int i) {
+        StringBuilder digits = new StringBuilder();
+        int fraction = 0;
+        boolean dot = false;
+        int n = b.length;
+        for (; i < n; i++) {
+            byte c = b[i];
+            if (c >= '0' && c <= '9') {
+                digits.append((char) c);
+                if (dot) {
+                    fraction++;
+                }
+            } else if (c == '.' && !dot) {
+                dot = true;
+            } else {
+                break;
+            }
+        }
+        if (digits.length() == 0) {
+            return null;
+        }
+        long exponent = 0;
+        if (i < n) {
+            if (b[i] != 'e' && b[i] != 'E') {
+                return null;
+            }
+            Long e = exponentAt(b, i + 1);
+            if (e == null) {
+                return null;
+            }
+            exponent = e;
+        }
+        return new BigDecimal(new java.math.BigInteger(digits.toString()), (int) (fraction - exponent));
+    }
+
+    /** Hex digits with an optional point, then an optional binary exponent {@code p[sign]digits}. */
+    private static BigDecimal parseHex(byte[] b, int i) {
+        java.math.BigInteger mantissa = java.math.BigInteger.ZERO;
+        int digits = 0;
+        int fraction = 0;
+        boolean dot = false;
+        int n = b.length;
+        for (; i < n; i++) {
+            int d = Character.digit(b[i], 16);
+            if (d >= 0) {
+                mantissa = mantissa.shiftLeft(4).or(java.math.BigInteger.valueOf(d));
+                digits++;
+                if (dot) {
+                    fraction++;
+                }
+            } else if (b[i] == '.' && !dot) {
+                dot = true;
+            } else {
+                break;
+            }
+        }
+        if (digits == 0) {
+            return null; // strtold reads "0" and stops at the 'x'
+        }
+        long exponent = 0;
+        if (i < n) {
+            if (b[i] != 'p' && b[i] != 'P') {
+                return null;
+            }
+            Long e = exponentAt(b, i + 1);
+            if (e == null) {
+                return null;
+            }
+            exponent = e;
+        }
+        long pow = Math.max(-EXPONENT_CLAMP, Math.min(EXPONENT_CLAMP, exponent - 4L * fraction));
+        return new BigDecimal(mantissa).multiply(pow2((int) pow));
+    }
+
+    /** {@code [sign]digits} running to the end of {@code b}, clamped; null if there are no digits or anything follows. */
+    private static Long exponentAt(byte[] b, int i) {
+        int n = b.length;
+        boolean negative = false;
+        if (i < n && (b[i] == '+' || b[i] == '-')) {
+            negative = b[i] == '-';
+            i++;
+        }
+        if (i >= n) {
+            return null;
+        }
+        long e = 0;
+        for (; i < n; i++) {
+            if (b[i] < '0' || b[i] > '9') {
+                return null;
+            }
+            e = Math.min(EXPONENT_CLAMP, e * 10 + (b[i] - '0'));
+        }
+        return negative ? -e : e;
+    }
+
+    /** C's isspace in the "C" locale. */
+    private static boolean isCSpace(byte c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\u000b' || c == '\f' || c == '\r';
+    }
+
     public static boolean isInfinity(byte[] b) {
-        String s = new String(b, StandardCharsets.US_ASCII).toLowerCase(java.util.Locale.ROOT);
-        return s.equals("inf") || s.equals("+inf") || s.equals("-inf") || s.equals("infinity")
-                || s.equals("+infinity") || s.equals("-infinity");
+        LongDouble d = parseLongDouble(b);
+        return d != null && d.isInfinite();
     }
 
     private static final java.math.BigInteger TWO_63 = java.math.BigInteger.ONE.shiftLeft(63);
@@ -119,9 +258,19 @@ public final class Numbers {
         return x.signum() < 0 ? r.negate() : r;
     }
 
-    /** INCRBYFLOAT's arithmetic: {@code current + delta} in long double, printed as Redis prints it. */
-    public static String incrementLongDouble(BigDecimal current, BigDecimal delta) {
-        return humanDecimal(toLongDouble(toLongDouble(current).add(toLongDouble(delta))));
+    /**
+     * INCRBYFLOAT's arithmetic: {@code current + delta} in long double, printed as Redis prints it;
+     * null when the sum is infinite or NaN (Redis: "increment would produce NaN or Infinity").
+     */
+    public static String incrementLongDouble(LongDouble current, LongDouble delta) {
+        if (current.isInfinite() || delta.isInfinite()) {
+            return null;
+        }
+        BigDecimal sum = toLongDouble(current.value().add(delta.value()));
+        if (sum.abs().compareTo(LDBL_MAX) > 0) {
+            return null;
+        }
+        return humanDecimal(sum);
     }
 
     /** 2^k exactly, for any sign of k. */

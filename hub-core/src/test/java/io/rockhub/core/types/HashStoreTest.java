@@ -149,11 +149,11 @@ class HashStoreTest {
     void incrementsCreateFieldsAndRefuseNonNumbers() {
         assertThat(hashes.incrBy(b("m"), b("n"), 5).value()).isEqualTo(5);
         assertThat(hashes.incrBy(b("m"), b("n"), Long.MAX_VALUE).status()).isEqualTo(Status.OVERFLOW);
-        assertThat(hashes.incrByFloat(b("m"), b("f"), new BigDecimal("5.6")).value()).isEqualTo("5.6");
-        assertThat(hashes.incrByFloat(b("m"), b("f"), new BigDecimal("5000")).value()).isEqualTo("5005.60000000000000009");
+        assertThat(hashes.incrByFloat(b("m"), b("f"), ld("5.6")).value()).isEqualTo("5.6");
+        assertThat(hashes.incrByFloat(b("m"), b("f"), ld("5000")).value()).isEqualTo("5005.60000000000000009");
         hashes.set(b("m"), pairs("t", "abc"), false);
         assertThat(hashes.incrBy(b("m"), b("t"), 1).status()).isEqualTo(Status.NOT_INTEGER);
-        assertThat(hashes.incrByFloat(b("m"), b("t"), BigDecimal.ONE).status()).isEqualTo(Status.NOT_FLOAT);
+        assertThat(hashes.incrByFloat(b("m"), b("t"), ld("1")).status()).isEqualTo(Status.NOT_FLOAT);
         assertThat(hashes.length(b("m")).value()).isEqualTo(3);
     }
 
@@ -182,5 +182,9 @@ class HashStoreTest {
         assertThat(hashes.random(b("r"), 10).value()).hasSize(3);
         assertThat(hashes.random(b("r"), -7).value()).hasSize(7);
         assertThat(hashes.random(b("nokey"), 3).value()).isEmpty();
+    }
+
+    private static io.rockhub.core.util.Numbers.LongDouble ld(String s) {
+        return io.rockhub.core.util.Numbers.parseLongDouble(s.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 }

@@ -78,9 +78,9 @@ class StringStoreTest {
         assertThat(keys.ttlMillis(b("n"))).isEqualTo(5000);
         strings.set(b("t"), b("abc"), Condition.ALWAYS, ExpiryChange.CLEAR, false);
         assertThat(strings.incrBy(b("t"), 1).status()).isEqualTo(Status.NOT_INTEGER);
-        assertThat(strings.incrByFloat(b("t"), BigDecimal.ONE).status()).isEqualTo(Status.NOT_FLOAT);
-        assertThat(strings.incrByFloat(b("f"), new BigDecimal("10.5")).value()).isEqualTo("10.5");
-        assertThat(strings.incrByFloat(b("f"), new BigDecimal("0.1")).value()).isEqualTo("10.6");
+        assertThat(strings.incrByFloat(b("t"), ld("1")).status()).isEqualTo(Status.NOT_FLOAT);
+        assertThat(strings.incrByFloat(b("f"), ld("10.5")).value()).isEqualTo("10.5");
+        assertThat(strings.incrByFloat(b("f"), ld("0.1")).value()).isEqualTo("10.6");
     }
 
     @Test
@@ -123,5 +123,9 @@ class StringStoreTest {
         assertThat(keys.ttlMillis(b("e"))).isEqualTo(-1);
         strings.getEx(b("e"), ExpiryChange.at(clock.millis() - 1));
         assertThat(get("e")).isNull();
+    }
+
+    private static io.rockhub.core.util.Numbers.LongDouble ld(String s) {
+        return io.rockhub.core.util.Numbers.parseLongDouble(s.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     }
 }

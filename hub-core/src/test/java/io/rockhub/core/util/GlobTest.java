@@ -30,4 +30,17 @@ class GlobTest {
         assertThat(new String(Glob.literalPrefix("user:\\*x*".getBytes()))).isEqualTo("user:*x");
         assertThat(Glob.literalPrefix("*abc".getBytes())).isEmpty();
     }
+
+    @Test
+    void nestedStarsDoNotBacktrackExponentially() {
+        String subject = "a".repeat(40);
+        String pattern = "a*".repeat(20) + "b";
+        // Without the bound this takes hours (C(40, 20) paths); the timeout only guards against a hang.
+        boolean matched = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+                () -> m(pattern, subject));
+        assertThat(matched).isFalse();
+        assertThat(m("a*".repeat(20), subject)).isTrue();
+        assertThat(m("*a*b*c*d*e*f*", "xaxbxcxdxexfx")).isTrue();
+        assertThat(m("*a*b*c*d*e*f*g", "xaxbxcxdxexfx")).isFalse();
+    }
 }

@@ -41,4 +41,34 @@ class NumbersTest {
         assertThat(incr("3", "1.5")).isEqualTo("4.5");
         assertThat(incr("1", "-1")).isEqualTo("0");
     }
+
+    private static String ld(String s) {
+        Numbers.LongDouble d = Numbers.parseLongDouble(s.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        if (d == null) {
+            return null;
+        }
+        return d.isInfinite() ? (d.infinity() > 0 ? "inf" : "-inf") : Numbers.humanDecimal(d.value());
+    }
+
+    @Test
+    void longDoublesAreReadAsStrtoldReadsThem() {
+        assertThat(ld("0x10")).isEqualTo("16");
+        assertThat(ld("-0X1.8p1")).isEqualTo("-3");
+        assertThat(ld("0x.8")).isEqualTo("0.5");
+        assertThat(ld("1e3")).isEqualTo("1000");
+        assertThat(ld(".5")).isEqualTo("0.5");
+        assertThat(ld("5.")).isEqualTo("5");
+        assertThat(ld("+7")).isEqualTo("7");
+        assertThat(ld("-0")).isEqualTo("0");
+        assertThat(ld("INF")).isEqualTo("inf");
+        assertThat(ld("-Infinity")).isEqualTo("-inf");
+        assertThat(ld("1e4933")).as("overflows the long double").isNull();
+        assertThat(ld("1e-5000")).as("underflows to zero").isNull();
+        assertThat(ld("0e-5000")).isEqualTo("0");
+        for (String refused : new String[] {"", " 1", "1 ", "nan", "NaN(1)", "0x", "0xg", "1e", "1e+", "0x1p", ".",
+            "-", "infinit", "1.2.3", "- 1", "1,5", "0x1.8p1x"}) {
+            assertThat(ld(refused)).as("'%s'", refused).isNull();
+        }
+        assertThat(ld("1".repeat(5120))).as("longer than Redis's buffer").isNull();
+    }
 }

@@ -52,13 +52,9 @@ public final class Args {
         return v;
     }
 
-    /** A decimal argument (INCRBYFLOAT); infinities are refused as not a valid float, as in Redis. */
-    public BigDecimal decimalAt(int i) throws CommandError {
-        BigDecimal v = Numbers.parseDecimal(args.get(i));
-        if (v == null) {
-            throw new CommandError(Errors.NOT_FLOAT);
-        }
-        return v;
+    /** A number as Redis's {@code string2ld} reads it (INCRBYFLOAT, HINCRBYFLOAT), or null if it is not one. */
+    public Numbers.LongDouble longDoubleAt(int i) {
+        return Numbers.parseLongDouble(args.get(i));
     }
 
     public String name() {

@@ -166,11 +166,14 @@ final class HashCommands {
     private static Execution incrbyfloat(Args a) throws CommandError {
         byte[] key = a.bytes(1);
         byte[] field = a.bytes(2);
-        if (Numbers.isInfinity(a.bytes(3))) {
+        Numbers.LongDouble delta = a.longDoubleAt(3);
+        if (delta == null) {
+            throw new CommandError(Errors.NOT_FLOAT);
+        }
+        if (delta.isInfinite()) {
             // Unlike INCRBYFLOAT, Redis refuses an infinite increment before looking at the key.
             throw new CommandError("ERR value is NaN or Infinity");
         }
-        BigDecimal delta = a.decimalAt(3);
         return (ctx, out) -> {
             Result<String> r = hashes(ctx).incrByFloat(key, field, delta);
             if (r.status() == Status.NOT_FLOAT) {

@@ -285,22 +285,9 @@ final class StringCommands {
         return incrBy(a.bytes(1), -delta);
     }
 
-    private static Execution incrbyfloat(Args a) throws CommandError {
+    private static Execution incrbyfloat(Args a) {
         byte[] key = a.bytes(1);
-        if (Numbers.isInfinity(a.bytes(2))) {
-            // Redis parses inf, adds it, and only then refuses the result.
-            return (ctx, out) -> {
-                Result<byte[]> current = strings(ctx).get(key);
-                if (current.status() == Status.WRONG_TYPE) {
-                    out.error(Errors.WRONG_TYPE);
-                } else if (current.isOk() && Numbers.parseDecimal(current.value()) == null) {
-                    out.error(Errors.NOT_FLOAT);
-                } else {
-                    out.error(Errors.NAN_OR_INFINITY);
-                }
-            };
-        }
-        BigDecimal delta = a.decimalAt(2);
+        Numbers.LongDouble delta = a.longDoubleAt(2);
         return (ctx, out) -> {
             Result<String> r = strings(ctx).incrByFloat(key, delta);
             if (!Replies.error(out, r.status())) {
