@@ -219,7 +219,7 @@ public final class StringStore {
                 return Result.wrongType();
             }
             byte[] current = exists ? m.value() : new byte[0];
-            if ((long) current.length + suffix.length > maxLength) {
+            if ((long) current.length + suffix.length > Math.min(maxLength, Integer.MAX_VALUE - 8)) {
                 return Result.of(Status.TOO_LARGE);
             }
             byte[] value = Arrays.copyOf(current, current.length + suffix.length);
@@ -282,7 +282,9 @@ public final class StringStore {
             if (patch.length == 0) {
                 return Result.ok((long) current.length);
             }
-            if (offset + patch.length > maxLength) {
+            // Compared without adding, which could overflow for offsets near 2^63; a Java array caps
+            // a value below 2 GB whatever proto-max-bulk-len says.
+            if (offset > Math.min(maxLength, Integer.MAX_VALUE - 8) - patch.length) {
                 return Result.of(Status.TOO_LARGE);
             }
             int newLen = (int) Math.max(current.length, offset + patch.length);

@@ -282,7 +282,8 @@ final class ZSetCommands {
                 throw new CommandError(Errors.SYNTAX);
             }
         }
-        if (limit && mode == Mode.RANK) {
+        // Redis refuses only a LIMIT with a count: "LIMIT 5 -1" on a rank range is accepted and ignored.
+        if (limit && count != -1 && mode == Mode.RANK) {
             throw new CommandError("ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX");
         }
         if (withScores && mode == Mode.LEX) {

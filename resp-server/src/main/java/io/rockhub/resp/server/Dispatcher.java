@@ -109,7 +109,8 @@ public final class Dispatcher {
             failed = true;
             out.buffer().writerIndex(mark);
             LOG.error("bug: {} failed", spec.name(), e);
-            out.error("ERR internal error: " + e);
+            // The exception's text is for the log: a client gets no Java internals.
+            out.error("ERR internal error in '" + spec.name() + "', see the server log");
         }
         hub.stats().record(spec.name(), (System.nanoTime() - start) / 1000, failed);
     }

@@ -61,6 +61,8 @@ class RedisConformanceTest {
             "GETRANGE r -100 2", "GETRANGE r -1 -5", "GETRANGE missing 0 5", "GETRANGE r a b", "GETRANGE r 0 -1",
             "SETRANGE r 6 Redis", "GET r", "SETRANGE nr 5 x", "GET nr", "SETRANGE r -1 x", "SETRANGE r x y",
             "SETRANGE empty 3 \"\"", "EXISTS empty", "SETRANGE r 2 \"\"", "SETRANGE r 536870912 x",
+            "SETRANGE r 4294967296 x", "SETRANGE r 9223372036854775807 x", "SETRANGE new 9223372036854775807 x",
+            "SETRANGE r 9223372036854775807 \"\"", "SETRANGE r 9223372036854775808 x",
             "APPEND r \"\"", "STRLEN r"},
         // keys
         {"SET a 1", "SET b 2", "EXISTS a b c a", "DEL a c a", "EXISTS a", "UNLINK b", "TYPE b", "SET t x", "TYPE t",
@@ -148,7 +150,8 @@ class RedisConformanceTest {
             "ZRANGEBYSCORE z 2 4", "ZRANGEBYSCORE z (2 (4", "ZRANGEBYSCORE z -inf inf WITHSCORES LIMIT 2 2",
             "ZRANGEBYSCORE z 4 2", "ZRANGEBYSCORE z x 2", "ZRANGEBYSCORE z (x 2", "ZREVRANGEBYSCORE z 4 2",
             "ZREVRANGEBYSCORE z +inf -inf LIMIT 0 2", "ZREVRANGEBYSCORE z (4 (1 WITHSCORES", "ZRANGE z 0 1 BYLEX",
-            "ZRANGE z 0 -1 BYLEX WITHSCORES", "ZRANGE z 0 -1 FOO", "ZRANGE z a b", "ZRANGEBYSCORE z 1 2 LIMIT 0",
+            "ZRANGE z 0 -1 BYLEX WITHSCORES", "ZRANGE z 0 -1 FOO", "ZRANGE z a b", "ZRANGEBYSCORE z 1 2 LIMIT 0", "ZRANGE z 100 7 REV LIMIT -1 -1",
+            "ZRANGE z 0 -1 LIMIT 5 -1", "ZRANGE z 0 -1 LIMIT 0 -2", "ZRANGE z 0 -1 LIMIT x -1", "ZRANGE z 0 -1 REV LIMIT 1 -1 WITHSCORES",
             "ZCOUNT z 2 4", "ZCOUNT z (2 +inf", "ZCOUNT z x 1", "ZCOUNT nokey 0 1", "ZRANK z c", "ZREVRANK z c",
             "ZRANK z nope", "ZRANK nokey a", "ZRANGE nokey 0 -1", "ZRANGEBYSCORE z 1.5 1.5", "ZRANGEBYSCORE z \" 1\" 2"},
         {"ZADD l 0 a 0 b 0 c 0 d 0 e", "ZRANGEBYLEX l - +", "ZRANGEBYLEX l [b (d", "ZRANGEBYLEX l (b [d LIMIT 1 5",
