@@ -81,7 +81,7 @@ final class KeyCommands {
                  of("idletime", 3, "readonly", 2, 2, 1, "@keyspace @read @slow", a -> ifExists(a, out -> out.integer(0)))
                      .tips("nondeterministic_output")
                      .keys("RO index 2 range 0 1 0"),
-                 of("refcount", 3, "readonly", 2, 2, 1, "@keyspace @read @slow", a -> ifExists(a, out -> out.integer(1)))
+                 of("refcount", 3, "readonly", 2, 2, 1, "@keyspace @read @slow", KeyCommands::objectRefcount)
                      .tips("nondeterministic_output")
                      .keys("RO index 2 range 0 1 0"),
                  of("help", 2, "loading stale", 0, 0, 0, "@keyspace @slow", KeyCommands::objectHelp)));
@@ -266,6 +266,23 @@ final class KeyCommands {
             case SET -> "hashtable";
             case ZSET -> m.size() <= 128 ? "listpack" : "skiplist";
             default -> "stream";
+        };
+    }
+
+    /**
+     * OBJECT REFCOUNT as Redis answers it: the integers 0..9999 are shared objects (INT_MAX), every
+     * other value has one reference. (Redis keeps a value it appended to unshared; we do not track that.)
+     */
+    private static Execution objectRefcount(Args a) {
+        byte[] key = a.bytes(2);
+        return (ctx, out) -> {
+            Metadata m = keys(ctx).live(key);
+            if (m == null) {
+                out.nullBulk();
+                return;
+            }
+            Long v = m.type() == DataType.STRING ? Numbers.parseLong(m.value()) : null;
+            out.integer(v != null && v >= 0 && v < 10_000 ? Integer.MAX_VALUE : 1);
         };
     }
 

@@ -67,6 +67,8 @@ final class StringCommands {
              .keys("RO index 1 range 0 1 0"))
          .add(of("getrange", 4, "readonly", 1, 1, 1, "@read @string @slow", StringCommands::getrange)
              .keys("RO access index 1 range 0 1 0"))
+         .add(of("substr", 4, "readonly", 1, 1, 1, "@read @string @slow", StringCommands::getrange)
+             .keys("RO access index 1 range 0 1 0"))
          .add(of("setrange", 4, "write denyoom", 1, 1, 1, "@write @string @slow", StringCommands::setrange)
              .keys("RW update index 1 range 0 1 0"));
     }
@@ -214,16 +216,37 @@ final class StringCommands {
                 default -> throw new CommandError(Errors.SYNTAX);
             }
         }
-        ExpiryArgs expiry = unit == null ? null : expiryArgs(a, expiryArg, unit, "getex");
+        ExpiryArgs parsed = null;
+        String refused = null;
+        if (unit != null) {
+            try {
+                parsed = expiryArgs(a, expiryArg, unit, "getex");
+            } catch (CommandError e) {
+                // Redis looks at the key before the expiry value: a missing key answers nil,
+                // another type WRONGTYPE, and only then is a bad value refused.
+                refused = e.getMessage();
+            }
+        }
+        ExpiryArgs expiry = parsed;
+        String expiryError = refused;
         boolean clear = persist;
         return (ctx, out) -> {
             ExpiryChange change = clear ? ExpiryChange.CLEAR : null;
+            String error = expiryError;
             if (expiry != null) {
                 change = expiry.resolve(ctx.hub().clock().millis());
-                if (change == null) {
-                    out.error(Errors.invalidExpire("getex"));
-                    return;
+                error = change == null ? Errors.invalidExpire("getex") : null;
+            }
+            if (error != null) {
+                Result<byte[]> current = strings(ctx).get(key);
+                if (current.status() == Status.WRONG_TYPE) {
+                    out.error(Errors.WRONG_TYPE);
+                } else if (!current.isOk() || current.value() == null) {
+                    out.nullBulk();
+                } else {
+                    out.error(error);
                 }
+                return;
             }
             writeValue(out, strings(ctx).getEx(key, change));
         };
