@@ -225,7 +225,9 @@ public final class ListStore {
                 return r.status() == Status.NOT_FOUND ? Result.ok(0L) : Result.of(r.status());
             }
             List<byte[]> items = all(key, r.value());
-            long limit = count == 0 ? Long.MAX_VALUE : Math.abs(count);
+            // Redis negates a negative count in C: LLONG_MIN stays negative and never equals the
+            // number removed, so every match goes (from the tail).
+            long limit = count == 0 || count == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(count);
             long removed = 0;
             if (count >= 0) {
                 for (int i = 0; i < items.size() && removed < limit; ) {

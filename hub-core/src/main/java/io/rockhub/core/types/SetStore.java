@@ -187,6 +187,10 @@ public final class SetStore {
         try (KeyLocks.Held held = keys.locks().lock(src, dst); Batch b = keys.storage().newBatch()) {
             Result<Metadata> from = keys.collection(src, DataType.SET);
             Result<Metadata> to = keys.collectionForWrite(dst, DataType.SET);
+            // As Redis: a missing source answers 0 before either key's type is looked at.
+            if (from.status() == Status.NOT_FOUND) {
+                return Result.ok(false);
+            }
             if (from.status() == Status.WRONG_TYPE || to.status() == Status.WRONG_TYPE) {
                 return Result.wrongType();
             }

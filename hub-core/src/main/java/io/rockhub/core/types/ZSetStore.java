@@ -116,7 +116,8 @@ public final class ZSetStore {
                     last = null;
                     continue;
                 }
-                last = score;
+                // Redis stores -0 as 0 but answers an INCR that creates the member with the increment as given.
+                last = o.incr() && old == null ? p.score() : score;
                 if (old == null) {
                     added++;
                 } else if (Double.compare(old, score) == 0 || old == score) {

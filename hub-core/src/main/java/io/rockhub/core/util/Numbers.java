@@ -80,6 +80,38 @@ public final class Numbers {
     /** Exponents beyond this cannot matter: the value overflows or underflows either way. */
     private static final int EXPONENT_CLAMP = 100_000;
 
+    /** A number's exact value as strtod/strtold read it, before rounding; {@code magnitude} null for an infinity. */
+    private record Exact(boolean negative, BigDecimal magnitude) {
+    }
+
+    /** Mantissa digits kept before the rest only counts as "something nonzero follows" (enough for every rounding). */
+    private static final int MAX_SIGNIFICANT_DIGITS = 12_000;
+
+    /**
+     * Reads all of {@code b} from {@code i} as glibc's strtod and strtold read a number: an
+     * optional sign, then decimal digits with an optional point and {@code e} exponent, or
+     * {@code 0x} hex digits with an optional point and {@code p} binary exponent, or {@code inf} /
+     * {@code infinity} in any case. Null when the text is not such a number or anything follows it.
+     */
+    private static Exact readExact(byte[] b, int i) {
+        int n = b.length;
+        boolean negative = false;
+        if (i < n && (b[i] == '+' || b[i] == '-')) {
+            negative = b[i] == '-';
+            i++;
+        }
+        if (i >= n) {
+            return null;
+        }
+        String word = n - i <= 8 ? new String(b, i, n - i, StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT) : "";
+        if (word.equals("inf") || word.equals("infinity")) {
+            return new Exact(negative, null);
+        }
+        boolean hex = n - i > 2 && b[i] == '0' && (b[i + 1] == 'x' || b[i + 1] == 'X');
+        BigDecimal v = hex ? parseHex(b, i + 2) : parseDecimalDigits(b, i);
+        return v == null ? null : new Exact(negative, v);
+    }
+
     /**
      * Parses a number as Redis's {@code string2ld} does with glibc's {@code strtold}: decimal and
      * hexadecimal ({@code 0x1.8p3}) notation with an optional sign, {@code inf} and
@@ -88,25 +120,17 @@ public final class Numbers {
      * nearest long double (64-bit mantissa, ties to even). Null when Redis would refuse it.
      */
     public static LongDouble parseLongDouble(byte[] b) {
-        int n = b.length;
-        if (n == 0 || n >= MAX_LONG_DOUBLE_CHARS || isCSpace(b[0])) {
+        if (b.length == 0 || b.length >= MAX_LONG_DOUBLE_CHARS || isCSpace(b[0])) {
             return null;
         }
-        int i = 0;
-        boolean negative = false;
-        if (b[0] == '+' || b[0] == '-') {
-            negative = b[0] == '-';
-            i = 1;
-        }
-        String word = new String(b, i, n - i, StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT);
-        if (word.equals("inf") || word.equals("infinity")) {
-            return negative ? LongDouble.NEGATIVE_INFINITY : LongDouble.POSITIVE_INFINITY;
-        }
-        boolean hex = n - i > 2 && b[i] == '0' && (b[i + 1] == 'x' || b[i + 1] == 'X');
-        BigDecimal v = hex ? parseHex(b, i + 2) : parseDecimalDigits(b, i);
-        if (v == null) {
+        Exact e = readExact(b, 0);
+        if (e == null) {
             return null;
         }
+        if (e.magnitude() == null) {
+            return e.negative() ? LongDouble.NEGATIVE_INFINITY : LongDouble.POSITIVE_INFINITY;
+        }
+        BigDecimal v = e.magnitude();
         if (v.signum() == 0) {
             return LongDouble.of(BigDecimal.ZERO);
         }
@@ -118,21 +142,39 @@ public final class Numbers {
         if (r.compareTo(LDBL_MAX) > 0) {
             return null;
         }
-        return LongDouble.of(negative ? r.negate() : r);
+        return LongDouble.of(e.negative() ? r.negate() : r);
     }
 
     /** {@code digits[.digits][e[sign]digits]} from {@code i} to the end, at least one mantissa digit. */
     private static BigDecimal parseDecimalDigits(byte[] b, int i) {
         StringBuilder digits = new StringBuilder();
         int fraction = 0;
+        int dropped = 0;
+        boolean stickyNonZero = false;
         boolean dot = false;
+        boolean any = false;
         int n = b.length;
         for (; i < n; i++) {
             byte c = b[i];
             if (c >= '0' && c <= '9') {
-                digits.append((char) c);
-                if (dot) {
-                    fraction++;
+                any = true;
+                if (digits.length() == 0 && c == '0') {
+                    if (dot) {
+                        fraction++;
+                    }
+                    continue; // leading zeros carry no value
+                }
+                if (digits.length() < MAX_SIGNIFICANT_DIGITS) {
+                    digits.append((char) c);
+                    if (dot) {
+                        fraction++;
+                    }
+                } else {
+                    // Far digits only decide a rounding tie: remember whether any is nonzero.
+                    stickyNonZero |= c != '0';
+                    if (!dot) {
+                        dropped++;
+                    }
                 }
             } else if (c == '.' && !dot) {
                 dot = true;
@@ -140,7 +182,7 @@ public final class Numbers {
                 break;
             }
         }
-        if (digits.length() == 0) {
+        if (!any) {
             return null;
         }
         long exponent = 0;
@@ -154,23 +196,45 @@ public final class Numbers {
             }
             exponent = e;
         }
-        return new BigDecimal(new java.math.BigInteger(digits.toString()), (int) (fraction - exponent));
+        if (digits.length() == 0) {
+            return BigDecimal.ZERO;
+        }
+        if (stickyNonZero) {
+            digits.append('1');
+            fraction++;
+        }
+        long scale = fraction - exponent - dropped;
+        scale = Math.max(-EXPONENT_CLAMP, Math.min(EXPONENT_CLAMP, scale));
+        return new BigDecimal(new java.math.BigInteger(digits.toString()), (int) scale);
     }
 
     /** Hex digits with an optional point, then an optional binary exponent {@code p[sign]digits}. */
     private static BigDecimal parseHex(byte[] b, int i) {
-        java.math.BigInteger mantissa = java.math.BigInteger.ZERO;
+        StringBuilder kept = new StringBuilder();
         int digits = 0;
         int fraction = 0;
+        int dropped = 0;
+        boolean stickyNonZero = false;
         boolean dot = false;
         int n = b.length;
         for (; i < n; i++) {
             int d = Character.digit(b[i], 16);
             if (d >= 0) {
-                mantissa = mantissa.shiftLeft(4).or(java.math.BigInteger.valueOf(d));
                 digits++;
-                if (dot) {
-                    fraction++;
+                if (kept.length() == 0 && d == 0) {
+                    if (dot) {
+                        fraction++;
+                    }
+                } else if (kept.length() < MAX_SIGNIFICANT_DIGITS / 4) {
+                    kept.append((char) b[i]);
+                    if (dot) {
+                        fraction++;
+                    }
+                } else {
+                    stickyNonZero |= d != 0;
+                    if (!dot) {
+                        dropped++;
+                    }
                 }
             } else if (b[i] == '.' && !dot) {
                 dot = true;
@@ -192,7 +256,15 @@ public final class Numbers {
             }
             exponent = e;
         }
-        long pow = Math.max(-EXPONENT_CLAMP, Math.min(EXPONENT_CLAMP, exponent - 4L * fraction));
+        if (kept.length() == 0) {
+            return BigDecimal.ZERO;
+        }
+        if (stickyNonZero) {
+            kept.append('1');
+            fraction++;
+        }
+        java.math.BigInteger mantissa = new java.math.BigInteger(kept.toString(), 16);
+        long pow = Math.max(-EXPONENT_CLAMP, Math.min(EXPONENT_CLAMP, exponent - 4L * fraction + 4L * dropped));
         return new BigDecimal(mantissa).multiply(pow2((int) pow));
     }
 
@@ -282,40 +354,33 @@ public final class Numbers {
     }
 
     /**
-     * Parses a score as Redis's {@code strtod}-based parsing accepts it: decimal or exponent
-     * notation, "inf", "+inf", "-inf" (and "infinity"); no NaN. {@code allowLeadingSpace} mirrors
-     * range parsing, which (unlike ZADD) lets strtod skip leading whitespace. Null if invalid.
+     * Parses a double as Redis does. {@code lenient} = false is {@code string2d} (ZADD, ZINCRBY,
+     * WEIGHTS): no leading space, and a value that overflows to infinity or underflows to zero is
+     * refused. {@code lenient} = true is a plain {@code strtod} (score ranges): leading spaces are
+     * skipped and out-of-range values become infinity or zero. Both read hex and {@code inf}, never
+     * NaN. Null if refused.
      */
-    public static Double parseScore(byte[] b, boolean allowLeadingSpace) {
-        String s = new String(b, StandardCharsets.US_ASCII);
-        if (allowLeadingSpace) {
-            s = s.stripLeading();
-        }
-        if (s.isEmpty() || s.length() > 400 || Character.isWhitespace(s.charAt(0))) {
+    public static Double parseScore(byte[] b, boolean lenient) {
+        int i = 0;
+        if (lenient) {
+            while (i < b.length && isCSpace(b[i])) {
+                i++;
+            }
+        } else if (b.length > 0 && isCSpace(b[0])) {
             return null;
         }
-        String l = s.toLowerCase(java.util.Locale.ROOT);
-        switch (l) {
-            case "inf", "+inf", "infinity", "+infinity" -> {
-                return Double.POSITIVE_INFINITY;
-            }
-            case "-inf", "-infinity" -> {
-                return Double.NEGATIVE_INFINITY;
-            }
-            default -> { }
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (!(c >= '0' && c <= '9' || c == '.' || c == '-' || c == '+' || c == 'e' || c == 'E')) {
-                return null;
-            }
-        }
-        try {
-            double d = Double.parseDouble(s);
-            return Double.isNaN(d) ? null : d;
-        } catch (NumberFormatException e) {
+        Exact e = readExact(b, i);
+        if (e == null) {
             return null;
         }
+        if (e.magnitude() == null) {
+            return e.negative() ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        }
+        double d = e.magnitude().doubleValue();
+        if (!lenient && (Double.isInfinite(d) || (d == 0 && e.magnitude().signum() != 0))) {
+            return null; // ERANGE
+        }
+        return e.negative() ? -d : d;
     }
 
     /** Formats like Redis's {@code ld2string(..., LD_STR_HUMAN)}: %.17Lf without trailing zeros. */

@@ -50,20 +50,31 @@ final class BlockingCommands {
              .keys("RW access delete index 2 keynum 0 1 1"));
     }
 
-    /** Redis's timeout argument: seconds, fractions allowed; 0 waits forever. */
+    private static final java.math.BigDecimal TWO_63 = new java.math.BigDecimal(java.math.BigInteger.ONE.shiftLeft(63));
+
+    /**
+     * Redis's timeout argument: seconds as a long double, times 1000 in long double, rounded up to
+     * whole milliseconds; 0 waits forever. What C's conversion makes of an infinite or too large
+     * product (LLONG_MIN on x86) Redis reports as "timeout is negative", and so do we.
+     */
     static long timeoutMillis(Args a, int i) throws CommandError {
-        Double seconds = Numbers.parseScore(a.bytes(i), false);
-        if (seconds == null || seconds.isInfinite()) {
+        Numbers.LongDouble seconds = Numbers.parseLongDouble(a.bytes(i));
+        if (seconds == null) {
             throw new CommandError("ERR timeout is not a float or out of range");
         }
-        if (seconds < 0) {
+        long ms = Long.MIN_VALUE;
+        if (!seconds.isInfinite()) {
+            java.math.BigDecimal product = Numbers.toLongDouble(seconds.value().multiply(java.math.BigDecimal.valueOf(1000)));
+            java.math.BigDecimal up = product.setScale(0, java.math.RoundingMode.CEILING);
+            if (up.abs().compareTo(TWO_63) < 0) {
+                ms = up.longValueExact();
+            }
+        }
+        if (ms < 0) {
             throw new CommandError("ERR timeout is negative");
         }
-        double ms = seconds * 1000;
-        if (ms > Long.MAX_VALUE / 2) {
-            throw new CommandError("ERR timeout is out of range");
-        }
-        return seconds == 0 ? 0 : Math.max(1, (long) Math.ceil(ms));
+        // Beyond a few million years a deadline is "never"; capped so that now + timeout cannot overflow.
+        return Math.min(ms, Long.MAX_VALUE / 4);
     }
 
     /** Serves now, or answers at once inside EXEC, or leaves the connection waiting. */

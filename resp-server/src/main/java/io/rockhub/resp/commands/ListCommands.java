@@ -119,10 +119,23 @@ final class ListCommands {
         };
     }
 
-    private static Execution lindex(Args a) throws CommandError {
+    // LINDEX and LSET look the key up before they read the index (a missing key answers nil or
+    // "no such key" whatever the index says), as Redis does; LRANGE, LTRIM and LREM read it first.
+    private static Execution lindex(Args a) {
         byte[] key = a.bytes(1);
-        long index = a.longAt(2);
+        Long index = Numbers.parseLong(a.bytes(2));
         return (ctx, out) -> {
+            if (index == null) {
+                Result<Long> len = lists(ctx).length(key);
+                if (!Replies.error(out, len.status())) {
+                    if (len.value() == 0) {
+                        out.nullBulk();
+                    } else {
+                        out.error(Errors.NOT_INTEGER);
+                    }
+                }
+                return;
+            }
             Result<byte[]> r = lists(ctx).index(key, index);
             if (!Replies.error(out, r.status())) {
                 out.bulk(r.value());
@@ -130,11 +143,18 @@ final class ListCommands {
         };
     }
 
-    private static Execution lset(Args a) throws CommandError {
+    private static Execution lset(Args a) {
         byte[] key = a.bytes(1);
-        long index = a.longAt(2);
+        Long index = Numbers.parseLong(a.bytes(2));
         byte[] value = a.bytes(3);
         return (ctx, out) -> {
+            if (index == null) {
+                Result<Long> len = lists(ctx).length(key);
+                if (!Replies.error(out, len.status())) {
+                    out.error(len.value() == 0 ? Errors.NO_SUCH_KEY : Errors.NOT_INTEGER);
+                }
+                return;
+            }
             Status s = lists(ctx).set(key, index, value);
             switch (s) {
                 case OK -> out.ok();

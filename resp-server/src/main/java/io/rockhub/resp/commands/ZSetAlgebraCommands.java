@@ -2,6 +2,8 @@ package io.rockhub.resp.commands;
 
 import static io.rockhub.resp.command.CommandSpec.of;
 
+import io.rockhub.core.encoding.DataType;
+import io.rockhub.core.encoding.Metadata;
 import io.rockhub.core.types.Result;
 import io.rockhub.core.types.SetStore.Algebra;
 import io.rockhub.core.types.ZSetAlgebra;
@@ -47,9 +49,28 @@ final class ZSetAlgebraCommands {
         return ctx.hub().zsetAlgebra();
     }
 
-    /** The inputs and options of ZUNION/ZINTER/ZDIFF and their STORE forms. */
-    private record Combination(List<byte[]> keys, double[] weights, ZSetAlgebra.Aggregate aggregate, boolean withScores) {
+    /**
+     * The inputs and options of ZUNION/ZINTER/ZDIFF and their STORE forms. Redis looks the input
+     * keys up before it reads the options, so a bad option ({@code optionError}) is answered only
+     * if every input is a set or sorted set; WRONGTYPE comes first.
+     */
+    private record Combination(List<byte[]> keys, double[] weights, ZSetAlgebra.Aggregate aggregate, boolean withScores,
+                               String optionError) {
+        /** The option error to answer, WRONGTYPE if an input has another type, or null to go on. */
+        String refusal(CommandContext ctx) {
+            return optionError == null ? null : inputsRefusal(ctx, keys, optionError);
+        }
+
         static Combination parse(Args a, int numKeysIndex, Algebra op, boolean store) throws CommandError {
+            List<byte[]> keys = inputKeys(a, numKeysIndex);
+            try {
+                return parseOptions(a, numKeysIndex, keys, op, store);
+            } catch (CommandError e) {
+                return new Combination(keys, null, ZSetAlgebra.Aggregate.SUM, false, e.getMessage());
+            }
+        }
+
+        private static List<byte[]> inputKeys(Args a, int numKeysIndex) throws CommandError {
             String name = a.name();
             Long numKeys = Numbers.parseLong(a.bytes(numKeysIndex));
             if (numKeys == null) {
@@ -62,15 +83,20 @@ final class ZSetAlgebraCommands {
                 throw new CommandError(Errors.SYNTAX);
             }
             int first = numKeysIndex + 1;
-            int end = first + numKeys.intValue();
-            List<byte[]> keys = a.all().subList(first, end);
+            return a.all().subList(first, first + numKeys.intValue());
+        }
+
+        private static Combination parseOptions(Args a, int numKeysIndex, List<byte[]> keys, Algebra op, boolean store)
+                throws CommandError {
+            long numKeys = keys.size();
+            int end = numKeysIndex + 1 + keys.size();
             double[] weights = null;
             ZSetAlgebra.Aggregate aggregate = ZSetAlgebra.Aggregate.SUM;
             boolean withScores = false;
             for (int i = end; i < a.size(); i++) {
                 int remaining = a.size() - i - 1;
                 if (op != Algebra.DIFF && a.is(i, "WEIGHTS") && remaining >= numKeys) {
-                    weights = new double[numKeys.intValue()];
+                    weights = new double[(int) numKeys];
                     for (int w = 0; w < numKeys; w++) {
                         Double d = Numbers.parseScore(a.bytes(i + 1 + w), false);
                         if (d == null) {
@@ -78,7 +104,7 @@ final class ZSetAlgebraCommands {
                         }
                         weights[w] = d;
                     }
-                    i += numKeys.intValue();
+                    i += (int) numKeys;
                 } else if (op != Algebra.DIFF && a.is(i, "AGGREGATE") && remaining >= 1) {
                     aggregate = switch (a.option(i + 1)) {
                         case "SUM" -> ZSetAlgebra.Aggregate.SUM;
@@ -93,13 +119,29 @@ final class ZSetAlgebraCommands {
                     throw new CommandError(Errors.SYNTAX);
                 }
             }
-            return new Combination(keys, weights, aggregate, withScores);
+            return new Combination(keys, weights, aggregate, withScores, null);
         }
+    }
+
+    /** WRONGTYPE if an input key holds neither a set nor a sorted set, else {@code error}. */
+    private static String inputsRefusal(CommandContext ctx, List<byte[]> keys, String error) {
+        for (byte[] key : keys) {
+            Metadata m = ctx.hub().keys().live(key);
+            if (m != null && m.type() != DataType.ZSET && m.type() != DataType.SET) {
+                return Errors.WRONG_TYPE;
+            }
+        }
+        return error;
     }
 
     private static Execution combine(Args a, Algebra op) throws CommandError {
         Combination c = Combination.parse(a, 1, op, false);
         return (ctx, out) -> {
+            String refused = c.refusal(ctx);
+            if (refused != null) {
+                out.error(refused);
+                return;
+            }
             Result<List<ScoredMember>> r = algebra(ctx).combine(op, c.keys(), c.weights(), c.aggregate());
             if (!Replies.error(out, r.status())) {
                 ZSetCommands.writeMembers(out, r.value(), c.withScores());
@@ -110,8 +152,14 @@ final class ZSetAlgebraCommands {
     private static Execution combineStore(Args a, Algebra op) throws CommandError {
         byte[] dst = a.bytes(1);
         Combination c = Combination.parse(a, 2, op, true);
-        return (ctx, out) -> Replies.integer(out,
-                algebra(ctx).combineAndStore(op, dst, c.keys(), c.weights(), c.aggregate()));
+        return (ctx, out) -> {
+            String refused = c.refusal(ctx);
+            if (refused != null) {
+                out.error(refused);
+                return;
+            }
+            Replies.integer(out, algebra(ctx).combineAndStore(op, dst, c.keys(), c.weights(), c.aggregate()));
+        };
     }
 
     /** ZINTERCARD numkeys key [key ...] [LIMIT limit]. */
@@ -128,15 +176,25 @@ final class ZSetAlgebraCommands {
         }
         List<byte[]> keys = a.all().subList(2, 2 + numKeys.intValue());
         long limit = 0;
-        for (int i = 2 + numKeys.intValue(); i < a.size(); i++) {
-            if (a.is(i, "LIMIT") && i + 1 < a.size()) {
-                limit = ListCommands.positive(a, ++i, "ERR LIMIT can't be negative");
-            } else {
-                throw new CommandError(Errors.SYNTAX);
+        String optionError = null;
+        try {
+            for (int i = 2 + numKeys.intValue(); i < a.size(); i++) {
+                if (a.is(i, "LIMIT") && i + 1 < a.size()) {
+                    limit = ListCommands.positive(a, ++i, "ERR LIMIT can't be negative");
+                } else {
+                    throw new CommandError(Errors.SYNTAX);
+                }
             }
+        } catch (CommandError e) {
+            optionError = e.getMessage();
         }
         long max = limit == 0 ? Long.MAX_VALUE : limit;
+        String deferred = optionError;
         return (ctx, out) -> {
+            if (deferred != null) {
+                out.error(inputsRefusal(ctx, keys, deferred));
+                return;
+            }
             Result<List<ScoredMember>> r = algebra(ctx).combine(Algebra.INTER, keys, null, ZSetAlgebra.Aggregate.SUM);
             if (!Replies.error(out, r.status())) {
                 out.integer(Math.min(r.value().size(), max));

@@ -240,8 +240,10 @@ final class ZSetCommands {
                              boolean withScores) {
         Result<List<ScoredMember>> run(ZSetStore store, byte[] key) {
             long limit = count < 0 ? Long.MAX_VALUE : count;
-            if (offset < 0) {
-                return Result.ok(List.of());
+            if (offset < 0 && mode != Mode.RANK) {
+                // Nothing to return, but Redis still refuses a key of another type.
+                Result<Long> card = store.cardinality(key);
+                return card.status() == Status.WRONG_TYPE ? Result.wrongType() : Result.ok(List.of());
             }
             return switch (mode) {
                 case RANK -> store.rangeByRank(key, start, stop, reverse);

@@ -60,7 +60,10 @@ class DifferentialTest {
         return Stream.of(
                 DynamicTest.dynamicTest("strings", () -> run("strings", DifferentialTest::strings)),
                 DynamicTest.dynamicTest("keys and expiry", () -> run("keys", DifferentialTest::keys)),
-                DynamicTest.dynamicTest("hashes", () -> run("hashes", DifferentialTest::hashes)));
+                DynamicTest.dynamicTest("hashes", () -> run("hashes", DifferentialTest::hashes)),
+                DynamicTest.dynamicTest("sets", () -> run("sets", DifferentialTest::sets)),
+                DynamicTest.dynamicTest("sorted sets", () -> run("zsets", DifferentialTest::zsets)),
+                DynamicTest.dynamicTest("lists", () -> run("lists", DifferentialTest::lists)));
     }
 
     private static void run(String family, Function<Gen, String[]> generator) throws Exception {
@@ -81,8 +84,8 @@ class DifferentialTest {
                 }
                 for (int i = 0; i < batch.size(); i++) {
                     String[] cmd = batch.get(i);
-                    String expected = r.readReply();
-                    String actual = h.readReply();
+                    String expected = read(r, "Redis", family, done + i, cmd);
+                    String actual = read(h, "RockHub", family, done + i, cmd);
                     recent.addLast(String.join(" ", cmd));
                     if (recent.size() > 30) {
                         recent.removeFirst();
@@ -95,6 +98,15 @@ class DifferentialTest {
                     }
                 }
             }
+        }
+    }
+
+    private static String read(RawClient c, String who, String family, int index, String[] cmd) {
+        try {
+            return c.readReply();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(String.format("%s: no reply from %s to %d: %s (%s; replay with -Drockhub.diff.seed=%d)",
+                    family, who, index, quote(cmd), e, SEED), e);
         }
     }
 
@@ -254,15 +266,22 @@ class DifferentialTest {
             case 3 -> g.otherType(k);
             case 4 -> new String[] {g.pick("DEL", "UNLINK", "EXISTS", "TOUCH"), k, g.key("k"), g.key("k")};
             case 5 -> new String[] {"TYPE", k};
-            case 6, 7 -> {
+            case 6 -> {
                 List<String> c = new ArrayList<>(List.of(g.pick("EXPIRE", "PEXPIRE"), k,
                         g.pick("1000", "100000", "0", "-1", "x", "9223372036854775807", "5000000")));
                 if (g.chance(50)) {
-                    c.add(g.pick("NX", "XX", "GT", "LT", "FOO"));
+                    c.add(g.pick("NX", "XX", "FOO"));
                 }
                 if (g.chance(10)) {
                     c.add(g.pick("NX", "XX", "GT", "LT"));
                 }
+                yield args(c);
+            }
+            case 7 -> {
+                // GT and LT with a relative time: from a range wide enough that two draws never tie
+                // (a tie would compare the two servers' clocks, not their logic).
+                List<String> c = new ArrayList<>(List.of("EXPIRE", k, Integer.toString(1_000 + g.r.nextInt(1_000_000_000))));
+                c.add(g.pick("GT", "LT"));
                 yield args(c);
             }
             case 8 -> {
@@ -309,6 +328,201 @@ class DifferentialTest {
             case 16 -> new String[] {"HSCAN", k, "0", "COUNT", "1000", "MATCH", g.pick("*", "f[0-2]", "x*")};
             case 17 -> g.otherType(k);
             case 18 -> new String[] {"HRANDFIELD", k, "100", "WITHVALUES"};
+            default -> new String[] {g.pick("DEL", "TYPE", "EXISTS"), k};
+        };
+    }
+
+    static String[] sets(Gen g) {
+        String k = g.key("t");
+        return switch (g.r.nextInt(20)) {
+            case 0, 1, 2 -> new String[] {"SADD", k, member(g), member(g), member(g)};
+            case 3 -> new String[] {"SREM", k, member(g), member(g)};
+            case 4 -> new String[] {g.pick("SCARD", "SMEMBERS"), k};
+            case 5 -> new String[] {"SISMEMBER", k, member(g)};
+            case 6 -> new String[] {"SMISMEMBER", k, member(g), member(g)};
+            case 7 -> new String[] {g.pick("SINTER", "SUNION", "SDIFF"), k, g.key("t"), g.key("t")};
+            case 8 -> new String[] {g.pick("SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE"), g.key("t"), k, g.key("t")};
+            case 9 -> g.chance(70) ? new String[] {"SINTERCARD", "2", k, g.key("t")}
+                    : new String[] {"SINTERCARD", g.integer(), k, g.key("t"), "LIMIT", g.integer()};
+            case 10 -> new String[] {"SMOVE", k, g.key("t"), member(g)};
+            case 11 -> new String[] {"SPOP", k, g.pick("100", "0", "-1", "x")};
+            case 12 -> new String[] {"SRANDMEMBER", k, g.pick("100", "0", "x")};
+            case 13 -> new String[] {"SSCAN", k, "0", "COUNT", "1000", "MATCH", g.pick("*", "1*", "[a-c]*")};
+            case 14 -> g.otherType(k);
+            case 15 -> new String[] {"SADD", k, Integer.toString(g.r.nextInt(1000))};
+            default -> new String[] {g.pick("DEL", "TYPE", "EXISTS"), k};
+        };
+    }
+
+    private static String member(Gen g) {
+        return g.chance(50) ? Integer.toString(g.r.nextInt(12) - 2) : g.pick("a", "b", "c", "d", "-0", "01", "1.5", "", "x y");
+    }
+
+    private static String score(Gen g) {
+        return g.chance(70) ? Integer.toString(g.r.nextInt(11) - 3) + (g.chance(30) ? ".5" : "")
+                : g.pick("inf", "-inf", "+inf", "1e3", "0x10", "nan", "-0", "1.5e-3", "x", "1e400", "(1", " 1", "3.0");
+    }
+
+    private static String bound(Gen g) {
+        return g.chance(30) ? "(" + score(g) : score(g);
+    }
+
+    private static String lex(Gen g) {
+        return g.pick("-", "+", "[a", "(a", "[c", "(d", "[", "(", "a", "[b");
+    }
+
+    static String[] zsets(Gen g) {
+        String k = g.key("z");
+        // Lex ranges are defined only when every score is equal (Redis's documentation leaves mixed
+        // scores unspecified): they go to keys whose members all have score 0.
+        String lk = g.key("lx");
+        return switch (g.r.nextInt(38)) {
+            case 36 -> new String[] {"ZADD", lk, "0", zmember(g), "0", zmember(g)};
+            case 37 -> g.chance(50) ? new String[] {"ZREM", lk, zmember(g)} : new String[] {"ZCARD", lk};
+            case 0, 1, 2, 3 -> {
+                List<String> c = new ArrayList<>(List.of("ZADD", k));
+                if (g.chance(30)) {
+                    c.add(g.pick("NX", "XX", "GT", "LT", "CH", "INCR"));
+                }
+                if (g.chance(10)) {
+                    c.add(g.pick("NX", "XX", "GT", "LT", "CH"));
+                }
+                for (int n = 1 + g.r.nextInt(3); n > 0; n--) {
+                    c.add(score(g));
+                    c.add(zmember(g));
+                }
+                yield args(c);
+            }
+            case 4 -> new String[] {"ZINCRBY", k, score(g), zmember(g)};
+            case 5 -> new String[] {"ZSCORE", k, zmember(g)};
+            case 6 -> new String[] {"ZMSCORE", k, zmember(g), zmember(g)};
+            case 7 -> new String[] {"ZCARD", k};
+            case 8 -> new String[] {"ZCOUNT", k, bound(g), bound(g)};
+            case 9 -> new String[] {"ZLEXCOUNT", lk, lex(g), lex(g)};
+            case 10, 11, 12 -> {
+                List<String> c = new ArrayList<>(List.of("ZRANGE", k));
+                int mode = g.r.nextInt(3);
+                if (mode == 0) {
+                    c.add(g.integer());
+                    c.add(g.integer());
+                } else if (mode == 1) {
+                    c.add(bound(g));
+                    c.add(bound(g));
+                    c.add("BYSCORE");
+                } else {
+                    c.set(1, lk);
+                    c.add(lex(g));
+                    c.add(lex(g));
+                    c.add("BYLEX");
+                }
+                if (g.chance(40)) {
+                    c.add("REV");
+                }
+                if (g.chance(40)) {
+                    c.addAll(List.of("LIMIT", g.integer(), g.integer()));
+                }
+                if (g.chance(40)) {
+                    c.add("WITHSCORES");
+                }
+                yield args(c);
+            }
+            case 13 -> cat(new String[] {g.pick("ZRANGEBYSCORE", "ZREVRANGEBYSCORE"), k, bound(g), bound(g)},
+                    g.chance(50) ? new String[] {"WITHSCORES"} : g.chance(50) ? new String[] {"LIMIT", g.integer(), g.integer()}
+                            : new String[] {});
+            case 14 -> cat(new String[] {g.pick("ZRANGEBYLEX", "ZREVRANGEBYLEX"), lk, lex(g), lex(g)},
+                    g.chance(40) ? new String[] {"LIMIT", g.integer(), g.integer()} : new String[] {});
+            case 15 -> g.chance(50) ? new String[] {"ZREVRANGE", k, g.integer(), g.integer()}
+                    : new String[] {"ZREVRANGE", k, g.integer(), g.integer(), "WITHSCORES"};
+            case 16 -> new String[] {g.pick("ZRANK", "ZREVRANK"), k, zmember(g)};
+            case 17 -> new String[] {"ZREM", k, zmember(g), zmember(g)};
+            case 18 -> new String[] {"ZREMRANGEBYSCORE", k, bound(g), bound(g)};
+            case 19 -> new String[] {"ZREMRANGEBYRANK", k, g.integer(), g.integer()};
+            case 20 -> new String[] {"ZREMRANGEBYLEX", lk, lex(g), lex(g)};
+            case 21 -> g.chance(60) ? new String[] {g.pick("ZPOPMIN", "ZPOPMAX"), k}
+                    : new String[] {g.pick("ZPOPMIN", "ZPOPMAX"), k, g.integer()};
+            case 22 -> new String[] {"ZRANGESTORE", g.key("z"), k, g.integer(), g.integer()};
+            case 23, 24 -> {
+                List<String> c = new ArrayList<>();
+                String cmd = g.pick("ZUNION", "ZINTER", "ZDIFF", "ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE");
+                c.add(cmd);
+                if (cmd.endsWith("STORE")) {
+                    c.add(g.key("z"));
+                }
+                int n = g.chance(90) ? 1 + g.r.nextInt(3) : g.r.nextInt(2) - 1;
+                c.add(Integer.toString(n));
+                for (int i = 0; i < Math.max(n, 1); i++) {
+                    c.add(g.chance(85) ? g.key("z") : g.key("t"));
+                }
+                if (g.chance(30) && !cmd.startsWith("ZDIFF")) {
+                    c.add("WEIGHTS");
+                    for (int i = 0; i < Math.max(n, 1); i++) {
+                        c.add(g.pick("1", "2", "0", "-1", "inf", "0.5", "x"));
+                    }
+                }
+                if (g.chance(30) && !cmd.startsWith("ZDIFF")) {
+                    c.addAll(List.of("AGGREGATE", g.pick("SUM", "MIN", "MAX", "AVG")));
+                }
+                if (g.chance(40) && !cmd.endsWith("STORE")) {
+                    c.add("WITHSCORES");
+                }
+                yield args(c);
+            }
+            case 25 -> new String[] {"ZINTERCARD", "2", k, g.key("z"), "LIMIT", g.pick("0", "1", "-1")};
+            case 26 -> g.chance(60) ? new String[] {"ZMPOP", "2", k, g.key("z"), g.pick("MIN", "MAX")}
+                    : new String[] {"ZMPOP", g.pick("1", "0", "-1"), k, g.pick("MIN", "MAX", "MID"), "COUNT", g.integer()};
+            case 27 -> new String[] {"ZSCAN", k, "0", "COUNT", "1000"};
+            case 28 -> g.otherType(k);
+            case 29 -> new String[] {"SADD", g.key("t"), zmember(g), zmember(g)};
+            case 30 -> new String[] {"ZRANDMEMBER", k, "100", "WITHSCORES"};
+            case 31 -> new String[] {g.pick("BZPOPMIN", "BZPOPMAX"), k, g.key("z"), "0.01"};
+            default -> new String[] {g.pick("DEL", "TYPE", "EXISTS"), k};
+        };
+    }
+
+    private static String zmember(Gen g) {
+        return g.chance(60) ? g.pick("a", "b", "c", "d", "e") : g.pick("aa", "", "1", "B", "c d", "zz");
+    }
+
+    static String[] lists(Gen g) {
+        String k = g.key("l");
+        String v = g.chance(70) ? g.pick("a", "b", "c", "1", "2") : g.value();
+        return switch (g.r.nextInt(26)) {
+            case 0, 1, 2 -> new String[] {g.pick("LPUSH", "RPUSH"), k, v, g.pick("a", "b", "c")};
+            case 3 -> new String[] {g.pick("LPUSHX", "RPUSHX"), k, v};
+            case 4, 5 -> g.chance(60) ? new String[] {g.pick("LPOP", "RPOP"), k}
+                    : new String[] {g.pick("LPOP", "RPOP"), k, g.integer()};
+            case 6 -> new String[] {"LLEN", k};
+            case 7, 8 -> new String[] {"LRANGE", k, g.integer(), g.integer()};
+            case 9 -> new String[] {"LINDEX", k, g.integer()};
+            case 10 -> new String[] {"LSET", k, g.integer(), v};
+            case 11 -> new String[] {"LINSERT", k, g.pick("BEFORE", "AFTER", "MIDDLE"), g.pick("a", "b", "c", "zz"), v};
+            case 12 -> new String[] {"LREM", k, g.integer(), g.pick("a", "b", "c")};
+            case 13 -> new String[] {"LTRIM", k, g.integer(), g.integer()};
+            case 14 -> {
+                List<String> c = new ArrayList<>(List.of("LPOS", k, g.pick("a", "b", "c", "zz")));
+                if (g.chance(40)) {
+                    c.addAll(List.of("RANK", g.integer()));
+                }
+                if (g.chance(40)) {
+                    c.addAll(List.of("COUNT", g.integer()));
+                }
+                if (g.chance(30)) {
+                    c.addAll(List.of("MAXLEN", g.integer()));
+                }
+                yield args(c);
+            }
+            case 15 -> new String[] {"LMOVE", k, g.key("l"), g.pick("LEFT", "RIGHT", "UP"), g.pick("LEFT", "RIGHT")};
+            case 16 -> new String[] {"RPOPLPUSH", k, g.key("l")};
+            case 17 -> g.chance(60) ? new String[] {"LMPOP", "2", k, g.key("l"), g.pick("LEFT", "RIGHT")}
+                    : new String[] {"LMPOP", g.pick("1", "0", "-1", "x"), k, g.pick("LEFT", "RIGHT", "UP"), "COUNT", g.integer()};
+            // Blocking forms that time out hold the pipeline for their 10 ms: a few of them.
+            case 18 -> g.chance(30) ? new String[] {g.pick("BLPOP", "BRPOP"), k, g.key("l"), "0.01"}
+                    : new String[] {g.pick("BLPOP", "BRPOP"), k, g.pick("x", "-1", "0x1p-20", "inf", "-0.0011")};
+            case 19 -> g.chance(30) ? new String[] {"BLMOVE", k, g.key("l"), "LEFT", "RIGHT", "0.01"}
+                    : new String[] {"BLMOVE", k, g.key("l"), "LEFT", "UP", "0.01"};
+            case 20 -> g.chance(30) ? new String[] {"BLMPOP", "0.01", "1", k, g.pick("LEFT", "RIGHT"), "COUNT", g.pick("1", "3", "0")}
+                    : new String[] {"BLMPOP", g.pick("x", "-1"), "1", k, "LEFT"};
+            case 21 -> g.otherType(k);
             default -> new String[] {g.pick("DEL", "TYPE", "EXISTS"), k};
         };
     }
