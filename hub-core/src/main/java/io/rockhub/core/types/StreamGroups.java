@@ -203,7 +203,10 @@ public final class StreamGroups {
                 StreamId from = e.record().lastDelivered().next();
                 List<StreamStore.Entry> entries = from == null ? List.of()
                         : streams.range(key, from, StreamId.MAX, count, false).value();
-                e.touch(consumer, !entries.isEmpty());
+                // Redis 7.0 creates (and refreshes) the consumer only when a read of ">" delivers something.
+                if (!entries.isEmpty()) {
+                    e.touch(consumer, true);
+                }
                 List<Delivery> out = new ArrayList<>(entries.size());
                 // New entries are pending already only after XGROUP SETID rewound the group: look
                 // them up only when they are not above the highest pending id.
@@ -349,7 +352,10 @@ public final class StreamGroups {
                 if (o.lastId() != null && o.lastId().compareTo(e.record().lastDelivered()) > 0) {
                     e.setRecord(e.record().withLastDelivered(o.lastId(), e.record().entriesRead()));
                 }
-                e.touch(consumer, !out.isEmpty());
+                // As Redis 7.0: the claiming consumer comes into being only when it claims something.
+                if (!out.isEmpty()) {
+                    e.touch(consumer, true);
+                }
                 return Result.ok(out);
             });
         }
@@ -408,7 +414,9 @@ public final class StreamGroups {
                     }
                 }
                 mover.finish();
-                e.touch(consumer, !claimed.isEmpty());
+                if (!claimed.isEmpty()) {
+                    e.touch(consumer, true);
+                }
                 return Result.ok(new AutoClaim(next, claimed, deleted));
             });
         }

@@ -67,6 +67,9 @@ public final class StreamStore {
             Metadata m = r.value();
             StreamMeta meta = StreamMeta.decode(m.value());
             StreamId last = meta.lastId();
+            if (last.equals(StreamId.MAX)) {
+                return Result.of(Status.IDS_EXHAUSTED); // whatever id was asked for, as Redis
+            }
             StreamId id;
             if (spec.auto()) {
                 id = generatedId(last);
@@ -94,7 +97,7 @@ public final class StreamStore {
             }
             Metadata neu = append(b, key, m, id, fields);
             if (trim != null) {
-                neu = trim(b, key, neu, trim);
+                neu = trim(b, key, neu, trim, id);
             }
             keys.store(b, key, neu);
             keys.commit(b);
@@ -246,7 +249,7 @@ public final class StreamStore {
                 return r.status() == Status.NOT_FOUND ? Result.ok(0L) : Result.of(r.status());
             }
             Metadata before = r.value();
-            Metadata after = trim(b, key, before, trim);
+            Metadata after = trim(b, key, before, trim, null);
             long removed = before.size() - after.size();
             if (removed > 0) {
                 keys.store(b, key, after);
@@ -261,7 +264,7 @@ public final class StreamStore {
      * With "~" only whole groups of {@value #NODE_ENTRIES} entries go, as Redis drops whole nodes,
      * and at most {@code limit} entries (default 100 nodes' worth).
      */
-    private Metadata trim(Batch b, byte[] key, Metadata m, Trim trim) {
+    private Metadata trim(Batch b, byte[] key, Metadata m, Trim trim, StreamId appended) {
         long limit = trim.approximate() ? (trim.limit() > 0 ? trim.limit() : 100L * NODE_ENTRIES) : Long.MAX_VALUE;
         long removable = trim.byLength() ? Math.max(0, m.size() - trim.maxLen()) : Long.MAX_VALUE;
         if (trim.approximate()) {
@@ -275,21 +278,23 @@ public final class StreamStore {
         if (end == null) {
             return m;
         }
-        List<Entry> oldest = scan(key, m, StreamId.MIN, end, Math.min(removable, m.size()), false);
+        long wanted = Math.min(removable, m.size());
+        List<Entry> oldest = new ArrayList<>(scan(key, m, StreamId.MIN, end, wanted, false));
+        // The entry XADD just put in the batch is invisible to the scan; Redis trims after adding,
+        // so it goes too when the trim reaches it (MAXLEN 0, or a MINID above it).
+        if (appended != null && oldest.size() < wanted && appended.compareTo(end) <= 0 && !trim.approximate()) {
+            oldest.add(new Entry(appended, null));
+        }
         long removed = 0;
         if (!trim.byLength() && trim.approximate()) {
             oldest = oldest.subList(0, oldest.size() / NODE_ENTRIES * NODE_ENTRIES);
         }
-        StreamMeta meta = StreamMeta.decode(m.value());
-        StreamId maxDeleted = meta.maxDeletedId();
+        // Trimming, unlike XDEL, leaves max-deleted-entry-id alone (Redis 7.0 does the same: the
+        // stream's first entry tells the lag computation what was trimmed).
         for (Entry e : oldest) {
             b.delete(ColumnFamily.STREAM, entryKey(key, m, e.id()));
             removed++;
-            if (e.id().compareTo(maxDeleted) > 0) {
-                maxDeleted = e.id();
-            }
         }
-        return m.withSize(m.size() - removed)
-                .withValue(new StreamMeta(meta.lastId(), maxDeleted, meta.entriesAdded()).encode());
+        return m.withSize(m.size() - removed);
     }
 }

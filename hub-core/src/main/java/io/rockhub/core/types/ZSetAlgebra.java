@@ -49,34 +49,40 @@ public final class ZSetAlgebra {
             sets.add(members);
         }
         Map<ByteBuffer, Double> result = new HashMap<>();
+        // Redis visits the inputs from the smallest to the largest (a stable sort), and where NaN can
+        // arise (inf * 0, inf + -inf) the order decides the outcome, so the same order is kept here.
+        Integer[] order = new Integer[sets.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        if (op != SetStore.Algebra.DIFF) {
+            Arrays.sort(order, (a, b) -> Integer.compare(sets.get(a).size(), sets.get(b).size()));
+        }
         switch (op) {
             case UNION -> {
-                for (int i = 0; i < sets.size(); i++) {
+                for (int i : order) {
+                    double w = weights == null ? 1 : weights[i];
                     for (Map.Entry<ByteBuffer, Double> e : sets.get(i).entrySet()) {
-                        double s = weighted(e.getValue(), weights == null ? 1 : weights[i]);
+                        double s = nanToZero(e.getValue() * w);
                         result.merge(e.getKey(), s, (a, b) -> aggregate(a, b, aggregate));
                     }
                 }
             }
             case INTER -> {
-                int smallest = 0;
-                for (int i = 1; i < sets.size(); i++) {
-                    if (sets.get(i).size() < sets.get(smallest).size()) {
-                        smallest = i;
-                    }
-                }
+                int first = order[0];
                 outer:
-                for (ByteBuffer member : sets.get(smallest).keySet()) {
-                    Double acc = null;
-                    for (int i = 0; i < sets.size(); i++) {
-                        Double s = sets.get(i).get(member);
+                for (Map.Entry<ByteBuffer, Double> e : sets.get(first).entrySet()) {
+                    double acc = nanToZero(e.getValue() * (weights == null ? 1 : weights[first]));
+                    for (int j = 1; j < order.length; j++) {
+                        int i = order[j];
+                        Double s = sets.get(i).get(e.getKey());
                         if (s == null) {
                             continue outer;
                         }
-                        double w = weighted(s, weights == null ? 1 : weights[i]);
-                        acc = acc == null ? w : aggregate(acc, w, aggregate);
+                        // Unlike the first input's, these products are aggregated as they are.
+                        acc = aggregate(acc, s * (weights == null ? 1 : weights[i]), aggregate);
                     }
-                    result.put(member, acc);
+                    result.put(e.getKey(), acc);
                 }
             }
             default -> {
@@ -93,7 +99,8 @@ public final class ZSetAlgebra {
         }
         List<ScoredMember> out = new ArrayList<>(result.size());
         for (Map.Entry<ByteBuffer, Double> e : result.entrySet()) {
-            out.add(new ScoredMember(e.getKey().array(), e.getValue() == 0 ? 0.0 : e.getValue()));
+            // A -0 stays in the reply of ZUNION/ZINTER, as Redis's; storing the result makes it 0.
+            out.add(new ScoredMember(e.getKey().array(), e.getValue()));
         }
         out.sort((a, b) -> {
             int c = Double.compare(a.score(), b.score());
@@ -102,19 +109,16 @@ public final class ZSetAlgebra {
         return Result.ok(out);
     }
 
-    private static double weighted(double score, double weight) {
-        double s = score * weight;
-        return Double.isNaN(s) ? 0 : s; // inf * 0, as Redis treats it
+    private static double nanToZero(double d) {
+        return Double.isNaN(d) ? 0 : d; // inf * 0, as Redis treats it
     }
 
-    private static double aggregate(double a, double b, Aggregate how) {
+    /** As Redis's zunionInterAggregate: a NaN sum is 0; MIN and MAX keep the old value when compared with NaN. */
+    private static double aggregate(double target, double value, Aggregate how) {
         return switch (how) {
-            case SUM -> {
-                double s = a + b;
-                yield Double.isNaN(s) ? 0 : s; // inf + -inf
-            }
-            case MIN -> Math.min(a, b);
-            case MAX -> Math.max(a, b);
+            case SUM -> nanToZero(target + value);
+            case MIN -> value < target ? value : target;
+            case MAX -> value > target ? value : target;
         };
     }
 

@@ -301,8 +301,9 @@ public final class ZSetStore {
             } else {
                 Metadata neu = Metadata.collection(DataType.ZSET, 0, keys.versions().next(), range.size());
                 for (ScoredMember e : range) {
-                    b.put(ColumnFamily.SUBKEY, InternalKey.encode(dst, neu.version(), e.member()), ScoreCodec.exact(e.score()));
-                    b.put(ColumnFamily.ZSET_SCORE, ZSetScoreKey.encode(dst, neu.version(), e.score(), e.member()),
+                    double score = e.score() == 0 ? 0.0 : e.score(); // stored -0 reads back as 0, as in Redis
+                    b.put(ColumnFamily.SUBKEY, InternalKey.encode(dst, neu.version(), e.member()), ScoreCodec.exact(score));
+                    b.put(ColumnFamily.ZSET_SCORE, ZSetScoreKey.encode(dst, neu.version(), score, e.member()),
                             new byte[0]);
                 }
                 keys.put(b, dst, old, neu);

@@ -2,6 +2,7 @@ package io.rockhub.resp.commands;
 
 import static io.rockhub.resp.command.CommandSpec.of;
 
+import io.rockhub.core.encoding.DataType;
 import io.rockhub.core.types.ListStore;
 import io.rockhub.core.types.Result;
 import io.rockhub.core.types.Status;
@@ -124,18 +125,10 @@ final class ListCommands {
     private static Execution lindex(Args a) {
         byte[] key = a.bytes(1);
         Long index = Numbers.parseLong(a.bytes(2));
+        if (index == null) {
+            return KeyFirst.refusal(key, DataType.LIST, RespWriter::nullBulk, new CommandError(Errors.NOT_INTEGER));
+        }
         return (ctx, out) -> {
-            if (index == null) {
-                Result<Long> len = lists(ctx).length(key);
-                if (!Replies.error(out, len.status())) {
-                    if (len.value() == 0) {
-                        out.nullBulk();
-                    } else {
-                        out.error(Errors.NOT_INTEGER);
-                    }
-                }
-                return;
-            }
             Result<byte[]> r = lists(ctx).index(key, index);
             if (!Replies.error(out, r.status())) {
                 out.bulk(r.value());
@@ -147,14 +140,11 @@ final class ListCommands {
         byte[] key = a.bytes(1);
         Long index = Numbers.parseLong(a.bytes(2));
         byte[] value = a.bytes(3);
+        if (index == null) {
+            return KeyFirst.refusal(key, DataType.LIST, out -> out.error(Errors.NO_SUCH_KEY),
+                    new CommandError(Errors.NOT_INTEGER));
+        }
         return (ctx, out) -> {
-            if (index == null) {
-                Result<Long> len = lists(ctx).length(key);
-                if (!Replies.error(out, len.status())) {
-                    out.error(len.value() == 0 ? Errors.NO_SUCH_KEY : Errors.NOT_INTEGER);
-                }
-                return;
-            }
             Status s = lists(ctx).set(key, index, value);
             switch (s) {
                 case OK -> out.ok();

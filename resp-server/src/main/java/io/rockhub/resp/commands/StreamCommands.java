@@ -18,11 +18,14 @@ import io.rockhub.resp.protocol.Errors;
 import io.rockhub.resp.protocol.RespWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Stream commands without consumer groups: XADD, XLEN, XRANGE, XREVRANGE, XDEL, XTRIM. */
 final class StreamCommands {
     static final String INVALID_ID = "ERR Invalid stream ID specified as stream command argument";
+    static final byte[] DOLLAR = {'$'};
+    static final byte[] GREATER = {'>'};
 
     private StreamCommands() {
     }
@@ -148,8 +151,7 @@ final class StreamCommands {
                 break;
             }
         }
-        int fields = a.size() - i - 1;
-        if (i >= a.size() || fields < 2 || fields % 2 != 0) {
+        if (i >= a.size()) {
             throw new CommandError(Errors.wrongArity("xadd"));
         }
         String idText = a.string(i);
@@ -163,7 +165,17 @@ final class StreamCommands {
             }
             spec = IdSpec.autoSeq(ms);
         } else {
-            spec = IdSpec.of(id(a, i, 0));
+            StreamId given = id(a, i, 0);
+            if (given.equals(StreamId.MIN) && idText.contains("-")) {
+                // Refused before the key is looked up, as Redis does (so not WRONGTYPE first).
+                throw new CommandError("ERR The ID specified in XADD must be greater than 0-0");
+            }
+            spec = IdSpec.of(given);
+        }
+        // Redis reads the id before it counts the fields.
+        int fields = a.size() - i - 1;
+        if (fields < 2 || fields % 2 != 0) {
+            throw new CommandError(Errors.wrongArity("xadd"));
         }
         List<byte[]> fieldValues = a.slice(i + 1);
         boolean noMk = noMkStream;
@@ -233,8 +245,13 @@ final class StreamCommands {
         boolean nothing = counted && n == 0;
         return (ctx, out) -> {
             if (nothing) {
-                Result<Long> type = streams(ctx).length(key);
-                if (!Replies.error(out, type.status())) {
+                // COUNT 0: a missing key answers an empty array, an existing stream nil, as Redis.
+                io.rockhub.core.encoding.Metadata m = ctx.hub().keys().live(key);
+                if (m == null) {
+                    out.array(0);
+                } else if (m.type() != io.rockhub.core.encoding.DataType.STREAM) {
+                    out.error(Errors.WRONG_TYPE);
+                } else {
                     out.nullArray();
                 }
                 return;
@@ -320,23 +337,32 @@ final class StreamCommands {
         }
         int n = remaining / 2;
         List<byte[]> keys = a.all().subList(i + 1, i + 1 + n);
-        List<StreamId> after = new ArrayList<>();
-        for (int k = 0; k < n; k++) {
-            int at = i + 1 + n + k;
-            after.add(a.is(at, "$") ? null : id(a, at, 0));
-        }
+        List<byte[]> idArgs = a.all().subList(i + 1 + n, i + 1 + 2 * n);
         long limit = count;
         Long block = blockMillis;
         return (ctx, out) -> {
-            // "$" means: what arrives after this command, so it is fixed now, not at each retry.
-            List<StreamId> from = new ArrayList<>(after);
+            // Key by key, as Redis: the type, then the id. "$" means what arrives after this
+            // command, so it is fixed now, not at each retry.
+            List<StreamId> from = new ArrayList<>();
             for (int k = 0; k < n; k++) {
-                if (from.get(k) == null) {
-                    Result<StreamId> last = streams(ctx).lastId(keys.get(k));
-                    if (Replies.error(out, last.status())) {
+                Result<StreamId> last = streams(ctx).lastId(keys.get(k));
+                if (Replies.error(out, last.status())) {
+                    return;
+                }
+                byte[] raw = idArgs.get(k);
+                if (Arrays.equals(raw, DOLLAR)) {
+                    from.add(last.value());
+                } else if (Arrays.equals(raw, GREATER)) {
+                    out.error("ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> "
+                            + "<consumer> option.");
+                    return;
+                } else {
+                    StreamId id = parseId(raw, 0);
+                    if (id == null) {
+                        out.error(INVALID_ID);
                         return;
                     }
-                    from.set(k, last.value());
+                    from.add(id);
                 }
             }
             serveOrBlock(ctx, out, keys, block, (c, o) -> serveRead(c, o, keys, from, limit));
@@ -417,11 +443,16 @@ final class StreamCommands {
         }
     }
 
-    private static Execution xdel(Args a) throws CommandError {
+    private static Execution xdel(Args a) {
         byte[] key = a.bytes(1);
         List<StreamId> ids = new ArrayList<>();
         for (int i = 2; i < a.size(); i++) {
-            ids.add(id(a, i, 0));
+            StreamId id = parseId(a.bytes(i), 0);
+            if (id == null) {
+                return KeyFirst.refusal(key, io.rockhub.core.encoding.DataType.STREAM, out -> out.integer(0),
+                        new CommandError(INVALID_ID));
+            }
+            ids.add(id);
         }
         return (ctx, out) -> Replies.integer(out, streams(ctx).delete(key, ids));
     }

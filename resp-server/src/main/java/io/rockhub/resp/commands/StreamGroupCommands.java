@@ -3,6 +3,8 @@ package io.rockhub.resp.commands;
 import static io.rockhub.resp.command.CommandSpec.container;
 import static io.rockhub.resp.command.CommandSpec.of;
 
+import io.rockhub.core.encoding.DataType;
+import io.rockhub.core.encoding.Metadata;
 import io.rockhub.core.encoding.StreamId;
 import io.rockhub.core.types.Result;
 import io.rockhub.core.types.Status;
@@ -21,6 +23,7 @@ import io.rockhub.resp.protocol.Errors;
 import io.rockhub.resp.protocol.RespWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Consumer groups: XGROUP, XREADGROUP, XACK, XPENDING; storage in {@link StreamGroups}. */
@@ -81,42 +84,46 @@ final class StreamGroupCommands {
         return new String(b, StandardCharsets.UTF_8);
     }
 
-    /** "$" (null) or an id with a missing seq meaning 0. */
-    private static StreamId idOrDollar(Args a, int i) throws CommandError {
-        return a.is(i, "$") ? null : StreamCommands.id(a, i, 0);
-    }
-
-    private static Long entriesRead(Args a, int from) throws CommandError {
-        Long read = null;
-        for (int i = from; i < a.size(); i++) {
-            if (a.is(i, "ENTRIESREAD") && i + 1 < a.size()) {
-                read = a.longAt(++i);
-                if (read < 0 && read != -1) {
-                    throw new CommandError("ERR value for ENTRIESREAD must be positive or -1");
-                }
-            } else {
-                throw new CommandError("ERR unknown subcommand or wrong number of arguments for '" + a.string(1)
-                        + "'. Try XGROUP HELP.");
-            }
-        }
-        return read;
-    }
-
-    /** XGROUP CREATE key group id|$ [MKSTREAM] [ENTRIESREAD n]. */
+    /**
+     * XGROUP CREATE key group id|$ [MKSTREAM] [ENTRIESREAD n], checked in Redis's order: the
+     * options, the key's type, the key's existence (unless MKSTREAM), then the id.
+     */
     private static Execution create(Args a) throws CommandError {
         byte[] key = a.bytes(2);
         byte[] group = a.bytes(3);
-        StreamId id = idOrDollar(a, 4);
+        byte[] idArg = a.bytes(4);
         boolean mkStream = false;
-        int i = 5;
-        if (i < a.size() && a.is(i, "MKSTREAM")) {
-            mkStream = true;
-            i++;
+        Long read = null;
+        for (int i = 5; i < a.size(); i++) {
+            if (a.is(i, "MKSTREAM")) {
+                mkStream = true;
+            } else if (a.is(i, "ENTRIESREAD") && i + 1 < a.size()) {
+                read = entriesReadAt(a, ++i);
+            } else {
+                throw new CommandError(syntax(a));
+            }
         }
-        Long read = entriesRead(a, i);
         boolean mk = mkStream;
+        Long entriesRead = read;
         return (ctx, out) -> {
-            switch (groups(ctx).create(key, group, id, mk, read)) {
+            Metadata m = ctx.hub().keys().live(key);
+            if (m != null && m.type() != DataType.STREAM) {
+                out.error(Errors.WRONG_TYPE);
+                return;
+            }
+            if (m == null && !mk) {
+                out.error(NEEDS_KEY);
+                return;
+            }
+            StreamId id = null;
+            if (!Arrays.equals(idArg, StreamCommands.DOLLAR)) {
+                id = StreamCommands.parseId(idArg, 0);
+                if (id == null) {
+                    out.error(StreamCommands.INVALID_ID);
+                    return;
+                }
+            }
+            switch (groups(ctx).create(key, group, id, mk, entriesRead)) {
                 case OK -> out.ok();
                 case NOT_FOUND -> out.error(NEEDS_KEY);
                 case NOT_APPLIED -> out.error("BUSYGROUP Consumer Group name already exists");
@@ -125,12 +132,67 @@ final class StreamGroupCommands {
         };
     }
 
-    private static Execution setid(Args a) throws CommandError {
+    private static long entriesReadAt(Args a, int i) throws CommandError {
+        long read = a.longAt(i);
+        if (read < 0 && read != -1) {
+            throw new CommandError("ERR value for ENTRIESREAD must be positive or -1");
+        }
+        return read;
+    }
+
+    private static String syntax(Args a) {
+        return "ERR unknown subcommand or wrong number of arguments for '" + a.string(1) + "'. Try XGROUP HELP.";
+    }
+
+    /**
+     * XGROUP SETID key group id|$|-|+ [ENTRIESREAD n], checked in Redis's order: the key's type and
+     * existence, the group, the id, then the options.
+     */
+    private static Execution setid(Args a) {
         byte[] key = a.bytes(2);
         byte[] group = a.bytes(3);
-        StreamId id = idOrDollar(a, 4);
-        Long read = entriesRead(a, 5);
+        byte[] idArg = a.bytes(4);
         return (ctx, out) -> {
+            Result<io.rockhub.core.encoding.StreamGroupCodec.GroupRecord> g = groups(ctx).group(key, group);
+            if (g.status() == Status.WRONG_TYPE) {
+                out.error(Errors.WRONG_TYPE);
+                return;
+            }
+            if (!g.isOk()) {
+                out.error(ctx.hub().keys().live(key) == null ? NEEDS_KEY : noGroup(key, group));
+                return;
+            }
+            if (a.size() != 5 && a.size() != 7) {
+                out.error(syntax(a));
+                return;
+            }
+            StreamId id;
+            if (Arrays.equals(idArg, StreamCommands.DOLLAR)) {
+                id = null;
+            } else if (Arrays.equals(idArg, MINUS)) {
+                id = StreamId.MIN;
+            } else if (Arrays.equals(idArg, PLUS)) {
+                id = StreamId.MAX;
+            } else {
+                id = StreamCommands.parseId(idArg, 0);
+                if (id == null) {
+                    out.error(StreamCommands.INVALID_ID);
+                    return;
+                }
+            }
+            Long read = null;
+            if (a.size() == 7) {
+                if (!a.is(5, "ENTRIESREAD")) {
+                    out.error(syntax(a));
+                    return;
+                }
+                try {
+                    read = entriesReadAt(a, 6);
+                } catch (CommandError e) {
+                    out.error(e.getMessage());
+                    return;
+                }
+            }
             switch (groups(ctx).setId(key, group, id, read)) {
                 case OK -> out.ok();
                 case NOT_FOUND -> out.error(NEEDS_KEY);
@@ -139,6 +201,9 @@ final class StreamGroupCommands {
             }
         };
     }
+
+    private static final byte[] MINUS = {'-'};
+    private static final byte[] PLUS = {'+'};
 
     private static Execution destroy(Args a) {
         byte[] key = a.bytes(2);
@@ -225,29 +290,54 @@ final class StreamGroupCommands {
         }
         int n = remaining / 2;
         List<byte[]> keys = a.all().subList(i + 1, i + 1 + n);
-        List<StreamId> ids = new ArrayList<>();
-        boolean allNew = true;
-        for (int k = 0; k < n; k++) {
-            int at = i + 1 + n + k;
-            if (a.is(at, ">")) {
-                ids.add(null);
-            } else if (a.is(at, "$")) {
-                throw new CommandError("ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the "
-                        + "history of this consumer by specifying a proper ID, or use the > ID to get new messages. "
-                        + "The $ ID would just return an empty result set.");
-            } else {
-                ids.add(StreamCommands.id(a, at, 0));
-                allNew = false;
-            }
-        }
+        List<byte[]> idArgs = a.all().subList(i + 1 + n, i + 1 + 2 * n);
         byte[] g = group;
         byte[] c = consumer;
         long limit = count;
         boolean skipPending = noAck;
-        Blocking.Attempt attempt = (ctx, out) -> serveGroupRead(ctx, out, keys, ids, g, c, limit, skipPending);
-        // Only a read of new entries (">") waits; a history read answers at once.
-        Long timeout = allNew ? block : null;
-        return (ctx, out) -> StreamCommands.serveOrBlock(ctx, out, keys, timeout, attempt);
+        Long blockMillis = block;
+        return (ctx, out) -> {
+            // Key by key, as Redis: the type, the group, then the id.
+            List<StreamId> ids = new ArrayList<>();
+            boolean allNew = true;
+            for (int k = 0; k < n; k++) {
+                byte[] key = keys.get(k);
+                Result<io.rockhub.core.encoding.StreamGroupCodec.GroupRecord> found = groups(ctx).group(key, g);
+                if (found.status() == Status.WRONG_TYPE) {
+                    out.error(Errors.WRONG_TYPE);
+                    return;
+                }
+                if (!found.isOk()) {
+                    out.error(noGroupToRead(key, g));
+                    return;
+                }
+                byte[] raw = idArgs.get(k);
+                if (java.util.Arrays.equals(raw, StreamCommands.GREATER)) {
+                    ids.add(null);
+                } else if (java.util.Arrays.equals(raw, StreamCommands.DOLLAR)) {
+                    out.error("ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the "
+                            + "history of this consumer by specifying a proper ID, or use the > ID to get new messages. "
+                            + "The $ ID would just return an empty result set.");
+                    return;
+                } else {
+                    StreamId id = StreamCommands.parseId(raw, 0);
+                    if (id == null) {
+                        out.error(StreamCommands.INVALID_ID);
+                        return;
+                    }
+                    ids.add(id);
+                    allNew = false;
+                }
+            }
+            Blocking.Attempt attempt = (cx, o) -> serveGroupRead(cx, o, keys, ids, g, c, limit, skipPending);
+            // Only a read of new entries (">") waits; a history read answers at once.
+            StreamCommands.serveOrBlock(ctx, out, keys, allNew ? blockMillis : null, attempt);
+        };
+    }
+
+    private static String noGroupToRead(byte[] key, byte[] group) {
+        return "NOGROUP No such key '" + str(key) + "' or consumer group '" + str(group)
+                + "' in XREADGROUP with GROUP option";
     }
 
     private static boolean serveGroupRead(CommandContext ctx, RespWriter out, List<byte[]> keys, List<StreamId> ids,
@@ -264,8 +354,7 @@ final class StreamGroupCommands {
                 return true;
             }
             if (!r.isOk()) {
-                out.error("NOGROUP No such key '" + str(key) + "' or consumer group '" + str(group)
-                        + "' in XREADGROUP with GROUP option");
+                out.error(noGroupToRead(key, group));
                 return true;
             }
             if (!r.value().isEmpty() || ids.get(k) != null) {
@@ -288,14 +377,32 @@ final class StreamGroupCommands {
         return true;
     }
 
-    private static Execution xack(Args a) throws CommandError {
+    private static Execution xack(Args a) {
         byte[] key = a.bytes(1);
         byte[] group = a.bytes(2);
         List<StreamId> ids = new ArrayList<>();
+        boolean valid = true;
         for (int i = 3; i < a.size(); i++) {
-            ids.add(StreamCommands.id(a, i, 0));
+            StreamId id = StreamCommands.parseId(a.bytes(i), 0);
+            valid &= id != null;
+            ids.add(id);
         }
-        return (ctx, out) -> Replies.integer(out, groups(ctx).ack(key, group, ids));
+        boolean allValid = valid;
+        return (ctx, out) -> {
+            if (!allValid) {
+                // As Redis: a missing key or group acknowledges nothing (0) before the ids are read.
+                Result<io.rockhub.core.encoding.StreamGroupCodec.GroupRecord> g = groups(ctx).group(key, group);
+                if (g.status() == Status.WRONG_TYPE) {
+                    out.error(Errors.WRONG_TYPE);
+                } else if (!g.isOk()) {
+                    out.integer(0);
+                } else {
+                    out.error(StreamCommands.INVALID_ID);
+                }
+                return;
+            }
+            Replies.integer(out, groups(ctx).ack(key, group, ids));
+        };
     }
 
     private static long integerOr(Args a, int i, String error) throws CommandError {
@@ -307,7 +414,25 @@ final class StreamGroupCommands {
     }
 
     /** XCLAIM key group consumer min-idle-time id [id ...] [IDLE ms] [TIME ms] [RETRYCOUNT n] [FORCE] [JUSTID] [LASTID id]. */
-    private static Execution xclaim(Args a) throws CommandError {
+    /** XCLAIM: Redis looks the key and group up before it reads any other argument. */
+    private static Execution xclaim(Args a) {
+        byte[] key = a.bytes(1);
+        byte[] group = a.bytes(2);
+        try {
+            return parseXclaim(a);
+        } catch (CommandError refused) {
+            return (ctx, out) -> {
+                Result<io.rockhub.core.encoding.StreamGroupCodec.GroupRecord> g = groups(ctx).group(key, group);
+                if (g.isOk()) {
+                    out.error(refused.getMessage());
+                } else {
+                    pendingError(out, g.status(), key, group);
+                }
+            };
+        }
+    }
+
+    private static Execution parseXclaim(Args a) throws CommandError {
         byte[] key = a.bytes(1);
         byte[] group = a.bytes(2);
         byte[] consumer = a.bytes(3);
