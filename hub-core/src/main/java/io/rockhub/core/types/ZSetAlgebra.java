@@ -103,7 +103,8 @@ public final class ZSetAlgebra {
             out.add(new ScoredMember(e.getKey().array(), e.getValue()));
         }
         out.sort((a, b) -> {
-            int c = Double.compare(a.score(), b.score());
+            // As C's comparison: -0 equals 0 (Double.compare would put -0 first), the member decides.
+            int c = a.score() < b.score() ? -1 : a.score() > b.score() ? 1 : 0;
             return c != 0 ? c : Arrays.compareUnsigned(a.member(), b.member());
         });
         return Result.ok(out);

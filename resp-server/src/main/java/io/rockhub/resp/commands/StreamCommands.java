@@ -165,17 +165,15 @@ final class StreamCommands {
             }
             spec = IdSpec.autoSeq(ms);
         } else {
-            StreamId given = id(a, i, 0);
-            if (given.equals(StreamId.MIN) && idText.contains("-")) {
-                // Refused before the key is looked up, as Redis does (so not WRONGTYPE first).
-                throw new CommandError("ERR The ID specified in XADD must be greater than 0-0");
-            }
-            spec = IdSpec.of(given);
+            spec = IdSpec.of(id(a, i, 0));
         }
-        // Redis reads the id before it counts the fields.
+        // Redis reads the id, then counts the fields, then refuses 0-0 before the key is looked up.
         int fields = a.size() - i - 1;
         if (fields < 2 || fields % 2 != 0) {
             throw new CommandError(Errors.wrongArity("xadd"));
+        }
+        if (spec.explicit() != null && spec.explicit().equals(StreamId.MIN)) {
+            throw new CommandError("ERR The ID specified in XADD must be greater than 0-0");
         }
         List<byte[]> fieldValues = a.slice(i + 1);
         boolean noMk = noMkStream;
