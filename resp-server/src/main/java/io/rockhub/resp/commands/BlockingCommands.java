@@ -2,6 +2,7 @@ package io.rockhub.resp.commands;
 
 import static io.rockhub.resp.command.CommandSpec.of;
 
+import io.rockhub.core.encoding.DataType;
 import io.rockhub.core.types.ListStore;
 import io.rockhub.core.types.Result;
 import io.rockhub.core.types.Status;
@@ -98,6 +99,16 @@ final class BlockingCommands {
         };
     }
 
+    /** A woken client whose key now has another type waits on, as in Redis; at first it gets WRONGTYPE. */
+    static boolean notReady(CommandContext ctx, Status status) {
+        return ctx.woken() && status == Status.WRONG_TYPE;
+    }
+
+    static boolean hasOtherType(CommandContext ctx, byte[] key, DataType type) {
+        io.rockhub.core.encoding.Metadata m = ctx.hub().keys().live(key);
+        return m != null && m.type() != type;
+    }
+
     private static ListStore lists(CommandContext ctx) {
         return ctx.hub().lists();
     }
@@ -112,7 +123,7 @@ final class BlockingCommands {
         return blocking(keys, timeout, (ctx, out) -> {
             for (byte[] key : keys) {
                 Result<List<byte[]>> r = lists(ctx).pop(key, 1, left);
-                if (r.status() == Status.NOT_FOUND) {
+                if (r.status() == Status.NOT_FOUND || notReady(ctx, r.status())) {
                     continue;
                 }
                 if (!Replies.error(out, r.status())) {
@@ -129,6 +140,9 @@ final class BlockingCommands {
         byte[] dst = a.bytes(2);
         long timeout = timeoutMillis(a, timeoutIndex);
         return blocking(List.of(src), timeout, (ctx, out) -> {
+            if (ctx.woken() && hasOtherType(ctx, src, DataType.LIST)) {
+                return false;
+            }
             Result<byte[]> r = lists(ctx).move(src, dst, fromLeft, toLeft);
             if (r.isOk() && r.value() == null) {
                 return false;
@@ -146,7 +160,7 @@ final class BlockingCommands {
         return blocking(p.keys(), timeout, (ctx, out) -> {
             for (byte[] key : p.keys()) {
                 Result<List<byte[]>> r = lists(ctx).pop(key, p.count(), p.left());
-                if (r.status() == Status.NOT_FOUND) {
+                if (r.status() == Status.NOT_FOUND || notReady(ctx, r.status())) {
                     continue;
                 }
                 if (!Replies.error(out, r.status())) {
@@ -165,7 +179,7 @@ final class BlockingCommands {
         return blocking(keys, timeout, (ctx, out) -> {
             for (byte[] key : keys) {
                 Result<List<ScoredMember>> r = zsets(ctx).pop(key, 1, highest);
-                if (r.isOk() && r.value().isEmpty()) {
+                if ((r.isOk() && r.value().isEmpty()) || notReady(ctx, r.status())) {
                     continue;
                 }
                 if (!Replies.error(out, r.status())) {

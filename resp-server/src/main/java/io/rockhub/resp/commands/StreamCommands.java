@@ -393,6 +393,9 @@ final class StreamCommands {
                 continue;
             }
             Result<List<Entry>> r = streams(ctx).range(keys.get(k), start, StreamId.MAX, count, false);
+            if (BlockingCommands.notReady(ctx, r.status())) {
+                continue;
+            }
             if (r.status() == Status.WRONG_TYPE) {
                 out.error(Errors.WRONG_TYPE);
                 return true;

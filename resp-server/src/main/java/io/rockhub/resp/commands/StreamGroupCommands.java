@@ -349,6 +349,14 @@ final class StreamGroupCommands {
             Result<List<Delivery>> r = ids.get(k) == null
                     ? groups(ctx).readNew(key, group, consumer, count, noAck)
                     : groups(ctx).readHistory(key, group, consumer, ids.get(k), count);
+            if (ctx.woken() && !r.isOk()) {
+                // What Redis 7.0 tells a client blocked in XREADGROUP whose stream or group went away.
+                io.rockhub.core.encoding.Metadata m = ctx.hub().keys().live(key);
+                out.error(m == null || m.type() != io.rockhub.core.encoding.DataType.STREAM
+                        ? "UNBLOCKED the stream key no longer exists"
+                        : "NOGROUP the consumer group this client was blocked on no longer exists");
+                return true;
+            }
             if (r.status() == Status.WRONG_TYPE) {
                 out.error(Errors.WRONG_TYPE);
                 return true;

@@ -216,7 +216,7 @@ final class ZSetAlgebraCommands {
     static boolean mpop(CommandContext ctx, RespWriter out, ListCommands.MultiPop p) {
         for (byte[] key : p.keys()) {
             Result<List<ScoredMember>> r = ctx.hub().zsets().pop(key, p.count(), !p.left());
-            if (r.isOk() && r.value().isEmpty()) {
+            if ((r.isOk() && r.value().isEmpty()) || BlockingCommands.notReady(ctx, r.status())) {
                 continue;
             }
             if (!Replies.error(out, r.status())) {

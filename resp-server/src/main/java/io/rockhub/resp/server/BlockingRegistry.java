@@ -3,6 +3,8 @@ package io.rockhub.resp.server;
 import io.rockhub.core.types.Keyspace;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -80,8 +82,22 @@ public final class BlockingRegistry implements Keyspace.KeyChangeListener {
         }
     }
 
+    /** Every blocked client looks again: XREADGROUP's must learn that its stream is gone. */
     @Override
     public void flushed() {
-        // Nothing to serve from an empty keyspace.
+        List<Waiter> all = new ArrayList<>();
+        synchronized (this) {
+            for (ArrayDeque<Waiter> q : waiting.values()) {
+                for (Waiter w : q) {
+                    if (!all.contains(w)) {
+                        all.add(w);
+                    }
+                }
+            }
+        }
+        for (Waiter w : all) {
+            wakeups.increment();
+            w.wake();
+        }
     }
 }

@@ -219,7 +219,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter implement
         }
         ensureSegment();
         boolean served = hub.blocked().serving(this,
-                () -> blocked.attempt().serve(new io.rockhub.resp.command.CommandContext(hub, session), writer));
+                () -> blocked.attempt().serve(new io.rockhub.resp.command.CommandContext(hub, session, true), writer));
         if (!served) {
             return;
         }
