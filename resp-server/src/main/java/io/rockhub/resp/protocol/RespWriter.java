@@ -27,6 +27,9 @@ public final class RespWriter {
     private ByteBuf buf;
     private int protocol = 2;
 
+    private java.util.function.Consumer<String> errorListener = m -> { };
+    private long errors;
+
     public RespWriter(ByteBuf buf) {
         this.buf = buf;
     }
@@ -63,8 +66,20 @@ public final class RespWriter {
         return this;
     }
 
+    /** Told each error reply written (INFO errorstats). */
+    public void onError(java.util.function.Consumer<String> listener) {
+        this.errorListener = listener;
+    }
+
+    /** Error replies written so far: a command failed if it grew while it ran. */
+    public long errorCount() {
+        return errors;
+    }
+
     /** An error reply; {@code message} starts with its code ("ERR ...", "WRONGTYPE ..."). */
     public RespWriter error(String message) {
+        errors++;
+        errorListener.accept(message);
         buf.writeByte('-');
         ByteBufUtil.writeUtf8(buf, message.replace('\r', ' ').replace('\n', ' '));
         buf.writeBytes(CRLF);

@@ -63,6 +63,10 @@ public final class Dispatcher {
             refusal = "ERR Command not allowed inside a transaction";
         }
         if (refusal != null) {
+            // Redis counts a refusal against the command it names, but not an unknown (sub)command.
+            if (spec != null && !spec.isContainer()) {
+                hub.stats().rejected(spec.name());
+            }
             out.error(refusal);
             if (queueing) {
                 tx.fail();
@@ -98,6 +102,7 @@ public final class Dispatcher {
     static void run(Hub hub, ClientSession session, CommandSpec spec, Execution execution, RespWriter out, long start) {
         boolean failed = false;
         int mark = out.buffer().writerIndex();
+        long errorsBefore = out.errorCount();
         try {
             execution.run(new CommandContext(hub, session), out);
         } catch (StorageException e) {
@@ -112,6 +117,8 @@ public final class Dispatcher {
             // The exception's text is for the log: a client gets no Java internals.
             out.error("ERR internal error in '" + spec.name() + "', see the server log");
         }
+        // As Redis: a command failed if it answered with an error, whatever the reason.
+        failed |= out.errorCount() > errorsBefore;
         hub.stats().record(spec.name(), (System.nanoTime() - start) / 1000, failed);
     }
 }

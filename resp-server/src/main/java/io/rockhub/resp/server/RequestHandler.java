@@ -53,6 +53,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter implement
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
         this.writer = new RespWriter(null);
+        this.writer.onError(hub.stats()::error);
     }
 
     @Override
