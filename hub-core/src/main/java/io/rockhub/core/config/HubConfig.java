@@ -39,8 +39,9 @@ public final class HubConfig {
             "largest bulk string a client may send"),
         Setting.integer("databases", 1, 1, 1, false, "number of logical databases (only db 0 exists)"),
         // Redis tools (redis-benchmark, some clients) read these two; RocksDB's WAL replaces both.
-        Setting.string("save", "", false, "Redis compatibility: RDB snapshots do not exist, the WAL is always on"),
-        Setting.choice("appendonly", "no", false, "Redis compatibility: no AOF, the RocksDB WAL is always on", "no"),
+        Setting.string("save", "", true, "Redis compatibility: RDB snapshots do not exist, the WAL is always on"),
+        Setting.choice("appendonly", "no", true, "Redis compatibility: no AOF, the RocksDB WAL is always on",
+            "no", "yes"),
         Setting.choice("loglevel", "info", true, "log verbosity", "debug", "verbose", "info", "notice", "warning"),
         Setting.integer("expire-sweep-interval-ms", 100, 1, 60_000, true,
             "how often the sweeper removes expired keys and dead versions"),
@@ -111,11 +112,24 @@ public final class HubConfig {
     );
 
     private static final Map<String, Setting> BY_NAME = new LinkedHashMap<>();
+    /** Redis's old names (slave-*, *-ziplist-*) and the setting each stands for. */
+    private static final Map<String, String> ALIASES;
+    private static final List<Setting> ALL;
 
     static {
-        for (Setting s : SETTINGS) {
+        RedisSettings.Loaded redis = RedisSettings.load();
+        List<Setting> all = new ArrayList<>(SETTINGS);
+        for (Setting s : redis.settings()) {
+            if (SETTINGS.stream().noneMatch(own -> own.name().equals(s.name()))) {
+                all.add(s);
+            }
+        }
+        ALL = List.copyOf(all);
+        ALIASES = redis.aliases();
+        for (Setting s : ALL) {
             BY_NAME.put(s.name(), s);
         }
+        ALIASES.forEach((alias, target) -> BY_NAME.put(alias, BY_NAME.get(target)));
     }
 
     private final Map<String, String> values = new ConcurrentHashMap<>();
@@ -124,7 +138,7 @@ public final class HubConfig {
 
     private HubConfig(Optional<Path> file) {
         this.file = file;
-        for (Setting s : SETTINGS) {
+        for (Setting s : ALL) {
             try {
                 values.put(s.name(), s.canonical(s.defaultValue()));
             } catch (ConfigException e) {
@@ -279,20 +293,28 @@ public final class HubConfig {
     /** Settings whose names match a Redis glob, in definition order, as CONFIG GET lists them. */
     public List<Map.Entry<String, String>> matching(String glob) {
         List<Map.Entry<String, String>> out = new ArrayList<>();
-        for (Setting s : SETTINGS) {
+        for (Setting s : ALL) {
             if (io.rockhub.core.util.Glob.matches(glob, s.name())) {
                 out.add(Map.entry(s.name(), values.get(s.name())));
             }
         }
+        ALIASES.forEach((alias, target) -> {
+            if (io.rockhub.core.util.Glob.matches(glob, alias)) {
+                out.add(Map.entry(alias, values.get(BY_NAME.get(alias).name())));
+            }
+        });
         return out;
     }
 
     /** The whole configuration as a kvrocks-style file, for CONFIG REWRITE. */
     public String render() {
         StringBuilder sb = new StringBuilder("# Written by RockHub CONFIG REWRITE\n");
-        for (Setting s : SETTINGS) {
-            sb.append("# ").append(s.doc()).append('\n');
+        for (Setting s : ALL) {
             String v = values.get(s.name());
+            if (s.doc().equals(RedisSettings.COMPATIBILITY) && v.equals(s.defaultValue())) {
+                continue; // a Redis key nobody set: not worth a line
+            }
+            sb.append("# ").append(s.doc()).append('\n');
             sb.append(s.name()).append(' ').append(v.isEmpty() || v.contains(" ") ? "\"" + v + "\"" : v).append("\n\n");
         }
         return sb.toString();

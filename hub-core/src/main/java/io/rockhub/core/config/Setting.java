@@ -68,7 +68,7 @@ public record Setting(String name, String defaultValue, boolean mutable, Kind ki
                 if (choices.contains(l)) {
                     return l;
                 }
-                throw new ConfigException(name, "argument must be one of " + String.join(", ", choices));
+                throw new ConfigException(name, "argument(s) must be one of the following: " + String.join(", ", choices));
             }
             case COMPRESSION_LIST -> {
                 String l = v.toLowerCase(Locale.ROOT);

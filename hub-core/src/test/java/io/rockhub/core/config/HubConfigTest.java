@@ -65,6 +65,24 @@ class HubConfigTest {
         assertThatThrownBy(() -> c.set("port", "1")).hasMessageContaining("immutable");
         assertThatThrownBy(() -> c.check("maxclients", "x")).hasMessageContaining("integer");
         assertThat(c.getInt("maxclients")).isEqualTo(10000);
-        assertThat(c.matching("max*")).extracting(Map.Entry::getKey).containsExactly("maxclients", "max-replication-mb");
+        assertThat(c.matching("max*")).extracting(Map.Entry::getKey).containsExactlyInAnyOrder("maxclients",
+                "max-replication-mb", "maxmemory", "maxmemory-clients", "maxmemory-eviction-tenacity", "maxmemory-policy",
+                "maxmemory-samples");
+    }
+
+    @Test
+    void redisKeysAreAcceptedValidatedAndTheirOldNamesAreAliases() throws Exception {
+        HubConfig c = HubConfig.defaults();
+        c.set("hash-max-ziplist-entries", "100");
+        assertThat(c.get("hash-max-listpack-entries")).isEqualTo("100");
+        assertThat(c.matching("hash-max-ziplist-entries")).containsExactly(Map.entry("hash-max-ziplist-entries", "100"));
+        c.set("maxmemory", "1gb");
+        assertThat(c.get("maxmemory")).isEqualTo("1073741824");
+        assertThatThrownBy(() -> c.set("activedefrag", "maybe")).hasMessageContaining("'yes' or 'no'");
+        assertThatThrownBy(() -> c.set("daemonize", "yes")).hasMessageContaining("immutable");
+        c.set("slave-read-only", "no");
+        assertThat(c.getBool("replica-read-only")).isFalse();
+        assertThat(c.render()).contains("hash-max-listpack-entries 100").doesNotContain("hash-max-ziplist-entries")
+                .doesNotContain("lfu-log-factor");
     }
 }
