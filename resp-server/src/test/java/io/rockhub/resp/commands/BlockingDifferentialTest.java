@@ -3,8 +3,7 @@ package io.rockhub.resp.commands;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.rockhub.resp.testing.RawClient;
-import io.rockhub.resp.testing.RealRedis;
-import io.rockhub.resp.testing.TestServer;
+import io.rockhub.resp.testing.RedisAndRockHub;
 import io.rockhub.resp.testing.Wait;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,8 +21,7 @@ import org.junit.jupiter.api.TestFactory;
  * blocked, so "still blocked" shows as the reply to that write.
  */
 class BlockingDifferentialTest {
-    private static RealRedis redis;
-    private static TestServer rockhub;
+    private static RedisAndRockHub servers;
 
     /** Setup commands, the blocking command, then the other client's commands. */
     private record Scenario(String name, String[][] setup, String[] blocking, String[][] then) {
@@ -69,17 +67,13 @@ class BlockingDifferentialTest {
 
     @BeforeAll
     static void start() throws Exception {
-        redis = RealRedis.start();
-        rockhub = TestServer.start();
+        servers = RedisAndRockHub.start(java.util.Map.of());
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (rockhub != null) {
-            rockhub.close();
-        }
-        if (redis != null) {
-            redis.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 
@@ -87,7 +81,8 @@ class BlockingDifferentialTest {
     Stream<DynamicTest> blockedClientsAnswerAsRedisWhenTheirKeysChange() {
         List<DynamicTest> tests = new ArrayList<>();
         for (Scenario s : SCENARIOS) {
-            tests.add(DynamicTest.dynamicTest(s.name(), () -> assertEquals(play(redis.port(), s), play(rockhub.port(), s),
+            tests.add(DynamicTest.dynamicTest(s.name(), () -> assertEquals(play(servers.redisPort(), s),
+                    play(servers.rockhubPort(), s),
                     s.name())));
         }
         return tests.stream();

@@ -3,9 +3,8 @@ package io.rockhub.resp.commands;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.rockhub.resp.testing.RawClient;
-import io.rockhub.resp.testing.RealRedis;
+import io.rockhub.resp.testing.RedisAndRockHub;
 import io.rockhub.resp.testing.RespTree;
-import io.rockhub.resp.testing.TestServer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -35,23 +34,18 @@ class DifferentialTest {
     private static final int OPS = Integer.getInteger("rockhub.diff.ops", 20_000);
     private static final int BATCH = 100;
 
-    private static RealRedis redis;
-    private static TestServer rockhub;
+    private static RedisAndRockHub servers;
 
     @BeforeAll
     static void start() throws Exception {
-        redis = RealRedis.start();
         // Durability is not what is compared here: the relaxed mode runs the sequences faster.
-        rockhub = TestServer.start(Map.of("rocksdb.write_options.sync", "no"));
+        servers = RedisAndRockHub.start(Map.of("rocksdb.write_options.sync", "no"));
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (rockhub != null) {
-            rockhub.close();
-        }
-        if (redis != null) {
-            redis.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 
@@ -71,7 +65,7 @@ class DifferentialTest {
         long seed = SEED ^ family.hashCode();
         Gen g = new Gen(new Random(seed));
         Deque<String> recent = new ArrayDeque<>();
-        try (RawClient r = new RawClient(redis.port()); RawClient h = new RawClient(rockhub.port())) {
+        try (RawClient r = new RawClient(servers.redisPort()); RawClient h = new RawClient(servers.rockhubPort())) {
             r.call("FLUSHALL");
             h.call("FLUSHALL");
             for (int done = 0; done < OPS; done += BATCH) {

@@ -3,9 +3,8 @@ package io.rockhub.resp.commands;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.rockhub.resp.testing.RawClient;
-import io.rockhub.resp.testing.RealRedis;
+import io.rockhub.resp.testing.RedisAndRockHub;
 import io.rockhub.resp.testing.RespTree;
-import io.rockhub.resp.testing.TestServer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -20,8 +19,7 @@ import org.junit.jupiter.api.TestFactory;
  * deterministic commands appear (no INFO, CLIENT LIST, TIME, RANDOMKEY).
  */
 class RedisConformanceTest {
-    private static RealRedis redis;
-    private static TestServer rockhub;
+    private static RedisAndRockHub servers;
 
     private static final String[][] SCRIPTS = {
         // connection
@@ -323,17 +321,13 @@ class RedisConformanceTest {
 
     @BeforeAll
     static void start() throws Exception {
-        redis = RealRedis.start("--databases", "1");
-        rockhub = TestServer.start();
+        servers = RedisAndRockHub.start(java.util.Map.of(), "--databases", "1");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (rockhub != null) {
-            rockhub.close();
-        }
-        if (redis != null) {
-            redis.close();
+        if (servers != null) {
+            servers.close();
         }
     }
 
@@ -358,7 +352,7 @@ class RedisConformanceTest {
     }
 
     private void run(String[] script, int protocol) throws Exception {
-        try (RawClient r = new RawClient(redis.port()); RawClient h = new RawClient(rockhub.port())) {
+        try (RawClient r = new RawClient(servers.redisPort()); RawClient h = new RawClient(servers.rockhubPort())) {
             r.call("FLUSHALL");
             h.call("FLUSHALL");
             if (protocol == 3) {
