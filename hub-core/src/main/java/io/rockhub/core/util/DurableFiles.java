@@ -19,9 +19,12 @@ public final class DurableFiles {
     private DurableFiles() {
     }
 
+    /** The suffix of the temporary file beside the target while it is written (listings skip it). */
+    public static final String TEMPORARY_SUFFIX = ".part";
+
     /** Replaces {@code target} with {@code content}, durably. */
     public static void replace(Path target, byte[] content) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        Path tmp = target.resolveSibling(target.getFileName() + TEMPORARY_SUFFIX);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buf = ByteBuffer.wrap(content);
@@ -35,7 +38,7 @@ public final class DurableFiles {
 
     /** Copies {@code source} to {@code target}, durably (through a temporary file beside the target). */
     public static void copy(Path source, Path target) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".part");
+        Path tmp = target.resolveSibling(target.getFileName() + TEMPORARY_SUFFIX);
         Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
         fsync(tmp);
         moveIntoPlace(tmp, target);

@@ -65,7 +65,7 @@ public final class LocalObjectStore implements ObjectStore {
         }
         try (Stream<Path> walk = Files.walk(root)) {
             return walk.filter(Files::isRegularFile).map(p -> root.relativize(p).toString().replace('\\', '/'))
-                    .filter(k -> k.startsWith(prefix) && !k.endsWith(".part")).sorted().toList();
+                    .filter(k -> k.startsWith(prefix) && !k.endsWith(DurableFiles.TEMPORARY_SUFFIX)).sorted().toList();
         } catch (NoSuchFileException e) {
             return List.of();
         }
