@@ -78,6 +78,8 @@ class BackupCliTest {
                 assertThat(infoField(j, "persistence", "rdb_last_bgsave_status")).isEqualTo("ok");
                 assertThat(j.lastsave()).as("LASTSAVE is the backup's time").isGreaterThanOrEqualTo(sentAt);
                 assertThat(Long.parseLong(infoField(j, "persistence", "rdb_last_save_time"))).isEqualTo(j.lastsave());
+                assertThat(j.save()).as("SAVE answers when its backup is complete").isEqualTo("OK");
+                assertThat(infoField(j, "persistence", "rdb_saves")).isEqualTo("2");
 
                 j.set("first", "1");
                 seqFirst = walSequence(j);

@@ -7,6 +7,7 @@ import io.rockhub.resp.command.CommandError;
 import io.rockhub.resp.command.CommandTable;
 import io.rockhub.resp.command.Execution;
 import io.rockhub.resp.protocol.Errors;
+import io.rockhub.resp.protocol.RespWriter;
 import io.rockhub.resp.server.BackupTrigger;
 
 /**
@@ -21,6 +22,8 @@ final class BackupCommands {
     static void register(CommandTable t) {
         t.add(of("bgsave", -1, "admin noscript no_async_loading", 0, 0, 0, "@admin @slow @dangerous",
                  BackupCommands::bgsave))
+         .add(of("save", 1, "admin noscript no_async_loading no_multi", 0, 0, 0, "@admin @slow @dangerous",
+                 BackupCommands::save))
          .add(of("lastsave", 1, "loading stale fast", 0, 0, 0, "@admin @fast @dangerous",
                  a -> (ctx, out) -> {
                      BackupTrigger b = ctx.hub().backups();
@@ -28,6 +31,38 @@ final class BackupCommands {
                      out.integer(last >= 0 ? last : ctx.hub().startMillis() / 1000);
                  })
              .tips("nondeterministic_output"));
+    }
+
+    /** Where SAVE waits: not a key anyone writes, only the backup's completion "changes" it. */
+    private static final byte[] SAVE_DONE = "\u0000rockhub:save-done".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    /**
+     * SAVE: a backup, and the reply when it is complete. Every acknowledged write is already in the
+     * fsynced WAL, so without a backup target there is nothing more to save: OK at once. The
+     * connection waits without holding a thread, as a blocked BLPOP does; others go on.
+     */
+    private static Execution save(Args a) {
+        return (ctx, out) -> {
+            BackupTrigger b = ctx.hub().backups();
+            if (b == null) {
+                out.ok();
+                return;
+            }
+            java.util.concurrent.CompletableFuture<Boolean> done = b.save();
+            io.rockhub.resp.server.Hub hub = ctx.hub();
+            done.whenComplete((ok, e) -> hub.blocked().changed(SAVE_DONE));
+            BlockingCommands.blocking(java.util.List.of(SAVE_DONE), 0, (c, o) -> {
+                if (!done.isDone()) {
+                    return false;
+                }
+                if (Boolean.TRUE.equals(done.getNow(false))) {
+                    o.ok();
+                } else {
+                    o.error("ERR Background save failed, see the server log");
+                }
+                return true;
+            }, RespWriter::nullBulk).run(ctx, out);
+        };
     }
 
     private static Execution bgsave(Args a) throws CommandError {

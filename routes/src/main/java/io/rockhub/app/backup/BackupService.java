@@ -8,6 +8,7 @@ import io.rockhub.resp.server.BackupTrigger;
 import io.rockhub.resp.server.Node;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,6 +39,8 @@ public final class BackupService implements BackupTrigger, AutoCloseable {
     private final WalShipper shipper;
     private volatile long lastSuccessMillis = -1;
     private volatile boolean lastFailed;
+    /** The backup running now (or the last one), for SAVE to wait on. */
+    private volatile CompletableFuture<Boolean> current;
     private final java.util.concurrent.atomic.AtomicLong completed = new java.util.concurrent.atomic.AtomicLong();
     private volatile long lastBytes;
     private volatile long lastMillis;
@@ -90,22 +93,38 @@ public final class BackupService implements BackupTrigger, AutoCloseable {
         if (!running.compareAndSet(false, true)) {
             return false;
         }
+        current = new CompletableFuture<>();
         executor.submit(this::runClaimed);
         return true;
+    }
+
+    @Override
+    public synchronized CompletableFuture<Boolean> save() {
+        if (start()) {
+            return current;
+        }
+        CompletableFuture<Boolean> running = current;
+        // A scheduled backup runs without a future: wait for a fresh one instead.
+        return running != null ? running : CompletableFuture.completedFuture(!lastFailed);
     }
 
     /** The schedule's backup: skipped while a BGSAVE (or the previous one) is still running. */
     private void runIfIdle() {
         if (running.compareAndSet(false, true)) {
+            current = new CompletableFuture<>();
             runClaimed();
         }
     }
 
     private void runClaimed() {
+        CompletableFuture<Boolean> done = current;
         try {
             runNow();
         } finally {
             running.set(false);
+            if (done != null) {
+                done.complete(!lastFailed);
+            }
         }
     }
 
