@@ -296,8 +296,25 @@ final class StreamGroupCommands {
         long limit = count;
         boolean skipPending = noAck;
         Long blockMillis = block;
+        List<StreamId> parsed = new ArrayList<>();
+        boolean reading = true;
+        for (byte[] raw : idArgs) {
+            StreamId id = java.util.Arrays.equals(raw, StreamCommands.GREATER) ? null : StreamCommands.parseId(raw, 0);
+            if (id == null && !java.util.Arrays.equals(raw, StreamCommands.GREATER)) {
+                reading = false;
+            }
+            parsed.add(id);
+        }
+        if (reading) {
+            // Every id is good: the read itself reports WRONGTYPE and NOGROUP key by key, in Redis's
+            // order, without looking each group up twice (this is the queue consumers' hot path).
+            boolean allNew = parsed.stream().allMatch(java.util.Objects::isNull);
+            Blocking.Attempt attempt = (cx, o) -> serveGroupRead(cx, o, keys, parsed, g, c, limit, skipPending);
+            Long timeout = allNew ? blockMillis : null;
+            return (ctx, out) -> StreamCommands.serveOrBlock(ctx, out, keys, timeout, attempt);
+        }
         return (ctx, out) -> {
-            // Key by key, as Redis: the type, the group, then the id.
+            // A bad id: key by key, as Redis, the type, the group, then the id decide which error.
             List<StreamId> ids = new ArrayList<>();
             boolean allNew = true;
             for (int k = 0; k < n; k++) {
