@@ -5,6 +5,7 @@ import static io.rockhub.resp.command.CommandSpec.of;
 import io.rockhub.resp.command.Args;
 import io.rockhub.resp.command.CommandFlag;
 import io.rockhub.resp.command.CommandSpec;
+import io.rockhub.resp.command.KeyFinder;
 import io.rockhub.resp.command.KeySpec;
 import io.rockhub.resp.command.CommandTable;
 import io.rockhub.resp.command.Execution;
@@ -32,6 +33,8 @@ final class CommandCommand {
                             }
                         }).tips("nondeterministic_output_order"),
                         sub("docs", -2, CommandCommand::docs).tips("nondeterministic_output_order"),
+                        sub("getkeys", -4, a -> getKeys(a, false)),
+                        sub("getkeysandflags", -4, a -> getKeys(a, true)),
                         sub("help", 2, a -> (ctx, out) -> HelpText.write(out, "COMMAND",
                                 "(no subcommand)", "    Return details about all Redis commands.",
                                 "COUNT", "    Return the total number of commands in this Redis server.",
@@ -47,6 +50,46 @@ final class CommandCommand {
     private static CommandSpec sub(String name, int arity, io.rockhub.resp.command.Parser parser) {
         CommandSpec s = of(name, arity, "loading stale", 0, 0, 0, "@slow @connection", parser);
         return new CommandSpec("command|" + name, s.arity(), s.flags(), 0, 0, 0, s.categories(), parser, List.of());
+    }
+
+    /** COMMAND GETKEYS / GETKEYSANDFLAGS command arg...: the keys the command line names, from its key specs. */
+    private static Execution getKeys(Args a, boolean withFlags) {
+        List<byte[]> line = a.all().subList(2, a.size());
+        return (ctx, out) -> {
+            CommandSpec spec = ctx.hub().commands().lookup(a.string(2));
+            if (spec != null && spec.isContainer()) {
+                spec = line.size() > 1 ? spec.subcommand(a.string(3)) : null;
+            }
+            if (spec == null) {
+                out.error("ERR Invalid command specified");
+                return;
+            }
+            if (spec.keySpecs().isEmpty()) {
+                out.error("ERR The command has no key arguments");
+                return;
+            }
+            if (!spec.arityOk(line.size())) {
+                out.error("ERR Invalid number of arguments specified for command");
+                return;
+            }
+            List<KeyFinder.Found> keys = KeyFinder.find(spec, line);
+            if (keys == null || keys.isEmpty()) {
+                out.error("ERR Invalid arguments specified for command");
+                return;
+            }
+            out.array(keys.size());
+            for (KeyFinder.Found k : keys) {
+                if (withFlags) {
+                    out.array(2).bulk(line.get(k.position()));
+                    out.set(k.flags().size());
+                    for (String f : k.flags()) {
+                        out.simple(f);
+                    }
+                } else {
+                    out.bulk(line.get(k.position()));
+                }
+            }
+        };
     }
 
     private static Execution info(Args a) {

@@ -58,7 +58,8 @@ class DifferentialTest {
                 DynamicTest.dynamicTest("sets", () -> run("sets", DifferentialTest::sets)),
                 DynamicTest.dynamicTest("sorted sets", () -> run("zsets", DifferentialTest::zsets)),
                 DynamicTest.dynamicTest("lists", () -> run("lists", DifferentialTest::lists)),
-                DynamicTest.dynamicTest("streams", () -> run("streams", DifferentialTest::streams)));
+                DynamicTest.dynamicTest("streams", () -> run("streams", DifferentialTest::streams)),
+                DynamicTest.dynamicTest("COMMAND GETKEYS of all the above", () -> run("getkeys", DifferentialTest::getKeys)));
     }
 
     private static void run(String family, Function<Gen, String[]> generator) throws Exception {
@@ -641,5 +642,14 @@ class DifferentialTest {
             case 26 -> g.otherType(k);
             default -> new String[] {g.pick("DEL", "TYPE", "EXISTS"), k};
         };
+    }
+
+    /** COMMAND GETKEYS (or GETKEYSANDFLAGS) of a command line from any family. */
+    static String[] getKeys(Gen g) {
+        List<Function<Gen, String[]>> families = List.of(DifferentialTest::strings, DifferentialTest::keys,
+                DifferentialTest::hashes, DifferentialTest::sets, DifferentialTest::zsets, DifferentialTest::lists,
+                DifferentialTest::streams);
+        String[] line = families.get(g.r.nextInt(families.size())).apply(g);
+        return cat(new String[] {"COMMAND", g.chance(80) ? "GETKEYS" : "GETKEYSANDFLAGS"}, line);
     }
 }

@@ -305,6 +305,11 @@ class RedisConformanceTest {
         {"SADD s1 a b", "SADD s2 b c", "MULTI", "SINTERSTORE d s1 s2", "SMEMBERS d", "SINTERCARD 2 s1 s2",
             "DEL s1", "EXEC", "EXISTS s1", "MULTI", "FLUSHALL", "SET after 1", "EXEC", "DBSIZE", "GET after"},
         // server
+        {"COMMAND GETKEYS PING", "COMMAND GETKEYS NOPE x", "COMMAND GETKEYS PING x", "COMMAND GETKEYS GET x y",
+            "COMMAND GETKEYS XGROUP CREATE s g $", "COMMAND GETKEYS OBJECT ENCODING k", "COMMAND GETKEYS OBJECT NOPE k",
+            "COMMAND GETKEYSANDFLAGS SET k v GET", "COMMAND GETKEYSANDFLAGS MSET a 1 b 2",
+            "COMMAND GETKEYS ZUNIONSTORE d 02 a b", "COMMAND GETKEYSANDFLAGS BLMPOP 0 +2 a b LEFT",
+            "COMMAND GETKEYS XREADGROUP GROUP g c COUNT 1 STREAMS s1 s2 > >", "COMMAND GETKEYS XREAD STREAMS s"},
         {"CONFIG SET hz 50", "CONFIG GET hz", "CONFIG SET hz x", "CONFIG SET activedefrag maybe",
             "CONFIG SET maxmemory-policy allkeys-lru", "CONFIG GET maxmemory-policy", "CONFIG SET maxmemory-policy lru",
             "CONFIG SET hash-max-ziplist-entries 100", "CONFIG GET hash-max-listpack-entries",
