@@ -30,6 +30,8 @@ final class ConnectionCommands {
          .add(of("auth", -2, "noscript loading stale fast no_auth allow_busy", 0, 0, 0, "@fast @connection",
                  ConnectionCommands::auth))
          .add(of("select", 2, "loading stale fast", 0, 0, 0, "@fast @connection", ConnectionCommands::select))
+         .add(of("reset", 1, "noscript loading stale fast no_auth allow_busy", 0, 0, 0, "@fast @connection",
+                 a -> ConnectionCommands::reset))
          .add(of("quit", -1, "noscript loading stale fast no_auth allow_busy", 0, 0, 0, "@fast @connection",
                  a -> (ctx, out) -> {
                      out.ok();
@@ -180,6 +182,21 @@ final class ConnectionCommands {
             return true;
         }
         return MessageDigest.isEqual(required.getBytes(StandardCharsets.UTF_8), password);
+    }
+
+    /**
+     * RESET: the connection as if just opened: MULTI discarded, WATCH dropped, RESP2, no name, and
+     * (with a password set) no longer authenticated; answers +RESET.
+     */
+    private static void reset(io.rockhub.resp.command.CommandContext ctx, io.rockhub.resp.protocol.RespWriter out) {
+        io.rockhub.resp.server.ClientSession s = ctx.session();
+        s.transaction().end();
+        ctx.hub().watches().unwatchAll(s);
+        s.name("");
+        s.protocol(2);
+        out.protocol(2);
+        s.authenticated(false);
+        out.simple("RESET");
     }
 
     private static Execution select(Args a) throws CommandError {

@@ -353,7 +353,8 @@ class RedisConformanceTest {
             "ZRANGEBYSCORE z -inf +inf WITHSCORES", "ZADD m 1 a 2 b", "ZMPOP 1 m MIN COUNT 2", "ZADD m 1 a",
             "BZPOPMIN m 1", "BLPOP nokey 0.01", "XADD xs 1-1 a 1", "XADD xt 2-1 b 2", "XREAD STREAMS xs xt 0 0",
             "XREAD BLOCK 10 STREAMS xs $", "XRANGE xs - +",
-            "COMMAND INFO get set xread mset zunionstore object|encoding nosuch"}, 3)));
+            "COMMAND INFO get set xread mset zunionstore object|encoding nosuch", "CLIENT SETNAME named", "WATCH k",
+            "MULTI", "SET k v", "RESET", "EXEC", "GET missing", "CLIENT GETNAME", "HGETALL h", "RESET x"}, 3)));
         return tests.stream();
     }
 

@@ -17,6 +17,9 @@ class AuthTest {
             assertThat(c.call("AUTH", "wrong")).isEqualTo("-WRONGPASS invalid username-password pair or user is disabled.\r\n");
             assertThat(c.call("AUTH", "s3cret")).isEqualTo("+OK\r\n");
             assertThat(c.call("SET", "k", "v")).isEqualTo("+OK\r\n");
+            assertThat(c.call("RESET")).isEqualTo("+RESET\r\n");
+            assertThat(c.call("GET", "k")).as("RESET signs the connection out").isEqualTo("-NOAUTH Authentication required.\r\n");
+            assertThat(c.call("AUTH", "s3cret")).isEqualTo("+OK\r\n");
             try (RawClient d = new RawClient(server.port())) {
                 assertThat(d.call("HELLO", "3", "AUTH", "default", "s3cret", "SETNAME", "app")).startsWith("%7\r\n");
                 assertThat(d.call("CLIENT", "GETNAME")).isEqualTo("$3\r\napp\r\n");
