@@ -39,6 +39,9 @@ public final class HubConfig {
             "largest bulk string a client may send"),
         Setting.integer("databases", 1, 1, 1, false, "number of logical databases (only db 0 exists)"),
         // Redis tools (redis-benchmark, some clients) read these two; RocksDB's WAL replaces both.
+        Setting.integer("slowlog-log-slower-than", 10_000, -1, Long.MAX_VALUE, true,
+            "commands slower than this many microseconds go to SLOWLOG (-1: off, 0: every command)"),
+        Setting.integer("slowlog-max-len", 128, 0, Long.MAX_VALUE, true, "entries SLOWLOG keeps"),
         Setting.string("save", "", true, "Redis compatibility: RDB snapshots do not exist, the WAL is always on"),
         Setting.choice("appendonly", "no", true, "Redis compatibility: no AOF, the RocksDB WAL is always on",
             "no", "yes"),

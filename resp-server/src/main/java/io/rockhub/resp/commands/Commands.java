@@ -26,6 +26,7 @@ public final class Commands {
         DeadLetterCommand.register(t);
         ReplicationCommands.register(t);
         BackupCommands.register(t);
+        SlowLogCommands.register(t);
         TransactionCommands.register(t);
         return t;
     }

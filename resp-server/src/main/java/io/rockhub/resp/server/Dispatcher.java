@@ -93,6 +93,10 @@ public final class Dispatcher {
             return;
         }
         run(hub, session, spec, execution, out, start);
+        long micros = (System.nanoTime() - start) / 1000;
+        if (hub.slowLog().wants(micros) && !spec.has(CommandFlag.SKIP_SLOWLOG)) {
+            hub.slowLog().record(argv, micros, hub.clock().millis() / 1000, session.address(), session.name());
+        }
     }
 
     /**

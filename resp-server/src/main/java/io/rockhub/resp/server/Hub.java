@@ -44,6 +44,7 @@ public final class Hub implements AutoCloseable {
     private final StreamGroupInfo streamGroupInfo;
     private final ExpirySweeper sweeper;
     private final ServerStats stats = new ServerStats();
+    private final SlowLog slowLog = new SlowLog();
     private final ClientRegistry clients = new ClientRegistry();
     private final ScanCursors scanCursors = new ScanCursors();
     private final WatchRegistry watches = new WatchRegistry();
@@ -89,6 +90,8 @@ public final class Hub implements AutoCloseable {
         this.maxBulkLength = config.getLong("proto-max-bulk-len");
         this.passwordRequired = !config.get("requirepass").isEmpty();
         config.onChange(this::applyChange);
+        slowLog.slowerThan(config.getLong("slowlog-log-slower-than"));
+        slowLog.maxLength(config.getLong("slowlog-max-len"));
     }
 
     /** Opens storage and starts background work (sweeper). */
@@ -113,6 +116,8 @@ public final class Hub implements AutoCloseable {
             case "expire-compact-threshold" -> sweeper.setCompactThreshold(Long.parseLong(value));
             case "proto-max-bulk-len" -> maxBulkLength = Long.parseLong(value);
             case "requirepass" -> passwordRequired = !value.isEmpty();
+            case "slowlog-log-slower-than" -> slowLog.slowerThan(Long.parseLong(value));
+            case "slowlog-max-len" -> slowLog.maxLength(Long.parseLong(value));
             default -> { }
         }
     }
@@ -183,6 +188,10 @@ public final class Hub implements AutoCloseable {
 
     public ExpirySweeper sweeper() {
         return sweeper;
+    }
+
+    public SlowLog slowLog() {
+        return slowLog;
     }
 
     public ServerStats stats() {
