@@ -14,6 +14,7 @@ public final class Commands {
         CommandCommand.register(t);
         KeyCommands.register(t);
         StringCommands.register(t);
+        LcsCommand.register(t);
         HashCommands.register(t);
         SetCommands.register(t);
         ZSetCommands.register(t);

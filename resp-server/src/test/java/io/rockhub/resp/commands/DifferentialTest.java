@@ -302,9 +302,23 @@ class DifferentialTest {
             case 21 -> new String[] {"SETRANGE", k, g.chance(80) ? Integer.toString(g.r.nextInt(20)) : g.integer(), g.value()};
             case 22 -> new String[] {g.pick("TYPE", "EXISTS", "DEL", "OBJECT"), k};
             case 23 -> g.otherType(k);
-            case 24 -> new String[] {"SUBSTR", k, g.integer(), g.integer()};
+            case 24 -> g.chance(50) ? new String[] {"SUBSTR", k, g.integer(), g.integer()} : lcs(g, k);
             default -> new String[] {"TTL", k};
         };
+    }
+
+    private static String[] lcs(Gen g, String k) {
+        List<String> c = new ArrayList<>(List.of("LCS", k, g.key("s")));
+        for (int n = g.r.nextInt(3); n > 0; n--) {
+            switch (g.r.nextInt(5)) {
+                case 0 -> c.add("IDX");
+                case 1 -> c.add("LEN");
+                case 2 -> c.add("WITHMATCHLEN");
+                case 3 -> c.addAll(List.of("MINMATCHLEN", g.pick("0", "1", "2", "-1", "x")));
+                default -> c.add(g.pick("FOO", "MINMATCHLEN"));
+            }
+        }
+        return args(c);
     }
 
     static String[] keys(Gen g) {

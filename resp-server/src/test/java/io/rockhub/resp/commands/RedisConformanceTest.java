@@ -305,6 +305,10 @@ class RedisConformanceTest {
         {"SADD s1 a b", "SADD s2 b c", "MULTI", "SINTERSTORE d s1 s2", "SMEMBERS d", "SINTERCARD 2 s1 s2",
             "DEL s1", "EXEC", "EXISTS s1", "MULTI", "FLUSHALL", "SET after 1", "EXEC", "DBSIZE", "GET after"},
         // server
+        {"SET key1 ohmytext", "SET key2 mynewtext", "LCS key1 key2", "LCS key1 key2 LEN", "LCS key1 key2 IDX",
+            "LCS key1 key2 IDX MINMATCHLEN 4 WITHMATCHLEN", "LCS key1 key2 IDX LEN", "LCS key1 nokey", "LCS key1 key2 FOO",
+            "LCS key1 key2 MINMATCHLEN x", "SET a abcabcabcabc", "SET b cbacbacbacba", "LCS a b IDX WITHMATCHLEN",
+            "LPUSH l x", "LCS key1 l", "LCS l key1 FOO"},
         {"COMMAND GETKEYS PING", "COMMAND GETKEYS NOPE x", "COMMAND GETKEYS PING x", "COMMAND GETKEYS GET x y",
             "COMMAND GETKEYS XGROUP CREATE s g $", "COMMAND GETKEYS OBJECT ENCODING k", "COMMAND GETKEYS OBJECT NOPE k",
             "COMMAND GETKEYSANDFLAGS SET k v GET", "COMMAND GETKEYSANDFLAGS MSET a 1 b 2",
@@ -356,7 +360,8 @@ class RedisConformanceTest {
             "ZRANGEBYSCORE z -inf +inf WITHSCORES", "ZADD m 1 a 2 b", "ZMPOP 1 m MIN COUNT 2", "ZADD m 1 a",
             "BZPOPMIN m 1", "BLPOP nokey 0.01", "XADD xs 1-1 a 1", "XADD xt 2-1 b 2", "XREAD STREAMS xs xt 0 0",
             "XREAD BLOCK 10 STREAMS xs $", "XRANGE xs - +",
-            "COMMAND INFO get set xread mset zunionstore object|encoding nosuch", "CLIENT SETNAME named", "WATCH k",
+            "COMMAND INFO get set xread mset zunionstore object|encoding nosuch", "SET l1 ohmytext", "SET l2 mynewtext",
+            "LCS l1 l2 IDX WITHMATCHLEN", "CLIENT SETNAME named", "WATCH k",
             "MULTI", "SET k v", "RESET", "EXEC", "GET missing", "CLIENT GETNAME", "HGETALL h", "RESET x"}, 3)));
         return tests.stream();
     }
