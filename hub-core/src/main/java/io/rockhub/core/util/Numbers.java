@@ -294,11 +294,6 @@ public final class Numbers {
         return c == ' ' || c == '\t' || c == '\n' || c == '\u000b' || c == '\f' || c == '\r';
     }
 
-    public static boolean isInfinity(byte[] b) {
-        LongDouble d = parseLongDouble(b);
-        return d != null && d.isInfinite();
-    }
-
     private static final java.math.BigInteger TWO_63 = java.math.BigInteger.ONE.shiftLeft(63);
     private static final java.math.BigInteger TWO_64 = java.math.BigInteger.ONE.shiftLeft(64);
     private static final double LOG2_10 = Math.log(10) / Math.log(2);

@@ -6,7 +6,6 @@ import io.rockhub.core.encoding.ColumnFamily;
 import io.rockhub.core.expire.ExpirySweeper;
 import io.rockhub.core.storage.TempStorage;
 import io.rockhub.core.time.ManualClock;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rockhub.core.storage.TempStorage;
 import io.rockhub.core.time.ManualClock;
 import io.rockhub.core.types.StringStore.Condition;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

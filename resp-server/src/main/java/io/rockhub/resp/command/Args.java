@@ -2,7 +2,6 @@ package io.rockhub.resp.command;
 
 import io.rockhub.core.util.Numbers;
 import io.rockhub.resp.protocol.Errors;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;

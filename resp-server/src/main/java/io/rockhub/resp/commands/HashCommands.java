@@ -14,7 +14,6 @@ import io.rockhub.resp.command.CommandError;
 import io.rockhub.resp.command.CommandTable;
 import io.rockhub.resp.command.Execution;
 import io.rockhub.resp.protocol.Errors;
-import java.math.BigDecimal;
 import java.util.List;
 
 /** Hash commands: parse here, storage in {@link HashStore}. */

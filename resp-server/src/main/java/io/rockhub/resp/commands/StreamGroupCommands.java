@@ -314,9 +314,8 @@ final class StreamGroupCommands {
             return (ctx, out) -> StreamCommands.serveOrBlock(ctx, out, keys, timeout, attempt);
         }
         return (ctx, out) -> {
-            // A bad id: key by key, as Redis, the type, the group, then the id decide which error.
-            List<StreamId> ids = new ArrayList<>();
-            boolean allNew = true;
+            // Some id is bad, so this ends in an error; which one, Redis decides key by key: the type,
+            // the group, then the id.
             for (int k = 0; k < n; k++) {
                 byte[] key = keys.get(k);
                 Result<io.rockhub.core.encoding.StreamGroupCodec.GroupRecord> found = groups(ctx).group(key, g);
@@ -329,26 +328,17 @@ final class StreamGroupCommands {
                     return;
                 }
                 byte[] raw = idArgs.get(k);
-                if (java.util.Arrays.equals(raw, StreamCommands.GREATER)) {
-                    ids.add(null);
-                } else if (java.util.Arrays.equals(raw, StreamCommands.DOLLAR)) {
+                if (java.util.Arrays.equals(raw, StreamCommands.DOLLAR)) {
                     out.error("ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the "
                             + "history of this consumer by specifying a proper ID, or use the > ID to get new messages. "
                             + "The $ ID would just return an empty result set.");
                     return;
-                } else {
-                    StreamId id = StreamCommands.parseId(raw, 0);
-                    if (id == null) {
-                        out.error(StreamCommands.INVALID_ID);
-                        return;
-                    }
-                    ids.add(id);
-                    allNew = false;
+                }
+                if (parsed.get(k) == null && !java.util.Arrays.equals(raw, StreamCommands.GREATER)) {
+                    out.error(StreamCommands.INVALID_ID);
+                    return;
                 }
             }
-            Blocking.Attempt attempt = (cx, o) -> serveGroupRead(cx, o, keys, ids, g, c, limit, skipPending);
-            // Only a read of new entries (">") waits; a history read answers at once.
-            StreamCommands.serveOrBlock(ctx, out, keys, allNew ? blockMillis : null, attempt);
         };
     }
 

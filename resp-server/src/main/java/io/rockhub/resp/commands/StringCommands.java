@@ -15,7 +15,6 @@ import io.rockhub.resp.command.CommandTable;
 import io.rockhub.resp.command.Execution;
 import io.rockhub.resp.protocol.Errors;
 import io.rockhub.resp.protocol.RespWriter;
-import java.math.BigDecimal;
 import java.util.List;
 
 /** String commands: parse here, storage in {@link StringStore}. */

@@ -3,10 +3,10 @@ package io.rockhub.resp.server;
 import io.rockhub.core.types.Keyspace;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.List;
-import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Clients blocked on keys, first come first served per key. A committed change of a key wakes only
@@ -85,15 +85,10 @@ public final class BlockingRegistry implements Keyspace.KeyChangeListener {
     /** Every blocked client looks again: XREADGROUP's must learn that its stream is gone. */
     @Override
     public void flushed() {
-        List<Waiter> all = new ArrayList<>();
+        // A client waiting on several keys is in several queues: wake it once.
+        Set<Waiter> all = new LinkedHashSet<>();
         synchronized (this) {
-            for (ArrayDeque<Waiter> q : waiting.values()) {
-                for (Waiter w : q) {
-                    if (!all.contains(w)) {
-                        all.add(w);
-                    }
-                }
-            }
+            waiting.values().forEach(all::addAll);
         }
         for (Waiter w : all) {
             wakeups.increment();
