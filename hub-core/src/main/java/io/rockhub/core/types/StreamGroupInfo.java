@@ -60,7 +60,7 @@ public final class StreamGroupInfo {
         if (meta.entriesAdded() == 0) {
             return 0L;
         }
-        if (g.entriesRead() != -1 && !StreamGroups.hasTombstones(meta, m.size(), g.lastDelivered())) {
+        if (g.entriesRead() != -1 && !StreamGroups.hasTombstones(meta, m.size(), () -> first, g.lastDelivered())) {
             return meta.entriesAdded() - g.entriesRead();
         }
         long est = StreamGroups.estimateEntriesRead(meta, m.size(), first, g.lastDelivered());

@@ -233,14 +233,14 @@ public final class StreamGroups {
     private long entriesReadAfter(byte[] key, GroupEdit e, List<StreamStore.Entry> entries) {
         Metadata m = e.stream();
         StreamMeta meta = StreamMeta.decode(m.value());
-        StreamId first = null; // a seek, needed only to re-estimate
+        StreamId[] first = {null}; // a seek, made only when needed
+        java.util.function.Supplier<StreamId> firstId = () -> first[0] != null ? first[0] : (first[0] = firstId(key, m));
         long read = e.record().entriesRead();
         for (StreamStore.Entry entry : entries) {
-            if (read != -1 && !hasTombstones(meta, m.size(), entry.id())) {
+            if (read != -1 && !hasTombstones(meta, m.size(), firstId, entry.id())) {
                 read++;
             } else if (meta.entriesAdded() > 0) {
-                first = first != null ? first : firstId(key, m);
-                read = estimateEntriesRead(meta, m.size(), first, entry.id());
+                read = estimateEntriesRead(meta, m.size(), firstId.get(), entry.id());
             }
         }
         return read;
@@ -423,11 +423,17 @@ public final class StreamGroups {
     }
 
     /** Whether a deleted entry may lie in [start, end of stream]: Redis's streamRangeHasTombstones. */
-    static boolean hasTombstones(StreamMeta meta, long length, StreamId start) {
-        if (length == 0 || meta.maxDeletedId().equals(StreamId.MIN)) {
+    /**
+     * Whether a deleted entry lies at or after {@code start}, as Redis's streamRangeHasTombstones: not
+     * when the newest deletion precedes the first entry (it was trimmed away since). {@code first} is
+     * asked only when needed (a seek).
+     */
+    static boolean hasTombstones(StreamMeta meta, long length, java.util.function.Supplier<StreamId> first,
+                                 StreamId start) {
+        if (length == 0 || meta.maxDeletedId().equals(StreamId.MIN) || start.compareTo(meta.maxDeletedId()) > 0) {
             return false;
         }
-        return start.compareTo(meta.maxDeletedId()) <= 0;
+        return first.get().compareTo(meta.maxDeletedId()) <= 0;
     }
 
     /** How many entries precede and include {@code id} since the stream began, or -1 if unknowable. */
