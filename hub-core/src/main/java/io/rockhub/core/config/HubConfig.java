@@ -37,7 +37,7 @@ public final class HubConfig {
         Setting.integer("timeout", 0, 0, Integer.MAX_VALUE, true, "close a client idle this many seconds (0 = never)"),
         Setting.bytes("proto-max-bulk-len", "512mb", 1024 * 1024, Long.MAX_VALUE / 2, true,
             "largest bulk string a client may send"),
-        Setting.integer("databases", 1, 1, 1, false, "number of logical databases (only db 0 exists)"),
+        Setting.integer("databases", 16, 1, io.rockhub.core.encoding.StoredKey.MAX_DATABASES, false, "number of logical databases (SELECT 0..databases-1)"),
         // Redis tools (redis-benchmark, some clients) read these two; RocksDB's WAL replaces both.
         Setting.integer("slowlog-log-slower-than", 10_000, -1, Long.MAX_VALUE, true,
             "commands slower than this many microseconds go to SLOWLOG (-1: off, 0: every command)"),

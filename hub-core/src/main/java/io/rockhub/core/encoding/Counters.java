@@ -8,10 +8,21 @@ import java.nio.charset.StandardCharsets;
  * operands: fixed64 little-endian, where adding 2^64-1 subtracts one.
  */
 public final class Counters {
+    /** Database namespace 0's counters keep the names they had before there were databases. */
     public static final byte[] KEYS = "rockhub:counter:keys".getBytes(StandardCharsets.US_ASCII);
     public static final byte[] EXPIRES = "rockhub:counter:expires".getBytes(StandardCharsets.US_ASCII);
 
     private Counters() {
+    }
+
+    /** Keys stored in a namespace: {@code rockhub:counter:keys} for 0, {@code rockhub:counter:keys@N} otherwise. */
+    public static byte[] keys(int namespace) {
+        return namespace == 0 ? KEYS : ("rockhub:counter:keys@" + namespace).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Keys with a TTL in a namespace, named like {@link #keys}. */
+    public static byte[] expires(int namespace) {
+        return namespace == 0 ? EXPIRES : ("rockhub:counter:expires@" + namespace).getBytes(StandardCharsets.US_ASCII);
     }
 
     public static byte[] operand(long delta) {

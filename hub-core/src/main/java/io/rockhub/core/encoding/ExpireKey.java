@@ -2,7 +2,7 @@ package io.rockhub.core.encoding;
 
 import java.util.Arrays;
 
-/** Expiry index entry: {@code [u64 expireAt ms][user key]}, ordered by deadline. */
+/** Expiry index entry: {@code [u64 expireAt ms][stored key]}, ordered by deadline. */
 public record ExpireKey(long expireAt, byte[] userKey) {
 
     public byte[] encode() {

@@ -3,7 +3,7 @@ package io.rockhub.core.encoding;
 import java.util.Arrays;
 
 /**
- * A dead version waiting for the sweeper: {@code [u64 version][user key]} with value
+ * A dead version waiting for the sweeper: {@code [u64 version][stored key]} with value
  * {@code [u8 type]}. Ordered by version, so the oldest garbage is reclaimed first.
  */
 public record GarbageKey(long version, byte[] userKey) {

@@ -3,7 +3,7 @@ package io.rockhub.core.encoding;
 import java.util.Arrays;
 
 /**
- * Score index entry of a sorted set: {@code [u32 len(key)][key][u64 version][score 8][member]}.
+ * Score index entry of a sorted set: {@code [ns][u32 len(user key)][user key][u64 version][score 8][member]}.
  * Entries of one key and version sort by score, then by member bytes, as Redis orders a zset.
  */
 public final class ZSetScoreKey {

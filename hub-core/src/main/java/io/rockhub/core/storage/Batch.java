@@ -2,6 +2,7 @@ package io.rockhub.core.storage;
 
 import io.rockhub.core.encoding.ColumnFamily;
 import io.rockhub.core.encoding.Counters;
+import io.rockhub.core.encoding.StoredKey;
 import org.rocksdb.AbstractWriteBatch;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
@@ -15,13 +16,15 @@ public final class Batch implements AutoCloseable {
     private final Storage storage;
     final AbstractWriteBatch batch;
     private final boolean owned;
+    private final Transaction tx;
     private final java.util.Map<java.nio.ByteBuffer, Object> metadataChanges = new java.util.LinkedHashMap<>();
-    private long keysDelta;
-    private long expiresDelta;
+    /** Counter changes per namespace: {@code [keys delta, expires delta]}; one namespace in nearly every batch. */
+    private final java.util.Map<Integer, long[]> counts = new java.util.HashMap<>(2);
 
     Batch(Storage storage, Transaction tx) {
         this.storage = storage;
         this.owned = tx == null;
+        this.tx = tx;
         this.batch = tx == null ? new WriteBatch() : tx.batch;
     }
 
@@ -78,18 +81,20 @@ public final class Batch implements AutoCloseable {
         return metadataChanges;
     }
 
-    /** Counts a metadata record created (+1) or removed (-1). */
-    public void countKeys(long delta) {
-        keysDelta += delta;
+    /** Counts a metadata record of a stored key created (+1) or removed (-1). */
+    public void countKeys(byte[] storedKey, long delta) {
+        counts.computeIfAbsent(StoredKey.namespace(storedKey), n -> new long[2])[0] += delta;
     }
 
-    /** Counts a key gaining (+1) or losing (-1) its TTL. */
-    public void countExpires(long delta) {
-        expiresDelta += delta;
+    /** Counts a stored key gaining (+1) or losing (-1) its TTL. */
+    public void countExpires(byte[] storedKey, long delta) {
+        if (delta != 0) {
+            counts.computeIfAbsent(StoredKey.namespace(storedKey), n -> new long[2])[1] += delta;
+        }
     }
 
     public boolean isEmpty() {
-        return batch.count() == 0 && keysDelta == 0 && expiresDelta == 0;
+        return batch.count() == 0 && counts.values().stream().allMatch(c -> c[0] == 0 && c[1] == 0);
     }
 
     int count() {
@@ -97,14 +102,23 @@ public final class Batch implements AutoCloseable {
     }
 
     void sealCounters() throws RocksDBException {
-        if (keysDelta != 0) {
-            batch.merge(storage.handle(ColumnFamily.DEFAULT), Counters.KEYS, Counters.operand(keysDelta));
+        for (java.util.Map.Entry<Integer, long[]> e : counts.entrySet()) {
+            long[] c = e.getValue();
+            if (c[0] != 0) {
+                merge(Counters.keys(e.getKey()), c[0]);
+            }
+            if (c[1] != 0) {
+                merge(Counters.expires(e.getKey()), c[1]);
+            }
         }
-        if (expiresDelta != 0) {
-            batch.merge(storage.handle(ColumnFamily.DEFAULT), Counters.EXPIRES, Counters.operand(expiresDelta));
+        counts.clear();
+    }
+
+    private void merge(byte[] counter, long delta) throws RocksDBException {
+        batch.merge(storage.handle(ColumnFamily.DEFAULT), counter, Counters.operand(delta));
+        if (tx != null) {
+            tx.noteCounter(counter, delta);
         }
-        keysDelta = 0;
-        expiresDelta = 0;
     }
 
     @Override

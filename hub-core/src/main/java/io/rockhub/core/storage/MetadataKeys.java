@@ -7,18 +7,28 @@ import org.rocksdb.WriteBatch;
 final class MetadataKeys extends WriteBatch.Handler {
     private final int metadataFamily;
     private final List<byte[]> out;
+    private final int defaultFamily;
     private boolean rangeDeleted;
+    private boolean databasesChanged;
     private long commitMillis = -1;
 
-    MetadataKeys(int metadataFamily, List<byte[]> out) {
+    MetadataKeys(int metadataFamily, int defaultFamily, List<byte[]> out) {
         this.metadataFamily = metadataFamily;
+        this.defaultFamily = defaultFamily;
         this.out = out;
     }
 
     private void note(int family, byte[] key) {
         if (family == metadataFamily) {
             out.add(key);
+        } else if (family == defaultFamily && java.util.Arrays.equals(key, io.rockhub.core.encoding.DatabaseMap.KEY)) {
+            databasesChanged = true;
         }
+    }
+
+    /** Whether the batch rewrote which namespace serves which database (SWAPDB). */
+    boolean databasesChanged() {
+        return databasesChanged;
     }
 
     @Override
@@ -61,7 +71,7 @@ final class MetadataKeys extends WriteBatch.Handler {
         note(0, key);
     }
 
-    /** Whether the batch range-deleted metadata: only FLUSHALL does, and then every cache must go. */
+    /** Whether the batch range-deleted metadata (FLUSHALL, FLUSHDB): then every cache must go. */
     boolean rangeDeleted() {
         return rangeDeleted;
     }

@@ -146,6 +146,11 @@ public final class Storage implements AutoCloseable {
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         try {
             RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+            Map<ColumnFamily, ColumnFamilyHandle> byFamily = new EnumMap<>(ColumnFamily.class);
+            for (ColumnFamily cf : ColumnFamily.values()) {
+                byFamily.put(cf, handles.get(names.indexOf(cf.cfName())));
+            }
+            FormatUpgrade.run(db, byFamily, dir);
             Storage storage = new Storage(dir, db, dbOptions, handles, names, blockCache, statistics, config);
             storage.resources.addAll(resources);
             LOG.info("opened RocksDB {} at sequence {}", dir, db.getLatestSequenceNumber());
@@ -307,10 +312,29 @@ public final class Storage implements AutoCloseable {
         return db.newIterator(handles.get(cf), options);
     }
 
-    /** A keyspace counter as committed (inside a transaction, without the transaction's changes). */
+    /** The sum of every counter whose name starts with {@code prefix} (all databases' key counts), as committed. */
+    public long counterSum(byte[] prefix) {
+        Transaction tx = transaction.get();
+        return counterSum(db, handles.get(ColumnFamily.DEFAULT), readOptions, prefix)
+                + (tx == null ? 0 : tx.pendingCounterSum(prefix));
+    }
+
+    private static long counterSum(RocksDB db, ColumnFamilyHandle family, ReadOptions read, byte[] prefix) {
+        long sum = 0;
+        try (RocksIterator it = db.newIterator(family, read)) {
+            for (it.seek(prefix); it.isValid() && io.rockhub.core.encoding.Bytes.startsWith(it.key(), prefix); it.next()) {
+                sum += Counters.decode(it.value());
+            }
+        }
+        return sum;
+    }
+
+    /** A keyspace counter, with the changes of this thread's transaction so far (DBSIZE inside EXEC). */
     public long counter(byte[] counterKey) {
         try {
-            return Counters.decode(db.get(handles.get(ColumnFamily.DEFAULT), readOptions, counterKey));
+            Transaction tx = transaction.get();
+            return Counters.decode(db.get(handles.get(ColumnFamily.DEFAULT), readOptions, counterKey))
+                    + (tx == null ? 0 : tx.pendingCounter(counterKey));
         } catch (RocksDBException e) {
             throw new StorageException("read failed: " + e.getMessage(), e);
         }
@@ -356,19 +380,21 @@ public final class Storage implements AutoCloseable {
     public Applied describe(io.rockhub.core.replication.WalBatch batch) {
         List<byte[]> touched = new ArrayList<>();
         try (org.rocksdb.WriteBatch wb = new org.rocksdb.WriteBatch(batch.data());
-             MetadataKeys collector = new MetadataKeys(handles.get(ColumnFamily.METADATA).getID(), touched)) {
+             MetadataKeys collector = new MetadataKeys(handles.get(ColumnFamily.METADATA).getID(),
+                     handles.get(ColumnFamily.DEFAULT).getID(), touched)) {
             wb.iterate(collector);
-            return new Applied(touched, collector.rangeDeleted(), collector.commitMillis());
+            return new Applied(touched, collector.rangeDeleted(), collector.databasesChanged(), collector.commitMillis());
         } catch (RocksDBException e) {
             throw new StorageException("unreadable replicated batch " + batch.sequence() + ": " + e.getMessage(), e);
         }
     }
 
     /**
-     * What a replicated batch changed: user keys whose metadata it wrote, whether it flushed all, and
-     * when it was committed on the primary (-1 if the batch carries no time).
+     * What a replicated batch changed: stored keys whose metadata it wrote, whether it flushed all (or
+     * a database), whether it swapped databases, and when it was committed on the primary (-1 if the
+     * batch carries no time).
      */
-    public record Applied(List<byte[]> keys, boolean flushedAll, long commitMillis) {
+    public record Applied(List<byte[]> keys, boolean flushedAll, boolean databasesChanged, long commitMillis) {
     }
 
     /** Writes the WAL buffer and fsyncs it: a replica calls this before acknowledging what it applied. */
@@ -452,14 +478,14 @@ public final class Storage implements AutoCloseable {
         return readOnly(dbDir, (db, families) -> {
             try (ReadOptions read = new ReadOptions()) {
                 Digest d = digest(db, families, read, db.getLatestSequenceNumber());
-                return new DirectoryFacts(d, Counters.decode(db.get(families.get(ColumnFamily.DEFAULT), Counters.KEYS)));
+                return new DirectoryFacts(d, counterSum(db, families.get(ColumnFamily.DEFAULT), read, Counters.KEYS));
             }
         });
     }
 
     /** Something read from a RocksDB directory opened read-only. */
     @FunctionalInterface
-    private interface ReadOnlyQuery<T> {
+    interface ReadOnlyQuery<T> {
         T apply(RocksDB db, Map<ColumnFamily, ColumnFamilyHandle> families) throws RocksDBException;
     }
 
@@ -467,7 +493,7 @@ public final class Storage implements AutoCloseable {
      * Opens a closed RocksDB directory read-only (nothing in it changes), with every column family
      * and the counters' merge operator, and runs {@code query} on it.
      */
-    private static <T> T readOnly(Path dbDir, ReadOnlyQuery<T> query) {
+    static <T> T readOnly(Path dbDir, ReadOnlyQuery<T> query) {
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         List<ColumnFamilyHandle> opened = new ArrayList<>();
         List<AutoCloseable> owned = new ArrayList<>();

@@ -9,6 +9,29 @@ import org.rocksdb.WriteBatchWithIndex;
  */
 public final class Transaction implements AutoCloseable {
     final WriteBatchWithIndex batch = new WriteBatchWithIndex(true);
+    /**
+     * Counter changes gathered so far: the batch holds them as merge operands, which reads through
+     * the batch do not resolve, so DBSIZE inside EXEC adds these to the committed counts.
+     */
+    final java.util.Map<java.nio.ByteBuffer, Long> counterDeltas = new java.util.HashMap<>();
+
+    void noteCounter(byte[] key, long delta) {
+        counterDeltas.merge(java.nio.ByteBuffer.wrap(key), delta, Long::sum);
+    }
+
+    long pendingCounter(byte[] key) {
+        return counterDeltas.getOrDefault(java.nio.ByteBuffer.wrap(key), 0L);
+    }
+
+    long pendingCounterSum(byte[] prefix) {
+        long sum = 0;
+        for (java.util.Map.Entry<java.nio.ByteBuffer, Long> e : counterDeltas.entrySet()) {
+            if (io.rockhub.core.encoding.Bytes.startsWith(e.getKey().array(), prefix)) {
+                sum += e.getValue();
+            }
+        }
+        return sum;
+    }
 
     /** Number of operations gathered so far. */
     public int size() {

@@ -95,7 +95,7 @@ final class DeadLetters {
                 return false;
             }
             List<byte[]> fields = new ArrayList<>(StreamEntryCodec.decode(rawEntry));
-            fields.addAll(List.of(SOURCE_STREAM, edit.key(), SOURCE_ID, bytes(id.toString()), SOURCE_GROUP, edit.group(),
+            fields.addAll(List.of(SOURCE_STREAM, io.rockhub.core.encoding.StoredKey.user(edit.key()), SOURCE_ID, bytes(id.toString()), SOURCE_GROUP, edit.group(),
                     DELIVERIES, bytes(Long.toString(deliveries - 1))));
             targetMeta = streams.append(edit.batch(), target, targetMeta, dlqId, fields);
             if (pending != null) {

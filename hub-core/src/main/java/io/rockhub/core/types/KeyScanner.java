@@ -3,6 +3,7 @@ package io.rockhub.core.types;
 import io.rockhub.core.encoding.ColumnFamily;
 import io.rockhub.core.encoding.DataType;
 import io.rockhub.core.encoding.Metadata;
+import io.rockhub.core.encoding.StoredKey;
 import io.rockhub.core.storage.Storage;
 import io.rockhub.core.time.Clock;
 import io.rockhub.core.util.Glob;
@@ -24,17 +25,22 @@ public final class KeyScanner {
         this.clock = clock;
     }
 
-    /** A page of SCAN: the keys and the last key visited, or null when the scan is complete. */
+    /**
+     * A page of SCAN: the user keys found and the stored key of the last key visited, or null when
+     * the scan is complete.
+     */
     public record ScanPage(List<byte[]> keys, byte[] resumeAfter) {
     }
 
     /**
-     * Visits up to {@code count} keys after {@code after} (exclusive; null = from the start), returning
-     * those that exist and match {@code pattern} (null = all) and {@code type} (null = any).
+     * Visits up to {@code count} keys of a namespace after the stored key {@code after} (exclusive;
+     * null = from the start), returning the user keys of those that exist and match {@code pattern}
+     * (null = all) and {@code type} (null = any).
      */
-    public ScanPage scan(byte[] after, byte[] pattern, long count, DataType type) {
+    public ScanPage scan(int namespace, byte[] after, byte[] pattern, long count, DataType type) {
         List<byte[]> out = new ArrayList<>();
-        byte[] prefix = pattern == null ? new byte[0] : Glob.literalPrefix(pattern);
+        byte[] prefix = StoredKey.of(namespace, pattern == null ? new byte[0] : Glob.literalPrefix(pattern));
+        int skip = StoredKey.prefixLength(prefix);
         long now = clock.millis();
         try (RocksIterator it = storage.iterator(ColumnFamily.METADATA)) {
             if (after == null || compare(after, prefix) < 0) {
@@ -57,8 +63,8 @@ public final class KeyScanner {
                 byte[] raw = it.value();
                 if (!(Metadata.peekExpireAt(raw) != 0 && Metadata.peekExpireAt(raw) <= now)
                         && (type == null || Metadata.peekType(raw) == type)
-                        && (pattern == null || Glob.matches(pattern, key, false))) {
-                    out.add(key);
+                        && (pattern == null || Glob.matches(pattern, key, skip, false))) {
+                    out.add(java.util.Arrays.copyOfRange(key, skip, key.length));
                 }
                 it.next();
             }
@@ -69,34 +75,31 @@ public final class KeyScanner {
         }
     }
 
-    /** KEYS: every existing key matching the pattern. */
-    public List<byte[]> keys(byte[] pattern) {
+    /** KEYS: every existing key of a namespace matching the pattern. */
+    public List<byte[]> keys(int namespace, byte[] pattern) {
         List<byte[]> out = new ArrayList<>();
         byte[] after = null;
         do {
-            ScanPage page = scan(after, pattern, 10_000, null);
+            ScanPage page = scan(namespace, after, pattern, 10_000, null);
             out.addAll(page.keys());
             after = page.resumeAfter();
         } while (after != null);
         return out;
     }
 
-    /** RANDOMKEY: a random existing key, or null if there is none. */
-    public byte[] randomKey() {
+    /** RANDOMKEY: a random existing user key of a namespace, or null if there is none. */
+    public byte[] randomKey(int namespace) {
         long now = clock.millis();
         byte[] probe = new byte[8];
         ThreadLocalRandom.current().nextBytes(probe);
+        byte[] start = StoredKey.namespaceStart(namespace);
         try (RocksIterator it = storage.iterator(ColumnFamily.METADATA)) {
             for (int pass = 0; pass < 2; pass++) {
-                if (pass == 0) {
-                    it.seek(probe);
-                } else {
-                    it.seekToFirst();
-                }
-                for (int tries = 0; it.isValid() && tries < 10_000; tries++, it.next()) {
+                it.seek(pass == 0 ? StoredKey.of(namespace, probe) : start);
+                for (int tries = 0; it.isValid() && tries < 10_000 && it.key()[0] == start[0]; tries++, it.next()) {
                     long exp = Metadata.peekExpireAt(it.value());
                     if (exp == 0 || exp > now) {
-                        return it.key();
+                        return StoredKey.user(it.key());
                     }
                 }
             }

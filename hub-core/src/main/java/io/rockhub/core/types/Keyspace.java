@@ -7,6 +7,7 @@ import io.rockhub.core.encoding.ExpireKey;
 import io.rockhub.core.encoding.GarbageKey;
 import io.rockhub.core.encoding.InternalKey;
 import io.rockhub.core.encoding.Metadata;
+import io.rockhub.core.encoding.StoredKey;
 import io.rockhub.core.storage.Batch;
 import io.rockhub.core.storage.KeyLocks;
 import io.rockhub.core.storage.Storage;
@@ -44,8 +45,12 @@ public final class Keyspace {
         /** {@code key} was written or removed; called on the committing thread, after the commit. */
         void changed(byte[] key);
 
-        /** Every key was removed (FLUSHALL). */
+        /** Every key was removed (FLUSHALL), or every key of a database (FLUSHDB). */
         void flushed();
+
+        /** A replicated batch swapped databases (SWAPDB on the primary). */
+        default void databasesSwapped() {
+        }
     }
 
     public Keyspace(Storage storage, Clock clock) {
@@ -120,7 +125,7 @@ public final class Keyspace {
     /** Replaces the key's stored record {@code old} (null if none) with {@code neu}. */
     public void put(Batch b, byte[] key, Metadata old, Metadata neu) {
         if (old == null) {
-            b.countKeys(1);
+            b.countKeys(key, 1);
         } else {
             boolean sameVersion = !old.type().isInline() && !neu.type().isInline() && old.version() == neu.version();
             if (!old.type().isInline() && !sameVersion) {
@@ -133,7 +138,7 @@ public final class Keyspace {
         if (neu.hasExpiry() && (old == null || old.expireAt() != neu.expireAt())) {
             b.put(ColumnFamily.EXPIRE, new ExpireKey(neu.expireAt(), key).encode(), new byte[0]);
         }
-        b.countExpires((neu.hasExpiry() ? 1 : 0) - (old != null && old.hasExpiry() ? 1 : 0));
+        b.countExpires(key, (neu.hasExpiry() ? 1 : 0) - (old != null && old.hasExpiry() ? 1 : 0));
         b.put(ColumnFamily.METADATA, key, neu.encode());
         b.noteMetadata(key, neu);
     }
@@ -142,10 +147,10 @@ public final class Keyspace {
     public void remove(Batch b, byte[] key, Metadata old) {
         b.delete(ColumnFamily.METADATA, key);
         b.noteMetadata(key, null);
-        b.countKeys(-1);
+        b.countKeys(key, -1);
         if (old.hasExpiry()) {
             b.delete(ColumnFamily.EXPIRE, new ExpireKey(old.expireAt(), key).encode());
-            b.countExpires(-1);
+            b.countExpires(key, -1);
         }
         if (!old.type().isInline()) {
             retire(b, key, old);
@@ -261,6 +266,14 @@ public final class Keyspace {
      */
     public void applyReplicated(io.rockhub.core.replication.WalBatch batch) {
         Storage.Applied what = storage.describe(batch);
+        if (what.databasesChanged()) {
+            storage.applyReplicated(batch);
+            for (KeyChangeListener l : listeners) {
+                l.databasesSwapped();
+                l.flushed();
+            }
+            return;
+        }
         if (what.flushedAll()) {
             cache.beginClear();
             try {
@@ -540,20 +553,43 @@ public final class Keyspace {
         return new Metadata(from.type(), from.expireAt(), version, from.size(), from.value(), from.head(), from.tail());
     }
 
-    /** DBSIZE: stored key records (like Redis, keys that expired but were not yet swept count). */
+    /** Stored key records in every database. */
     public long size() {
-        return storage.counter(Counters.KEYS);
+        return storage.counterSum(Counters.KEYS);
+    }
+
+    /** DBSIZE: stored key records of one namespace (like Redis, keys that expired but were not yet swept count). */
+    public long size(int namespace) {
+        return storage.counter(Counters.keys(namespace));
     }
 
     public long expiresCount() {
-        return storage.counter(Counters.EXPIRES);
+        return storage.counterSum(Counters.EXPIRES);
+    }
+
+    public long expiresCount(int namespace) {
+        return storage.counter(Counters.expires(namespace));
     }
 
     /**
-     * FLUSHALL / FLUSHDB: removes every key in one atomic batch of range deletions. Holds every key
+     * FLUSHALL: removes every key in one atomic batch of range deletions. Holds every key
      * lock so no write interleaves with the flush or refills the cache from before it.
      */
     public void flushAll() {
+        flush(-1);
+    }
+
+    /**
+     * FLUSHDB: removes every key of one namespace, as {@link #flushAll} does: its metadata and
+     * subkeys are contiguous ranges (see {@link InternalKey}). Its expiry and garbage entries are not
+     * (they are ordered by time and version): they stay behind, and the sweeper drops them as stale
+     * when their turn comes, as it does for any entry whose key was rewritten.
+     */
+    public void flushNamespace(int namespace) {
+        flush(namespace);
+    }
+
+    private void flush(int namespace) {
         Map<ByteBuffer, Object> pending = transactionChanges.get();
         if (pending != null) {
             // Range deletions cannot join RocksDB's indexed batch: the transaction's writes so far
@@ -563,7 +599,7 @@ public final class Keyspace {
             transactionChanges.remove();
             commitTransaction(storage.currentTransaction(), pending);
             try {
-                flushAll();
+                flush(namespace);
             } finally {
                 storage.beginTransaction();
                 transactionChanges.set(new java.util.LinkedHashMap<>());
@@ -573,7 +609,11 @@ public final class Keyspace {
         try (KeyLocks.Held all = locks.lockAll(); Batch b = storage.newBatch()) {
             cache.beginClear();
             try {
-                flushAllColumnFamilies(b);
+                if (namespace < 0) {
+                    flushAllColumnFamilies(b);
+                } else {
+                    flushNamespaceRanges(b, namespace);
+                }
             } finally {
                 cache.endClear();
             }
@@ -583,12 +623,32 @@ public final class Keyspace {
         }
     }
 
+    private void deleteCounters(Batch b, byte[] prefix) {
+        try (RocksIterator it = storage.iterator(ColumnFamily.DEFAULT)) {
+            for (it.seek(prefix); it.isValid() && io.rockhub.core.encoding.Bytes.startsWith(it.key(), prefix); it.next()) {
+                b.delete(ColumnFamily.DEFAULT, it.key());
+            }
+        }
+    }
+
+    private void flushNamespaceRanges(Batch b, int namespace) {
+        byte[] from = StoredKey.namespaceStart(namespace);
+        byte[] to = StoredKey.namespaceEnd(namespace);
+        b.deleteRange(ColumnFamily.METADATA, from, to);
+        for (ColumnFamily cf : ColumnFamily.VERSIONED) {
+            b.deleteRange(cf, from, to);
+        }
+        b.delete(ColumnFamily.DEFAULT, Counters.keys(namespace));
+        b.delete(ColumnFamily.DEFAULT, Counters.expires(namespace));
+        storage.commit(b);
+    }
+
 
     private void flushAllColumnFamilies(Batch b) {
         for (ColumnFamily cf : ColumnFamily.values()) {
             if (cf == ColumnFamily.DEFAULT) {
-                b.delete(cf, Counters.KEYS);
-                b.delete(cf, Counters.EXPIRES);
+                deleteCounters(b, Counters.KEYS);
+                deleteCounters(b, Counters.EXPIRES);
                 continue;
             }
             try (RocksIterator it = storage.iterator(cf)) {

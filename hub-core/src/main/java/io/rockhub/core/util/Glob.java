@@ -13,6 +13,11 @@ public final class Glob {
         return match(pattern, 0, subject, 0, nocase, 0, new boolean[1]);
     }
 
+    /** Matches {@code subject} from offset {@code from} to its end. */
+    public static boolean matches(byte[] pattern, byte[] subject, int from, boolean nocase) {
+        return match(pattern, 0, subject, from, nocase, 0, new boolean[1]);
+    }
+
     public static boolean matches(String pattern, String subject) {
         return matches(pattern.getBytes(java.nio.charset.StandardCharsets.UTF_8),
                 subject.getBytes(java.nio.charset.StandardCharsets.UTF_8), true);

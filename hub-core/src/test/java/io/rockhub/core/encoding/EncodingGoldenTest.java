@@ -15,7 +15,9 @@ class EncodingGoldenTest {
         return HexFormat.of().formatHex(b);
     }
 
-    private static final byte[] KEY = "user:1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] USER_KEY = "user:1".getBytes(StandardCharsets.US_ASCII);
+    /** "user:1" in database namespace 3. */
+    private static final byte[] KEY = StoredKey.of(3, USER_KEY);
 
     @Test
     void dataTypeCodesAreFrozen() {
@@ -64,11 +66,57 @@ class EncodingGoldenTest {
     }
 
     @Test
-    void subkeyLayoutHasLengthPrefixAndVersion() {
+    void storedKeyIsTheNamespaceThenTheUserKey() {
+        assertThat(hex(KEY)).isEqualTo("03" + hex(USER_KEY));
+        assertThat(StoredKey.user(KEY)).isEqualTo(USER_KEY);
+        assertThat(StoredKey.namespace(KEY)).isEqualTo(3);
+        assertThat(StoredKey.prefixLength(KEY)).isEqualTo(1);
+        assertThat(hex(StoredKey.namespaceStart(3))).isEqualTo("03");
+        assertThat(hex(StoredKey.namespaceEnd(3))).isEqualTo("04");
+        // Reserved for cluster mode: [0x80][u16 slot][user key].
+        byte[] slotted = {(byte) 0x80, 0x2b, 0x32, 'k'};
+        assertThat(StoredKey.prefixLength(slotted)).isEqualTo(3);
+        assertThat(StoredKey.user(slotted)).containsExactly('k');
+    }
+
+    @Test
+    void subkeyLayoutHasNamespaceLengthPrefixAndVersion() {
         byte[] k = InternalKey.encode(KEY, 7, "f".getBytes(StandardCharsets.US_ASCII));
-        assertThat(hex(k)).isEqualTo("00000006" + hex(KEY) + "0000000000000007" + "66");
+        assertThat(hex(k)).isEqualTo("03" + "00000006" + hex(USER_KEY) + "0000000000000007" + "66");
         assertThat(InternalKey.subkey(k)).containsExactly('f');
-        assertThat(hex(InternalKey.prefix(KEY, 7))).isEqualTo("00000006" + hex(KEY) + "0000000000000007");
+        assertThat(hex(InternalKey.prefix(KEY, 7))).isEqualTo("03" + "00000006" + hex(USER_KEY) + "0000000000000007");
+        byte[] slotted = {(byte) 0x80, 0x2b, 0x32, 'k'};
+        assertThat(hex(InternalKey.prefix(slotted, 1))).isEqualTo("802b32" + "00000001" + "6b" + "0000000000000001");
+    }
+
+    @Test
+    void aDatabaseIsOneRangeOfEveryKeyedFamily() {
+        byte[] start = StoredKey.namespaceStart(3);
+        byte[] end = StoredKey.namespaceEnd(3);
+        for (byte[] k : new byte[][] {KEY, InternalKey.encode(KEY, -1, new byte[] {(byte) 0xff}),
+            InternalKey.encode(StoredKey.of(3, new byte[] {(byte) 0xff, (byte) 0xff}), 0, new byte[0])}) {
+            assertThat(java.util.Arrays.compareUnsigned(k, start)).isNotNegative();
+            assertThat(java.util.Arrays.compareUnsigned(k, end)).isNegative();
+        }
+    }
+
+    @Test
+    void counterNamesDatabaseMapAndFormatVersion() {
+        assertThat(new String(Counters.keys(0), StandardCharsets.US_ASCII)).isEqualTo("rockhub:counter:keys");
+        assertThat(new String(Counters.keys(5), StandardCharsets.US_ASCII)).isEqualTo("rockhub:counter:keys@5");
+        assertThat(new String(Counters.expires(0), StandardCharsets.US_ASCII)).isEqualTo("rockhub:counter:expires");
+        assertThat(new String(Counters.expires(5), StandardCharsets.US_ASCII)).isEqualTo("rockhub:counter:expires@5");
+        int[] map = DatabaseMap.identity();
+        map[0] = 1;
+        map[1] = 0;
+        assertThat(hex(DatabaseMap.encode(map))).isEqualTo("0100" + "02030405060708090a0b0c0d0e0f"
+                + "101112131415161718191a1b1c1d1e1f202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f");
+        assertThat(DatabaseMap.decode(DatabaseMap.encode(map))).isEqualTo(map);
+        assertThat(DatabaseMap.decode(null)).isEqualTo(DatabaseMap.identity());
+        assertThat(new String(DatabaseMap.KEY, StandardCharsets.US_ASCII)).isEqualTo("rockhub:databases");
+        assertThat(new String(FormatVersion.KEY, StandardCharsets.US_ASCII)).isEqualTo("rockhub:format");
+        assertThat(hex(FormatVersion.encode(2))).isEqualTo("00000002");
+        assertThat(FormatVersion.decode(null)).isEqualTo(1);
     }
 
     @Test
@@ -89,9 +137,9 @@ class EncodingGoldenTest {
     @Test
     void zsetScoreIndexLayout() {
         byte[] k = ZSetScoreKey.encode(KEY, 7, 1.0, "m".getBytes(StandardCharsets.US_ASCII));
-        assertThat(hex(k)).isEqualTo("00000006" + hex(KEY) + "0000000000000007" + "bff0000000000000" + "6d");
-        assertThat(ZSetScoreKey.score(k, 18)).isEqualTo(1.0);
-        assertThat(ZSetScoreKey.member(k, 18)).containsExactly('m');
+        assertThat(hex(k)).isEqualTo("03" + "00000006" + hex(USER_KEY) + "0000000000000007" + "bff0000000000000" + "6d");
+        assertThat(ZSetScoreKey.score(k, 19)).isEqualTo(1.0);
+        assertThat(ZSetScoreKey.member(k, 19)).containsExactly('m');
     }
 
     @Test

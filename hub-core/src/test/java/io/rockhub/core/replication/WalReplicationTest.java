@@ -89,10 +89,11 @@ class WalReplicationTest {
     void appliedBatchesReportTheUserKeysTheyChanged() throws Exception {
         try (TempStorage primary = new TempStorage(); TempStorage replica = new TempStorage()) {
             Keyspace keys = new Keyspace(primary.storage, new ManualClock(1_000), 0);
+            long first = primary.storage.latestSequence() + 1; // after the layout version a new directory records
             write(keys, 0, 1);
             primary.storage.syncWal();
             List<String> touched = new ArrayList<>();
-            try (WalCursor cursor = primary.storage.walFrom(1)) {
+            try (WalCursor cursor = primary.storage.walFrom(first)) {
                 for (WalBatch batch; (batch = cursor.poll()) != null; ) {
                     replica.storage.describe(batch).keys().forEach(k -> touched.add(new String(k)));
                     replica.storage.applyReplicated(batch);
@@ -106,9 +107,10 @@ class WalReplicationTest {
     void aBatchThatDoesNotFollowIsRefused() throws Exception {
         try (TempStorage primary = new TempStorage(); TempStorage replica = new TempStorage()) {
             Keyspace keys = new Keyspace(primary.storage, new ManualClock(1_000), 0);
+            long first = primary.storage.latestSequence() + 1;
             write(keys, 0, 3);
             primary.storage.syncWal();
-            try (WalCursor cursor = primary.storage.walFrom(1)) {
+            try (WalCursor cursor = primary.storage.walFrom(first)) {
                 cursor.poll();
                 WalBatch second = cursor.poll();
                 assertThatThrownBy(() -> replica.storage.applyReplicated(second)).isInstanceOf(StorageException.class)

@@ -47,6 +47,12 @@ class KeyspaceTest {
                 false);
     }
 
+    /** SET in a database namespace. */
+    private void setIn(int ns, String k, String v, long ttl) {
+        strings.set(io.rockhub.core.encoding.StoredKey.of(ns, b(k)), b(v), Condition.ALWAYS,
+                ttl > 0 ? ExpiryChange.at(clock.millis() + ttl) : ExpiryChange.CLEAR, false);
+    }
+
     private long scanCount() {
         return tmp.count(ColumnFamily.METADATA);
     }
@@ -153,13 +159,14 @@ class KeyspaceTest {
     @Test
     void scanPagesCoverEveryKeyOnceAndHonourThePrefix() {
         for (int i = 0; i < 250; i++) {
-            set("p:" + i, "x", 0);
-            set("q:" + i, "x", 0);
+            setIn(0, "p:" + i, "x", 0);
+            setIn(0, "q:" + i, "x", 0);
+            setIn(1, "p:" + i, "x", 0);
         }
         List<String> seen = new ArrayList<>();
         byte[] after = null;
         do {
-            KeyScanner.ScanPage page = new KeyScanner(tmp.storage, clock).scan(after, b("p:*"), 30, null);
+            KeyScanner.ScanPage page = new KeyScanner(tmp.storage, clock).scan(0, after, b("p:*"), 30, null);
             page.keys().forEach(k -> seen.add(new String(k)));
             after = page.resumeAfter();
         } while (after != null);
@@ -169,16 +176,42 @@ class KeyspaceTest {
     @Test
     void flushAllRemovesEverythingAndResetsCounters() {
         for (int i = 0; i < 100; i++) {
-            set("f" + i, "x", i % 2 == 0 ? 10_000 : 0);
+            setIn(i % 3, "f" + i, "x", i % 2 == 0 ? 10_000 : 0);
         }
         keys.flushAll();
         assertThat(keys.size()).isZero();
         assertThat(keys.expiresCount()).isZero();
         assertThat(scanCount()).isZero();
         assertThat(expireIndexCount()).isZero();
-        assertThat(new KeyScanner(tmp.storage, clock).randomKey()).isNull();
-        set("after", "x", 0);
+        assertThat(new KeyScanner(tmp.storage, clock).randomKey(0)).isNull();
+        setIn(0, "after", "x", 0);
         assertThat(keys.size()).isEqualTo(1);
-        assertThat(new String(new KeyScanner(tmp.storage, clock).randomKey())).isEqualTo("after");
+        assertThat(new String(new KeyScanner(tmp.storage, clock).randomKey(0))).isEqualTo("after");
+    }
+
+    @Test
+    void flushingOneDatabaseLeavesTheOthersAndTheirCounters() {
+        HashStore hashes = new HashStore(keys);
+        for (int i = 0; i < 30; i++) {
+            setIn(i % 3, "f" + i, "x", i % 2 == 0 ? 10_000 : 0);
+            hashes.set(io.rockhub.core.encoding.StoredKey.of(i % 3, b("h" + i)), List.of(b("f"), b("v")), false);
+        }
+        assertThat(keys.size(1)).isEqualTo(20);
+        keys.flushNamespace(1);
+        assertThat(keys.size(1)).isZero();
+        assertThat(keys.expiresCount(1)).isZero();
+        assertThat(keys.size(0)).isEqualTo(20);
+        assertThat(keys.size(2)).isEqualTo(20);
+        assertThat(keys.expiresCount(0) + keys.expiresCount(2)).isEqualTo(10);
+        assertThat(new KeyScanner(tmp.storage, clock).keys(1, null)).isEmpty();
+        assertThat(new KeyScanner(tmp.storage, clock).keys(2, null)).hasSize(20);
+        // Nothing of database 1 is left in the versioned families either.
+        try (var it = tmp.storage.iterator(ColumnFamily.SUBKEY)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                assertThat(it.key()[0]).isNotEqualTo((byte) 1);
+            }
+        }
+        // The stale expiry entries of database 1 are dropped by the sweeper in their time, not counted.
+        assertThat(new HashStore(keys).get(io.rockhub.core.encoding.StoredKey.of(2, b("h2")), b("f")).value()).isEqualTo(b("v"));
     }
 }

@@ -1,5 +1,6 @@
 package io.rockhub.resp.commands;
 
+import io.rockhub.core.encoding.StoredKey;
 import static io.rockhub.resp.command.CommandSpec.of;
 
 import io.rockhub.core.encoding.DataType;
@@ -127,7 +128,7 @@ final class BlockingCommands {
                     continue;
                 }
                 if (!Replies.error(out, r.status())) {
-                    out.array(2).bulk(key).bulk(r.value().get(0));
+                    out.array(2).bulk(StoredKey.user(key)).bulk(r.value().get(0));
                 }
                 return true;
             }
@@ -164,7 +165,7 @@ final class BlockingCommands {
                     continue;
                 }
                 if (!Replies.error(out, r.status())) {
-                    out.array(2).bulk(key);
+                    out.array(2).bulk(StoredKey.user(key));
                     Replies.bulks(out, r.value());
                 }
                 return true;
@@ -184,7 +185,7 @@ final class BlockingCommands {
                 }
                 if (!Replies.error(out, r.status())) {
                     ScoredMember e = r.value().get(0);
-                    out.array(3).bulk(key).bulk(e.member()).doubleValue(e.score());
+                    out.array(3).bulk(StoredKey.user(key)).bulk(e.member()).doubleValue(e.score());
                 }
                 return true;
             }

@@ -186,13 +186,14 @@ final class ConnectionCommands {
 
     /**
      * RESET: the connection as if just opened: MULTI discarded, WATCH dropped, RESP2, no name, and
-     * (with a password set) no longer authenticated; answers +RESET.
+     * (with a password set) no longer authenticated, database 0; answers +RESET.
      */
     private static void reset(io.rockhub.resp.command.CommandContext ctx, io.rockhub.resp.protocol.RespWriter out) {
         io.rockhub.resp.server.ClientSession s = ctx.session();
         s.transaction().end();
         ctx.hub().watches().unwatchAll(s);
         s.name("");
+        s.db(0);
         s.protocol(2);
         out.protocol(2);
         s.authenticated(false);
@@ -201,10 +202,14 @@ final class ConnectionCommands {
 
     private static Execution select(Args a) throws CommandError {
         long db = a.longAt(1);
-        if (db != 0) {
-            throw new CommandError(Errors.DB_OUT_OF_RANGE);
-        }
-        return (ctx, out) -> out.ok();
+        return (ctx, out) -> {
+            if (db < 0 || db >= ctx.hub().databaseCount()) {
+                out.error(Errors.DB_OUT_OF_RANGE);
+                return;
+            }
+            ctx.session().db((int) db);
+            out.ok();
+        };
     }
 
     private static void validateName(String name) throws CommandError {

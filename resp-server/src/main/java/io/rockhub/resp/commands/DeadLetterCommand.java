@@ -1,5 +1,6 @@
 package io.rockhub.resp.commands;
 
+import io.rockhub.core.encoding.StoredKey;
 import static io.rockhub.resp.command.CommandSpec.of;
 
 import io.rockhub.core.encoding.StreamGroupCodec.GroupRecord;
@@ -38,7 +39,7 @@ final class DeadLetterCommand {
                     if (g.deadLetterAfter() == 0) {
                         out.nullBulk();
                     } else {
-                        out.bulk(g.deadLetterKey());
+                        out.bulk(StoredKey.user(g.deadLetterKey()));
                     }
                 }
             };
@@ -50,7 +51,8 @@ final class DeadLetterCommand {
             target = null;
         } else if (a.size() == 5) {
             after = a.longAt(3);
-            target = a.bytes(4);
+            // The dead-letter stream lives in the stream's own database.
+            target = StoredKey.of(StoredKey.namespace(key), a.bytes(4));
             if (after <= 0) {
                 throw new CommandError("ERR max-deliveries must be a positive integer");
             }

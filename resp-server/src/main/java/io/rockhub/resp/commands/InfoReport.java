@@ -418,9 +418,12 @@ final class InfoReport {
 
     private static void keyspace(Hub hub, StringBuilder sb) {
         sb.append("# Keyspace\r\n");
-        long keys = hub.keys().size();
-        if (keys > 0) {
-            line(sb, "db0", "keys=" + keys + ",expires=" + hub.keys().expiresCount() + ",avg_ttl=0");
+        for (int db = 0; db < hub.databaseCount(); db++) {
+            int namespace = hub.databases().namespace(db);
+            long keys = hub.keys().size(namespace);
+            if (keys > 0) {
+                line(sb, "db" + db, "keys=" + keys + ",expires=" + hub.keys().expiresCount(namespace) + ",avg_ttl=0");
+            }
         }
     }
 

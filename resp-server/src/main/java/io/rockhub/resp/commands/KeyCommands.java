@@ -4,6 +4,7 @@ import static io.rockhub.resp.command.CommandSpec.container;
 import static io.rockhub.resp.command.CommandSpec.of;
 
 import io.rockhub.core.encoding.DataType;
+import io.rockhub.core.encoding.StoredKey;
 import io.rockhub.core.encoding.Metadata;
 import io.rockhub.core.types.ExpireCondition;
 import io.rockhub.core.types.KeyScanner;
@@ -70,6 +71,8 @@ final class KeyCommands {
              .tips("request_policy:all_shards nondeterministic_output"))
          .add(of("copy", -3, "write denyoom", 1, 2, 1, "@keyspace @write @slow", KeyCommands::copy)
              .keys("RO access index 1 range 0 1 0|OW update index 2 range 0 1 0"))
+         .add(of("move", 3, "write fast", 1, 1, 1, "@keyspace @write @fast", KeyCommands::move)
+             .keys("RW access update index 1 range 0 1 0"))
          .add(container("object", -2, "", "@slow",
                  of("encoding", 3, "readonly", 2, 2, 1, "@keyspace @read @slow", KeyCommands::objectEncoding)
                      .tips("nondeterministic_output")
@@ -178,7 +181,7 @@ final class KeyCommands {
 
     private static Execution keys(Args a) {
         byte[] pattern = a.bytes(1);
-        return (ctx, out) -> Replies.bulks(out, ctx.hub().scanner().keys(pattern));
+        return (ctx, out) -> Replies.bulks(out, ctx.hub().scanner().keys(ctx.hub().namespace(ctx.session()), pattern));
     }
 
     /** SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]. */
@@ -191,7 +194,12 @@ final class KeyCommands {
             if (after == ScanArgs.UNKNOWN) {
                 return;
             }
-            KeyScanner.ScanPage page = ctx.hub().scanner().scan(after, scan.pattern(), scan.count(), onlyType);
+            int namespace = ctx.hub().namespace(ctx.session());
+            if (after != null && StoredKey.namespace(after) != namespace) {
+                // A cursor is a position among keys, as in Redis: after SELECT it goes on in the new database.
+                after = StoredKey.of(namespace, StoredKey.user(after));
+            }
+            KeyScanner.ScanPage page = ctx.hub().scanner().scan(namespace, after, scan.pattern(), scan.count(), onlyType);
             long next = page.resumeAfter() == null ? 0 : ctx.hub().scanCursors().remember(page.resumeAfter());
             List<byte[]> found = matchNothing ? List.of() : page.keys();
             out.array(2);
@@ -216,7 +224,7 @@ final class KeyCommands {
     }
 
     private static Execution randomkey(Args a) {
-        return (ctx, out) -> out.bulk(ctx.hub().scanner().randomKey());
+        return (ctx, out) -> out.bulk(ctx.hub().scanner().randomKey(ctx.hub().namespace(ctx.session())));
     }
 
     /** COPY source destination [DB destination-db] [REPLACE]. */
@@ -224,23 +232,51 @@ final class KeyCommands {
         byte[] src = a.bytes(1);
         byte[] dst = a.bytes(2);
         boolean replace = false;
+        Long db = null;
         for (int i = 3; i < a.size(); i++) {
             if (a.is(i, "REPLACE")) {
                 replace = true;
             } else if (a.is(i, "DB") && i + 1 < a.size()) {
-                long db = a.longAt(++i);
-                if (db != 0) {
-                    throw new CommandError(Errors.DB_OUT_OF_RANGE);
-                }
+                db = a.longAt(++i);
             } else {
                 throw new CommandError(Errors.SYNTAX);
             }
         }
-        if (java.util.Arrays.equals(src, dst)) {
-            throw new CommandError(Errors.SAME_OBJECT);
-        }
         boolean overwrite = replace;
-        return (ctx, out) -> out.integer(keys(ctx).copy(src, dst, overwrite) == Status.OK ? 1 : 0);
+        Long toDb = db;
+        return (ctx, out) -> {
+            byte[] target = dst;
+            if (toDb != null) {
+                if (toDb < 0 || toDb >= ctx.hub().databaseCount()) {
+                    out.error(Errors.DB_OUT_OF_RANGE);
+                    return;
+                }
+                target = StoredKey.of(ctx.hub().databases().namespace(toDb.intValue()), StoredKey.user(dst));
+            }
+            if (java.util.Arrays.equals(src, target)) {
+                out.error(Errors.SAME_OBJECT);
+                return;
+            }
+            out.integer(keys(ctx).copy(src, target, overwrite) == Status.OK ? 1 : 0);
+        };
+    }
+
+    /** MOVE key db: as RENAMENX into another database; the key keeps its TTL. */
+    private static Execution move(Args a) throws CommandError {
+        byte[] key = a.bytes(1);
+        long db = a.longAt(2);
+        return (ctx, out) -> {
+            if (db < 0 || db >= ctx.hub().databaseCount()) {
+                out.error(Errors.DB_OUT_OF_RANGE);
+                return;
+            }
+            int to = ctx.hub().databases().namespace((int) db);
+            if (to == StoredKey.namespace(key)) {
+                out.error(Errors.SAME_OBJECT);
+                return;
+            }
+            out.integer(keys(ctx).rename(key, StoredKey.of(to, StoredKey.user(key)), true) == Status.OK ? 1 : 0);
+        };
     }
 
     private static Execution objectEncoding(Args a) {

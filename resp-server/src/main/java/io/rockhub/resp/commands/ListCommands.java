@@ -1,5 +1,6 @@
 package io.rockhub.resp.commands;
 
+import io.rockhub.core.encoding.StoredKey;
 import static io.rockhub.resp.command.CommandSpec.of;
 
 import io.rockhub.core.encoding.DataType;
@@ -310,7 +311,7 @@ final class ListCommands {
                     continue;
                 }
                 if (!Replies.error(out, r.status())) {
-                    out.array(2).bulk(key);
+                    out.array(2).bulk(StoredKey.user(key));
                     Replies.bulks(out, r.value());
                 }
                 return;

@@ -29,12 +29,13 @@ final class ServerCommands {
         t.add(of("info", -1, "loading stale", 0, 0, 0, "@slow @dangerous", ServerCommands::info)
             .tips("nondeterministic_output request_policy:all_shards response_policy:special"))
          .add(of("dbsize", 1, "readonly fast", 0, 0, 0, "@keyspace @read @fast",
-                 a -> (ctx, out) -> out.integer(ctx.hub().keys().size()))
+                 a -> (ctx, out) -> out.integer(ctx.hub().keys().size(ctx.hub().namespace(ctx.session()))))
              .tips("request_policy:all_shards response_policy:agg_sum"))
-         .add(of("flushdb", -1, "write", 0, 0, 0, "@keyspace @write @slow @dangerous", ServerCommands::flush)
+         .add(of("flushdb", -1, "write", 0, 0, 0, "@keyspace @write @slow @dangerous", a -> flush(a, true))
              .tips("request_policy:all_shards response_policy:all_succeeded"))
-         .add(of("flushall", -1, "write", 0, 0, 0, "@keyspace @write @slow @dangerous", ServerCommands::flush)
+         .add(of("flushall", -1, "write", 0, 0, 0, "@keyspace @write @slow @dangerous", a -> flush(a, false))
              .tips("request_policy:all_shards response_policy:all_succeeded"))
+         .add(of("swapdb", 3, "write fast", 0, 0, 0, "@keyspace @write @fast @dangerous", ServerCommands::swapdb))
          .add(of("time", 1, "loading stale fast", 0, 0, 0, "@fast", a -> (ctx, out) -> {
              long micros = ctx.hub().clock().micros();
              out.array(2).bulk(Long.toString(micros / 1_000_000)).bulk(Long.toString(micros % 1_000_000));
@@ -71,12 +72,40 @@ final class ServerCommands {
         return (ctx, out) -> out.verbatim(InfoReport.render(ctx.hub(), sections));
     }
 
-    private static Execution flush(Args a) throws CommandError {
+    /** FLUSHALL / FLUSHDB [ASYNC | SYNC]: range deletions, O(1) either way, so both modes are the same. */
+    private static Execution flush(Args a, boolean oneDatabase) throws CommandError {
         if (a.size() > 2 || (a.size() == 2 && !a.is(1, "ASYNC") && !a.is(1, "SYNC"))) {
             throw new CommandError(Errors.SYNTAX);
         }
         return (ctx, out) -> {
-            ctx.hub().keys().flushAll();
+            if (oneDatabase) {
+                ctx.hub().keys().flushNamespace(ctx.hub().namespace(ctx.session()));
+            } else {
+                ctx.hub().keys().flushAll();
+            }
+            out.ok();
+        };
+    }
+
+    /** SWAPDB index1 index2: clients of either database see the other's data from now on. */
+    private static Execution swapdb(Args a) throws CommandError {
+        Long first = io.rockhub.core.util.Numbers.parseLong(a.bytes(1));
+        if (first == null) {
+            throw new CommandError("ERR invalid first DB index");
+        }
+        Long second = io.rockhub.core.util.Numbers.parseLong(a.bytes(2));
+        if (second == null) {
+            throw new CommandError("ERR invalid second DB index");
+        }
+        return (ctx, out) -> {
+            int count = ctx.hub().databaseCount();
+            if (first < 0 || first >= count || second < 0 || second >= count) {
+                out.error(Errors.DB_OUT_OF_RANGE);
+                return;
+            }
+            if (!first.equals(second)) {
+                ctx.hub().swapDatabases(first.intValue(), second.intValue());
+            }
             out.ok();
         };
     }

@@ -1,5 +1,6 @@
 package io.rockhub.resp.commands;
 
+import io.rockhub.core.encoding.StoredKey;
 import static io.rockhub.resp.command.CommandSpec.of;
 
 import io.rockhub.core.encoding.StreamId;
@@ -423,7 +424,7 @@ final class StreamCommands {
             if (!out.resp3()) {
                 out.array(2);
             }
-            out.bulk(streams.get(k));
+            out.bulk(StoredKey.user(streams.get(k)));
             writeEntries(out, entries.get(k));
         }
     }

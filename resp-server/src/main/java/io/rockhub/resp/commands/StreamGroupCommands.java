@@ -1,5 +1,6 @@
 package io.rockhub.resp.commands;
 
+import io.rockhub.core.encoding.StoredKey;
 import static io.rockhub.resp.command.CommandSpec.container;
 import static io.rockhub.resp.command.CommandSpec.of;
 
@@ -77,7 +78,7 @@ final class StreamGroupCommands {
     }
 
     static String noGroup(byte[] key, byte[] group) {
-        return "NOGROUP No such consumer group '" + str(group) + "' for key name '" + str(key) + "'";
+        return "NOGROUP No such consumer group '" + str(group) + "' for key name '" + str(StoredKey.user(key)) + "'";
     }
 
     private static String str(byte[] b) {
@@ -343,7 +344,7 @@ final class StreamGroupCommands {
     }
 
     private static String noGroupToRead(byte[] key, byte[] group) {
-        return "NOGROUP No such key '" + str(key) + "' or consumer group '" + str(group)
+        return "NOGROUP No such key '" + str(StoredKey.user(key)) + "' or consumer group '" + str(group)
                 + "' in XREADGROUP with GROUP option";
     }
 
@@ -607,7 +608,7 @@ final class StreamGroupCommands {
         if (s == Status.WRONG_TYPE) {
             out.error(Errors.WRONG_TYPE);
         } else {
-            out.error("NOGROUP No such key '" + str(key) + "' or consumer group '" + str(group) + "'");
+            out.error("NOGROUP No such key '" + str(StoredKey.user(key)) + "' or consumer group '" + str(group) + "'");
         }
     }
 }

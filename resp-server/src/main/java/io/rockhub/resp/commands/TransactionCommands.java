@@ -38,7 +38,7 @@ final class TransactionCommands {
             out.error("ERR MULTI calls can not be nested");
             return;
         }
-        tx.begin();
+        tx.begin(ctx.session().db());
         out.ok();
     }
 

@@ -1,5 +1,6 @@
 package io.rockhub.resp.commands;
 
+import io.rockhub.core.encoding.StoredKey;
 import static io.rockhub.resp.command.CommandSpec.of;
 
 import io.rockhub.core.encoding.DataType;
@@ -220,7 +221,7 @@ final class ZSetAlgebraCommands {
                 continue;
             }
             if (!Replies.error(out, r.status())) {
-                out.array(2).bulk(key);
+                out.array(2).bulk(StoredKey.user(key));
                 out.array(r.value().size());
                 for (ScoredMember e : r.value()) {
                     out.array(2).bulk(e.member()).doubleValue(e.score());

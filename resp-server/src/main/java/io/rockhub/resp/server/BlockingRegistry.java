@@ -17,6 +17,9 @@ public final class BlockingRegistry implements Keyspace.KeyChangeListener {
     /** A blocked connection, woken by {@link #changed} through {@code wake}. */
     interface Waiter {
         void wake();
+
+        /** SWAPDB exchanged namespaces a and b: a client waiting on keys of either follows its database. */
+        void namespacesSwapped(int a, int b);
     }
 
     private final Map<ByteBuffer, ArrayDeque<Waiter>> waiting = new HashMap<>();
@@ -79,6 +82,17 @@ public final class BlockingRegistry implements Keyspace.KeyChangeListener {
         if (first != null && first != serving.get()) {
             wakeups.increment();
             first.wake();
+        }
+    }
+
+    /** Tells every blocked client that two namespaces swapped databases. */
+    public void namespacesSwapped(int a, int b) {
+        Set<Waiter> all = new LinkedHashSet<>();
+        synchronized (this) {
+            waiting.values().forEach(all::addAll);
+        }
+        for (Waiter w : all) {
+            w.namespacesSwapped(a, b);
         }
     }
 

@@ -24,6 +24,7 @@ public final class ClientSession implements DecoderLimits {
     private volatile String libVersion = "";
     private volatile int protocol = 2;
     private volatile boolean authenticated;
+    private volatile int db;
     private volatile String lastCommand = "NULL";
     private volatile boolean closeRequested;
     private final Transaction transaction = new Transaction();
@@ -82,6 +83,15 @@ public final class ClientSession implements DecoderLimits {
 
     public void authenticated(boolean value) {
         this.authenticated = value;
+    }
+
+    /** The database SELECT chose (0 at first and after RESET). */
+    public int db() {
+        return db;
+    }
+
+    public void db(int index) {
+        this.db = index;
     }
 
     public int protocol() {
@@ -145,7 +155,7 @@ public final class ClientSession implements DecoderLimits {
     public String describe(long now) {
         return "id=" + id + " addr=" + address() + " laddr=" + localAddress() + " fd=-1 name=" + name
                 + " age=" + (now - createdMillis) / 1000 + " idle=" + idleMillis(now) / 1000
-                + " flags=" + (transaction.inMulti() ? "x" : "N") + " db=0 sub=0 psub=0 ssub=0 multi="
+                + " flags=" + (transaction.inMulti() ? "x" : "N") + " db=" + db + " sub=0 psub=0 ssub=0 multi="
                 + (transaction.inMulti() ? transaction.queued().size() : -1) + " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0"
                 + " rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=" + lastCommand
                 + " user=default redir=-1 resp=" + protocol + " lib-name=" + libName + " lib-ver=" + libVersion;

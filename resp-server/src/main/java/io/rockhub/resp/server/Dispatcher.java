@@ -75,10 +75,18 @@ public final class Dispatcher {
         }
         session.touched(spec.name());
         if (queueing) {
+            // Keys go into the database selected by then: a queued SELECT counts. EXEC moves them
+            // to that database's namespace as it is when the transaction runs.
+            DbKeys.Rewritten rw = DbKeys.rewrite(spec, argv, tx.queuedDb());
             try {
-                tx.queue(new Transaction.Queued(spec, argv, spec.parser().parse(new Args(argv)), null));
+                tx.queue(new Transaction.Queued(spec, rw.argv(), spec.parser().parse(new Args(rw.argv())), null,
+                        tx.queuedDb(), rw.keys()));
+                Long selected = spec.name().equals("select") ? io.rockhub.core.util.Numbers.parseLong(argv.get(1)) : null;
+                if (selected != null && selected >= 0 && selected < hub.databaseCount()) {
+                    tx.queuedDb(selected.intValue());
+                }
             } catch (CommandError e) {
-                tx.queue(new Transaction.Queued(spec, argv, null, e.getMessage()));
+                tx.queue(new Transaction.Queued(spec, rw.argv(), null, e.getMessage(), tx.queuedDb(), rw.keys()));
             }
             out.simple("QUEUED");
             return;
@@ -86,7 +94,8 @@ public final class Dispatcher {
         long start = System.nanoTime();
         Execution execution;
         try {
-            execution = spec.parser().parse(new Args(argv));
+            List<byte[]> stored = DbKeys.rewrite(spec, argv, hub.databases().namespace(session.db())).argv();
+            execution = spec.parser().parse(new Args(stored));
         } catch (CommandError e) {
             out.error(e.getMessage());
             hub.stats().record(spec.name(), (System.nanoTime() - start) / 1000, true);

@@ -38,6 +38,9 @@ public final class ExecRunner {
             out.error(EXECABORT);
             return;
         }
+        for (Transaction.Queued q : queued) {
+            DbKeys.move(q.keys(), hub.databases().namespace(q.db()));
+        }
         List<byte[]> keys = new ArrayList<>();
         for (ByteBuffer w : tx.watched().keySet()) {
             keys.add(w.array());
@@ -55,6 +58,8 @@ public final class ExecRunner {
             try {
                 hub.keys().runTransaction(() -> {
                     for (Transaction.Queued q : queued) {
+                        // Again, as it runs: a SWAPDB earlier in this transaction moves later commands' data.
+                        DbKeys.move(q.keys(), hub.databases().namespace(q.db()));
                         if (q.error() != null) {
                             out.error(q.error());
                         } else {

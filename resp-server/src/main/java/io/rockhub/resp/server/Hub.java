@@ -39,6 +39,8 @@ public final class Hub implements AutoCloseable {
     private final ListStore lists;
     private final ZSetAlgebra zsetAlgebra;
     private final KeyScanner scanner;
+    private final io.rockhub.core.types.Databases databases;
+    private final int databaseCount;
     private final StreamStore streams;
     private final StreamGroups streamGroups;
     private final StreamGroupInfo streamGroupInfo;
@@ -73,6 +75,8 @@ public final class Hub implements AutoCloseable {
         this.lists = new ListStore(keys);
         this.zsetAlgebra = new ZSetAlgebra(keys, zsets);
         this.scanner = new KeyScanner(storage, clock);
+        this.databases = new io.rockhub.core.types.Databases(keys);
+        this.databaseCount = config.getInt("databases");
         this.streams = new StreamStore(keys);
         this.streamGroups = new StreamGroups(keys, streams);
         this.streamGroupInfo = new StreamGroupInfo(keys, streamGroups, streams);
@@ -174,6 +178,21 @@ public final class Hub implements AutoCloseable {
         return streams;
     }
 
+    /** Which key namespace each numbered database is now (SWAPDB changes it). */
+    public io.rockhub.core.types.Databases databases() {
+        return databases;
+    }
+
+    /** The {@code databases} setting: SELECT accepts 0 .. this - 1. */
+    public int databaseCount() {
+        return databaseCount;
+    }
+
+    /** The key namespace of the session's database. */
+    public int namespace(ClientSession session) {
+        return databases.namespace(session.db());
+    }
+
     public KeyScanner scanner() {
         return scanner;
     }
@@ -265,6 +284,13 @@ public final class Hub implements AutoCloseable {
 
     public void onShutdown(Runnable action) {
         this.shutdownAction = action;
+    }
+
+    /** SWAPDB: the data of two databases change places; blocked clients and WATCHes follow as in Redis. */
+    public void swapDatabases(int a, int b) {
+        int[] namespaces = databases.swap(a, b);
+        watches.namespacesSwapped(namespaces[0], namespaces[1], keys);
+        blocked.namespacesSwapped(namespaces[0], namespaces[1]);
     }
 
     public void requestShutdown() {

@@ -214,6 +214,30 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter implement
         }
     }
 
+    @Override
+    public void namespacesSwapped(int a, int b) {
+        try {
+            ctx.executor().execute(() -> {
+                if (blocked == null) {
+                    return;
+                }
+                List<byte[]> keys = blocked.keys();
+                int ns = keys.isEmpty() ? -1 : io.rockhub.core.encoding.StoredKey.namespace(keys.get(0));
+                if (ns != a && ns != b) {
+                    return;
+                }
+                // The keys are the very arrays the blocked command holds: moving them in place moves
+                // its next attempt to the namespace its database now has.
+                hub.blocked().remove(this, keys);
+                DbKeys.move(keys, ns == a ? b : a);
+                hub.blocked().add(this, keys);
+                retryBlocked();
+            });
+        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            // The event loop is gone with the server.
+        }
+    }
+
     private void retryBlocked() {
         if (blocked == null || !ctx.channel().isActive()) {
             return;

@@ -14,8 +14,12 @@ import java.util.Map;
  * Used on the connection's event loop, except {@link #touch}, which any committing thread calls.
  */
 public final class Transaction {
-    /** A queued command: either its execution or the error it will answer at EXEC. */
-    public record Queued(CommandSpec spec, List<byte[]> argv, Execution execution, String error) {
+    /**
+     * A queued command: either its execution or the error it will answer at EXEC; {@code keys} are
+     * its key arguments, put in database {@code db} (see {@code DbKeys}).
+     */
+    public record Queued(CommandSpec spec, List<byte[]> argv, Execution execution, String error, int db,
+                         List<byte[]> keys) {
     }
 
     /** What a watched key looked like at WATCH time, to notice a later expiry. */
@@ -24,6 +28,7 @@ public final class Transaction {
 
     private List<Queued> queued;
     private boolean failed;
+    private int queuedDb;
     private final Map<ByteBuffer, Watched> watched = new LinkedHashMap<>();
     private volatile boolean touched;
 
@@ -31,9 +36,19 @@ public final class Transaction {
         return queued != null;
     }
 
-    public void begin() {
+    public void begin(int db) {
         queued = new ArrayList<>();
         failed = false;
+        queuedDb = db;
+    }
+
+    /** The database the next queued command's keys belong to. */
+    int queuedDb() {
+        return queuedDb;
+    }
+
+    void queuedDb(int db) {
+        queuedDb = db;
     }
 
     public void queue(Queued q) {

@@ -45,6 +45,27 @@ public final class WatchRegistry implements Keyspace.KeyChangeListener {
         }
     }
 
+    /**
+     * SWAPDB of namespaces a and b: as Redis's {@code touchAllWatchedKeysInDb}, a watched key of
+     * either that exists in either now holds another value.
+     */
+    public void namespacesSwapped(int a, int b, Keyspace keys) {
+        for (Map.Entry<ByteBuffer, Set<ClientSession>> e : watchers.entrySet()) {
+            byte[] key = e.getKey().array();
+            int ns = io.rockhub.core.encoding.StoredKey.namespace(key);
+            if (ns != a && ns != b) {
+                continue;
+            }
+            byte[] user = io.rockhub.core.encoding.StoredKey.user(key);
+            if (keys.live(io.rockhub.core.encoding.StoredKey.of(a, user)) != null
+                    || keys.live(io.rockhub.core.encoding.StoredKey.of(b, user)) != null) {
+                for (ClientSession s : e.getValue()) {
+                    s.transaction().touch();
+                }
+            }
+        }
+    }
+
     @Override
     public void flushed() {
         for (Set<ClientSession> set : watchers.values()) {

@@ -63,6 +63,17 @@ class BlockingDifferentialTest {
             new String[][] {{"XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"}},
             new String[] {"XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">"},
             new String[][] {{"FLUSHALL"}, {"XADD", "s", "5-1", "f", "v"}}),
+        new Scenario("BLPOP is not woken by its key in another database", new String[][] {},
+            new String[] {"BLPOP", "k", "0"},
+            new String[][] {{"SELECT", "1"}, {"RPUSH", "k", "other-db"}, {"SELECT", "0"}, {"RPUSH", "k", "mine"}}),
+        new Scenario("BLPOP follows its database through SWAPDB", new String[][] {},
+            new String[] {"BLPOP", "k", "0"},
+            new String[][] {{"SELECT", "1"}, {"RPUSH", "k", "swapped-in"}, {"SWAPDB", "0", "1"}, {"LRANGE", "k", "0", "-1"},
+                {"SELECT", "0"}, {"LRANGE", "k", "0", "-1"}}),
+        new Scenario("XREADGROUP BLOCK stays blocked when another database is flushed",
+            new String[][] {{"XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"}, {"SELECT", "1"}, {"SET", "x", "1"}},
+            new String[] {"XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", ">"},
+            new String[][] {{"FLUSHDB"}, {"DBSIZE"}, {"SELECT", "0"}, {"XADD", "s", "5-1", "f", "v"}}),
     };
 
     @BeforeAll

@@ -59,6 +59,7 @@ class DifferentialTest {
                 DynamicTest.dynamicTest("sorted sets", () -> run("zsets", DifferentialTest::zsets)),
                 DynamicTest.dynamicTest("lists", () -> run("lists", DifferentialTest::lists)),
                 DynamicTest.dynamicTest("streams", () -> run("streams", DifferentialTest::streams)),
+                DynamicTest.dynamicTest("databases", () -> run("databases", DifferentialTest::databases)),
                 DynamicTest.dynamicTest("COMMAND GETKEYS of all the above", () -> run("getkeys", DifferentialTest::getKeys)));
     }
 
@@ -114,7 +115,8 @@ class DifferentialTest {
         }
         List<String> out = new ArrayList<>();
         for (String line : recent) {
-            if (keys.stream().anyMatch(k -> (line + " ").contains(k))) {
+            // A command naming no key (EXEC, SWAPDB): everything before it may matter.
+            if (keys.isEmpty() || keys.stream().anyMatch(k -> (line + " ").contains(k))) {
                 out.add(line);
             }
         }
@@ -193,6 +195,8 @@ class DifferentialTest {
     /** Random choices from the pools every family shares. */
     static final class Gen {
         final Random r;
+        /** Whether a MULTI is open: replies inside EXEC are compared in order, so unordered ones stay out. */
+        boolean inMulti;
 
         Gen(Random r) {
             this.r = r;
@@ -319,6 +323,38 @@ class DifferentialTest {
             }
         }
         return args(c);
+    }
+
+    /** SELECT, MOVE, SWAPDB, COPY ... DB, FLUSHDB and what each database then holds; MULTI spans SELECTs. */
+    static String[] databases(Gen g) {
+        String k = g.key("d");
+        String db = g.chance(90) ? Integer.toString(g.r.nextInt(4)) : g.pick("15", "16", "-1", "x", "", "01", "+1", "1.0");
+        return switch (g.r.nextInt(24)) {
+            case 0, 1, 2 -> new String[] {"SELECT", db};
+            case 3, 4 -> new String[] {"SET", k, g.value()};
+            case 5 -> g.otherType(k);
+            case 6, 7 -> new String[] {g.pick("GET", "TYPE", "EXISTS"), k};
+            case 8, 9 -> new String[] {"MOVE", k, db};
+            case 10 -> new String[] {"SWAPDB", db, g.chance(90) ? Integer.toString(g.r.nextInt(4)) : g.pick("16", "y", "-1")};
+            case 11 -> g.chance(70) ? new String[] {"COPY", k, g.key("d"), "DB", db}
+                    : new String[] {"COPY", k, g.key("d"), "DB", db, "REPLACE"};
+            case 12 -> new String[] {"COPY", k, g.key("d")};
+            case 13 -> new String[] {"DBSIZE"};
+            case 14 -> g.inMulti ? new String[] {"DBSIZE"} : new String[] {"KEYS", g.pick("*", "d*", "d1")};
+            case 15 -> g.inMulti ? new String[] {"EXISTS", k} : new String[] {"SCAN", "0", "COUNT", "1000"};
+            case 16 -> g.chance(20) ? new String[] {"FLUSHDB", g.pick("ASYNC", "SYNC", "")} : new String[] {"DEL", k};
+            case 17 -> new String[] {"INFO", "keyspace"};
+            case 18 -> {
+                String c = g.pick("MULTI", "EXEC", "DISCARD");
+                g.inMulti = c.equals("MULTI");
+                yield new String[] {c};
+            }
+            case 19 -> new String[] {"RENAME", k, g.key("d")};
+            case 20 -> new String[] {"LPUSH", k, g.value()};
+            case 21 -> new String[] {"LRANGE", k, "0", "-1"};
+            case 22 -> new String[] {"HSET", k, "f", g.value()};
+            default -> new String[] {"HGETALL", k};
+        };
     }
 
     static String[] keys(Gen g) {

@@ -334,7 +334,7 @@ class RedisConformanceTest {
 
     @BeforeAll
     static void start() throws Exception {
-        servers = RedisAndRockHub.start(java.util.Map.of(), "--databases", "1");
+        servers = RedisAndRockHub.start(java.util.Map.of());
     }
 
     @AfterAll

@@ -179,12 +179,12 @@ class ReplicationTest {
             awaitCaughtUp(primary, replica);
             try (Jedis r = new Jedis("127.0.0.1", replica.port())) {
                 Wait.until(Duration.ofSeconds(10), "the key expired", () -> r.get("session") == null);
-                assertThat(replica.hub().keys().physical("session".getBytes()))
+                assertThat(replica.hub().keys().physical(io.rockhub.core.encoding.StoredKey.of(0, "session".getBytes())))
                         .as("hidden, but only the primary deletes it").isNotNull();
                 assertThat(replica.hub().sweeper().runOnce()).as("a replica's sweeper stays idle").isZero();
                 primary.hub().sweeper().runOnce();
                 awaitCaughtUp(primary, replica);
-                assertThat(replica.hub().keys().physical("session".getBytes())).isNull();
+                assertThat(replica.hub().keys().physical(io.rockhub.core.encoding.StoredKey.of(0, "session".getBytes()))).isNull();
                 assertThat(dump(replica.hub())).isEqualTo(dump(primary.hub()));
             }
         }

@@ -119,7 +119,7 @@ class BadInputTest {
         // A collection record written through the store layer: collections arrive with later types.
         io.rockhub.core.types.Keyspace ks = server.hub().keys();
         try (io.rockhub.core.storage.Batch b = ks.storage().newBatch()) {
-            ks.put(b, "h".getBytes(), null, io.rockhub.core.encoding.Metadata.collection(
+            ks.put(b, io.rockhub.core.encoding.StoredKey.of(0, "h".getBytes()), null, io.rockhub.core.encoding.Metadata.collection(
                     io.rockhub.core.encoding.DataType.HASH, 0, ks.versions().next(), 1));
             ks.commit(b);
         }
