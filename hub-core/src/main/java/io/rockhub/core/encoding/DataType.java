@@ -9,7 +9,14 @@ public enum DataType {
     LIST(3, "list"),
     SET(4, "set"),
     ZSET(5, "zset"),
-    STREAM(6, "stream");
+    STREAM(6, "stream"),
+    /**
+     * A string kept in fixed-size chunks under a version (see {@link StringChunks}) instead of in
+     * its metadata record: what a string becomes when SETBIT, SETRANGE or APPEND make it larger
+     * than a chunk, so each such write rewrites one chunk, not the whole value. To clients it is a
+     * string like any other.
+     */
+    STRING_CHUNKS(7, "string");
 
     private final int code;
     private final String redisName;
@@ -26,6 +33,16 @@ public enum DataType {
     /** The name TYPE and SCAN TYPE use. */
     public String redisName() {
         return redisName;
+    }
+
+    /** Whether Redis sees a string (either representation). */
+    public boolean isString() {
+        return this == STRING || this == STRING_CHUNKS;
+    }
+
+    /** Whether TYPE (and SCAN TYPE) name both the same. */
+    public boolean sameRedisType(DataType other) {
+        return other != null && redisName.equals(other.redisName);
     }
 
     /** Whether values live in the metadata record itself (no subkeys, no version). */

@@ -20,6 +20,8 @@
  *                                                                   others:  [u64 version][u64 size][type extras]
  *                                                                   list extras: [u64 head][u64 tail]
  *                                                                   stream extras: StreamMeta (last id, max deleted id, entries added)
+ *                                                                   chunked string (type 7): size = length in bytes
+ * subkey (string chunk) [ns][u32 len][user key][u64 version][u32 chunk]  up to 4096 bytes; absent or short = zeros
  * subkey (list)  [ns][u32 len][user key][u64 version][u64 index]  the item at that index, head <= index < tail
  * stream         [ns][u32 len][user key][u64 version][u64 ms][u64 seq]  StreamEntry: [u32 n][u32 len][bytes]...
  * stream (groups) [ns][u32 len][user key][u64 version][ff x16][tag]...  group, consumer, pending and per-consumer

@@ -62,7 +62,7 @@ public final class KeyScanner {
                 last = key;
                 byte[] raw = it.value();
                 if (!(Metadata.peekExpireAt(raw) != 0 && Metadata.peekExpireAt(raw) <= now)
-                        && (type == null || Metadata.peekType(raw) == type)
+                        && (type == null || type.sameRedisType(Metadata.peekType(raw)))
                         && (pattern == null || Glob.matches(pattern, key, skip, false))) {
                     out.add(java.util.Arrays.copyOfRange(key, skip, key.length));
                 }

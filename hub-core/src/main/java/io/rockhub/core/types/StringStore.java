@@ -26,16 +26,25 @@ public final class StringStore {
     public record SetOutcome(Status status, boolean applied, byte[] old) {
     }
 
+    /** A value must stay readable whole (GET) in one Java array, whatever proto-max-bulk-len says. */
+    public static final long MAX_LENGTH = Integer.MAX_VALUE - 8;
+
     private final Keyspace keys;
+    private final StringValues values;
 
     public StringStore(Keyspace keys) {
         this.keys = keys;
+        this.values = new StringValues(keys);
+    }
+
+    public StringValues values() {
+        return values;
     }
 
     public Result<byte[]> get(byte[] key) {
         Metadata m = keys.physical(key);
         Status s = stringStatus(m);
-        return s == Status.OK ? Result.ok(m.value()) : Result.of(s);
+        return s == Status.OK ? Result.ok(values.whole(key, m)) : Result.of(s);
     }
 
     /** OK for a live string; NOT_FOUND for no key or an expired one; WRONG_TYPE otherwise. */
@@ -43,7 +52,7 @@ public final class StringStore {
         if (!keys.isLive(m)) {
             return Status.NOT_FOUND;
         }
-        return m.type() == DataType.STRING ? Status.OK : Status.WRONG_TYPE;
+        return m.type().isString() ? Status.OK : Status.WRONG_TYPE;
     }
 
     /** MGET: values in order, null where a key is missing or not a string. */
@@ -64,10 +73,11 @@ public final class StringStore {
         try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
             Metadata old = keys.physical(key);
             boolean exists = keys.isLive(old);
-            if (returnOld && exists && old.type() != DataType.STRING) {
+            if (returnOld && exists && !old.type().isString()) {
                 return new SetOutcome(Status.WRONG_TYPE, false, null);
             }
-            byte[] previous = exists && old.type() == DataType.STRING ? old.value() : null;
+            byte[] previous = exists && old.type().isString() && (returnOld || old.type() == DataType.STRING)
+                    ? values.whole(key, old) : null;
             if (condition == Condition.IF_ABSENT && exists || condition == Condition.IF_PRESENT && !exists) {
                 return new SetOutcome(Status.OK, false, previous);
             }
@@ -92,9 +102,10 @@ public final class StringStore {
             if (s != Status.OK) {
                 return Result.of(s);
             }
+            byte[] value = values.whole(key, m);
             keys.remove(b, key, m);
             keys.commit(b);
-            return Result.ok(m.value());
+            return Result.ok(value);
         }
     }
 
@@ -109,6 +120,7 @@ public final class StringStore {
             if (s != Status.OK) {
                 return Result.of(s);
             }
+            byte[] value = values.whole(key, m);
             long expireAt = change.apply(m.expireAt());
             if (expireAt != 0 && expireAt <= keys.clock().millis()) {
                 keys.remove(b, key, m);
@@ -116,7 +128,7 @@ public final class StringStore {
                 keys.put(b, key, m, m.withExpireAt(expireAt));
             }
             keys.commit(b);
-            return Result.ok(m.value());
+            return Result.ok(value);
         }
     }
 
@@ -156,10 +168,10 @@ public final class StringStore {
             boolean exists = keys.isLive(m);
             long current = 0;
             if (exists) {
-                if (m.type() != DataType.STRING) {
+                if (!m.type().isString()) {
                     return Result.wrongType();
                 }
-                Long parsed = Numbers.parseLong(m.value());
+                Long parsed = m.type() == DataType.STRING ? Numbers.parseLong(m.value()) : null;
                 if (parsed == null) {
                     return Result.of(Status.NOT_INTEGER);
                 }
@@ -189,10 +201,10 @@ public final class StringStore {
             boolean exists = keys.isLive(m);
             Numbers.LongDouble current = Numbers.LongDouble.of(BigDecimal.ZERO);
             if (exists) {
-                if (m.type() != DataType.STRING) {
+                if (!m.type().isString()) {
                     return Result.wrongType();
                 }
-                current = Numbers.parseLongDouble(m.value());
+                current = m.type() == DataType.STRING ? Numbers.parseLongDouble(m.value()) : null;
                 if (current == null) {
                     return Result.of(Status.NOT_FLOAT);
                 }
@@ -215,37 +227,37 @@ public final class StringStore {
         try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
             Metadata m = keys.physical(key);
             boolean exists = keys.isLive(m);
-            if (exists && m.type() != DataType.STRING) {
+            if (exists && !m.type().isString()) {
                 return Result.wrongType();
             }
-            byte[] current = exists ? m.value() : new byte[0];
-            if ((long) current.length + suffix.length > Math.min(maxLength, Integer.MAX_VALUE - 8)) {
+            StringValues.Editor e = values.edit(key, m);
+            if (e.length() + suffix.length > Math.min(maxLength, MAX_LENGTH)) {
                 return Result.of(Status.TOO_LARGE);
             }
-            byte[] value = Arrays.copyOf(current, current.length + suffix.length);
-            System.arraycopy(suffix, 0, value, current.length, suffix.length);
-            keys.put(b, key, m, Metadata.string(value, exists ? m.expireAt() : 0));
+            e.write(e.length(), suffix);
+            e.commit(b, exists ? m.expireAt() : 0);
             keys.commit(b);
-            return Result.ok((long) value.length);
+            return Result.ok(e.length());
         }
     }
 
     public Result<Long> strlen(byte[] key) {
-        Result<byte[]> r = get(key);
-        if (r.status() == Status.NOT_FOUND) {
+        Metadata m = keys.physical(key);
+        Status s = stringStatus(m);
+        if (s == Status.NOT_FOUND) {
             return Result.ok(0L);
         }
-        return r.isOk() ? Result.ok((long) r.value().length) : Result.of(r.status());
+        return s == Status.OK ? Result.ok(StringValues.length(m)) : Result.of(s);
     }
 
     /** GETRANGE with Redis's negative-index rules; a missing key reads as "". */
     public Result<byte[]> getRange(byte[] key, long start, long end) {
-        Result<byte[]> r = get(key);
-        if (r.status() == Status.WRONG_TYPE) {
-            return r;
+        Metadata m = keys.physical(key);
+        Status s = stringStatus(m);
+        if (s == Status.WRONG_TYPE) {
+            return Result.of(s);
         }
-        byte[] v = r.isOk() ? r.value() : new byte[0];
-        long len = v.length;
+        long len = s == Status.OK ? StringValues.length(m) : 0;
         if (start < 0 && end < 0 && start > end) {
             return Result.ok(new byte[0]);
         }
@@ -267,7 +279,7 @@ public final class StringStore {
         if (start > end || len == 0) {
             return Result.ok(new byte[0]);
         }
-        return Result.ok(Arrays.copyOfRange(v, (int) start, (int) end + 1));
+        return Result.ok(values.read(key, m, start, (int) (end - start + 1)));
     }
 
     /** SETRANGE: the new length; zero-pads as needed; TOO_LARGE past {@code maxLength}. */
@@ -275,24 +287,21 @@ public final class StringStore {
         try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
             Metadata m = keys.physical(key);
             boolean exists = keys.isLive(m);
-            if (exists && m.type() != DataType.STRING) {
+            if (exists && !m.type().isString()) {
                 return Result.wrongType();
             }
-            byte[] current = exists ? m.value() : new byte[0];
             if (patch.length == 0) {
-                return Result.ok((long) current.length);
+                return Result.ok(exists ? StringValues.length(m) : 0L);
             }
-            // Compared without adding, which could overflow for offsets near 2^63; a Java array caps
-            // a value below 2 GB whatever proto-max-bulk-len says.
-            if (offset > Math.min(maxLength, Integer.MAX_VALUE - 8) - patch.length) {
+            // Compared without adding, which could overflow for offsets near 2^63.
+            if (offset > Math.min(maxLength, MAX_LENGTH) - patch.length) {
                 return Result.of(Status.TOO_LARGE);
             }
-            int newLen = (int) Math.max(current.length, offset + patch.length);
-            byte[] value = Arrays.copyOf(current, newLen);
-            System.arraycopy(patch, 0, value, (int) offset, patch.length);
-            keys.put(b, key, m, Metadata.string(value, exists ? m.expireAt() : 0));
+            StringValues.Editor e = values.edit(key, m);
+            e.write(offset, patch);
+            e.commit(b, exists ? m.expireAt() : 0);
             keys.commit(b);
-            return Result.ok((long) newLen);
+            return Result.ok(e.length());
         }
     }
 }

@@ -27,6 +27,8 @@ class EncodingGoldenTest {
         assertThat(DataType.SET.code()).isEqualTo(4);
         assertThat(DataType.ZSET.code()).isEqualTo(5);
         assertThat(DataType.STREAM.code()).isEqualTo(6);
+        assertThat(DataType.STRING_CHUNKS.code()).isEqualTo(7);
+        assertThat(DataType.STRING_CHUNKS.redisName()).isEqualTo("string");
     }
 
     @Test
@@ -87,6 +89,17 @@ class EncodingGoldenTest {
         assertThat(hex(InternalKey.prefix(KEY, 7))).isEqualTo("03" + "00000006" + hex(USER_KEY) + "0000000000000007");
         byte[] slotted = {(byte) 0x80, 0x2b, 0x32, 'k'};
         assertThat(hex(InternalKey.prefix(slotted, 1))).isEqualTo("802b32" + "00000001" + "6b" + "0000000000000001");
+    }
+
+    @Test
+    void chunkedStringLayout() {
+        Metadata m = Metadata.collection(DataType.STRING_CHUNKS, 0, 9, 100_000);
+        assertThat(hex(m.encode())).isEqualTo("07" + "0000000000000000" + "0000000000000009" + "00000000000186a0");
+        assertThat(Metadata.decode(m.encode())).isEqualTo(m);
+        assertThat(StringChunks.SIZE).isEqualTo(4096);
+        assertThat(hex(InternalKey.encode(KEY, 9, StringChunks.sub(24))))
+                .isEqualTo("03" + "00000006" + hex(USER_KEY) + "0000000000000009" + "00000018");
+        assertThat(StringChunks.index(StringChunks.sub(0xfffffffFL))).isEqualTo(0xffffffffL);
     }
 
     @Test

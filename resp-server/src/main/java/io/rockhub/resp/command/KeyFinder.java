@@ -131,6 +131,9 @@ public final class KeyFinder {
      * command: with GET it reads its key (RW access update), without it overwrites it (OW update).
      */
     private static List<String> variableFlags(CommandSpec spec, List<byte[]> argv) {
+        if (spec.name().equals("bitfield")) {
+            return bitfieldReadOnly(argv) ? List.of("RO", "access") : List.of("RW", "access", "update");
+        }
         if (spec.name().equals("set")) {
             for (int i = 3; i < argv.size(); i++) {
                 if (new String(argv.get(i), StandardCharsets.UTF_8).equalsIgnoreCase("GET")) {
@@ -140,6 +143,22 @@ public final class KeyFinder {
             return List.of("OW", "update");
         }
         return spec.keySpecs().get(0).flags();
+    }
+
+    /** Whether BITFIELD's operations are all GETs (a syntax error counts as a write, as in Redis). */
+    private static boolean bitfieldReadOnly(List<byte[]> argv) {
+        for (int i = 2; i < argv.size(); i++) {
+            int remaining = argv.size() - i - 1;
+            String op = new String(argv.get(i), StandardCharsets.UTF_8);
+            if (op.equalsIgnoreCase("get") && remaining >= 2) {
+                i += 2;
+            } else if (op.equalsIgnoreCase("overflow") && remaining >= 1) {
+                i += 1;
+            } else {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int afterKeyword(List<byte[]> argv, KeySpec.Keyword w) {

@@ -15,6 +15,7 @@ public final class Commands {
         KeyCommands.register(t);
         StringCommands.register(t);
         LcsCommand.register(t);
+        BitmapCommands.register(t);
         HashCommands.register(t);
         SetCommands.register(t);
         ZSetCommands.register(t);

@@ -297,6 +297,7 @@ final class KeyCommands {
             return v.length <= 44 ? "embstr" : "raw";
         }
         return switch (m.type()) {
+            case STRING_CHUNKS -> "raw";
             case HASH -> m.size() <= 128 ? "listpack" : "hashtable";
             case LIST -> "quicklist";
             case SET -> "hashtable";

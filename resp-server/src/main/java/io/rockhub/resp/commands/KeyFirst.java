@@ -23,7 +23,7 @@ final class KeyFirst {
             Metadata m = ctx.hub().keys().live(key);
             if (m == null) {
                 missing.accept(out);
-            } else if (m.type() != type) {
+            } else if (!m.type().sameRedisType(type)) {
                 out.error(Errors.WRONG_TYPE);
             } else {
                 out.error(refused.getMessage());

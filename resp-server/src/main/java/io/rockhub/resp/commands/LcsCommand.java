@@ -88,7 +88,7 @@ final class LcsCommand {
         if (m == null) {
             return new byte[0];
         }
-        return m.type() == DataType.STRING ? m.value() : null;
+        return m.type().isString() ? ctx.hub().strings().values().whole(key, m) : null;
     }
 
     private static void reply(RespWriter out, byte[] a, byte[] b, int[] dp, boolean getIdx, boolean getLen,

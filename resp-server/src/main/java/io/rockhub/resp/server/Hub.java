@@ -33,6 +33,7 @@ public final class Hub implements AutoCloseable {
     private final Storage storage;
     private final Keyspace keys;
     private final StringStore strings;
+    private final io.rockhub.core.types.BitmapStore bitmaps;
     private final HashStore hashes;
     private final SetStore sets;
     private final ZSetStore zsets;
@@ -69,6 +70,7 @@ public final class Hub implements AutoCloseable {
         this.storage = Storage.open(config);
         this.keys = new Keyspace(storage, clock, config.megabytes("metadata-cache-size"));
         this.strings = new StringStore(keys);
+        this.bitmaps = new io.rockhub.core.types.BitmapStore(keys, strings.values());
         this.hashes = new HashStore(keys);
         this.sets = new SetStore(keys);
         this.zsets = new ZSetStore(keys);
@@ -148,6 +150,10 @@ public final class Hub implements AutoCloseable {
 
     public Keyspace keys() {
         return keys;
+    }
+
+    public io.rockhub.core.types.BitmapStore bitmaps() {
+        return bitmaps;
     }
 
     public StringStore strings() {

@@ -60,6 +60,7 @@ class DifferentialTest {
                 DynamicTest.dynamicTest("lists", () -> run("lists", DifferentialTest::lists)),
                 DynamicTest.dynamicTest("streams", () -> run("streams", DifferentialTest::streams)),
                 DynamicTest.dynamicTest("databases", () -> run("databases", DifferentialTest::databases)),
+                DynamicTest.dynamicTest("bitmaps", () -> run("bitmaps", DifferentialTest::bitmaps)),
                 DynamicTest.dynamicTest("COMMAND GETKEYS of all the above", () -> run("getkeys", DifferentialTest::getKeys)));
     }
 
@@ -354,6 +355,82 @@ class DifferentialTest {
             case 21 -> new String[] {"LRANGE", k, "0", "-1"};
             case 22 -> new String[] {"HSET", k, "f", g.value()};
             default -> new String[] {"HGETALL", k};
+        };
+    }
+
+    /** A bit offset: mostly small, often across the 4 KB chunk boundary (bit 32768), sometimes invalid. */
+    private static String bitOffset(Gen g) {
+        return switch (g.r.nextInt(10)) {
+            case 0, 1, 2, 3 -> Integer.toString(g.r.nextInt(100));
+            case 4, 5 -> Integer.toString(32_700 + g.r.nextInt(140));
+            case 6 -> Integer.toString(g.r.nextInt(200_000));
+            case 7 -> g.pick("-1", "x", "4294967296", "9223372036854775807", "1.5", "", "#3", "0x10");
+            default -> Integer.toString(g.r.nextInt(64) + 65_536 * g.r.nextInt(3));
+        };
+    }
+
+    private static String bitIndex(Gen g) {
+        return g.chance(70) ? Integer.toString(g.r.nextInt(41) - 20) : g.pick("0", "-1", "4095", "4096", "5000", "-5000",
+                "32767", "32768", "100000", "-100000", "9223372036854775807", "-9223372036854775808", "x", "1.5");
+    }
+
+    private static String[] bitRange(Gen g, String... head) {
+        List<String> c = new ArrayList<>(List.of(head));
+        int n = g.r.nextInt(4);
+        if (n >= 1) {
+            c.add(bitIndex(g));
+        }
+        if (n >= 2) {
+            c.add(bitIndex(g));
+        }
+        if (n >= 3) {
+            c.add(g.pick("BIT", "BYTE", "bit", "NIBBLE"));
+        }
+        return args(c);
+    }
+
+    private static String[] bitfield(Gen g, String name, String k) {
+        List<String> c = new ArrayList<>(List.of(name, k));
+        for (int n = 1 + g.r.nextInt(4); n > 0; n--) {
+            String type = g.chance(85) ? (g.chance(50) ? "i" : "u") + (1 + g.r.nextInt(64))
+                    : g.pick("u64", "i65", "i0", "x8", "u", "I8");
+            String offset = g.chance(30) ? "#" + g.r.nextInt(10) : bitOffset(g);
+            String value = g.chance(80) ? Long.toString(g.r.nextLong() >> g.r.nextInt(64)) : g.pick("x", "1.5", "");
+            switch (g.r.nextInt(9)) {
+                case 0, 1, 2 -> c.addAll(List.of("GET", type, offset));
+                case 3, 4 -> c.addAll(List.of("SET", type, offset, value));
+                case 5, 6 -> c.addAll(List.of("INCRBY", type, offset, value));
+                case 7 -> c.addAll(List.of("OVERFLOW", g.pick("WRAP", "SAT", "FAIL", "fail", "NONE")));
+                default -> c.add(g.pick("GET", "FOO", "SET"));
+            }
+        }
+        return args(c);
+    }
+
+    /** Bit commands on strings small and large (chunked past 4 KB), beside the string commands that read them. */
+    static String[] bitmaps(Gen g) {
+        String k = g.key("b");
+        return switch (g.r.nextInt(24)) {
+            case 0, 1, 2, 3 -> new String[] {"SETBIT", k, bitOffset(g), g.chance(90) ? g.pick("0", "1", "1") : g.pick("2", "-1", "x", "")};
+            case 4, 5 -> new String[] {"GETBIT", k, bitOffset(g)};
+            case 6, 7 -> bitRange(g, "BITCOUNT", k);
+            case 8, 9 -> bitRange(g, "BITPOS", k, g.chance(90) ? g.pick("0", "1") : g.pick("2", "x"));
+            case 10 -> {
+                String op = g.pick("AND", "OR", "XOR", "NOT", "and", "NAND");
+                yield op.equalsIgnoreCase("NOT") && g.chance(80) ? new String[] {"BITOP", op, g.key("b"), k}
+                        : new String[] {"BITOP", op, g.key("b"), k, g.key("b"), g.key("b")};
+            }
+            case 11, 12, 13 -> bitfield(g, "BITFIELD", k);
+            case 14 -> bitfield(g, "BITFIELD_RO", k);
+            case 15 -> new String[] {"SET", k, g.value()};
+            case 16 -> new String[] {"APPEND", k, g.value()};
+            case 17 -> new String[] {"SETRANGE", k, Integer.toString(g.chance(50) ? g.r.nextInt(40) : 4_080 + g.r.nextInt(40)), g.value()};
+            case 18 -> new String[] {"GETRANGE", k, bitIndex(g), bitIndex(g)};
+            case 19 -> new String[] {"STRLEN", k};
+            case 20 -> new String[] {"GET", k};
+            case 21 -> g.otherType(k);
+            case 22 -> new String[] {g.pick("DEL", "TYPE", "EXISTS"), k};
+            default -> g.chance(50) ? new String[] {"GETSET", k, g.value()} : new String[] {g.pick("INCR", "GETDEL"), k};
         };
     }
 
