@@ -19,7 +19,7 @@ public final class Batch implements AutoCloseable {
     private final Transaction tx;
     private final java.util.Map<java.nio.ByteBuffer, Object> metadataChanges = new java.util.LinkedHashMap<>();
     /** Counter changes per namespace: {@code [keys delta, expires delta]}; one namespace in nearly every batch. */
-    private final java.util.Map<Integer, long[]> counts = new java.util.HashMap<>(2);
+    private java.util.Map<Integer, long[]> counts;
 
     Batch(Storage storage, Transaction tx) {
         this.storage = storage;
@@ -83,18 +83,35 @@ public final class Batch implements AutoCloseable {
 
     /** Counts a metadata record of a stored key created (+1) or removed (-1). */
     public void countKeys(byte[] storedKey, long delta) {
-        counts.computeIfAbsent(StoredKey.namespace(storedKey), n -> new long[2])[0] += delta;
+        counts(storedKey)[0] += delta;
+    }
+
+    private long[] counts(byte[] storedKey) {
+        if (counts == null) {
+            counts = new java.util.HashMap<>(2);
+        }
+        return counts.computeIfAbsent(StoredKey.namespace(storedKey), n -> new long[2]);
     }
 
     /** Counts a stored key gaining (+1) or losing (-1) its TTL. */
     public void countExpires(byte[] storedKey, long delta) {
         if (delta != 0) {
-            counts.computeIfAbsent(StoredKey.namespace(storedKey), n -> new long[2])[1] += delta;
+            counts(storedKey)[1] += delta;
         }
     }
 
     public boolean isEmpty() {
-        return batch.count() == 0 && counts.values().stream().allMatch(c -> c[0] == 0 && c[1] == 0);
+        if (batch.count() != 0) {
+            return false;
+        }
+        if (counts != null) {
+            for (long[] c : counts.values()) {
+                if (c[0] != 0 || c[1] != 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     int count() {
@@ -102,6 +119,9 @@ public final class Batch implements AutoCloseable {
     }
 
     void sealCounters() throws RocksDBException {
+        if (counts == null) {
+            return;
+        }
         for (java.util.Map.Entry<Integer, long[]> e : counts.entrySet()) {
             long[] c = e.getValue();
             if (c[0] != 0) {

@@ -22,6 +22,23 @@ final class DbKeys {
     record Rewritten(List<byte[]> argv, List<byte[]> keys) {
     }
 
+    /** Just the rewritten command line, for a command that runs now. */
+    static List<byte[]> argv(CommandSpec spec, List<byte[]> argv, int namespace) {
+        if (spec.firstKey() > 0 && !spec.has(CommandFlag.MOVABLEKEYS)) {
+            int argc = argv.size();
+            int last = spec.lastKey() < 0 ? argc + spec.lastKey() : Math.min(spec.lastKey(), argc - 1);
+            if (last < spec.firstKey()) {
+                return argv;
+            }
+            List<byte[]> out = new ArrayList<>(argv);
+            for (int i = spec.firstKey(); i <= last; i += Math.max(1, spec.step())) {
+                out.set(i, StoredKey.of(namespace, argv.get(i)));
+            }
+            return out;
+        }
+        return rewrite(spec, argv, namespace).argv();
+    }
+
     static Rewritten rewrite(CommandSpec spec, List<byte[]> argv, int namespace) {
         List<byte[]> out = null;
         List<byte[]> keys = List.of();

@@ -94,7 +94,7 @@ public final class Dispatcher {
         long start = System.nanoTime();
         Execution execution;
         try {
-            List<byte[]> stored = DbKeys.rewrite(spec, argv, hub.databases().namespace(session.db())).argv();
+            List<byte[]> stored = DbKeys.argv(spec, argv, hub.databases().namespace(session.db()));
             execution = spec.parser().parse(new Args(stored));
         } catch (CommandError e) {
             out.error(e.getMessage());
