@@ -18,5 +18,9 @@ public enum Status {
     /** XADD: the id is 0-0. */
     ID_ZERO,
     /** XADD: no id after the last possible one. */
-    IDS_EXHAUSTED
+    IDS_EXHAUSTED,
+    /** A string that is not a HyperLogLog where one is needed. */
+    NOT_HLL,
+    /** A HyperLogLog whose sparse form does not cover its registers exactly. */
+    CORRUPT_HLL
 }

@@ -91,6 +91,28 @@ class EncodingGoldenTest {
         assertThat(hex(InternalKey.prefix(slotted, 1))).isEqualTo("802b32" + "00000001" + "6b" + "0000000000000001");
     }
 
+    /** Bytes Redis 7.0.15 wrote for {@code PFADD g a b c}, then after {@code PFCOUNT g} cached 3. */
+    @Test
+    void hyperLogLogBytesAreRedisBytes() {
+        assertThat(hex(HyperLogLog.empty().bytes())).isEqualTo("48594c4c" + "01" + "000000" + "0000000000000000" + "7fff");
+        HyperLogLog h = HyperLogLog.empty();
+        for (String e : new String[] {"a", "b", "c"}) {
+            h.add(e.getBytes(StandardCharsets.US_ASCII), 3000);
+        }
+        h.invalidateCache();
+        assertThat(hex(h.bytes())).isEqualTo("48594c4c01000000000000000000008060f38050b1844bfb80425a");
+        assertThat(h.count()).isEqualTo(3);
+        h.cache(3);
+        assertThat(hex(h.bytes())).isEqualTo("48594c4c01000000030000000000000060f38050b1844bfb80425a");
+        HyperLogLog back = HyperLogLog.parse(h.bytes());
+        assertThat(back.cacheValid()).isTrue();
+        assertThat(back.cached()).isEqualTo(3);
+        assertThat(back.toDense()).isTrue();
+        assertThat(back.bytes()).hasSize(HyperLogLog.DENSE_SIZE);
+        assertThat(back.count()).isEqualTo(3);
+        assertThat(HyperLogLog.parse("HYLL".getBytes(StandardCharsets.US_ASCII))).isNull();
+    }
+
     @Test
     void chunkedStringLayout() {
         Metadata m = Metadata.collection(DataType.STRING_CHUNKS, 0, 9, 100_000);

@@ -16,6 +16,7 @@ public final class Commands {
         StringCommands.register(t);
         LcsCommand.register(t);
         BitmapCommands.register(t);
+        HyperLogLogCommands.register(t);
         HashCommands.register(t);
         SetCommands.register(t);
         ZSetCommands.register(t);

@@ -34,6 +34,7 @@ public final class Hub implements AutoCloseable {
     private final Keyspace keys;
     private final StringStore strings;
     private final io.rockhub.core.types.BitmapStore bitmaps;
+    private final io.rockhub.core.types.HyperLogLogStore hyperLogLogs;
     private final HashStore hashes;
     private final SetStore sets;
     private final ZSetStore zsets;
@@ -71,6 +72,7 @@ public final class Hub implements AutoCloseable {
         this.keys = new Keyspace(storage, clock, config.megabytes("metadata-cache-size"));
         this.strings = new StringStore(keys);
         this.bitmaps = new io.rockhub.core.types.BitmapStore(keys, strings.values());
+        this.hyperLogLogs = new io.rockhub.core.types.HyperLogLogStore(keys, strings.values());
         this.hashes = new HashStore(keys);
         this.sets = new SetStore(keys);
         this.zsets = new ZSetStore(keys);
@@ -150,6 +152,10 @@ public final class Hub implements AutoCloseable {
 
     public Keyspace keys() {
         return keys;
+    }
+
+    public io.rockhub.core.types.HyperLogLogStore hyperLogLogs() {
+        return hyperLogLogs;
     }
 
     public io.rockhub.core.types.BitmapStore bitmaps() {

@@ -77,6 +77,12 @@ class RedisConformanceTest {
             "COMMAND GETKEYSANDFLAGS BITFIELD bm GET u8 0 SET u8 0 1", "COMMAND GETKEYSANDFLAGS BITFIELD bm FOO",
             "SETBIT big 40000 1", "APPEND big xyz", "STRLEN big", "GETRANGE big 4999 -1", "TYPE big", "OBJECT ENCODING big",
             "SETRANGE big 4095 ab", "BITCOUNT big", "BITPOS big 1 4096", "INCR big", "SET big 10", "INCR big"},
+        // HyperLogLog
+        {"PFADD hl a b c", "PFCOUNT hl", "GET hl", "PFADD hl", "PFADD hl a", "PFADD new", "GET new", "PFCOUNT hl nokey",
+            "PFMERGE hm hl nokey", "PFCOUNT hm", "GET hm", "PFMERGE hm", "SET s notanhll", "PFADD s a", "PFCOUNT s",
+            "PFMERGE s hl", "PFMERGE hl s", "LPUSH l x", "PFADD l a", "PFCOUNT hl l", "PFMERGE hl l", "PFCOUNT nokey",
+            "SET trunc HYLL", "PFCOUNT trunc", "MULTI", "PFADD hl z", "PFCOUNT hl", "EXEC",
+            "COMMAND GETKEYSANDFLAGS PFMERGE a b c", "COMMAND GETKEYSANDFLAGS PFCOUNT a b"},
         // keys
         {"SET a 1", "SET b 2", "EXISTS a b c a", "DEL a c a", "EXISTS a", "UNLINK b", "TYPE b", "SET t x", "TYPE t",
             "TOUCH t t nope", "DBSIZE", "FLUSHDB", "DBSIZE", "FLUSHALL ASYNC", "FLUSHALL BAD", "FLUSHDB SYNC extra"},
