@@ -113,6 +113,24 @@ class EncodingGoldenTest {
         assertThat(HyperLogLog.parse("HYLL".getBytes(StandardCharsets.US_ASCII))).isNull();
     }
 
+    /** Values Redis 7.0.15 gives for GEOADD Sicily 13.361389 38.115556 Palermo 15.087269 37.502669 Catania. */
+    @Test
+    void geoScoresAreRedisGeohashes() {
+        long palermo = GeoHash.align52(GeoHash.encodeWgs84(13.361389, 38.115556, GeoHash.STEP_MAX));
+        long catania = GeoHash.align52(GeoHash.encodeWgs84(15.087269, 37.502669, GeoHash.STEP_MAX));
+        assertThat(palermo).isEqualTo(3479099956230698L);
+        assertThat(catania).isEqualTo(3479447370796909L);
+        assertThat(GeoHash.standard(palermo)).isEqualTo("sqc8b49rny0");
+        assertThat(GeoHash.standard(catania)).isEqualTo("sqdtr74hyu0");
+        double[] xy = GeoHash.decodeScore(palermo);
+        assertThat(io.rockhub.core.util.Numbers.humanDecimal(new java.math.BigDecimal(xy[0]))).isEqualTo("13.36138933897018433");
+        assertThat(io.rockhub.core.util.Numbers.humanDecimal(new java.math.BigDecimal(xy[1]))).isEqualTo("38.11555639549629859");
+        double[] other = GeoHash.decodeScore(catania);
+        assertThat(new java.math.BigDecimal(GeoHash.distance(xy[0], xy[1], other[0], other[1]))
+                .setScale(4, java.math.RoundingMode.HALF_EVEN).toPlainString()).isEqualTo("166274.1516");
+        assertThat(GeoHash.encodeWgs84(0, 86, 26)).as("outside Web Mercator's latitudes").isNull();
+    }
+
     @Test
     void chunkedStringLayout() {
         Metadata m = Metadata.collection(DataType.STRING_CHUNKS, 0, 9, 100_000);

@@ -17,6 +17,7 @@ public final class Commands {
         LcsCommand.register(t);
         BitmapCommands.register(t);
         HyperLogLogCommands.register(t);
+        GeoCommands.register(t);
         HashCommands.register(t);
         SetCommands.register(t);
         ZSetCommands.register(t);

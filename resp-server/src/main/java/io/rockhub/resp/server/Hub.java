@@ -35,6 +35,7 @@ public final class Hub implements AutoCloseable {
     private final StringStore strings;
     private final io.rockhub.core.types.BitmapStore bitmaps;
     private final io.rockhub.core.types.HyperLogLogStore hyperLogLogs;
+    private final io.rockhub.core.types.GeoStore geo;
     private final HashStore hashes;
     private final SetStore sets;
     private final ZSetStore zsets;
@@ -76,6 +77,7 @@ public final class Hub implements AutoCloseable {
         this.hashes = new HashStore(keys);
         this.sets = new SetStore(keys);
         this.zsets = new ZSetStore(keys);
+        this.geo = new io.rockhub.core.types.GeoStore(zsets);
         this.lists = new ListStore(keys);
         this.zsetAlgebra = new ZSetAlgebra(keys, zsets);
         this.scanner = new KeyScanner(storage, clock);
@@ -152,6 +154,10 @@ public final class Hub implements AutoCloseable {
 
     public Keyspace keys() {
         return keys;
+    }
+
+    public io.rockhub.core.types.GeoStore geo() {
+        return geo;
     }
 
     public io.rockhub.core.types.HyperLogLogStore hyperLogLogs() {
