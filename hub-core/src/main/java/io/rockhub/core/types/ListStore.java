@@ -44,6 +44,24 @@ public final class ListStore {
         }
     }
 
+    /** SORT ... STORE: {@code key} becomes a list of {@code items} (no TTL), or is deleted when there are none. */
+    public long replace(byte[] key, List<byte[]> items) {
+        try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
+            Metadata old = keys.physical(key);
+            if (items.isEmpty()) {
+                if (keys.isLive(old)) {
+                    keys.remove(b, key, old);
+                }
+            } else {
+                Metadata fresh = Metadata.collection(DataType.LIST, 0, keys.versions().next(), 0);
+                Metadata m = pushInto(b, key, fresh, items, false);
+                keys.put(b, key, old, m.withSize(items.size()));
+            }
+            keys.commit(b);
+            return items.size();
+        }
+    }
+
     private static Metadata pushInto(Batch b, byte[] key, Metadata m, List<byte[]> items, boolean left) {
         long head = m.head();
         long tail = m.tail();

@@ -23,6 +23,9 @@ public final class KeyFinder {
      * reads the count with atoi ("01", "+1" count) and reports no flags: so does this.
      */
     public static List<Found> find(CommandSpec spec, List<byte[]> argv) {
+        if (spec.name().equals("sort") || spec.name().equals("sort_ro")) {
+            return sortKeys(spec, argv);
+        }
         List<Found> bySpecs = bySpecs(spec, argv);
         return bySpecs != null ? bySpecs : byCount(spec, argv);
     }
@@ -56,6 +59,33 @@ public final class KeyFinder {
         }
         if (store != null) {
             out.add(new Found(store, List.of())); // Redis lists the destination last here
+        }
+        return out;
+    }
+
+    /**
+     * Redis's sortGetKeys: the sorted key, and the last STORE's key (options LIMIT, GET and BY are
+     * skipped with their arguments; any other word is taken as an option without one).
+     */
+    private static List<Found> sortKeys(CommandSpec spec, List<byte[]> argv) {
+        List<Found> out = new ArrayList<>();
+        out.add(new Found(1, List.of("RO", "access")));
+        if (spec.name().equals("sort_ro")) {
+            return out;
+        }
+        Integer store = null;
+        for (int i = 2; i < argv.size(); i++) {
+            String a = new String(argv.get(i), StandardCharsets.UTF_8);
+            if (a.equalsIgnoreCase("limit")) {
+                i += 2;
+            } else if (a.equalsIgnoreCase("get") || a.equalsIgnoreCase("by")) {
+                i += 1;
+            } else if (a.equalsIgnoreCase("store") && i + 1 < argv.size()) {
+                store = i + 1;
+            }
+        }
+        if (store != null) {
+            out.add(new Found(store, List.of("OW", "update")));
         }
         return out;
     }

@@ -18,7 +18,11 @@ import java.util.List;
 public record KeySpec(String notes, List<String> flags, Begin begin, Find find) {
 
     /** How the first key is found. */
-    public sealed interface Begin permits Index, Keyword {
+    public sealed interface Begin permits Index, Keyword, Unknown {
+    }
+
+    /** Where the keys are cannot be told from positions (SORT's STORE and BY/GET keys). */
+    public record Unknown() implements Begin, Find {
     }
 
     /** The first key is argument {@code index}. */
@@ -30,7 +34,7 @@ public record KeySpec(String notes, List<String> flags, Begin begin, Find find) 
     }
 
     /** How the keys after the first are found. */
-    public sealed interface Find permits Range, KeyNum {
+    public sealed interface Find permits Range, KeyNum, Unknown {
     }
 
     /** Keys up to {@code lastKey} (relative to the first; -1 = the last argument), every {@code step}-th. */
@@ -60,8 +64,11 @@ public record KeySpec(String notes, List<String> flags, Begin begin, Find find) 
         List<String> words = Arrays.asList(dsl.split("\\s+"));
         int i = 0;
         List<String> flags = new ArrayList<>();
-        while (!words.get(i).equals("index") && !words.get(i).equals("keyword")) {
+        while (!words.get(i).equals("index") && !words.get(i).equals("keyword") && !words.get(i).equals("unknown")) {
             flags.add(words.get(i++));
+        }
+        if (words.get(i).equals("unknown") && i + 1 == words.size()) {
+            return new KeySpec(notes, List.copyOf(flags), new Unknown(), new Unknown());
         }
         Begin begin;
         if (words.get(i).equals("index")) {

@@ -177,6 +177,8 @@ final class CommandCommand {
         } else if (k.begin() instanceof KeySpec.Keyword w) {
             out.bulk("type").bulk("keyword").bulk("spec").map(2).bulk("keyword").bulk(w.keyword())
                     .bulk("startfrom").integer(w.startFrom());
+        } else {
+            out.bulk("type").bulk("unknown").bulk("spec").map(0);
         }
         out.bulk("find_keys").map(2);
         if (k.find() instanceof KeySpec.Range r) {
@@ -185,6 +187,8 @@ final class CommandCommand {
         } else if (k.find() instanceof KeySpec.KeyNum n) {
             out.bulk("type").bulk("keynum").bulk("spec").map(3).bulk("keynumidx").integer(n.keyNumIndex())
                     .bulk("firstkey").integer(n.firstKey()).bulk("keystep").integer(n.step());
+        } else {
+            out.bulk("type").bulk("unknown").bulk("spec").map(0);
         }
     }
 

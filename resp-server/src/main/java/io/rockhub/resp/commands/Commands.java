@@ -18,6 +18,7 @@ public final class Commands {
         BitmapCommands.register(t);
         HyperLogLogCommands.register(t);
         GeoCommands.register(t);
+        SortCommand.register(t);
         HashCommands.register(t);
         SetCommands.register(t);
         ZSetCommands.register(t);

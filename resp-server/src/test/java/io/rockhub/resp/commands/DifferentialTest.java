@@ -63,6 +63,7 @@ class DifferentialTest {
                 DynamicTest.dynamicTest("bitmaps", () -> run("bitmaps", DifferentialTest::bitmaps)),
                 DynamicTest.dynamicTest("hyperloglog", () -> run("hyperloglog", DifferentialTest::hyperloglog)),
                 DynamicTest.dynamicTest("geo", () -> run("geo", DifferentialTest::geo)),
+                DynamicTest.dynamicTest("sort", () -> run("sort", DifferentialTest::sort)),
                 DynamicTest.dynamicTest("COMMAND GETKEYS of all the above", () -> run("getkeys", DifferentialTest::getKeys)));
     }
 
@@ -200,6 +201,7 @@ class DifferentialTest {
         final Random r;
         /** Whether a MULTI is open: replies inside EXEC are compared in order, so unordered ones stay out. */
         boolean inMulti;
+        int sortStarted;
 
         Gen(Random r) {
             this.r = r;
@@ -586,6 +588,62 @@ class DifferentialTest {
             case 19 -> g.otherType(k);
             case 20 -> new String[] {g.pick("DEL", "TYPE", "ZCARD"), k};
             default -> new String[] {"ZSCORE", k, m};
+        };
+    }
+
+    /**
+     * SORT and SORT_RO over lists (l*), sets (s*) and sorted sets (z*) of numbers and words, with BY
+     * and GET patterns on strings (w_*) and hashes (h_*->f). BY without a pattern leaves a set in its
+     * hash-table order, which only STORE makes reproducible: it is used on lists and sorted sets.
+     */
+    static String[] sort(Gen g) {
+        String list = "l" + g.r.nextInt(3);
+        String set = "s" + g.r.nextInt(3);
+        String zset = "z" + g.r.nextInt(3);
+        String element = g.chance(60) ? Integer.toString(g.r.nextInt(30) - 10) : g.pick("a", "b", "B", "1.5", "x1", "",
+                " 3", "0x10", "inf", "nan", "-0", "10", "ab");
+        // No value that overflows strtod: Redis's SORT reads errno without clearing it, so one ERANGE
+        // fails every later numeric SORT until some other command clears errno. For the same reason
+        // the family starts with a ZADD, whose score parsing clears it.
+        return switch (g.sortStarted++ == 0 ? 4 : g.r.nextInt(16)) {
+            case 0, 1 -> new String[] {"RPUSH", list, element, Integer.toString(g.r.nextInt(20))};
+            case 2, 3 -> new String[] {"SADD", set, element, Integer.toString(g.r.nextInt(20))};
+            case 4 -> new String[] {"ZADD", zset, Integer.toString(g.r.nextInt(10)), element};
+            case 5 -> new String[] {"SET", "w_" + g.r.nextInt(20), g.chance(80) ? Integer.toString(g.r.nextInt(9)) : g.pick("x", "", "2.5")};
+            case 6 -> new String[] {"HSET", "h_" + g.r.nextInt(20), "f", g.chance(80) ? Integer.toString(g.r.nextInt(9)) : "y"};
+            case 7 -> new String[] {"LRANGE", g.pick("dst", "dst2"), "0", "-1"};
+            default -> {
+                String key = g.pick(list, set, zset, "missing", "w_1");
+                List<String> c = new ArrayList<>(List.of(g.chance(85) ? "SORT" : "SORT_RO", key));
+                for (int n = g.r.nextInt(4); n > 0; n--) {
+                    switch (g.r.nextInt(8)) {
+                        case 0 -> c.add(g.pick("ASC", "DESC", "desc"));
+                        case 1 -> c.add("ALPHA");
+                        case 2 -> c.addAll(List.of("LIMIT", g.pick("0", "1", "-1", "3", "100", "x"), g.pick("2", "0", "-1", "5")));
+                        case 3 -> c.addAll(List.of("BY", g.pick("w_*", "h_*->f", "nosort", "missing_*", "w_*->", "*")));
+                        case 4, 5 -> c.addAll(List.of("GET", g.pick("#", "w_*", "h_*->f", "h_*->g", "const")));
+                        case 6 -> c.addAll(List.of("STORE", g.pick("dst", "dst2")));
+                        default -> c.add(g.pick("BOGUS", "LIMIT"));
+                    }
+                }
+                if (key.startsWith("s") && c.contains("nosort") && !c.contains("STORE")) {
+                    c.addAll(List.of("STORE", "dst"));
+                }
+                // ALPHA by a pattern leaves ties (every element without a value) in whatever order the
+                // sort algorithm leaves them: a set's hash order, or pqsort's under LIMIT. Not compared.
+                boolean byPattern = false;
+                for (int i = 2; i + 1 < c.size(); i++) {
+                    byPattern |= c.get(i).equals("BY") && c.get(i + 1).contains("*");
+                }
+                if (byPattern && c.contains("ALPHA")) {
+                    c.set(1, list);
+                    while (c.contains("LIMIT")) {
+                        int at = c.indexOf("LIMIT");
+                        c.subList(at, Math.min(c.size(), at + 3)).clear();
+                    }
+                }
+                yield args(c);
+            }
         };
     }
 

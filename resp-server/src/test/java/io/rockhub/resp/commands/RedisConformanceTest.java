@@ -102,6 +102,16 @@ class RedisConformanceTest {
             "GEOSEARCHSTORE dst nokey FROMMEMBER x BYRADIUS 1 km", "EXISTS dst", "GEORADIUSBYMEMBER nokey x 1 km",
             "SET str x", "GEOSEARCH str FROMLONLAT 1 1 BYRADIUS 1 km BOGUS", "GEOPOS str a", "GEODIST str a b",
             "COMMAND GETKEYSANDFLAGS GEORADIUS a 1 1 1 km STORE b", "COMMAND GETKEYS GEOSEARCHSTORE d s FROMMEMBER m BYRADIUS 1 m"},
+        // sort
+        {"RPUSH l 3 1 2", "SORT l", "SORT l DESC", "SORT l LIMIT 1 1", "SORT l LIMIT 5 1", "SORT l LIMIT -1 -1",
+            "MSET w_1 30 w_2 10 w_3 20", "HSET h_1 f b", "HSET h_2 f a", "SORT l BY w_*", "SORT l BY w_* GET # GET w_*",
+            "SORT l BY h_*->f ALPHA GET h_*->f", "SORT l BY nosort DESC", "SORT l BY nosort GET w_* STORE out",
+            "LRANGE out 0 -1", "RPUSH words b a c", "SORT words", "SORT words ALPHA", "SORT words ALPHA STORE out",
+            "SORT_RO words ALPHA STORE out", "SORT l FOO", "SORT l LIMIT x 1", "SET str v", "SORT str", "SORT missing",
+            "SORT missing STORE out", "EXISTS out", "SADD s 5 3 9", "SORT s BY nosort STORE out2", "LRANGE out2 0 -1",
+            "ZADD z 1 c 2 b 3 a", "SORT z BY nosort", "SORT z BY nosort DESC LIMIT 0 2", "SORT z ALPHA",
+            "COMMAND GETKEYS SORT l BY w_* STORE out GET # STORE out2", "COMMAND GETKEYS SORT_RO l GET #",
+            "COMMAND GETKEYSANDFLAGS SORT l LIMIT 0 1 STORE x"},
         // keys
         {"SET a 1", "SET b 2", "EXISTS a b c a", "DEL a c a", "EXISTS a", "UNLINK b", "TYPE b", "SET t x", "TYPE t",
             "TOUCH t t nope", "DBSIZE", "FLUSHDB", "DBSIZE", "FLUSHALL ASYNC", "FLUSHALL BAD", "FLUSHDB SYNC extra"},
