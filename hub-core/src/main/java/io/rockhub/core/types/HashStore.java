@@ -222,4 +222,15 @@ public final class HashStore {
         java.util.Collections.shuffle(entries, rnd);
         return Result.ok(entries.subList(0, (int) Math.min(count, entries.size())));
     }
+
+    /** RESTORE: writes fields and values (alternating; a repeated field keeps its last value) as a new hash version. */
+    public Metadata writeFresh(Batch b, byte[] key, long expireAt, List<byte[]> fieldsAndValues) {
+        Metadata m = Metadata.collection(DataType.HASH, expireAt, keys.versions().next(), 0);
+        java.util.Set<java.nio.ByteBuffer> seen = new java.util.HashSet<>();
+        for (int i = 0; i + 1 < fieldsAndValues.size(); i += 2) {
+            seen.add(java.nio.ByteBuffer.wrap(fieldsAndValues.get(i)));
+            b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), fieldsAndValues.get(i)), fieldsAndValues.get(i + 1));
+        }
+        return m.withSize(seen.size());
+    }
 }

@@ -333,4 +333,10 @@ public final class ListStore {
             return Result.ok(item);
         }
     }
+
+    /** RESTORE: writes {@code items} as a new list version; the caller stores the returned record under the key lock. */
+    public Metadata writeFresh(Batch b, byte[] key, long expireAt, List<byte[]> items) {
+        Metadata fresh = Metadata.collection(DataType.LIST, expireAt, keys.versions().next(), 0);
+        return pushInto(b, key, fresh, items, false);
+    }
 }

@@ -326,4 +326,16 @@ public final class SetStore {
             return Result.ok((long) r.value().size());
         }
     }
+
+    /** RESTORE: writes the (distinct) members as a new set version; the caller stores the returned record. */
+    public Metadata writeFresh(Batch b, byte[] key, long expireAt, List<byte[]> members) {
+        Metadata m = Metadata.collection(DataType.SET, expireAt, keys.versions().next(), 0);
+        java.util.Set<java.nio.ByteBuffer> seen = new java.util.HashSet<>();
+        for (byte[] member : members) {
+            if (seen.add(java.nio.ByteBuffer.wrap(member))) {
+                b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), member), EMPTY);
+            }
+        }
+        return m.withSize(seen.size());
+    }
 }

@@ -580,4 +580,19 @@ public final class ZSetStore {
         }
         return out;
     }
+
+    /** RESTORE: writes members and scores (a repeated member keeps its last score) as a new sorted-set version. */
+    public Metadata writeFresh(Batch b, byte[] key, long expireAt, List<ScoredMember> members) {
+        java.util.Map<java.nio.ByteBuffer, ScoredMember> last = new java.util.LinkedHashMap<>();
+        for (ScoredMember e : members) {
+            last.put(java.nio.ByteBuffer.wrap(e.member()), e);
+        }
+        Metadata m = Metadata.collection(DataType.ZSET, expireAt, keys.versions().next(), last.size());
+        for (ScoredMember e : last.values()) {
+            double score = e.score() == 0 ? 0.0 : e.score();
+            b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), e.member()), ScoreCodec.exact(score));
+            b.put(ColumnFamily.ZSET_SCORE, ZSetScoreKey.encode(key, m.version(), score, e.member()), new byte[0]);
+        }
+        return m;
+    }
 }

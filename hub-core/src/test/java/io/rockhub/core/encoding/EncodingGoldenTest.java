@@ -131,6 +131,26 @@ class EncodingGoldenTest {
         assertThat(GeoHash.encodeWgs84(0, 86, 26)).as("outside Web Mercator's latitudes").isNull();
     }
 
+    /** Payloads Redis 7.0.15's DUMP produced: a string, a listpack hash, an intset set. */
+    @Test
+    void dumpPayloadsAreRedisPayloads() {
+        assertThat(Long.toHexString(RdbPayload.Crc64.of("123456789".getBytes(StandardCharsets.US_ASCII))))
+                .isEqualTo("e9c6d914c4b8d9ca");
+        byte[] hello = java.util.HexFormat.of().parseHex("000568656c6c6f0a006372df766534200a");
+        assertThat(RdbPayload.dump(new RdbPayload.StringValue("hello".getBytes(StandardCharsets.US_ASCII)))).isEqualTo(hello);
+        assertThat(((RdbPayload.StringValue) RdbPayload.restore(hello).value()).value()).isEqualTo("hello".getBytes());
+        var hash = (RdbPayload.HashValue) RdbPayload.restore(java.util.HexFormat.of().parseHex(
+                "101414000000040081660201018167028362617204ff0a0079d26e5c2fad2589")).value();
+        assertThat(hash.fieldsAndValues()).extracting(String::new).containsExactly("f", "1", "g", "bar");
+        var set = (RdbPayload.SetValue) RdbPayload.restore(java.util.HexFormat.of().parseHex(
+                "0b0e0200000003000000010002002c010a00e510b28e7b9529aa")).value();
+        assertThat(set.members()).extracting(String::new).containsExactly("1", "2", "300");
+        assertThat(RdbPayload.restore(hello.clone()).error()).isNull();
+        byte[] damaged = hello.clone();
+        damaged[2] ^= 1;
+        assertThat(RdbPayload.restore(damaged).error()).isEqualTo("ERR DUMP payload version or checksum are wrong");
+    }
+
     @Test
     void chunkedStringLayout() {
         Metadata m = Metadata.collection(DataType.STRING_CHUNKS, 0, 9, 100_000);

@@ -19,6 +19,7 @@ public final class Commands {
         HyperLogLogCommands.register(t);
         GeoCommands.register(t);
         SortCommand.register(t);
+        DumpCommands.register(t);
         HashCommands.register(t);
         SetCommands.register(t);
         ZSetCommands.register(t);

@@ -36,6 +36,7 @@ public final class Hub implements AutoCloseable {
     private final io.rockhub.core.types.BitmapStore bitmaps;
     private final io.rockhub.core.types.HyperLogLogStore hyperLogLogs;
     private final io.rockhub.core.types.GeoStore geo;
+    private final io.rockhub.core.types.Dumps dumps;
     private final HashStore hashes;
     private final SetStore sets;
     private final ZSetStore zsets;
@@ -79,6 +80,7 @@ public final class Hub implements AutoCloseable {
         this.zsets = new ZSetStore(keys);
         this.geo = new io.rockhub.core.types.GeoStore(zsets);
         this.lists = new ListStore(keys);
+        this.dumps = new io.rockhub.core.types.Dumps(keys, strings, lists, sets, zsets, hashes);
         this.zsetAlgebra = new ZSetAlgebra(keys, zsets);
         this.scanner = new KeyScanner(storage, clock);
         this.databases = new io.rockhub.core.types.Databases(keys);
@@ -154,6 +156,11 @@ public final class Hub implements AutoCloseable {
 
     public Keyspace keys() {
         return keys;
+    }
+
+    /** DUMP / RESTORE over the five basic types' stores. */
+    public io.rockhub.core.types.Dumps dumps() {
+        return dumps;
     }
 
     public io.rockhub.core.types.GeoStore geo() {

@@ -112,6 +112,11 @@ class RedisConformanceTest {
             "ZADD z 1 c 2 b 3 a", "SORT z BY nosort", "SORT z BY nosort DESC LIMIT 0 2", "SORT z ALPHA",
             "COMMAND GETKEYS SORT l BY w_* STORE out GET # STORE out2", "COMMAND GETKEYS SORT_RO l GET #",
             "COMMAND GETKEYSANDFLAGS SORT l LIMIT 0 1 STORE x"},
+        // dump / restore (payload bytes are compared where Redis's are canonical: short strings and integers)
+        {"SET s hello", "DUMP s", "SET n 12345", "DUMP n", "SET neg -7", "DUMP neg", "SET big 123456789012", "DUMP big",
+            "SET lead 007", "DUMP lead", "DUMP missing", "RESTORE s 0 x", "RESTORE new -1 x", "RESTORE new x x",
+            "RESTORE new 0 x", "RESTORE new 0 x BOGUS", "RESTORE new 0 x IDLETIME -1", "RESTORE new 0 x FREQ 256",
+            "RESTORE new 0 x IDLETIME 1 FREQ 1", "RESTORE s -5 x REPLACE", "RESTORE s 0 x REPLACE ABSTTL"},
         // keys
         {"SET a 1", "SET b 2", "EXISTS a b c a", "DEL a c a", "EXISTS a", "UNLINK b", "TYPE b", "SET t x", "TYPE t",
             "TOUCH t t nope", "DBSIZE", "FLUSHDB", "DBSIZE", "FLUSHALL ASYNC", "FLUSHALL BAD", "FLUSHDB SYNC extra"},

@@ -58,9 +58,39 @@ public final class RawClient implements AutoCloseable {
 
     /** Reads exactly one reply, nested aggregates included, and returns its bytes. */
     public String readReply() throws IOException {
+        return new String(readReplyBytes(), StandardCharsets.UTF_8);
+    }
+
+    /** Reads exactly one reply as raw bytes (binary bulk strings intact). */
+    public byte[] readReplyBytes() throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         readInto(b);
-        return b.toString(StandardCharsets.UTF_8);
+        return b.toByteArray();
+    }
+
+    /** Sends a command of binary arguments; returns the raw reply. */
+    public byte[] callBytes(byte[]... args) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        for (byte[] a : args) {
+            b.writeBytes(("$" + a.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            b.writeBytes(a);
+            b.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        sendRaw(b.toByteArray());
+        return readReplyBytes();
+    }
+
+    /** The body of a bulk-string reply ("$n\r\n...\r\n"), or null for a null bulk. */
+    public static byte[] bulkBody(byte[] reply) {
+        if (reply[0] != '$' || reply[1] == '-') {
+            return null;
+        }
+        int crlf = 0;
+        while (reply[crlf] != '\r') {
+            crlf++;
+        }
+        return java.util.Arrays.copyOfRange(reply, crlf + 2, reply.length - 2);
     }
 
     /**
