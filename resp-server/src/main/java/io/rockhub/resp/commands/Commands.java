@@ -20,6 +20,8 @@ public final class Commands {
         GeoCommands.register(t);
         SortCommand.register(t);
         DumpCommands.register(t);
+        LatencyCommands.register(t);
+        MemoryCommands.register(t);
         HashCommands.register(t);
         SetCommands.register(t);
         ZSetCommands.register(t);

@@ -52,6 +52,16 @@ final class ConnectionCommands {
                  of("setinfo", 4, "noscript loading stale", 0, 0, 0, "@slow @connection", ConnectionCommands::setinfo),
                  of("kill", -3, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous @connection",
                          ConnectionCommands::kill),
+                 of("no-evict", 3, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous @connection",
+                         a -> onOff(a, (ctx, on) -> ctx.session().noEvict(on))),
+                 of("reply", 3, "noscript loading stale", 0, 0, 0, "@slow @connection", ConnectionCommands::reply),
+                 of("pause", -3, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous @connection",
+                         ConnectionCommands::pause),
+                 of("unpause", 2, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous @connection",
+                         a -> (ctx, out) -> {
+                             ctx.hub().clientPause().unpause();
+                             out.ok();
+                         }),
                  of("help", 2, "loading stale", 0, 0, 0, "@slow @connection", a -> (ctx, out) ->
                          HelpText.write(out, "CLIENT",
                                  "GETNAME", "    Return the name of the current connection.",
@@ -61,8 +71,81 @@ final class ConnectionCommands {
                                  "KILL <option> <value> [<option> <value> [...]]",
                                  "    Kill connections. Options are: ID, ADDR, LADDR, SKIPME.",
                                  "LIST [options ...]", "    Return information about client connections.",
+                                 "NO-EVICT (ON|OFF)", "    Protect current client connection from eviction.",
+                                 "PAUSE <timeout> [WRITE|ALL]",
+                                 "    Suspend all, or just write, clients for <timeout> milliseconds.",
+                                 "REPLY (ON|OFF|SKIP)", "    Control the replies sent to the current connection.",
                                  "SETINFO <option> <value>", "    Set client meta attr (LIB-NAME, LIB-VER).",
-                                 "SETNAME <name>", "    Assign the name <name> to the current connection."))));
+                                 "SETNAME <name>", "    Assign the name <name> to the current connection.",
+                                 "UNPAUSE", "    Stop the current client pause, resuming traffic."))));
+    }
+
+    /** A CLIENT subcommand taking ON or OFF. */
+    private static Execution onOff(Args a, java.util.function.BiConsumer<io.rockhub.resp.command.CommandContext, Boolean> set)
+            throws CommandError {
+        boolean on;
+        if (a.is(2, "ON")) {
+            on = true;
+        } else if (a.is(2, "OFF")) {
+            on = false;
+        } else {
+            throw new CommandError(Errors.SYNTAX);
+        }
+        return (ctx, out) -> {
+            set.accept(ctx, on);
+            out.ok();
+        };
+    }
+
+    /** CLIENT REPLY ON | OFF | SKIP: OFF and SKIP answer nothing themselves. */
+    private static Execution reply(Args a) throws CommandError {
+        String mode = a.option(2);
+        if (!mode.equals("ON") && !mode.equals("OFF") && !mode.equals("SKIP")) {
+            throw new CommandError(Errors.SYNTAX);
+        }
+        return (ctx, out) -> {
+            io.rockhub.resp.server.ClientSession s = ctx.session();
+            switch (mode) {
+                case "ON" -> {
+                    s.replyMode(io.rockhub.resp.server.ClientSession.ReplyMode.ON);
+                    out.ok();
+                }
+                case "OFF" -> s.replyMode(io.rockhub.resp.server.ClientSession.ReplyMode.OFF);
+                default -> {
+                    if (s.replyMode() != io.rockhub.resp.server.ClientSession.ReplyMode.OFF) {
+                        s.replyMode(io.rockhub.resp.server.ClientSession.ReplyMode.SKIP_NEXT);
+                    }
+                }
+            }
+        };
+    }
+
+    /** CLIENT PAUSE timeout [WRITE | ALL]. */
+    private static Execution pause(Args a) throws CommandError {
+        if (a.size() > 4) {
+            throw new CommandError("ERR unknown subcommand or wrong number of arguments for '" + a.string(1)
+                    + "'. Try CLIENT HELP.");
+        }
+        boolean all = true;
+        if (a.size() == 4) {
+            if (a.is(3, "WRITE")) {
+                all = false;
+            } else if (!a.is(3, "ALL")) {
+                throw new CommandError("ERR CLIENT PAUSE mode must be WRITE or ALL");
+            }
+        }
+        Long timeout = io.rockhub.core.util.Numbers.parseLong(a.bytes(2));
+        if (timeout == null) {
+            throw new CommandError("ERR timeout is not an integer or out of range");
+        }
+        if (timeout < 0) {
+            throw new CommandError("ERR timeout is negative");
+        }
+        boolean everything = all;
+        return (ctx, out) -> {
+            ctx.hub().clientPause().pause(ctx.hub().clock().millis() + timeout, everything);
+            out.ok();
+        };
     }
 
     private static Execution ping(Args a) throws CommandError {

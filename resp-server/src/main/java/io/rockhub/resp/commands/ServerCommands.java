@@ -35,6 +35,8 @@ final class ServerCommands {
              .tips("request_policy:all_shards response_policy:all_succeeded"))
          .add(of("flushall", -1, "write", 0, 0, 0, "@keyspace @write @slow @dangerous", a -> flush(a, false))
              .tips("request_policy:all_shards response_policy:all_succeeded"))
+         .add(of("lolwut", -1, "readonly fast", 0, 0, 0, "@read @fast", ServerCommands::lolwut))
+         .add(of("debug", -2, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous", ServerCommands::debug))
          .add(of("swapdb", 3, "write fast", 0, 0, 0, "@keyspace @write @fast @dangerous", ServerCommands::swapdb))
          .add(of("time", 1, "loading stale fast", 0, 0, 0, "@fast", a -> (ctx, out) -> {
              long micros = ctx.hub().clock().micros();
@@ -84,6 +86,62 @@ final class ServerCommands {
                 ctx.hub().keys().flushAll();
             }
             out.ok();
+        };
+    }
+
+    /** LOLWUT [VERSION v]: a little art and the Redis version we answer as. */
+    private static Execution lolwut(Args a) throws CommandError {
+        long version = 6;
+        for (int i = 1; i < a.size(); i++) {
+            if (a.is(i, "VERSION") && i + 1 < a.size()) {
+                version = a.longAt(++i);
+            }
+        }
+        String art = version == 5
+                ? "\u2580\u2584\u2580\u2584\u2580\u2584\n\u2584\u2580\u2584\u2580\u2584\u2580\n\nGeorg Nees - schotter, plotter on paper, 1968. Redis ver. "
+                : "\u2588\u2588\u2591\u2591\u2588\u2588\n\u2591\u2591\u2588\u2588\u2591\u2591\n\nRedis ver. ";
+        String text = art + io.rockhub.resp.server.Hub.REDIS_COMPATIBLE_VERSION + "\n";
+        return (ctx, out) -> out.verbatim(text);
+    }
+
+    /**
+     * DEBUG, as Redis guards it with {@code enable-debug-command} (no / yes / local): SLEEP seconds,
+     * OBJECT key, CHANGE-REPL-ID, HELP. The other DEBUG subcommands inspect Redis's memory layout.
+     */
+    private static Execution debug(Args a) {
+        return (ctx, out) -> {
+            String mode = ctx.hub().config().get("enable-debug-command");
+            boolean local = ctx.session().address().startsWith("127.") || ctx.session().address().startsWith("0:0:0:0:0:0:0:1");
+            if (!mode.equals("yes") && !(mode.equals("local") && local)) {
+                out.error("ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "
+                        + "you can run it from a local connection, otherwise you need to set this option in the "
+                        + "configuration file, and then restart the server.");
+                return;
+            }
+            switch (a.option(1)) {
+                case "SLEEP" -> {
+                    Double seconds = io.rockhub.core.util.Numbers.parseScore(a.size() > 2 ? a.bytes(2) : new byte[0], true);
+                    if (seconds != null && seconds > 0) {
+                        java.util.concurrent.locks.LockSupport.parkNanos((long) (seconds * 1e9));
+                    }
+                    out.ok();
+                }
+                case "OBJECT" -> {
+                    io.rockhub.core.encoding.Metadata m = a.size() > 2 ? ctx.hub().keys().live(a.bytes(2)) : null;
+                    if (m == null) {
+                        out.error("ERR no such key");
+                        return;
+                    }
+                    out.simple("Value at:0x0 refcount:1 encoding:" + KeyCommands.encodingOf(m) + " serializedlength:"
+                            + (m.encode().length) + " lru:0 lru_seconds_idle:0");
+                }
+                case "CHANGE-REPL-ID" -> out.ok();
+                case "HELP" -> HelpText.write(out, "DEBUG",
+                        "CHANGE-REPL-ID", "    Change the replication IDs of the instance.",
+                        "OBJECT <key>", "    Show low level info about the <key> and associated value.",
+                        "SLEEP <seconds>", "    Stop the server for <seconds>. Decimals allowed.");
+                default -> out.error("ERR unknown subcommand '" + a.string(1) + "'. Try DEBUG HELP.");
+            }
         };
     }
 

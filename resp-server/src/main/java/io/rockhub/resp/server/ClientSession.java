@@ -25,6 +25,11 @@ public final class ClientSession implements DecoderLimits {
     private volatile int protocol = 2;
     private volatile boolean authenticated;
     private volatile int db;
+    private volatile boolean noEvict;
+    /** CLIENT REPLY: ON, OFF, or SKIP (set by SKIP for the next command: SKIP_NEXT, then SKIP). */
+    public enum ReplyMode { ON, OFF, SKIP_NEXT, SKIP }
+
+    private ReplyMode replyMode = ReplyMode.ON;
     private volatile String lastCommand = "NULL";
     private volatile boolean closeRequested;
     private final Transaction transaction = new Transaction();
@@ -83,6 +88,32 @@ public final class ClientSession implements DecoderLimits {
 
     public void authenticated(boolean value) {
         this.authenticated = value;
+    }
+
+    public ReplyMode replyMode() {
+        return replyMode;
+    }
+
+    public void replyMode(ReplyMode mode) {
+        this.replyMode = mode;
+    }
+
+    /**
+     * After a command: whether its reply must be dropped (CLIENT REPLY OFF, or the command after a
+     * SKIP), and the SKIP states move on, as Redis's call() does.
+     */
+    boolean finishCommandReply() {
+        boolean drop = replyMode == ReplyMode.OFF || replyMode == ReplyMode.SKIP;
+        if (replyMode == ReplyMode.SKIP) {
+            replyMode = ReplyMode.ON;
+        } else if (replyMode == ReplyMode.SKIP_NEXT) {
+            replyMode = ReplyMode.SKIP;
+        }
+        return drop;
+    }
+
+    public void noEvict(boolean v) {
+        this.noEvict = v;
     }
 
     /** The database SELECT chose (0 at first and after RESET). */
@@ -155,7 +186,7 @@ public final class ClientSession implements DecoderLimits {
     public String describe(long now) {
         return "id=" + id + " addr=" + address() + " laddr=" + localAddress() + " fd=-1 name=" + name
                 + " age=" + (now - createdMillis) / 1000 + " idle=" + idleMillis(now) / 1000
-                + " flags=" + (transaction.inMulti() ? "x" : "N") + " db=" + db + " sub=0 psub=0 ssub=0 multi="
+                + " flags=" + (transaction.inMulti() ? "x" : noEvict ? "e" : "N") + " db=" + db + " sub=0 psub=0 ssub=0 multi="
                 + (transaction.inMulti() ? transaction.queued().size() : -1) + " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0"
                 + " rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=" + lastCommand
                 + " user=default redir=-1 resp=" + protocol + " lib-name=" + libName + " lib-ver=" + libVersion;

@@ -32,6 +32,26 @@ public final class Dispatcher {
         this.hub = hub;
     }
 
+    /**
+     * Until when a CLIENT PAUSE holds this request back (0 = it runs now): every command under PAUSE
+     * ALL, commands that may write under PAUSE WRITE (EXEC when its queue writes).
+     */
+    long pausedUntil(ClientSession session, List<byte[]> argv) {
+        long now = hub.clock().millis();
+        if (hub.clientPause().holds(now, true) == 0) {
+            return 0;
+        }
+        CommandSpec spec = hub.commands().lookup(new String(argv.get(0), StandardCharsets.UTF_8));
+        if (session.transaction().inMulti() && (spec == null || !spec.name().equals("exec"))) {
+            return 0; // queued, not run: the EXEC is what waits
+        }
+        boolean writes = spec != null && spec.has(CommandFlag.WRITE);
+        if (spec != null && spec.name().equals("exec")) {
+            writes = session.transaction().queued().stream().anyMatch(q -> q.spec().has(CommandFlag.WRITE));
+        }
+        return hub.clientPause().holds(now, writes);
+    }
+
     public void dispatch(ClientSession session, List<byte[]> argv, RespWriter out) {
         Transaction tx = session.transaction();
         String name = new String(argv.get(0), StandardCharsets.UTF_8);
@@ -103,6 +123,7 @@ public final class Dispatcher {
         }
         run(hub, session, spec, execution, out, start);
         long micros = (System.nanoTime() - start) / 1000;
+        hub.latency().command(micros, spec.has(CommandFlag.FAST), hub.clock().millis());
         if (hub.slowLog().wants(micros) && !spec.has(CommandFlag.SKIP_SLOWLOG)) {
             hub.slowLog().record(argv, micros, hub.clock().millis() / 1000, session.address(), session.name());
         }

@@ -52,6 +52,8 @@ public final class Hub implements AutoCloseable {
     private final ServerStats stats = new ServerStats();
     private final SlowLog slowLog = new SlowLog();
     private final ClientRegistry clients = new ClientRegistry();
+    private final ClientPause clientPause = new ClientPause();
+    private final LatencyMonitor latency = new LatencyMonitor();
     private final ScanCursors scanCursors = new ScanCursors();
     private final WatchRegistry watches = new WatchRegistry();
     private final BlockingRegistry blocked = new BlockingRegistry();
@@ -104,6 +106,7 @@ public final class Hub implements AutoCloseable {
         config.onChange(this::applyChange);
         slowLog.slowerThan(config.getLong("slowlog-log-slower-than"));
         slowLog.maxLength(config.getLong("slowlog-max-len"));
+        latency.threshold(config.getLong("latency-monitor-threshold"));
     }
 
     /** Opens storage and starts background work (sweeper). */
@@ -130,6 +133,7 @@ public final class Hub implements AutoCloseable {
             case "requirepass" -> passwordRequired = !value.isEmpty();
             case "slowlog-log-slower-than" -> slowLog.slowerThan(Long.parseLong(value));
             case "slowlog-max-len" -> slowLog.maxLength(Long.parseLong(value));
+            case "latency-monitor-threshold" -> latency.threshold(Long.parseLong(value));
             default -> { }
         }
     }
@@ -316,6 +320,14 @@ public final class Hub implements AutoCloseable {
         int[] namespaces = databases.swap(a, b);
         watches.namespacesSwapped(namespaces[0], namespaces[1], keys);
         blocked.namespacesSwapped(namespaces[0], namespaces[1]);
+    }
+
+    public ClientPause clientPause() {
+        return clientPause;
+    }
+
+    public LatencyMonitor latency() {
+        return latency;
     }
 
     public void requestShutdown() {

@@ -42,6 +42,15 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter implement
     private Blocking blocked;
     private io.netty.util.concurrent.ScheduledFuture<?> blockTimeout;
     private final ArrayDeque<Object> deferred = new ArrayDeque<>();
+    /** Waiting out a CLIENT PAUSE: the request that met it is first in {@link #deferred}. */
+    private boolean paused;
+    private final Runnable unpause = () -> {
+        try {
+            ctx.executor().execute(this::resumeAfterPause);
+        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            // The event loop is gone with the server.
+        }
+    };
 
     public RequestHandler(Hub hub, Dispatcher dispatcher, ClientSession session) {
         this.hub = hub;
@@ -94,13 +103,22 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter implement
         if (session.closeRequested()) {
             return;
         }
-        if (blocked != null) {
+        if (blocked != null || paused) {
             deferred.addLast(msg);
             return;
         }
         ensureSegment();
         if (msg instanceof RespRequest req) {
+            long pausedUntil = dispatcher.pausedUntil(session, req.args());
+            if (pausedUntil > 0) {
+                waitOutPause(msg, pausedUntil);
+                return;
+            }
+            int mark = current.writerIndex();
             dispatcher.dispatch(session, req.args(), writer);
+            if (session.finishCommandReply()) {
+                current.writerIndex(mark);
+            }
             currentSeq = hub.storage().latestSequence();
             Blocking b = session.takeBlocking();
             if (b != null) {
@@ -204,6 +222,31 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter implement
         ctx.executor().execute(this::retryBlocked);
     }
 
+    /** Parks the connection until the pause ends (its deadline, or UNPAUSE); the request waits first in line. */
+    private void waitOutPause(Object msg, long until) {
+        paused = true;
+        deferred.addFirst(msg);
+        ctx.channel().config().setAutoRead(false);
+        hub.clientPause().onUnpause(unpause);
+        ctx.executor().schedule(this::resumeAfterPause, Math.max(1, until - hub.clock().millis()),
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private void resumeAfterPause() {
+        if (!paused) {
+            return;
+        }
+        paused = false;
+        hub.clientPause().forget(unpause);
+        while (blocked == null && !paused && !deferred.isEmpty()) {
+            channelRead(ctx, deferred.pollFirst());
+        }
+        sealSegment();
+        if (blocked == null && !paused) {
+            ctx.channel().config().setAutoRead(true);
+        }
+    }
+
     /** Called by any thread when a key this client waits on changed. */
     @Override
     public void wake() {
@@ -278,11 +321,11 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter implement
     /** Leaves the blocked state: run what was waiting behind the blocking command, then flush. */
     private void resume() {
         unblock();
-        while (blocked == null && !deferred.isEmpty()) {
+        while (blocked == null && !paused && !deferred.isEmpty()) {
             channelRead(ctx, deferred.pollFirst());
         }
         sealSegment();
-        if (blocked == null) {
+        if (blocked == null && !paused) {
             ctx.channel().config().setAutoRead(true);
         }
     }

@@ -22,6 +22,29 @@ public final class ServerStats {
             histogram.incrementAndGet(bucket);
         }
 
+        /**
+         * LATENCY HISTOGRAM's buckets: for 1, 2, 4, ... microseconds up to the slowest call, how many
+         * calls took at most that long (a bucket of this histogram ends at every power of two).
+         */
+        public java.util.List<long[]> cumulativeByPowerOfTwo() {
+            int last = -1;
+            for (int i = 0; i < histogram.length(); i++) {
+                if (histogram.get(i) > 0) {
+                    last = i;
+                }
+            }
+            java.util.List<long[]> out = new java.util.ArrayList<>();
+            long seen = 0;
+            int i = 0;
+            for (int k = 0; last >= 0 && k <= (last + 7) / 8; k++) {
+                for (; i <= 8 * k && i < histogram.length(); i++) {
+                    seen += histogram.get(i);
+                }
+                out.add(new long[] {1L << k, seen});
+            }
+            return out;
+        }
+
         /** The duration under which {@code percent} of the calls took, in microseconds (0 with no call). */
         public double percentile(double percent) {
             long total = 0;

@@ -117,6 +117,12 @@ class RedisConformanceTest {
             "SET lead 007", "DUMP lead", "DUMP missing", "RESTORE s 0 x", "RESTORE new -1 x", "RESTORE new x x",
             "RESTORE new 0 x", "RESTORE new 0 x BOGUS", "RESTORE new 0 x IDLETIME -1", "RESTORE new 0 x FREQ 256",
             "RESTORE new 0 x IDLETIME 1 FREQ 1", "RESTORE s -5 x REPLACE", "RESTORE s 0 x REPLACE ABSTTL"},
+        // client control and introspection
+        {"CLIENT PAUSE 10 bogus", "CLIENT PAUSE x", "CLIENT PAUSE -1", "CLIENT PAUSE 1 write extra", "CLIENT UNPAUSE",
+            "CLIENT REPLY foo", "CLIENT NO-EVICT maybe", "CLIENT NO-EVICT on", "CLIENT NO-EVICT off", "LATENCY LATEST",
+            "LATENCY HISTORY command", "LATENCY RESET", "LATENCY RESET command fast-command", "LATENCY DOCTOR",
+            "LATENCY GRAPH foo", "LATENCY FOO", "MEMORY USAGE nokey", "MEMORY USAGE k SAMPLES -1",
+            "MEMORY USAGE k SAMPLES x", "MEMORY USAGE k FOO", "MEMORY PURGE", "DEBUG SLEEP 0", "DEBUG OBJECT k"},
         // keys
         {"SET a 1", "SET b 2", "EXISTS a b c a", "DEL a c a", "EXISTS a", "UNLINK b", "TYPE b", "SET t x", "TYPE t",
             "TOUCH t t nope", "DBSIZE", "FLUSHDB", "DBSIZE", "FLUSHALL ASYNC", "FLUSHALL BAD", "FLUSHDB SYNC extra"},
