@@ -247,6 +247,10 @@ public final class RdbPayload {
                 case 3 -> {
                     long clen = length();
                     long ulen = length();
+                    // LZF expands at most ~ 264/3 times; a claimed length beyond that is a lie, not a reason to allocate.
+                    if (clen < 0 || ulen < 0 || ulen > clen * 100 || ulen > Integer.MAX_VALUE - 8) {
+                        throw new IllegalArgumentException("bad lzf lengths");
+                    }
                     return Lzf.decompress(bytes(clen), (int) ulen);
                 }
                 default -> throw new IllegalArgumentException("bad string encoding");
@@ -473,6 +477,9 @@ public final class RdbPayload {
                 int ctrl = in[ip++] & 0xff;
                 if (ctrl < 32) {
                     int len = ctrl + 1;
+                    if (op + len > outLength || ip + len > in.length) {
+                        throw new IllegalArgumentException("bad lzf literal");
+                    }
                     System.arraycopy(in, ip, out, op, len);
                     ip += len;
                     op += len;
@@ -484,7 +491,7 @@ public final class RdbPayload {
                     }
                     ref -= in[ip++] & 0xff;
                     len += 2;
-                    if (ref < 0) {
+                    if (ref < 0 || op + len > outLength) {
                         throw new IllegalArgumentException("bad lzf back reference");
                     }
                     for (int i = 0; i < len; i++) {

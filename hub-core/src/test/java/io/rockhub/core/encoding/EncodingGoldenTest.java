@@ -146,6 +146,15 @@ class EncodingGoldenTest {
                 "0b0e0200000003000000010002002c010a00e510b28e7b9529aa")).value();
         assertThat(set.members()).extracting(String::new).containsExactly("1", "2", "300");
         assertThat(RdbPayload.restore(hello.clone()).error()).isNull();
+        // A payload that claims a 2 GB LZF string is refused, not allocated.
+        byte[] lie = {0, (byte) 0xc3, 0x02, (byte) 0x80, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x00, 0x00};
+        byte[] withTrailer = java.util.Arrays.copyOf(lie, lie.length + 10);
+        withTrailer[lie.length] = 10;
+        long crc = RdbPayload.Crc64.of(java.util.Arrays.copyOf(withTrailer, lie.length + 2));
+        for (int k = 0; k < 8; k++) {
+            withTrailer[lie.length + 2 + k] = (byte) (crc >>> (8 * k));
+        }
+        assertThat(RdbPayload.restore(withTrailer).error()).isEqualTo("ERR Bad data format");
         byte[] damaged = hello.clone();
         damaged[2] ^= 1;
         assertThat(RdbPayload.restore(damaged).error()).isEqualTo("ERR DUMP payload version or checksum are wrong");
