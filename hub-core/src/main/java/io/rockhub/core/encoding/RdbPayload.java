@@ -14,10 +14,11 @@ import java.util.List;
  * [u8 RDB object type][object][u16 RDB version, little-endian][u64 CRC-64/Jones of all before, little-endian]
  * </pre>
  *
- * Read: every object type Redis 7.0 writes for strings, lists, sets, sorted sets and hashes (plain,
- * quicklist 2 of listpacks, intset, listpack; strings raw, integer-encoded or LZF-compressed).
- * Written: the plain forms (0 string, 1 list, 2 set, 5 sorted set with binary scores, 4 hash), which
- * every Redis since 2.x loads, with RDB version 10 (Redis 7.0). Streams are not covered yet.
+ * Read: every object type Redis 7.0 writes for strings, lists, sets, sorted sets, hashes and streams
+ * (plain, quicklist 2 of listpacks, intset, listpack, stream listpacks 1 and 2; strings raw,
+ * integer-encoded or LZF-compressed). Written: the plain forms (0 string, 1 list, 2 set, 5 sorted set
+ * with binary scores, 4 hash), which every Redis since 2.x loads, and streams as stream listpacks 2
+ * (one entry per listpack, groups with their pending entries and consumers), with RDB version 10.
  */
 public final class RdbPayload {
     public static final int RDB_VERSION = 10;
@@ -31,12 +32,36 @@ public final class RdbPayload {
     static final int HASH_LISTPACK = 16;
     static final int ZSET_LISTPACK = 17;
     static final int LIST_QUICKLIST_2 = 18;
+    static final int STREAM_LISTPACKS = 15;
+    static final int STREAM_LISTPACKS_2 = 19;
+    private static final int STREAM_ITEM_DELETED = 1;
+    private static final int STREAM_ITEM_SAMEFIELDS = 2;
 
     private RdbPayload() {
     }
 
     /** A value of one of the five basic types. */
-    public sealed interface Value permits StringValue, ListValue, SetValue, ZSetValue, HashValue {
+    public sealed interface Value permits StringValue, ListValue, SetValue, ZSetValue, HashValue, StreamValue {
+    }
+
+    /**
+     * A stream: its entries (ids and field-value lists, in order), length, last, first and largest
+     * deleted ids, entries ever added, and consumer groups.
+     */
+    public record StreamValue(List<StreamId> ids, List<List<byte[]>> entries, StreamId lastId, StreamId maxDeleted,
+                              long entriesAdded, List<StreamGroupValue> groups) implements Value {
+    }
+
+    /** A consumer group: last delivered id, entries read (-1 unknown), pending entries and consumers. */
+    public record StreamGroupValue(byte[] name, StreamId lastDelivered, long entriesRead,
+                                   List<StreamPendingValue> pending, List<StreamConsumerValue> consumers) {
+    }
+
+    /** A pending entry: when it was last delivered, how often, and to which consumer. */
+    public record StreamPendingValue(StreamId id, long deliveredAt, long deliveries, byte[] consumer) {
+    }
+
+    public record StreamConsumerValue(byte[] name, long seenAt) {
     }
 
     public record StringValue(byte[] value) implements Value {
@@ -89,6 +114,8 @@ public final class RdbPayload {
             out.write(HASH);
             writeLength(out, h.fieldsAndValues().size() / 2);
             h.fieldsAndValues().forEach(x -> writeString(out, x));
+        } else if (v instanceof StreamValue st) {
+            writeStream(out, st);
         }
         out.write(RDB_VERSION & 0xff);
         out.write(RDB_VERSION >>> 8);
@@ -99,13 +126,172 @@ public final class RdbPayload {
         return out.toByteArray();
     }
 
+    /**
+     * A stream as RDB_TYPE_STREAM_LISTPACKS_2 (Redis 7.0's): one listpack node per entry, keyed by the
+     * entry's id; each node's master entry holds the entry's fields, and the entry refers to them
+     * (SAMEFIELDS) with its values. Then length, ids, counters and the consumer groups.
+     */
+    private static void writeStream(ByteArrayOutputStream out, StreamValue st) {
+        out.write(STREAM_LISTPACKS_2);
+        writeLength(out, st.ids().size());
+        for (int i = 0; i < st.ids().size(); i++) {
+            List<byte[]> fv = st.entries().get(i);
+            writeString(out, st.ids().get(i).encode());
+            Listpack lp = new Listpack();
+            int fields = fv.size() / 2;
+            lp.integer(1).integer(0).integer(fields);
+            for (int f = 0; f < fields; f++) {
+                lp.string(fv.get(2 * f));
+            }
+            lp.integer(0);
+            lp.integer(STREAM_ITEM_SAMEFIELDS).integer(0).integer(0);
+            for (int f = 0; f < fields; f++) {
+                lp.string(fv.get(2 * f + 1));
+            }
+            lp.integer(3 + fields);
+            writeLength(out, lp.bytesLength());
+            out.writeBytes(lp.bytes());
+        }
+        writeLength(out, st.ids().size());
+        writeLength(out, st.lastId().ms());
+        writeLength(out, st.lastId().seq());
+        StreamId first = st.ids().isEmpty() ? StreamId.MIN : st.ids().get(0);
+        writeLength(out, first.ms());
+        writeLength(out, first.seq());
+        writeLength(out, st.maxDeleted().ms());
+        writeLength(out, st.maxDeleted().seq());
+        writeLength(out, st.entriesAdded());
+        writeLength(out, st.groups().size());
+        for (StreamGroupValue g : st.groups()) {
+            writeString(out, g.name());
+            writeLength(out, g.lastDelivered().ms());
+            writeLength(out, g.lastDelivered().seq());
+            writeLength(out, g.entriesRead());
+            writeLength(out, g.pending().size());
+            for (StreamPendingValue p : g.pending()) {
+                out.writeBytes(p.id().encode());
+                writeMillis(out, p.deliveredAt());
+                writeLength(out, p.deliveries());
+            }
+            writeLength(out, g.consumers().size());
+            for (StreamConsumerValue c : g.consumers()) {
+                writeString(out, c.name());
+                writeMillis(out, c.seenAt());
+                List<StreamPendingValue> owned = g.pending().stream()
+                        .filter(p -> java.util.Arrays.equals(p.consumer(), c.name())).toList();
+                writeLength(out, owned.size());
+                for (StreamPendingValue p : owned) {
+                    out.writeBytes(p.id().encode());
+                }
+            }
+        }
+    }
+
+    private static void writeMillis(ByteArrayOutputStream out, long ms) {
+        for (int k = 0; k < 8; k++) {
+            out.write((int) (ms >>> (8 * k)));
+        }
+    }
+
+    /** A listpack being built: entries, each with its length again backwards, then the header. */
+    static final class Listpack {
+        private final ByteArrayOutputStream entries = new ByteArrayOutputStream();
+        private int count;
+
+        Listpack integer(long v) {
+            byte[] e;
+            if (v >= 0 && v <= 127) {
+                e = new byte[] {(byte) v};
+            } else if (v >= -4096 && v <= 4095) {
+                long u = v & 0x1fff;
+                e = new byte[] {(byte) (0xc0 | (u >>> 8)), (byte) u};
+            } else if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) {
+                e = new byte[] {(byte) 0xf1, (byte) v, (byte) (v >>> 8)};
+            } else if (v >= -(1 << 23) && v <= (1 << 23) - 1) {
+                e = new byte[] {(byte) 0xf2, (byte) v, (byte) (v >>> 8), (byte) (v >>> 16)};
+            } else if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
+                e = new byte[] {(byte) 0xf3, (byte) v, (byte) (v >>> 8), (byte) (v >>> 16), (byte) (v >>> 24)};
+            } else {
+                e = new byte[9];
+                e[0] = (byte) 0xf4;
+                for (int k = 0; k < 8; k++) {
+                    e[1 + k] = (byte) (v >>> (8 * k));
+                }
+            }
+            return add(e);
+        }
+
+        Listpack string(byte[] s) {
+            ByteArrayOutputStream e = new ByteArrayOutputStream();
+            if (s.length < 64) {
+                e.write(0x80 | s.length);
+            } else if (s.length < 4096) {
+                e.write(0xe0 | (s.length >>> 8));
+                e.write(s.length & 0xff);
+            } else {
+                e.write(0xf0);
+                for (int k = 0; k < 4; k++) {
+                    e.write(s.length >>> (8 * k));
+                }
+            }
+            e.writeBytes(s);
+            return add(e.toByteArray());
+        }
+
+        private Listpack add(byte[] entry) {
+            entries.writeBytes(entry);
+            long l = entry.length;
+            if (l <= 127) {
+                entries.write((int) l);
+            } else if (l < 16383) {
+                entries.write((int) (l >>> 7));
+                entries.write((int) ((l & 127) | 128));
+            } else if (l < 2097151) {
+                entries.write((int) (l >>> 14));
+                entries.write((int) (((l >>> 7) & 127) | 128));
+                entries.write((int) ((l & 127) | 128));
+            } else if (l < 268435455) {
+                entries.write((int) (l >>> 21));
+                entries.write((int) (((l >>> 14) & 127) | 128));
+                entries.write((int) (((l >>> 7) & 127) | 128));
+                entries.write((int) ((l & 127) | 128));
+            } else {
+                entries.write((int) (l >>> 28));
+                entries.write((int) (((l >>> 21) & 127) | 128));
+                entries.write((int) (((l >>> 14) & 127) | 128));
+                entries.write((int) (((l >>> 7) & 127) | 128));
+                entries.write((int) ((l & 127) | 128));
+            }
+            count++;
+            return this;
+        }
+
+        int bytesLength() {
+            return 6 + entries.size() + 1;
+        }
+
+        byte[] bytes() {
+            int total = bytesLength();
+            byte[] out = new byte[total];
+            for (int k = 0; k < 4; k++) {
+                out[k] = (byte) (total >>> (8 * k));
+            }
+            int n = Math.min(count, 65535);
+            out[4] = (byte) n;
+            out[5] = (byte) (n >>> 8);
+            System.arraycopy(entries.toByteArray(), 0, out, 6, entries.size());
+            out[total - 1] = (byte) 0xff;
+            return out;
+        }
+    }
+
     static void writeLength(ByteArrayOutputStream out, long len) {
-        if (len < 64) {
+        if (len >= 0 && len < 64) {
             out.write((int) len);
-        } else if (len < 16384) {
+        } else if (len >= 0 && len < 16384) {
             out.write((int) (0x40 | (len >>> 8)));
             out.write((int) (len & 0xff));
-        } else if (len <= 0xffffffffL) {
+        } else if (len >= 0 && len <= 0xffffffffL) {
             out.write(0x80);
             for (int k = 3; k >= 0; k--) {
                 out.write((int) (len >>> (8 * k)));
@@ -335,9 +521,123 @@ public final class RdbPayload {
                     }
                     return new ListValue(items);
                 }
+                case STREAM_LISTPACKS:
+                case STREAM_LISTPACKS_2:
+                    return stream(type == STREAM_LISTPACKS_2);
                 default:
                     throw new IllegalArgumentException("unsupported type " + type);
             }
+        }
+
+        long millis() {
+            long v = 0;
+            for (int k = 0; k < 8; k++) {
+                v |= (long) u8() << (8 * k);
+            }
+            return v;
+        }
+
+        StreamId rawId() {
+            byte[] raw = bytes(16);
+            return StreamId.decode(raw, 0);
+        }
+
+        Value stream(boolean v2) {
+            int nodes = count();
+            List<StreamId> ids = new ArrayList<>();
+            List<List<byte[]>> entries = new ArrayList<>();
+            for (int n = 0; n < nodes; n++) {
+                byte[] nodeKey = string();
+                if (nodeKey.length != 16) {
+                    throw new IllegalArgumentException("bad stream node key");
+                }
+                StreamId master = StreamId.decode(nodeKey, 0);
+                List<byte[]> lp = listpack(string());
+                int at = 0;
+                long valid = num(lp.get(at++));
+                long deleted = num(lp.get(at++));
+                int masterFields = (int) num(lp.get(at++));
+                List<byte[]> fields = lp.subList(at, at + masterFields);
+                at += masterFields;
+                at++; // the master entry's terminating 0
+                for (long e = 0; e < valid + deleted; e++) {
+                    int flags = (int) num(lp.get(at++));
+                    StreamId id = new StreamId(master.ms() + num(lp.get(at++)), master.seq() + num(lp.get(at++)));
+                    List<byte[]> fv = new ArrayList<>();
+                    if ((flags & STREAM_ITEM_SAMEFIELDS) != 0) {
+                        for (int f = 0; f < masterFields; f++) {
+                            fv.add(fields.get(f));
+                            fv.add(lp.get(at++));
+                        }
+                    } else {
+                        int num = (int) num(lp.get(at++));
+                        for (int f = 0; f < 2 * num; f++) {
+                            fv.add(lp.get(at++));
+                        }
+                    }
+                    at++; // lp-count
+                    if ((flags & STREAM_ITEM_DELETED) == 0) {
+                        ids.add(id);
+                        entries.add(fv);
+                    }
+                }
+            }
+            long length = length();
+            StreamId last = new StreamId(length(), length());
+            StreamId maxDeleted = StreamId.MIN;
+            long added = length;
+            if (v2) {
+                new StreamId(length(), length()); // the first id: the entries say it
+                maxDeleted = new StreamId(length(), length());
+                added = length();
+            }
+            if (length != ids.size()) {
+                throw new IllegalArgumentException("stream length does not match its entries");
+            }
+            int groupCount = count();
+            List<StreamGroupValue> groups = new ArrayList<>();
+            for (int g = 0; g < groupCount; g++) {
+                byte[] name = string();
+                StreamId lastDelivered = new StreamId(length(), length());
+                long entriesRead = v2 ? length() : -1;
+                int pelSize = count();
+                List<StreamId> pelIds = new ArrayList<>();
+                List<long[]> pelData = new ArrayList<>();
+                for (int p = 0; p < pelSize; p++) {
+                    pelIds.add(rawId());
+                    long deliveredAt = millis();
+                    pelData.add(new long[] {deliveredAt, length()});
+                }
+                byte[][] owners = new byte[pelSize][];
+                int consumerCount = count();
+                List<StreamConsumerValue> consumers = new ArrayList<>();
+                for (int c = 0; c < consumerCount; c++) {
+                    byte[] consumer = string();
+                    long seen = millis();
+                    consumers.add(new StreamConsumerValue(consumer, seen));
+                    int owned = count();
+                    for (int o = 0; o < owned; o++) {
+                        int index = pelIds.indexOf(rawId());
+                        if (index < 0 || owners[index] != null) {
+                            throw new IllegalArgumentException("consumer pending entry not in the group");
+                        }
+                        owners[index] = consumer;
+                    }
+                }
+                List<StreamPendingValue> pending = new ArrayList<>();
+                for (int p = 0; p < pelSize; p++) {
+                    if (owners[p] == null) {
+                        throw new IllegalArgumentException("group pending entry without a consumer");
+                    }
+                    pending.add(new StreamPendingValue(pelIds.get(p), pelData.get(p)[0], pelData.get(p)[1], owners[p]));
+                }
+                groups.add(new StreamGroupValue(name, lastDelivered, entriesRead, pending, consumers));
+            }
+            return new StreamValue(ids, entries, last, maxDeleted, added, groups);
+        }
+
+        private static long num(byte[] s) {
+            return Long.parseLong(new String(s, StandardCharsets.US_ASCII));
         }
 
         double binaryDouble() {
@@ -432,7 +732,7 @@ public final class RdbPayload {
                 throw new IllegalArgumentException("bad listpack entry");
             }
             int entry = p - start;
-            p += entry < 128 ? 1 : entry < 16384 ? 2 : entry < 2097152 ? 3 : entry < 268435456 ? 4 : 5;
+            p += entry <= 127 ? 1 : entry < 16383 ? 2 : entry < 2097151 ? 3 : entry < 268435455 ? 4 : 5;
             if (p >= s.length) {
                 throw new IllegalArgumentException("bad listpack");
             }

@@ -18,14 +18,21 @@ public final class Dumps {
     private final SetStore sets;
     private final ZSetStore zsets;
     private final HashStore hashes;
+    private final StreamStore streams;
+    private final StreamGroups groups;
+    private final StreamGroupInfo groupInfo;
 
-    public Dumps(Keyspace keys, StringStore strings, ListStore lists, SetStore sets, ZSetStore zsets, HashStore hashes) {
+    public Dumps(Keyspace keys, StringStore strings, ListStore lists, SetStore sets, ZSetStore zsets, HashStore hashes,
+                 StreamStore streams, StreamGroups groups, StreamGroupInfo groupInfo) {
         this.keys = keys;
         this.strings = strings;
         this.lists = lists;
         this.sets = sets;
         this.zsets = zsets;
         this.hashes = hashes;
+        this.streams = streams;
+        this.groups = groups;
+        this.groupInfo = groupInfo;
     }
 
     /** The value of a live key; NOT_FOUND, or NOT_APPLIED for a type not serializable yet (streams). */
@@ -57,8 +64,35 @@ public final class Dumps {
                 }
                 yield Result.ok(new RdbPayload.ZSetValue(members, scores));
             }
+            case STREAM -> Result.ok(stream(key));
             default -> Result.of(Status.NOT_APPLIED);
         };
+    }
+
+    private RdbPayload.StreamValue stream(byte[] key) {
+        StreamGroupInfo.StreamFull full = groupInfo.full(key, 0).value();
+        List<io.rockhub.core.encoding.StreamId> ids = new ArrayList<>();
+        List<List<byte[]>> entries = new ArrayList<>();
+        for (StreamStore.Entry e : full.entries()) {
+            ids.add(e.id());
+            entries.add(e.fields());
+        }
+        List<RdbPayload.StreamGroupValue> out = new ArrayList<>();
+        for (StreamGroupInfo.GroupFull g : full.groups()) {
+            List<RdbPayload.StreamPendingValue> pending = new ArrayList<>();
+            for (StreamGroups.Pending p : g.pending()) {
+                pending.add(new RdbPayload.StreamPendingValue(p.id(), p.deliveredAt(), p.deliveries(), p.consumer()));
+            }
+            List<RdbPayload.StreamConsumerValue> consumers = new ArrayList<>();
+            for (StreamGroupInfo.ConsumerFull c : g.consumers()) {
+                consumers.add(new RdbPayload.StreamConsumerValue(c.info().name(), c.info().seenAt()));
+            }
+            Long read = g.info().entriesRead();
+            out.add(new RdbPayload.StreamGroupValue(g.info().name(), g.info().lastDelivered(), read == null ? -1 : read,
+                    pending, consumers));
+        }
+        return new RdbPayload.StreamValue(ids, entries, full.meta().lastId(), full.meta().maxDeletedId(),
+                full.meta().entriesAdded(), out);
     }
 
     /**
@@ -87,6 +121,9 @@ public final class Dumps {
                 neu = sets.writeFresh(b, key, expireAt, s.members());
             } else if (v instanceof RdbPayload.HashValue h) {
                 neu = hashes.writeFresh(b, key, expireAt, h.fieldsAndValues());
+            } else if (v instanceof RdbPayload.StreamValue st) {
+                neu = streams.writeFresh(b, key, expireAt, st);
+                groups.writeFresh(b, key, neu, st.groups());
             } else {
                 RdbPayload.ZSetValue z = (RdbPayload.ZSetValue) v;
                 List<ZSetStore.ScoredMember> members = new ArrayList<>();

@@ -590,4 +590,24 @@ public final class StreamGroups {
         }
         return out;
     }
+
+    /** RESTORE: writes the groups, their pending entries and consumers under the stream's (new) version. */
+    public void writeFresh(Batch b, byte[] key, Metadata m, List<io.rockhub.core.encoding.RdbPayload.StreamGroupValue> groups) {
+        for (io.rockhub.core.encoding.RdbPayload.StreamGroupValue g : groups) {
+            b.put(ColumnFamily.STREAM, groupKey(key, m, g.name()), StreamGroupCodec.encode(new GroupRecord(
+                    g.lastDelivered(), g.entriesRead(), g.pending().size(), g.consumers().size(), 0, new byte[0])));
+            for (io.rockhub.core.encoding.RdbPayload.StreamConsumerValue c : g.consumers()) {
+                long owned = g.pending().stream().filter(p -> Arrays.equals(p.consumer(), c.name())).count();
+                // Redis 7.0 keeps one time per consumer; it is the last activity too.
+                b.put(ColumnFamily.STREAM, InternalKey.encode(key, m.version(), StreamGroupCodec.consumerSub(g.name(), c.name())),
+                        StreamGroupCodec.encode(new StreamGroupCodec.ConsumerRecord(c.seenAt(), c.seenAt(), owned)));
+            }
+            for (io.rockhub.core.encoding.RdbPayload.StreamPendingValue p : g.pending()) {
+                b.put(ColumnFamily.STREAM, InternalKey.encode(key, m.version(), StreamGroupCodec.pendingSub(g.name(), p.id())),
+                        StreamGroupCodec.encode(new StreamGroupCodec.PendingRecord(p.deliveredAt(), p.deliveries(), p.consumer())));
+                b.put(ColumnFamily.STREAM, InternalKey.encode(key, m.version(),
+                        StreamGroupCodec.ownedSub(g.name(), p.consumer(), p.id())), new byte[0]);
+            }
+        }
+    }
 }

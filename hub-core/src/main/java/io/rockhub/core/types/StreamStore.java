@@ -297,4 +297,14 @@ public final class StreamStore {
         }
         return m.withSize(m.size() - removed);
     }
+
+    /** RESTORE: writes the entries as a new stream version with its counters; the caller adds groups and stores the record. */
+    public Metadata writeFresh(Batch b, byte[] key, long expireAt, io.rockhub.core.encoding.RdbPayload.StreamValue v) {
+        Metadata m = Metadata.collection(DataType.STREAM, expireAt, keys.versions().next(), v.ids().size())
+                .withValue(new StreamMeta(v.lastId(), v.maxDeleted(), v.entriesAdded()).encode());
+        for (int i = 0; i < v.ids().size(); i++) {
+            b.put(ColumnFamily.STREAM, entryKey(key, m, v.ids().get(i)), StreamEntryCodec.encode(v.entries().get(i)));
+        }
+        return m;
+    }
 }

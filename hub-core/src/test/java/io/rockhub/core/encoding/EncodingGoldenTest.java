@@ -146,6 +146,9 @@ class EncodingGoldenTest {
                 "0b0e0200000003000000010002002c010a00e510b28e7b9529aa")).value();
         assertThat(set.members()).extracting(String::new).containsExactly("1", "2", "300");
         assertThat(RdbPayload.restore(hello.clone()).error()).isNull();
+        // The listpack inside that hash payload, written by RockHub's listpack writer.
+        assertThat(hex(new RdbPayload.Listpack().string("f".getBytes()).integer(1).string("g".getBytes())
+                .string("bar".getBytes()).bytes())).isEqualTo("140000000400816602010181670283626172" + "04ff");
         // A payload that claims a 2 GB LZF string is refused, not allocated.
         byte[] lie = {0, (byte) 0xc3, 0x02, (byte) 0x80, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x00, 0x00};
         byte[] withTrailer = java.util.Arrays.copyOf(lie, lie.length + 10);

@@ -33,7 +33,7 @@ final class DumpCommands {
             if (r.status() == Status.NOT_FOUND) {
                 out.nullBulk();
             } else if (!r.isOk()) {
-                out.error("ERR DUMP of streams is not supported by RockHub yet");
+                out.error("ERR DUMP of this type is not supported");
             } else {
                 out.bulk(RdbPayload.dump(r.value()));
             }

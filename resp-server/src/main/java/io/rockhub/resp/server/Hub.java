@@ -82,7 +82,6 @@ public final class Hub implements AutoCloseable {
         this.zsets = new ZSetStore(keys);
         this.geo = new io.rockhub.core.types.GeoStore(zsets);
         this.lists = new ListStore(keys);
-        this.dumps = new io.rockhub.core.types.Dumps(keys, strings, lists, sets, zsets, hashes);
         this.zsetAlgebra = new ZSetAlgebra(keys, zsets);
         this.scanner = new KeyScanner(storage, clock);
         this.databases = new io.rockhub.core.types.Databases(keys);
@@ -90,6 +89,7 @@ public final class Hub implements AutoCloseable {
         this.streams = new StreamStore(keys);
         this.streamGroups = new StreamGroups(keys, streams);
         this.streamGroupInfo = new StreamGroupInfo(keys, streamGroups, streams);
+        this.dumps = new io.rockhub.core.types.Dumps(keys, strings, lists, sets, zsets, hashes, streams, streamGroups, streamGroupInfo);
         this.sweeper = new ExpirySweeper(keys, config.getInt("expire-sweep-batch"),
                 config.getLong("expire-compact-threshold"));
         this.commands = Commands.table();
