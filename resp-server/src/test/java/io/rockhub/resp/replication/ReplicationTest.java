@@ -110,6 +110,30 @@ class ReplicationTest {
     }
 
     @Test
+    void databasesReplicateWithTheirSwapsAndFlushes() throws Exception {
+        try (TestServer primary = TestServer.start(); TestServer replica = replicaOf(primary);
+             RawClient p = new RawClient(primary.port())) {
+            p.call("SET", "warm", "up");
+            awaitCaughtUp(primary, replica); // after the first full copy, which reopens the replica
+            p.call("SELECT", "1");
+            p.call("SET", "k", "in-db-1");
+            p.call("SELECT", "2");
+            p.call("SET", "gone", "soon");
+            p.call("SWAPDB", "0", "1");
+            p.call("FLUSHDB");
+            awaitCaughtUp(primary, replica);
+            RawClient r = new RawClient(replica.port());
+            assertThat(r.call("GET", "k")).as("db 1's key is db 0's after the swap").isEqualTo("$7\r\nin-db-1\r\n");
+            assertThat(r.call("SELECT", "1")).isEqualTo("+OK\r\n");
+            assertThat(r.call("GET", "warm")).isEqualTo("$2\r\nup\r\n");
+            assertThat(r.call("SELECT", "2")).isEqualTo("+OK\r\n");
+            assertThat(r.call("DBSIZE")).as("db 2 flushed").isEqualTo(":0\r\n");
+            assertThat(r.call("INFO", "keyspace")).contains("db0:keys=1", "db1:keys=1").doesNotContain("db2:");
+            r.close();
+        }
+    }
+
+    @Test
     void blockedReadersOnTheReplicaWakeOnReplicatedWrites() throws Exception {
         try (TestServer primary = TestServer.start(); TestServer replica = replicaOf(primary);
              Jedis p = new Jedis("127.0.0.1", primary.port())) {
