@@ -81,7 +81,7 @@ final class KeyCommands {
                      .tips("nondeterministic_output")
                      .keys("RO index 2 range 0 1 0"),
                  // Access times are not tracked (reads would become writes): existing keys report 0.
-                 of("idletime", 3, "readonly", 2, 2, 1, "@keyspace @read @slow", a -> ifExists(a, out -> out.integer(0)))
+                 of("idletime", 3, "readonly", 2, 2, 1, "@keyspace @read @slow", KeyCommands::objectIdletime)
                      .tips("nondeterministic_output")
                      .keys("RO index 2 range 0 1 0"),
                  of("refcount", 3, "readonly", 2, 2, 1, "@keyspace @read @slow", KeyCommands::objectRefcount)
@@ -320,6 +320,21 @@ final class KeyCommands {
             }
             Long v = m.type() == DataType.STRING ? Numbers.parseLong(m.value()) : null;
             out.integer(v != null && v >= 0 && v < 10_000 ? Integer.MAX_VALUE : 1);
+        };
+    }
+
+    /** OBJECT IDLETIME: seconds since the key was last read or written (see {@code KeyAccess}). */
+    private static Execution objectIdletime(Args a) {
+        byte[] key = a.bytes(2);
+        return (ctx, out) -> {
+            if (keys(ctx).live(key) == null) {
+                out.nullBulk();
+            } else if (ctx.hub().config().get("maxmemory-policy").contains("lfu")) {
+                out.error("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
+                        + "switching between policies at runtime LRU and LFU data will take some time to adjust.");
+            } else {
+                out.integer(ctx.hub().keyAccess().idleSeconds(key, ctx.hub().clock().millis()));
+            }
         };
     }
 

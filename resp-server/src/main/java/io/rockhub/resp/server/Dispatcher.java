@@ -113,8 +113,9 @@ public final class Dispatcher {
         }
         long start = System.nanoTime();
         Execution execution;
+        List<byte[]> stored;
         try {
-            List<byte[]> stored = DbKeys.argv(spec, argv, hub.databases().namespace(session.db()));
+            stored = DbKeys.argv(spec, argv, hub.databases().namespace(session.db()));
             execution = spec.parser().parse(new Args(stored));
         } catch (CommandError e) {
             out.error(e.getMessage());
@@ -122,10 +123,33 @@ public final class Dispatcher {
             return;
         }
         run(hub, session, spec, execution, out, start);
+        touchKeys(spec, stored);
         long micros = (System.nanoTime() - start) / 1000;
         hub.latency().command(micros, spec.has(CommandFlag.FAST), hub.clock().millis());
         if (hub.slowLog().wants(micros) && !spec.has(CommandFlag.SKIP_SLOWLOG)) {
             hub.slowLog().record(argv, micros, hub.clock().millis() / 1000, session.address(), session.name());
+        }
+    }
+
+    /** Records the access of the command's keys for OBJECT IDLETIME (not for commands Redis runs without touching). */
+    private void touchKeys(CommandSpec spec, List<byte[]> stored) {
+        if (!KeyAccess.touches(spec.name())) {
+            return;
+        }
+        long now = hub.clock().millis();
+        if (spec.firstKey() > 0 && !spec.has(CommandFlag.MOVABLEKEYS)) {
+            int argc = stored.size();
+            int last = spec.lastKey() < 0 ? argc + spec.lastKey() : Math.min(spec.lastKey(), argc - 1);
+            for (int i = spec.firstKey(); i <= last; i += Math.max(1, spec.step())) {
+                hub.keyAccess().touch(stored.get(i), now);
+            }
+        } else if (!spec.keySpecs().isEmpty()) {
+            java.util.List<io.rockhub.resp.command.KeyFinder.Found> found = io.rockhub.resp.command.KeyFinder.find(spec, stored);
+            if (found != null) {
+                for (io.rockhub.resp.command.KeyFinder.Found f : found) {
+                    hub.keyAccess().touch(stored.get(f.position()), now);
+                }
+            }
         }
     }
 

@@ -64,6 +64,9 @@ public final class ExecRunner {
                             out.error(q.error());
                         } else {
                             Dispatcher.run(hub, session, q.spec(), q.execution(), out, System.nanoTime());
+                            if (KeyAccess.touches(q.spec().name())) {
+                                hub.keyAccess().touchAll(q.keys(), hub.clock().millis());
+                            }
                         }
                     }
                 });

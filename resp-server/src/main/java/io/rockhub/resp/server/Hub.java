@@ -54,6 +54,7 @@ public final class Hub implements AutoCloseable {
     private final ClientRegistry clients = new ClientRegistry();
     private final ClientPause clientPause = new ClientPause();
     private final LatencyMonitor latency = new LatencyMonitor();
+    private final KeyAccess keyAccess;
     private final ScanCursors scanCursors = new ScanCursors();
     private final WatchRegistry watches = new WatchRegistry();
     private final BlockingRegistry blocked = new BlockingRegistry();
@@ -96,6 +97,7 @@ public final class Hub implements AutoCloseable {
         keys.addListener(watches);
         keys.addListener(blocked);
         this.startMillis = clock.millis();
+        this.keyAccess = new KeyAccess(startMillis);
         StringBuilder id = new StringBuilder();
         for (int i = 0; i < 40; i++) {
             id.append(Character.forDigit(ThreadLocalRandom.current().nextInt(16), 16));
@@ -324,6 +326,11 @@ public final class Hub implements AutoCloseable {
 
     public ClientPause clientPause() {
         return clientPause;
+    }
+
+    /** When keys were last accessed (OBJECT IDLETIME). */
+    public KeyAccess keyAccess() {
+        return keyAccess;
     }
 
     public LatencyMonitor latency() {
