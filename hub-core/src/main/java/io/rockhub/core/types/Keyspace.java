@@ -13,14 +13,12 @@ import io.rockhub.core.storage.KeyLocks;
 import io.rockhub.core.storage.Storage;
 import io.rockhub.core.storage.Transaction;
 import io.rockhub.core.time.Clock;
-import io.rockhub.core.util.Glob;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import org.rocksdb.RocksIterator;
 
 /**

@@ -8,7 +8,6 @@ import io.rockhub.core.util.Numbers;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**

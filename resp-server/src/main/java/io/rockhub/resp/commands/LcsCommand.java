@@ -2,7 +2,6 @@ package io.rockhub.resp.commands;
 
 import static io.rockhub.resp.command.CommandSpec.of;
 
-import io.rockhub.core.encoding.DataType;
 import io.rockhub.core.encoding.Metadata;
 import io.rockhub.resp.command.Args;
 import io.rockhub.resp.command.CommandContext;
