@@ -283,11 +283,61 @@ final class KeyCommands {
         byte[] key = a.bytes(2);
         return (ctx, out) -> {
             Metadata m = keys(ctx).live(key);
-            out.bulk(m == null ? null : encodingOf(m));
+            out.bulk(m == null ? null : encodingOf(ctx, key, m));
         };
     }
 
-    /** The encoding Redis would pick for this value; informational only. */
+    /**
+     * The encoding Redis gives a value built as it is now: a small collection's compact encoding
+     * holds only while its members fit the *-max-* settings (read here: at most 512 of them). Redis
+     * never converts back, so a value that once grew past them differs; documented.
+     */
+    static String encodingOf(io.rockhub.resp.command.CommandContext ctx, byte[] key, Metadata m) {
+        io.rockhub.core.config.HubConfig config = ctx.hub().config();
+        switch (m.type()) {
+            case SET -> {
+                if (m.size() > config.getLong("set-max-intset-entries")) {
+                    return "hashtable";
+                }
+                for (byte[] member : ctx.hub().sets().members(key).value()) {
+                    Long v = Numbers.parseLong(member);
+                    if (v == null || !Long.toString(v).equals(new String(member, java.nio.charset.StandardCharsets.US_ASCII))) {
+                        return "hashtable";
+                    }
+                }
+                return "intset";
+            }
+            case HASH -> {
+                long maxValue = config.getLong("hash-max-listpack-value");
+                if (m.size() > config.getLong("hash-max-listpack-entries")) {
+                    return "hashtable";
+                }
+                for (io.rockhub.core.types.Keyspace.Entry e : ctx.hub().hashes().all(key).value()) {
+                    if (e.sub().length > maxValue || e.value().length > maxValue) {
+                        return "hashtable";
+                    }
+                }
+                return "listpack";
+            }
+            case ZSET -> {
+                long maxValue = config.getLong("zset-max-listpack-value");
+                if (m.size() > config.getLong("zset-max-listpack-entries")) {
+                    return "skiplist";
+                }
+                for (io.rockhub.core.types.ZSetStore.ScoredMember e : ctx.hub().zsets().rangeByRank(key, 0, -1, false).value()) {
+                    if (e.member().length > maxValue) {
+                        return "skiplist";
+                    }
+                }
+                return "listpack";
+            }
+            default -> {
+                return encodingOf(m);
+            }
+        }
+    }
+
+    /** The encoding from the record alone (sizes, not contents): DEBUG OBJECT's. */
     static String encodingOf(Metadata m) {
         if (m.type() == DataType.STRING) {
             byte[] v = m.value();

@@ -117,6 +117,13 @@ class RedisConformanceTest {
             "SET lead 007", "DUMP lead", "DUMP missing", "RESTORE s 0 x", "RESTORE new -1 x", "RESTORE new x x",
             "RESTORE new 0 x", "RESTORE new 0 x BOGUS", "RESTORE new 0 x IDLETIME -1", "RESTORE new 0 x FREQ 256",
             "RESTORE new 0 x IDLETIME 1 FREQ 1", "RESTORE s -5 x REPLACE", "RESTORE s 0 x REPLACE ABSTTL"},
+        // OBJECT ENCODING of values as first built
+        {"SADD s1 1 2 3", "OBJECT ENCODING s1", "SADD s2 a", "OBJECT ENCODING s2", "SADD s3 007", "OBJECT ENCODING s3",
+            "SADD s4 -9223372036854775808", "OBJECT ENCODING s4", "HSET h1 f v", "OBJECT ENCODING h1",
+            "HSET h2 f " + "x".repeat(65), "OBJECT ENCODING h2", "ZADD z1 1 a", "OBJECT ENCODING z1",
+            "ZADD z2 1 " + "x".repeat(65), "OBJECT ENCODING z2", "RPUSH l a", "OBJECT ENCODING l", "SET n 12",
+            "OBJECT ENCODING n", "SET e " + "y".repeat(44), "OBJECT ENCODING e", "SET r " + "y".repeat(45),
+            "OBJECT ENCODING r", "XADD st 1-1 f v", "OBJECT ENCODING st"},
         // client control and introspection
         {"CLIENT PAUSE 10 bogus", "CLIENT PAUSE x", "CLIENT PAUSE -1", "CLIENT PAUSE 1 write extra", "CLIENT UNPAUSE",
             "CLIENT REPLY foo", "CLIENT NO-EVICT maybe", "CLIENT NO-EVICT on", "CLIENT NO-EVICT off", "LATENCY LATEST",
