@@ -84,8 +84,17 @@ public final class Storage implements AutoCloseable {
                 config.getLong("rocksdb.group_commit_max_delay_us"));
     }
 
-    /** Opens (creating if needed) the database in {@code config.dir}. */
+    /** Opens (creating if needed) the database in {@code config.dir}, upgrading an older layout (see {@link FormatUpgrade}). */
     public static Storage open(HubConfig config) {
+        return open(config, true);
+    }
+
+    /**
+     * Opens the database; with {@code upgradeLayout} false a directory of an older layout stays as it
+     * is (a point-in-time restore replays that layout's WAL onto it first; the server upgrades it when
+     * it opens the result).
+     */
+    public static Storage open(HubConfig config, boolean upgradeLayout) {
         Path dir = Path.of(config.get("dir")).toAbsolutePath().normalize();
         try {
             Files.createDirectories(dir);
@@ -150,7 +159,9 @@ public final class Storage implements AutoCloseable {
             for (ColumnFamily cf : ColumnFamily.values()) {
                 byFamily.put(cf, handles.get(names.indexOf(cf.cfName())));
             }
-            FormatUpgrade.run(db, byFamily, dir);
+            if (upgradeLayout) {
+                FormatUpgrade.run(db, byFamily, dir);
+            }
             Storage storage = new Storage(dir, db, dbOptions, handles, names, blockCache, statistics, config);
             storage.resources.addAll(resources);
             LOG.info("opened RocksDB {} at sequence {}", dir, db.getLatestSequenceNumber());

@@ -178,6 +178,47 @@ class FormatUpgradeTest {
         assertThat(Files.exists(source)).isFalse();
     }
 
+    /**
+     * A point-in-time restore of a backup taken before the upgrade: the backup (layout 1) takes the
+     * layout-1 WAL written after it without being upgraded first, and is upgraded when opened after.
+     */
+    @Test
+    void aLayoutOneBackupTakesItsWalThenUpgrades() throws Exception {
+        Path live = tmp.resolve("live");
+        Path backup = tmp.resolve("backup");
+        try (Storage s = open(live)) {
+            writeEverything(s);
+            downgrade(s);
+        }
+        long base;
+        try (Storage s = Storage.open(HubConfig.load(null, Map.of("dir", live.toString(), "rocksdb.block_cache_size", "8",
+                "rocksdb.wal_ttl_seconds", "3600")), false)) {
+            base = s.createCheckpoint(backup);
+            // What the old server wrote after the backup: a layout-1 string record "late".
+            try (Batch b = s.newBatch()) {
+                b.put(ColumnFamily.METADATA, b("late"), io.rockhub.core.encoding.Metadata.string(b("v"), 0).encode());
+                b.put(ColumnFamily.DEFAULT, io.rockhub.core.encoding.Counters.KEYS,
+                        io.rockhub.core.encoding.Counters.operand(s.counter(io.rockhub.core.encoding.Counters.KEYS) + 1));
+                s.commit(b);
+            }
+            s.syncWal();
+            try (Storage restored = Storage.open(HubConfig.load(null, Map.of("dir", backup.toString(),
+                    "rocksdb.block_cache_size", "8")), false); WalCursor cursor = s.walFrom(base + 1)) {
+                assertThat(restored.latestSequence()).isEqualTo(base);
+                for (io.rockhub.core.replication.WalBatch batch; (batch = cursor.poll()) != null; ) {
+                    restored.applyReplicated(batch);
+                }
+                restored.syncWal();
+            }
+        }
+        try (Storage s = open(backup)) {
+            Keyspace keys = new Keyspace(s, new ManualClock(2_000), 0);
+            assertThat(new StringStore(keys).get(k("late")).value()).isEqualTo(b("v"));
+            assertThat(new HashStore(keys).get(k("h"), b("g")).value()).isEqualTo(b("2"));
+            assertThat(keys.size(0)).isEqualTo(8);
+        }
+    }
+
     @Test
     void aNewDirectoryStartsAtTheCurrentLayout() throws Exception {
         try (Storage s = open(tmp.resolve("fresh"))) {

@@ -83,7 +83,9 @@ public final class PointInTime {
             throw new IllegalStateException(e);
         }
         long replayed = 0;
-        try (Storage storage = Storage.open(config)) {
+        // The backup's own layout, untouched: its shipped WAL is in that layout and must follow it
+        // sequence for sequence. The server upgrades the result when it opens it.
+        try (Storage storage = Storage.open(config, false)) {
             long latest = storage.latestSequence();
             outer:
             for (String key : store.list(WalShipper.PREFIX)) {
