@@ -149,38 +149,31 @@ public final class GeoHash {
         return v;
     }
 
+    /** One cell east/west (longitude, the odd bits) or north/south (latitude, the even bits) of {@code h}. */
     private static Bits moveX(Bits h, int d) {
-        if (d == 0) {
-            return h;
-        }
-        long x = h.bits() & 0xaaaaaaaaaaaaaaaaL;
-        long y = h.bits() & 0x5555555555555555L;
-        long zz = 0x5555555555555555L >>> (64 - h.step() * 2);
-        if (d > 0) {
-            x = x + (zz + 1);
-        } else {
-            x = x | zz;
-            x = x - (zz + 1);
-        }
-        x &= 0xaaaaaaaaaaaaaaaaL >>> (64 - h.step() * 2);
-        return new Bits(x | y, h.step());
+        return move(h, d, 0xaaaaaaaaaaaaaaaaL);
     }
 
     private static Bits moveY(Bits h, int d) {
+        return move(h, d, 0x5555555555555555L);
+    }
+
+    /** Adds {@code d} (+1 or -1) to the coordinate whose bits are {@code mine}, carrying across the other's bits. */
+    private static Bits move(Bits h, int d, long mine) {
         if (d == 0) {
             return h;
         }
-        long x = h.bits() & 0xaaaaaaaaaaaaaaaaL;
-        long y = h.bits() & 0x5555555555555555L;
-        long zz = 0xaaaaaaaaaaaaaaaaL >>> (64 - h.step() * 2);
+        long other = ~mine;
+        long v = h.bits() & mine;
+        long kept = h.bits() & other;
+        long zz = other >>> (64 - h.step() * 2);
         if (d > 0) {
-            y = y + (zz + 1);
+            v = v + (zz + 1);
         } else {
-            y = y | zz;
-            y = y - (zz + 1);
+            v = (v | zz) - (zz + 1);
         }
-        y &= 0x5555555555555555L >>> (64 - h.step() * 2);
-        return new Bits(x | y, h.step());
+        v &= mine >>> (64 - h.step() * 2);
+        return new Bits(v | kept, h.step());
     }
 
     /** North, south, east, west, north-east, north-west, south-east, south-west. */

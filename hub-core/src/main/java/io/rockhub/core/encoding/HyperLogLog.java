@@ -415,38 +415,8 @@ public final class HyperLogLog {
 
     /** The estimated cardinality of this value's registers; -1 if the sparse form is corrupt. */
     public long count() {
-        int[] histogram = new int[64];
-        if (isSparse()) {
-            int idx = 0;
-            int p = HEADER;
-            while (p < length) {
-                int o = op(p);
-                if (isZero(o)) {
-                    int run = (o & 0x3f) + 1;
-                    idx += run;
-                    histogram[0] += run;
-                    p++;
-                } else if (isXZero(o)) {
-                    int run = (((o & 0x3f) << 8) | op(p + 1)) + 1;
-                    idx += run;
-                    histogram[0] += run;
-                    p += 2;
-                } else {
-                    int run = (o & 0x3) + 1;
-                    idx += run;
-                    histogram[((o >>> 2) & 0x1f) + 1] += run;
-                    p++;
-                }
-            }
-            if (idx != REGISTERS) {
-                return -1;
-            }
-        } else {
-            for (int i = 0; i < REGISTERS; i++) {
-                histogram[denseGet(i)]++;
-            }
-        }
-        return estimate(histogram);
+        int[] regs = new int[REGISTERS];
+        return registers(regs) ? count(regs) : -1;
     }
 
     /** The cardinality of raw register values (multi-key PFCOUNT). */

@@ -22,51 +22,51 @@ final class DbKeys {
     record Rewritten(List<byte[]> argv, List<byte[]> keys) {
     }
 
-    /** Just the rewritten command line, for a command that runs now. */
-    static List<byte[]> argv(CommandSpec spec, List<byte[]> argv, int namespace) {
+    private static final int[] NONE = new int[0];
+
+    /**
+     * Where the keys of a command line are: the legacy first/last/step when they tell all, else what
+     * the key specifications find (none when the arguments do not fit them).
+     */
+    static int[] positions(CommandSpec spec, List<byte[]> argv) {
         if (spec.firstKey() > 0 && !spec.has(CommandFlag.MOVABLEKEYS)) {
             int argc = argv.size();
             int last = spec.lastKey() < 0 ? argc + spec.lastKey() : Math.min(spec.lastKey(), argc - 1);
+            int step = Math.max(1, spec.step());
             if (last < spec.firstKey()) {
-                return argv;
+                return NONE;
             }
-            List<byte[]> out = new ArrayList<>(argv);
-            for (int i = spec.firstKey(); i <= last; i += Math.max(1, spec.step())) {
-                out.set(i, StoredKey.of(namespace, argv.get(i)));
+            int[] out = new int[(last - spec.firstKey()) / step + 1];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = spec.firstKey() + i * step;
             }
             return out;
         }
+        if (spec.keySpecs().isEmpty()) {
+            return NONE;
+        }
+        List<KeyFinder.Found> found = KeyFinder.find(spec, argv);
+        return found == null ? NONE : found.stream().mapToInt(KeyFinder.Found::position).toArray();
+    }
+
+    /** Just the rewritten command line, for a command that runs now. */
+    static List<byte[]> argv(CommandSpec spec, List<byte[]> argv, int namespace) {
         return rewrite(spec, argv, namespace).argv();
     }
 
     static Rewritten rewrite(CommandSpec spec, List<byte[]> argv, int namespace) {
-        List<byte[]> out = null;
-        List<byte[]> keys = List.of();
-        int argc = argv.size();
-        if (spec.firstKey() > 0 && !spec.has(CommandFlag.MOVABLEKEYS)) {
-            int last = spec.lastKey() < 0 ? argc + spec.lastKey() : Math.min(spec.lastKey(), argc - 1);
-            for (int i = spec.firstKey(); i <= last; i += Math.max(1, spec.step())) {
-                if (out == null) {
-                    out = new ArrayList<>(argv);
-                    keys = new ArrayList<>(4);
-                }
-                byte[] k = StoredKey.of(namespace, argv.get(i));
-                out.set(i, k);
-                keys.add(k);
-            }
-        } else if (!spec.keySpecs().isEmpty()) {
-            List<KeyFinder.Found> found = KeyFinder.find(spec, argv);
-            if (found != null && !found.isEmpty()) {
-                out = new ArrayList<>(argv);
-                keys = new ArrayList<>(found.size());
-                for (KeyFinder.Found f : found) {
-                    byte[] k = StoredKey.of(namespace, argv.get(f.position()));
-                    out.set(f.position(), k);
-                    keys.add(k);
-                }
-            }
+        int[] at = positions(spec, argv);
+        if (at.length == 0) {
+            return new Rewritten(argv, List.of());
         }
-        return out == null ? new Rewritten(argv, List.of()) : new Rewritten(out, keys);
+        List<byte[]> out = new ArrayList<>(argv);
+        List<byte[]> keys = new ArrayList<>(at.length);
+        for (int i : at) {
+            byte[] k = StoredKey.of(namespace, argv.get(i));
+            out.set(i, k);
+            keys.add(k);
+        }
+        return new Rewritten(out, keys);
     }
 
     /** Moves rewritten keys to another namespace (a queued or blocked command after SWAPDB). */

@@ -137,19 +137,8 @@ public final class Dispatcher {
             return;
         }
         long now = hub.clock().millis();
-        if (spec.firstKey() > 0 && !spec.has(CommandFlag.MOVABLEKEYS)) {
-            int argc = stored.size();
-            int last = spec.lastKey() < 0 ? argc + spec.lastKey() : Math.min(spec.lastKey(), argc - 1);
-            for (int i = spec.firstKey(); i <= last; i += Math.max(1, spec.step())) {
-                hub.keyAccess().touch(stored.get(i), now);
-            }
-        } else if (!spec.keySpecs().isEmpty()) {
-            java.util.List<io.rockhub.resp.command.KeyFinder.Found> found = io.rockhub.resp.command.KeyFinder.find(spec, stored);
-            if (found != null) {
-                for (io.rockhub.resp.command.KeyFinder.Found f : found) {
-                    hub.keyAccess().touch(stored.get(f.position()), now);
-                }
-            }
+        for (int i : DbKeys.positions(spec, stored)) {
+            hub.keyAccess().touch(stored.get(i), now);
         }
     }
 
