@@ -7,12 +7,19 @@ import io.rockhub.resp.command.CommandFlag;
 import io.rockhub.resp.command.CommandSpec;
 import io.rockhub.resp.command.KeyFinder;
 import io.rockhub.resp.command.KeySpec;
+import io.rockhub.resp.command.CommandDoc;
+import io.rockhub.resp.command.CommandDocs;
+import io.rockhub.resp.command.CommandError;
 import io.rockhub.resp.command.CommandTable;
 import io.rockhub.resp.command.Execution;
 import io.rockhub.resp.protocol.RespWriter;
+import io.rockhub.core.util.Glob;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.Predicate;
 
 /** COMMAND and its subcommands, generated from the declarative command table. */
 final class CommandCommand {
@@ -25,13 +32,7 @@ final class CommandCommand {
                 List.of(
                         sub("count", 2, a -> (ctx, out) -> out.integer(ctx.hub().commands().size())),
                         sub("info", -2, CommandCommand::info).tips("nondeterministic_output_order"),
-                        sub("list", -2, a -> (ctx, out) -> {
-                            Collection<CommandSpec> all = ctx.hub().commands().all();
-                            out.array(all.size());
-                            for (CommandSpec s : all) {
-                                out.bulk(s.name());
-                            }
-                        }).tips("nondeterministic_output_order"),
+                        sub("list", -2, CommandCommand::list).tips("nondeterministic_output_order"),
                         sub("docs", -2, CommandCommand::docs).tips("nondeterministic_output_order"),
                         sub("getkeys", -4, a -> getKeys(a, false)),
                         sub("getkeysandflags", -4, a -> getKeys(a, true)),
@@ -192,7 +193,47 @@ final class CommandCommand {
         }
     }
 
-    /** COMMAND DOCS, minimal: each command's group. */
+    /** COMMAND LIST [FILTERBY MODULE name | ACLCAT category | PATTERN pattern]: commands and subcommands. */
+    private static Execution list(Args a) throws CommandError {
+        Predicate<CommandSpec> filter;
+        if (a.size() == 2) {
+            filter = s -> true;
+        } else if (a.size() == 5 && a.is(2, "FILTERBY")) {
+            String arg = a.string(4);
+            if (a.is(3, "MODULE")) {
+                filter = s -> false;
+            } else if (a.is(3, "ACLCAT")) {
+                String category = "@" + arg.toLowerCase(Locale.ROOT);
+                filter = s -> s.categories().contains(category);
+            } else if (a.is(3, "PATTERN")) {
+                byte[] pattern = a.bytes(4);
+                filter = s -> Glob.matches(pattern, s.name().getBytes(StandardCharsets.UTF_8), true);
+            } else {
+                throw new CommandError("ERR syntax error");
+            }
+        } else {
+            throw new CommandError("ERR syntax error");
+        }
+        return (ctx, out) -> {
+            List<CommandSpec> matched = new ArrayList<>();
+            for (CommandSpec s : ctx.hub().commands().all()) {
+                if (filter.test(s)) {
+                    matched.add(s);
+                }
+                for (CommandSpec sub : s.subcommands()) {
+                    if (filter.test(sub)) {
+                        matched.add(sub);
+                    }
+                }
+            }
+            out.array(matched.size());
+            for (CommandSpec s : matched) {
+                out.bulk(s.name());
+            }
+        };
+    }
+
+    /** COMMAND DOCS [name ...]: documentation of the named commands (all when none), skipping unknown names. */
     private static Execution docs(Args a) {
         List<String> names = new ArrayList<>();
         for (int i = 2; i < a.size(); i++) {
@@ -210,25 +251,91 @@ final class CommandCommand {
                     }
                 }
             }
+            CommandDocs docs = CommandDocs.builtIn();
             out.map(specs.size());
             for (CommandSpec s : specs) {
                 out.bulk(s.name());
-                out.map(1);
-                out.bulk("group");
-                out.bulk(group(s));
+                writeDoc(out, s, docs);
             }
         };
     }
 
-    private static String group(CommandSpec s) {
-        for (String c : s.categories()) {
-            switch (c) {
-                case "@string" -> { return "string"; }
-                case "@keyspace" -> { return "generic"; }
-                case "@connection" -> { return "connection"; }
-                default -> { }
+    /** One command's docs in Redis 7.0's field order; a command missing from the docs file gets its group only. */
+    private static void writeDoc(RespWriter out, CommandSpec s, CommandDocs docs) {
+        CommandDoc d = docs.get(s.name());
+        if (d == null) {
+            // CommandDocsTest keeps this from happening; a reply beats an error for a documentation gap.
+            out.map(0);
+            return;
+        }
+        boolean hasSubs = !s.subcommands().isEmpty();
+        out.map(3 + (d.complexity() == null ? 0 : 1) + (d.docFlags().isEmpty() ? 0 : 1) + (d.deprecatedSince() == null ? 0 : 2)
+                + (d.history().isEmpty() ? 0 : 1) + (d.arguments().isEmpty() ? 0 : 1) + (hasSubs ? 1 : 0));
+        out.bulk("summary").bulk(d.summary());
+        out.bulk("since").bulk(d.since());
+        out.bulk("group").bulk(d.group());
+        if (d.complexity() != null) {
+            out.bulk("complexity").bulk(d.complexity());
+        }
+        if (!d.docFlags().isEmpty()) {
+            out.bulk("doc_flags").set(d.docFlags().size());
+            for (String f : d.docFlags()) {
+                out.simple(f);
             }
         }
-        return "server";
+        if (d.deprecatedSince() != null) {
+            out.bulk("deprecated_since").bulk(d.deprecatedSince());
+            out.bulk("replaced_by").bulk(d.replacedBy());
+        }
+        if (!d.history().isEmpty()) {
+            out.bulk("history").set(d.history().size());
+            for (CommandDoc.History h : d.history()) {
+                out.array(2).bulk(h.version()).bulk(h.change());
+            }
+        }
+        if (!d.arguments().isEmpty()) {
+            out.bulk("arguments");
+            writeArguments(out, d.arguments());
+        }
+        if (hasSubs) {
+            out.bulk("subcommands").map(s.subcommands().size());
+            for (CommandSpec sub : s.subcommands()) {
+                out.bulk(sub.name());
+                writeDoc(out, sub, docs);
+            }
+        }
+    }
+
+    private static void writeArguments(RespWriter out, List<CommandDoc.Argument> args) {
+        out.array(args.size());
+        for (CommandDoc.Argument arg : args) {
+            out.map(2 + (arg.keySpecIndex() < 0 ? 0 : 1) + (arg.token() == null ? 0 : 1)
+                    + (arg.since() == null ? 0 : 1) + (arg.flags().isEmpty() ? 0 : 1)
+                    + (arg.deprecatedSince() == null ? 0 : 1) + (arg.arguments().isEmpty() ? 0 : 1));
+            out.bulk("name").bulk(arg.name());
+            out.bulk("type").bulk(arg.type());
+            if (arg.keySpecIndex() >= 0) {
+                out.bulk("key_spec_index").integer(arg.keySpecIndex());
+            }
+            if (arg.token() != null) {
+                out.bulk("token").bulk(arg.token());
+            }
+            if (arg.since() != null) {
+                out.bulk("since").bulk(arg.since());
+            }
+            if (!arg.flags().isEmpty()) {
+                out.bulk("flags").set(arg.flags().size());
+                for (String f : arg.flags()) {
+                    out.simple(f);
+                }
+            }
+            if (arg.deprecatedSince() != null) {
+                out.bulk("deprecated_since").bulk(arg.deprecatedSince());
+            }
+            if (!arg.arguments().isEmpty()) {
+                out.bulk("arguments");
+                writeArguments(out, arg.arguments());
+            }
+        }
     }
 }

@@ -76,6 +76,52 @@ public final class RespTree {
         }
     }
 
+    /** A bulk string leaf. */
+    public static RespTree bulk(String text) {
+        return new RespTree('$', Integer.toString(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length),
+                text, List.of());
+    }
+
+    /** The string of a bulk, simple or verbatim leaf; null for collections. */
+    public String text() {
+        return blob != null ? blob : children.isEmpty() && type != '*' && type != '%' && type != '~' ? head : null;
+    }
+
+    public List<RespTree> children() {
+        return children;
+    }
+
+    /** The same collection type with other elements (a map's children are its keys and values in turn). */
+    public RespTree withChildren(List<RespTree> kids) {
+        int count = type == '%' || type == '|' ? kids.size() / 2 : kids.size();
+        return new RespTree(type, Integer.toString(count), null, List.copyOf(kids));
+    }
+
+    /**
+     * This tree with each map entry (RESP3 maps, at any depth) rewritten by {@code rewrite}, which
+     * gets the entry's key and value and returns the new value, or null to drop the entry.
+     */
+    public RespTree rewriteMapEntries(java.util.function.BiFunction<String, RespTree, RespTree> rewrite) {
+        if (children.isEmpty()) {
+            return this;
+        }
+        List<RespTree> kids = new ArrayList<>();
+        if (type == '%') {
+            for (int i = 0; i < children.size(); i += 2) {
+                RespTree value = rewrite.apply(children.get(i).text(), children.get(i + 1));
+                if (value != null) {
+                    kids.add(children.get(i));
+                    kids.add(value.rewriteMapEntries(rewrite));
+                }
+            }
+            return new RespTree(type, Integer.toString(kids.size() / 2), null, kids);
+        }
+        for (RespTree c : children) {
+            kids.add(c.rewriteMapEntries(rewrite));
+        }
+        return new RespTree(type, head, null, kids);
+    }
+
     /** The reply rendered back, with the collections {@code order} allows reordered in a fixed order. */
     public String canonical(Order order) {
         StringBuilder sb = new StringBuilder();
