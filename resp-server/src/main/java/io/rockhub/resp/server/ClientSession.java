@@ -26,6 +26,8 @@ public final class ClientSession implements DecoderLimits {
     private volatile boolean authenticated;
     private volatile int db;
     private volatile boolean noEvict;
+    /** CLIENT NO-TOUCH (Redis 7.2): this client's commands leave OBJECT IDLETIME alone, except TOUCH. */
+    private volatile boolean noTouch;
     /** CLIENT REPLY: ON, OFF, or SKIP (set by SKIP for the next command: SKIP_NEXT, then SKIP). */
     public enum ReplyMode { ON, OFF, SKIP_NEXT, SKIP }
 
@@ -112,6 +114,14 @@ public final class ClientSession implements DecoderLimits {
         return drop;
     }
 
+    public boolean noTouch() {
+        return noTouch;
+    }
+
+    public void noTouch(boolean v) {
+        this.noTouch = v;
+    }
+
     public void noEvict(boolean v) {
         this.noEvict = v;
     }
@@ -182,11 +192,17 @@ public final class ClientSession implements DecoderLimits {
         return String.valueOf(a);
     }
 
+    /** CLIENT LIST's flags, in Redis's order; N when none. */
+    private String flags() {
+        String f = (transaction.inMulti() ? "x" : "") + (noEvict ? "e" : "") + (noTouch ? "T" : "");
+        return f.isEmpty() ? "N" : f;
+    }
+
     /** One line of CLIENT LIST / CLIENT INFO, fields in Redis's order. */
     public String describe(long now) {
         return "id=" + id + " addr=" + address() + " laddr=" + localAddress() + " fd=-1 name=" + name
                 + " age=" + (now - createdMillis) / 1000 + " idle=" + idleMillis(now) / 1000
-                + " flags=" + (transaction.inMulti() ? "x" : noEvict ? "e" : "N") + " db=" + db + " sub=0 psub=0 ssub=0 multi="
+                + " flags=" + flags() + " db=" + db + " sub=0 psub=0 ssub=0 multi="
                 + (transaction.inMulti() ? transaction.queued().size() : -1) + " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0"
                 + " rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=" + lastCommand
                 + " user=default redir=-1 resp=" + protocol + " lib-name=" + libName + " lib-ver=" + libVersion;

@@ -123,7 +123,7 @@ public final class Dispatcher {
             return;
         }
         run(hub, session, spec, execution, out, start);
-        touchKeys(spec, stored);
+        touchKeys(session, spec, stored);
         long micros = (System.nanoTime() - start) / 1000;
         hub.latency().command(micros, spec.has(CommandFlag.FAST), hub.clock().millis());
         if (hub.slowLog().wants(micros) && !spec.has(CommandFlag.SKIP_SLOWLOG)) {
@@ -132,8 +132,8 @@ public final class Dispatcher {
     }
 
     /** Records the access of the command's keys for OBJECT IDLETIME (not for commands Redis runs without touching). */
-    private void touchKeys(CommandSpec spec, List<byte[]> stored) {
-        if (!KeyAccess.touches(spec.name())) {
+    private void touchKeys(ClientSession session, CommandSpec spec, List<byte[]> stored) {
+        if (!KeyAccess.touches(spec.name(), session.noTouch())) {
             return;
         }
         long now = hub.clock().millis();

@@ -64,7 +64,7 @@ public final class ExecRunner {
                             out.error(q.error());
                         } else {
                             Dispatcher.run(hub, session, q.spec(), q.execution(), out, System.nanoTime());
-                            if (KeyAccess.touches(q.spec().name())) {
+                            if (KeyAccess.touches(q.spec().name(), session.noTouch())) {
                                 hub.keyAccess().touchAll(q.keys(), hub.clock().millis());
                             }
                         }

@@ -25,8 +25,9 @@ public final class KeyAccess {
         this.forgottenAt = startMillis;
     }
 
-    static boolean touches(String command) {
-        return !NO_TOUCH.contains(command);
+    /** Whether running {@code command} counts as an access; a NO-TOUCH client's only access is TOUCH. */
+    static boolean touches(String command, boolean clientNoTouch) {
+        return clientNoTouch ? command.equals("touch") : !NO_TOUCH.contains(command);
     }
 
     public void touch(byte[] storedKey, long now) {

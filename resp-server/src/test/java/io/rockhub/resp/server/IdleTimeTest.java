@@ -36,6 +36,29 @@ class IdleTimeTest {
     }
 
     @Test
+    void aNoTouchClientLeavesIdleTimeAloneExceptWithTouch() throws Exception {
+        ManualClock clock = new ManualClock(1_700_000_000_000L);
+        try (TestServer server = TestServer.start(Map.of(), clock); RawClient c = new RawClient(server.port())) {
+            c.call("SET", "k", "v");
+            clock.advance(4_000);
+            assertThat(c.call("CLIENT", "NO-TOUCH", "ON")).isEqualTo("+OK\r\n");
+            assertThat(c.call("CLIENT", "INFO")).contains(" flags=T ");
+            c.call("GET", "k");
+            c.call("MULTI");
+            c.call("APPEND", "k", "w");
+            c.call("EXEC");
+            assertThat(c.call("OBJECT", "IDLETIME", "k")).as("reads and writes do not touch").isEqualTo(":4\r\n");
+            c.call("TOUCH", "k");
+            assertThat(c.call("OBJECT", "IDLETIME", "k")).as("TOUCH still touches").isEqualTo(":0\r\n");
+            clock.advance(2_000);
+            assertThat(c.call("CLIENT", "NO-TOUCH", "OFF")).isEqualTo("+OK\r\n");
+            c.call("GET", "k");
+            assertThat(c.call("OBJECT", "IDLETIME", "k")).isEqualTo(":0\r\n");
+            assertThat(c.call("CLIENT", "NO-TOUCH", "maybe")).startsWith("-ERR");
+        }
+    }
+
+    @Test
     void pastItsBoundTheOldestHalfIsForgottenAndCountsFromThen() {
         KeyAccess access = new KeyAccess(0);
         for (int i = 0; i <= KeyAccess.MAX_KEYS; i++) {
