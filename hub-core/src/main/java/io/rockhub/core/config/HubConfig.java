@@ -34,6 +34,9 @@ public final class HubConfig {
         Setting.integer("workers", Math.max(1, Runtime.getRuntime().availableProcessors() / 2), 1, 256, false,
             "event-loop threads that read, execute and reply (default: half the cores)"),
         Setting.integer("maxclients", 10000, 1, 1_000_000, true, "maximum simultaneous client connections"),
+        Setting.bufferLimits("client-output-buffer-limit", ClientBufferLimits.DEFAULT, true,
+            "per client class (normal, replica, pubsub): hard limit, soft limit, soft seconds of unsent output; "
+                + "a client over them is disconnected (RockHub enforces the pubsub class)"),
         Setting.integer("timeout", 0, 0, Integer.MAX_VALUE, true, "close a client idle this many seconds (0 = never)"),
         Setting.bytes("proto-max-bulk-len", "512mb", 1024 * 1024, Long.MAX_VALUE / 2, true,
             "largest bulk string a client may send"),
@@ -212,7 +215,24 @@ public final class HubConfig {
         if (s == null) {
             throw new ConfigException(key, "unknown configuration key");
         }
-        values.put(s.name(), s.canonical(value));
+        values.put(s.name(), canonical(s, value));
+    }
+
+    /** {@code value} in canonical form; a buffer-limit change is merged into the current limits, as Redis. */
+    private String canonical(Setting s, String value) throws ConfigException {
+        if (s.kind() == Setting.Kind.BUFFER_LIMITS && values.containsKey(s.name())) {
+            return ClientBufferLimits.parse(ClientBufferLimits.parse(null, values.get(s.name())), value).text();
+        }
+        return s.canonical(value);
+    }
+
+    /** The parsed {@code client-output-buffer-limit}. */
+    public ClientBufferLimits clientBufferLimits() {
+        try {
+            return ClientBufferLimits.parse(null, get("client-output-buffer-limit"));
+        } catch (ConfigException e) {
+            throw new IllegalStateException("stored client-output-buffer-limit is invalid", e);
+        }
     }
 
     /**
@@ -236,7 +256,7 @@ public final class HubConfig {
         if (!s.mutable()) {
             throw new ConfigException(s.name(), "can't set immutable config");
         }
-        String canonical = s.canonical(value);
+        String canonical = canonical(s, value);
         values.put(s.name(), canonical);
         for (BiConsumer<String, String> l : listeners) {
             l.accept(s.name(), canonical);
@@ -252,7 +272,7 @@ public final class HubConfig {
         if (!s.mutable()) {
             throw new ConfigException(s.name(), "can't set immutable config");
         }
-        s.canonical(value);
+        canonical(s, value);
     }
 
     /** Whether {@code key} names a setting at all. */

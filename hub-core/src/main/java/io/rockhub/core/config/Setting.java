@@ -10,7 +10,7 @@ import java.util.Locale;
 public record Setting(String name, String defaultValue, boolean mutable, Kind kind, long min, long max,
                       List<String> choices, String doc) {
 
-    public enum Kind { INT, BYTES, BOOL, STRING, ENUM, COMPRESSION_LIST }
+    public enum Kind { INT, BYTES, BOOL, STRING, ENUM, COMPRESSION_LIST, BUFFER_LIMITS }
 
     static Setting integer(String name, long def, long min, long max, boolean mutable, String doc) {
         return new Setting(name, Long.toString(def), mutable, Kind.INT, min, max, List.of(), doc);
@@ -30,6 +30,10 @@ public record Setting(String name, String defaultValue, boolean mutable, Kind ki
 
     static Setting choice(String name, String def, boolean mutable, String doc, String... choices) {
         return new Setting(name, def, mutable, Kind.ENUM, 0, 0, List.of(choices), doc);
+    }
+
+    static Setting bufferLimits(String name, String def, boolean mutable, String doc) {
+        return new Setting(name, def, mutable, Kind.BUFFER_LIMITS, 0, 0, List.of(), doc);
     }
 
     static Setting compressionList(String name, String def, boolean mutable, String doc) {
@@ -83,6 +87,10 @@ public record Setting(String name, String defaultValue, boolean mutable, Kind ki
                     }
                 }
                 return l;
+            }
+            case BUFFER_LIMITS -> {
+                // Against the defaults here; HubConfig merges a change into the current value instead.
+                return ClientBufferLimits.parse(ClientBufferLimits.parse(null, ClientBufferLimits.DEFAULT), v).text();
             }
             default -> {
                 return v;

@@ -36,6 +36,7 @@ public final class Commands {
         BackupCommands.register(t);
         SlowLogCommands.register(t);
         TransactionCommands.register(t);
+        io.rockhub.resp.pubsub.PubSubCommands.register(t);
         return t;
     }
 }

@@ -158,7 +158,9 @@ final class ConnectionCommands {
         }
         byte[] message = a.size() == 2 ? a.bytes(1) : null;
         return (ctx, out) -> {
-            if (message == null) {
+            if (ctx.session().inSubscribedMode()) {
+                io.rockhub.resp.pubsub.PubSubCommands.pongInSubscribedMode(out, message);
+            } else if (message == null) {
                 out.simple("PONG");
             } else {
                 out.bulk(message);
@@ -279,6 +281,9 @@ final class ConnectionCommands {
         io.rockhub.resp.server.ClientSession s = ctx.session();
         s.transaction().end();
         ctx.hub().watches().unwatchAll(s);
+        if (s.subscriberIfAny() != null) {
+            ctx.hub().pubsub().unsubscribeAll(s.subscriberIfAny());
+        }
         s.name("");
         s.db(0);
         s.protocol(2);

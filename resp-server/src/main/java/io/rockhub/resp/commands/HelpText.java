@@ -3,11 +3,11 @@ package io.rockhub.resp.commands;
 import io.rockhub.resp.protocol.RespWriter;
 
 /** The HELP reply of container commands, framed as Redis frames it. */
-final class HelpText {
+public final class HelpText {
     private HelpText() {
     }
 
-    static void write(RespWriter out, String container, String... lines) {
+    public static void write(RespWriter out, String container, String... lines) {
         out.array(lines.length + 3);
         out.simple(container + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
         for (String l : lines) {

@@ -278,9 +278,9 @@ final class InfoReport {
         line(sb, "current_eviction_exceeded_time", 0);
         line(sb, "keyspace_hits", s.keyspaceHits.sum());
         line(sb, "keyspace_misses", s.keyspaceMisses.sum());
-        line(sb, "pubsub_channels", 0);
-        line(sb, "pubsub_patterns", 0);
-        line(sb, "pubsubshard_channels", 0);
+        line(sb, "pubsub_channels", hub.pubsub().channelCount());
+        line(sb, "pubsub_patterns", hub.pubsub().patternCount());
+        line(sb, "pubsubshard_channels", hub.pubsub().shardChannelCount());
         line(sb, "latest_fork_usec", 0);
         line(sb, "total_forks", 0);
         line(sb, "migrate_cached_sockets", 0);

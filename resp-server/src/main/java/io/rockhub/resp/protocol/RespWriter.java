@@ -127,6 +127,11 @@ public final class RespWriter {
         return header('*', n);
     }
 
+    /** An out-of-band message of {@code n} elements: {@code >n} in RESP3, an array in RESP2. */
+    public RespWriter push(long n) {
+        return header(resp3() ? '>' : '*', n);
+    }
+
     /** A map of {@code n} pairs: {@code %n} in RESP3, an array of 2n in RESP2. */
     public RespWriter map(long n) {
         return resp3() ? header('%', n) : header('*', 2 * n);

@@ -35,6 +35,8 @@ public final class ClientSession implements DecoderLimits {
     private volatile String lastCommand = "NULL";
     private volatile boolean closeRequested;
     private final Transaction transaction = new Transaction();
+    private io.rockhub.resp.pubsub.PushSink pushSink;
+    private volatile io.rockhub.resp.pubsub.Subscriber subscriber;
     private Blocking blocking;
     private boolean executingTransaction;
 
@@ -63,6 +65,31 @@ public final class ClientSession implements DecoderLimits {
 
     void executingTransaction(boolean v) {
         this.executingTransaction = v;
+    }
+
+    void pushSink(io.rockhub.resp.pubsub.PushSink sink) {
+        this.pushSink = sink;
+    }
+
+    /** This connection's Pub/Sub state, made on first use (only on the connection's event loop). */
+    public io.rockhub.resp.pubsub.Subscriber subscriber() {
+        io.rockhub.resp.pubsub.Subscriber s = subscriber;
+        if (s == null) {
+            s = new io.rockhub.resp.pubsub.Subscriber(id, pushSink);
+            subscriber = s;
+        }
+        return s;
+    }
+
+    /** This connection's Pub/Sub state if it ever subscribed, else null. */
+    public io.rockhub.resp.pubsub.Subscriber subscriberIfAny() {
+        return subscriber;
+    }
+
+    /** RESP2 with a subscription: only the (un)subscribe commands, PING, QUIT and RESET may run. */
+    public boolean inSubscribedMode() {
+        io.rockhub.resp.pubsub.Subscriber s = subscriber;
+        return protocol == 2 && s != null && s.subscribed();
     }
 
     /** MULTI/EXEC and WATCH state of this connection. */
@@ -194,7 +221,8 @@ public final class ClientSession implements DecoderLimits {
 
     /** CLIENT LIST's flags, in Redis's order; N when none. */
     private String flags() {
-        String f = (transaction.inMulti() ? "x" : "") + (noEvict ? "e" : "") + (noTouch ? "T" : "");
+        io.rockhub.resp.pubsub.Subscriber s = subscriber;
+        String f = (s != null && s.subscribed() ? "P" : "") + (transaction.inMulti() ? "x" : "") + (noEvict ? "e" : "") + (noTouch ? "T" : "");
         return f.isEmpty() ? "N" : f;
     }
 
@@ -202,7 +230,9 @@ public final class ClientSession implements DecoderLimits {
     public String describe(long now) {
         return "id=" + id + " addr=" + address() + " laddr=" + localAddress() + " fd=-1 name=" + name
                 + " age=" + (now - createdMillis) / 1000 + " idle=" + idleMillis(now) / 1000
-                + " flags=" + flags() + " db=" + db + " sub=0 psub=0 ssub=0 multi="
+                + " flags=" + flags() + " db=" + db + " sub=" + (subscriber == null ? 0 : subscriber.channelCount())
+                + " psub=" + (subscriber == null ? 0 : subscriber.patternCount())
+                + " ssub=" + (subscriber == null ? 0 : subscriber.shardCount()) + " multi="
                 + (transaction.inMulti() ? transaction.queued().size() : -1) + " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0"
                 + " rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=" + lastCommand
                 + " user=default redir=-1 resp=" + protocol + " lib-name=" + libName + " lib-ver=" + libVersion;

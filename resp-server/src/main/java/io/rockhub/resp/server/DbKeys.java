@@ -29,6 +29,9 @@ final class DbKeys {
      * the key specifications find (none when the arguments do not fit them).
      */
     static int[] positions(CommandSpec spec, List<byte[]> argv) {
+        if (spec.has(CommandFlag.PUBSUB)) {
+            return NONE; // shard channels have key specs (for cluster routing) but are not keys
+        }
         if (spec.firstKey() > 0 && !spec.has(CommandFlag.MOVABLEKEYS)) {
             int argc = argv.size();
             int last = spec.lastKey() < 0 ? argc + spec.lastKey() : Math.min(spec.lastKey(), argc - 1);

@@ -78,6 +78,11 @@ public final class Dispatcher {
                 && hub.config().getBool("replica-read-only")) {
             refusal = "READONLY You can't write against a read only replica.";
         }
+        if (refusal == null && session.inSubscribedMode()
+                && !io.rockhub.resp.pubsub.PubSubCommands.allowedWhileSubscribed(spec.name())) {
+            refusal = "ERR Can't execute '" + spec.name() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING"
+                    + " / QUIT / RESET are allowed in this context";
+        }
         boolean queueing = tx.inMulti() && (spec == null || !TRANSACTION_CONTROL.contains(spec.name()));
         if (refusal == null && queueing && spec.has(CommandFlag.NO_MULTI)) {
             refusal = "ERR Command not allowed inside a transaction";

@@ -58,6 +58,7 @@ public final class Hub implements AutoCloseable {
     private final ScanCursors scanCursors = new ScanCursors();
     private final WatchRegistry watches = new WatchRegistry();
     private final BlockingRegistry blocked = new BlockingRegistry();
+    private final io.rockhub.resp.pubsub.PubSub pubsub;
     private final CommandTable commands;
     private final long startMillis;
     private final String runId;
@@ -94,6 +95,7 @@ public final class Hub implements AutoCloseable {
         this.sweeper = new ExpirySweeper(keys, config.getInt("expire-sweep-batch"),
                 config.getLong("expire-compact-threshold"));
         this.commands = Commands.table();
+        this.pubsub = new io.rockhub.resp.pubsub.PubSub(clock, config.clientBufferLimits());
         keys.addListener(watches);
         keys.addListener(blocked);
         this.startMillis = clock.millis();
@@ -136,6 +138,7 @@ public final class Hub implements AutoCloseable {
             case "slowlog-log-slower-than" -> slowLog.slowerThan(Long.parseLong(value));
             case "slowlog-max-len" -> slowLog.maxLength(Long.parseLong(value));
             case "latency-monitor-threshold" -> latency.threshold(Long.parseLong(value));
+            case "client-output-buffer-limit" -> pubsub.limits(config.clientBufferLimits());
             default -> { }
         }
     }
@@ -329,6 +332,11 @@ public final class Hub implements AutoCloseable {
     }
 
     /** When keys were last accessed (OBJECT IDLETIME). */
+    /** Channels, patterns and their subscribers. */
+    public io.rockhub.resp.pubsub.PubSub pubsub() {
+        return pubsub;
+    }
+
     public KeyAccess keyAccess() {
         return keyAccess;
     }

@@ -26,7 +26,9 @@ import java.util.ArrayDeque;
  * requests already decoded, and waits in {@link BlockingRegistry} until a change of one of its keys
  * wakes it (it then tries again here, on its own event loop) or its timeout fires.
  */
-public final class RequestHandler extends ChannelInboundHandlerAdapter implements BlockingRegistry.Waiter {
+public final class RequestHandler extends ChannelInboundHandlerAdapter
+        implements BlockingRegistry.Waiter, io.rockhub.resp.pubsub.PushSink {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RequestHandler.class);
     private record Segment(ByteBuf replies, long seq) {
     }
 
@@ -34,6 +36,10 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter implement
     private final Dispatcher dispatcher;
     private final ClientSession session;
     private final ArrayDeque<Segment> waiting = new ArrayDeque<>();
+    /** Bytes in {@link #waiting}, for the output-buffer limits (read by publishers on other threads). */
+    private volatile long waitingBytes;
+    /** Set on the event loop while a command runs, so a message the client publishes to itself joins the reply. */
+    private boolean dispatching;
     private RespWriter writer;
     private ByteBuf current;
     private long currentSeq;
@@ -63,6 +69,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter implement
         this.ctx = ctx;
         this.writer = new RespWriter(null);
         this.writer.onError(hub.stats()::error);
+        session.pushSink(this);
     }
 
     @Override
@@ -86,6 +93,9 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter implement
         }
         hub.clients().remove(session);
         hub.watches().unwatchAll(session);
+        if (session.subscriberIfAny() != null) {
+            hub.pubsub().unsubscribeAll(session.subscriberIfAny());
+        }
         hub.replication().disconnected(session.id());
         if (current != null) {
             current.release();
@@ -95,6 +105,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter implement
             s.replies.release();
         }
         waiting.clear();
+        waitingBytes = 0;
         ctx.fireChannelInactive();
     }
 
@@ -115,7 +126,12 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter implement
                 return;
             }
             int mark = current.writerIndex();
-            dispatcher.dispatch(session, req.args(), writer);
+            dispatching = true;
+            try {
+                dispatcher.dispatch(session, req.args(), writer);
+            } finally {
+                dispatching = false;
+            }
             if (session.finishCommandReply()) {
                 current.writerIndex(mark);
             }
@@ -148,8 +164,19 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter implement
             send(s.replies, true);
             return;
         }
-        waiting.add(s);
+        enqueue(s);
         awaitDurable();
+    }
+
+    private void enqueue(Segment s) {
+        waiting.add(s);
+        waitingBytes += s.replies.readableBytes();
+    }
+
+    private Segment dequeue() {
+        Segment s = waiting.pollFirst();
+        waitingBytes -= s.replies.readableBytes();
+        return s;
     }
 
     private void awaitDurable() {
@@ -178,7 +205,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter implement
         GroupCommitter committer = hub.storage().committer();
         boolean sent = false;
         while (!waiting.isEmpty() && waiting.peekFirst().seq <= committer.durableSequence()) {
-            send(waiting.pollFirst().replies, false);
+            send(dequeue().replies, false);
             sent = true;
         }
         if (sent) {
@@ -337,6 +364,67 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter implement
         }
         writer.target(current);
         writer.protocol(session.protocol());
+    }
+
+    @Override
+    public io.netty.util.concurrent.EventExecutor executor() {
+        return ctx.executor();
+    }
+
+    @Override
+    public void push(List<byte[]> frames) {
+        if (!ctx.channel().isActive()) {
+            return;
+        }
+        if (current != null) {
+            for (byte[] f : frames) {
+                current.writeBytes(f);
+            }
+            return;
+        }
+        int size = 0;
+        for (byte[] f : frames) {
+            size += f.length;
+        }
+        ByteBuf b = ctx.alloc().ioBuffer(size);
+        for (byte[] f : frames) {
+            b.writeBytes(f);
+        }
+        if (waiting.isEmpty()) {
+            hub.stats().netOutputBytes.add(size);
+            ctx.writeAndFlush(b, ctx.voidPromise());
+        } else {
+            // Behind replies still waiting for their fsync (a SUBSCRIBE's confirmation may be one of them).
+            enqueue(new Segment(b, waiting.peekLast().seq));
+        }
+    }
+
+    @Override
+    public boolean dispatchingHere() {
+        return dispatching && ctx.executor().inEventLoop();
+    }
+
+    @Override
+    public void pushInline(byte[] frame) {
+        current.writeBytes(frame);
+    }
+
+    @Override
+    public long pendingBytes() {
+        io.netty.channel.ChannelOutboundBuffer outbound = ctx.channel().unsafe().outboundBuffer();
+        return waitingBytes + (outbound == null ? 0 : outbound.totalPendingWriteBytes());
+    }
+
+    @Override
+    public void closeForOutputLimit(String why) {
+        LOG.warn("Client id={} addr={} closed for overcoming of output buffer limits: {}", session.id(),
+                session.address(), why);
+        ctx.channel().close();
+    }
+
+    @Override
+    public int protocol() {
+        return session.protocol();
     }
 
     @Override
