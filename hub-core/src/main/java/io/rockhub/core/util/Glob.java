@@ -10,11 +10,18 @@ public final class Glob {
     }
 
     public static boolean matches(byte[] pattern, byte[] subject, boolean nocase) {
-        return match(pattern, 0, subject, 0, nocase, 0, new boolean[1]);
+        return matches(pattern, subject, 0, nocase);
     }
 
-    /** Matches {@code subject} from offset {@code from} to its end. */
+    /**
+     * Matches {@code subject} from offset {@code from} to its end. An empty subject matches only
+     * the empty pattern, not even {@code *}, as in Redis (whose KEYS and SCAN treat a lone
+     * {@code *} as "everything" before matching, so an empty key is still listed there).
+     */
     public static boolean matches(byte[] pattern, byte[] subject, int from, boolean nocase) {
+        if (from >= subject.length) {
+            return pattern.length == 0;
+        }
         return match(pattern, 0, subject, from, nocase, 0, new boolean[1]);
     }
 

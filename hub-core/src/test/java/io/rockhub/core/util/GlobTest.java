@@ -12,7 +12,9 @@ class GlobTest {
 
     @Test
     void redisGlobSemantics() {
-        assertThat(m("*", "")).isTrue();
+        assertThat(m("*", "")).as("Redis's stringmatchlen: an empty subject matches only an empty pattern").isFalse();
+        assertThat(m("", "")).isTrue();
+        assertThat(m("a*", "a")).isTrue();
         assertThat(m("user:*", "user:1")).isTrue();
         assertThat(m("user:?", "user:10")).isFalse();
         assertThat(m("h[ae]llo", "hallo")).isTrue();

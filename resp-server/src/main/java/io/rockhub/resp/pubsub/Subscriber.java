@@ -132,7 +132,8 @@ public final class Subscriber {
         }
     }
 
-    private void drainInline() {
+    /** On the event loop, while the connection builds a reply: appends everything queued to it. */
+    public void drainInline() {
         for (byte[] f : take()) {
             sink.pushInline(f);
         }

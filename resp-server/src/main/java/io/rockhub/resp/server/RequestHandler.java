@@ -125,6 +125,11 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
                 waitOutPause(msg, pausedUntil);
                 return;
             }
+            io.rockhub.resp.pubsub.Subscriber subscriber = session.subscriberIfAny();
+            if (subscriber != null) {
+                // Messages published before this command was read go out before its reply, as in Redis.
+                subscriber.drainInline();
+            }
             int mark = current.writerIndex();
             dispatching = true;
             try {
