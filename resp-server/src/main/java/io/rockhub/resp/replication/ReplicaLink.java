@@ -205,6 +205,16 @@ public final class ReplicaLink implements Runnable {
                 byte[] data = io.bulk();
                 hub.keys().applyReplicated(new WalBatch(seq, count, data));
                 primaryLatest = Math.max(primaryLatest, seq + count - 1);
+            } else if ((kind.equals("PUBLISH") || kind.equals("SPUBLISH")) && n == 3) {
+                // Delivered to this replica's subscribers (and forwarded to its own replicas).
+                byte[] channel = io.bulk();
+                byte[] message = io.bulk();
+                if (kind.equals("PUBLISH")) {
+                    hub.pubsub().publish(channel, message, null);
+                } else {
+                    hub.pubsub().publishShard(channel, message, null);
+                }
+                continue;
             } else if (kind.equals("PING") && n == 2) {
                 primaryLatest = io.integer();
             } else {

@@ -48,6 +48,7 @@ public final class Replication implements AutoCloseable {
             s.save(dir);
         }
         Replication r = new Replication(hub, s);
+        hub.pubsub().addListener(r::forwardPublished);
         String replicaOf = hub.config().get("replicaof").trim();
         String invalid = validate(replicaOf);
         if (invalid != null) {
@@ -168,6 +169,24 @@ public final class Replication implements AutoCloseable {
             }
         }
         return new PsyncDecision(false, s.replid(), hub.storage().latestSequence());
+    }
+
+    /**
+     * A message published here goes to every replica's subscribers too, as Redis propagates
+     * PUBLISH: queued with the WAL position it followed, so a replica delivers it after applying
+     * the writes made before it. Nothing is written or synced for it.
+     */
+    private void forwardPublished(boolean shard, byte[] channel, byte[] message) {
+        if (peers.isEmpty()) {
+            return;
+        }
+        long after = hub.storage().latestSequence();
+        for (ReplicaPeer p : peers.values()) {
+            WalSender sender = p.sender();
+            if (sender != null) {
+                sender.forward(new WalSender.Published(after, shard, channel, message));
+            }
+        }
     }
 
     /** Starts streaming to a replica that was told +CONTINUE; the sender writes that line first. */

@@ -19,6 +19,20 @@ import org.slf4j.LoggerFactory;
 final class WalSender implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(WalSender.class);
     private static final int MAX_UNFLUSHED = 64;
+    /** Messages held for a replica that is behind; past this the newest are dropped (Pub/Sub is at most once). */
+    static final long MAX_QUEUED_MESSAGE_BYTES = 64L << 20;
+
+    /** A message published on this primary, to be sent once the WAL up to {@code afterSeq} has been. */
+    record Published(long afterSeq, boolean shard, byte[] channel, byte[] message) {
+        long size() {
+            return channel.length + message.length + 64L;
+        }
+    }
+
+    private final java.util.concurrent.ConcurrentLinkedQueue<Published> published =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicLong publishedBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
 
     private final Replication replication;
     private final ReplicaPeer peer;
@@ -38,6 +52,33 @@ final class WalSender implements Runnable {
         thread = new Thread(this, name);
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** Queues a published message for this replica (any thread, in publish order). */
+    void forward(Published p) {
+        if (publishedBytes.addAndGet(p.size()) > MAX_QUEUED_MESSAGE_BYTES) {
+            publishedBytes.addAndGet(-p.size());
+            if (dropped.getAndIncrement() % 10_000 == 0) {
+                LOG.warn("replica {}: {} MB of published messages wait for it; dropping messages (at most once, as Pub/Sub)",
+                        peer.address(), MAX_QUEUED_MESSAGE_BYTES >> 20);
+            }
+            return;
+        }
+        published.add(p);
+    }
+
+    /** Sends the queued messages whose writes have all been sent; true if it sent any. */
+    private boolean sendPublished() {
+        long sentThrough = cursor.next() - 1;
+        boolean sent = false;
+        Published p;
+        while ((p = published.peek()) != null && p.afterSeq() <= sentThrough) {
+            published.poll();
+            publishedBytes.addAndGet(-p.size());
+            channel.write(publishFrame(p));
+            sent = true;
+        }
+        return sent;
     }
 
     /** Asks the thread to stop, without waiting (from an event loop, when the replica disconnects). */
@@ -69,6 +110,10 @@ final class WalSender implements Runnable {
                     unflushed = 0;
                     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
                     continue;
+                }
+                if (sendPublished()) {
+                    lastWrite = System.nanoTime();
+                    unflushed++;
                 }
                 WalBatch batch = cursor.poll();
                 if (batch != null) {
@@ -120,6 +165,19 @@ final class WalSender implements Runnable {
                 .writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
         return out;
     }
+
+    private ByteBuf publishFrame(Published p) {
+        ByteBuf out = channel.alloc().buffer(48 + p.channel().length + p.message().length);
+        out.writeBytes((p.shard() ? "*3\r\n$8\r\nSPUBLISH\r\n$" : "*3\r\n$7\r\nPUBLISH\r\n$")
+                .getBytes(StandardCharsets.US_ASCII));
+        out.writeBytes(Integer.toString(p.channel().length).getBytes(StandardCharsets.US_ASCII)).writeBytes(CRLF)
+                .writeBytes(p.channel()).writeBytes(CRLF).writeByte('$')
+                .writeBytes(Integer.toString(p.message().length).getBytes(StandardCharsets.US_ASCII)).writeBytes(CRLF)
+                .writeBytes(p.message()).writeBytes(CRLF);
+        return out;
+    }
+
+    private static final byte[] CRLF = {'\r', '\n'};
 
     private ByteBuf pingFrame(long latest) {
         byte[] text = ("*2\r\n$4\r\nPING\r\n:" + latest + "\r\n").getBytes(StandardCharsets.US_ASCII);

@@ -150,6 +150,38 @@ class ReplicationTest {
     }
 
     @Test
+    void messagesPublishedOnThePrimaryReachTheReplicasSubscribersAfterTheWritesBeforeThem() throws Exception {
+        try (TestServer primary = TestServer.start(); TestServer replica = replicaOf(primary);
+             Jedis p = new Jedis("127.0.0.1", primary.port())) {
+            p.set("warm", "up");
+            awaitCaughtUp(primary, replica); // after the first full copy, which reopens the replica
+            try (RawClient sub = new RawClient(replica.port()); RawClient reader = new RawClient(replica.port())) {
+                sub.call("SUBSCRIBE", "unlocks");
+                sub.send("SSUBSCRIBE", "shard");
+                assertThat(sub.readReply()).isEqualTo("*3\r\n$10\r\nssubscribe\r\n$5\r\nshard\r\n:1\r\n");
+                for (int i = 0; i < 200; i++) {
+                    p.set("lock", Integer.toString(i));
+                    assertThat(p.publish("unlocks", Integer.toString(i))).as("PUBLISH counts the primary's own receivers")
+                            .isZero();
+                }
+                for (int i = 0; i < 200; i++) {
+                    String m = sub.readReply();
+                    assertThat(m).isEqualTo("*3\r\n$7\r\nmessage\r\n$7\r\nunlocks\r\n$" + Integer.toString(i).length()
+                            + "\r\n" + i + "\r\n");
+                    // The write made before the message was published is on the replica by then.
+                    String value = reader.call("GET", "lock");
+                    assertThat(Integer.parseInt(value.substring(value.indexOf("\r\n") + 2).trim())).isGreaterThanOrEqualTo(i);
+                }
+                p.sendCommand(redis.clients.jedis.Protocol.Command.SPUBLISH, "shard", "s");
+                assertThat(sub.readReply()).isEqualTo("*3\r\n$8\r\nsmessage\r\n$5\r\nshard\r\n$1\r\ns\r\n");
+                assertThat(reader.call("PUBLISH", "unlocks", "local")).as("a replica publishes to its own subscribers")
+                        .isEqualTo(":1\r\n");
+                assertThat(sub.readReply()).endsWith("$5\r\nlocal\r\n");
+            }
+        }
+    }
+
+    @Test
     void aReplicaStoppedWhileWritesHappenCatchesUpFromTheWal() throws Exception {
         java.nio.file.Path replicaDir = java.nio.file.Files.createTempDirectory("rockhub-replica");
         try (TestServer primary = TestServer.start(); Jedis p = new Jedis("127.0.0.1", primary.port())) {
