@@ -283,7 +283,9 @@ final class ConnectionCommands {
         ctx.hub().watches().unwatchAll(s);
         if (s.subscriberIfAny() != null) {
             ctx.hub().pubsub().unsubscribeAll(s.subscriberIfAny());
+            ctx.hub().monitors().remove(s.subscriberIfAny());
         }
+        s.monitoring(false);
         s.name("");
         s.db(0);
         s.protocol(2);

@@ -30,6 +30,8 @@ public final class PubSubCommands {
          .add(of("publish", 3, "pubsub loading stale fast", 0, 0, 0, "@pubsub @fast", a -> publish(a, false)))
          .add(of("spublish", 3, "pubsub loading stale fast", 1, 1, 1, "@pubsub @fast", a -> publish(a, true))
              .keys("not_key index 1 range 0 1 0"))
+         .add(of("monitor", 1, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous",
+                 a -> PubSubCommands::monitor))
          .add(container("pubsub", -2, "", "@slow",
                  of("channels", -2, "pubsub loading stale", 0, 0, 0, "@pubsub @slow", a -> channels(a, false)),
                  of("numsub", -2, "pubsub loading stale", 0, 0, 0, "@pubsub @slow", a -> numsub(a, false)),
@@ -49,6 +51,20 @@ public final class PubSubCommands {
                          "    Return the currently active shard level channels matching a <pattern> (default: '*').",
                          "SHARDNUMSUB [<shardchannel> ...]",
                          "    Return the number of subscribers for the specified shard level channel(s)"))));
+    }
+
+    /** MONITOR: from now on this connection receives every command run; a second MONITOR answers nothing. */
+    private static void monitor(io.rockhub.resp.command.CommandContext ctx, RespWriter out) {
+        if (ctx.session().monitoring()) {
+            return;
+        }
+        if (ctx.session().executingTransaction()) {
+            out.error("ERR MONITOR isn't allowed for DENY BLOCKING client");
+            return;
+        }
+        ctx.session().monitoring(true);
+        out.ok();
+        ctx.hub().monitors().add(ctx.session().subscriber());
     }
 
     private static String confirmation(PubSub.Kind kind, boolean subscribing) {

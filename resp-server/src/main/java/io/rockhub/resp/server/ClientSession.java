@@ -37,6 +37,7 @@ public final class ClientSession implements DecoderLimits {
     private final Transaction transaction = new Transaction();
     private io.rockhub.resp.pubsub.PushSink pushSink;
     private volatile io.rockhub.resp.pubsub.Subscriber subscriber;
+    private volatile boolean monitoring;
     private Blocking blocking;
     private boolean executingTransaction;
 
@@ -84,6 +85,15 @@ public final class ClientSession implements DecoderLimits {
     /** This connection's Pub/Sub state if it ever subscribed, else null. */
     public io.rockhub.resp.pubsub.Subscriber subscriberIfAny() {
         return subscriber;
+    }
+
+    /** In MONITOR mode: it receives every command run and may not touch keys. */
+    public boolean monitoring() {
+        return monitoring;
+    }
+
+    public void monitoring(boolean v) {
+        this.monitoring = v;
     }
 
     /** RESP2 with a subscription: only the (un)subscribe commands, PING, QUIT and RESET may run. */
@@ -222,7 +232,7 @@ public final class ClientSession implements DecoderLimits {
     /** CLIENT LIST's flags, in Redis's order; N when none. */
     private String flags() {
         io.rockhub.resp.pubsub.Subscriber s = subscriber;
-        String f = (s != null && s.subscribed() ? "P" : "") + (transaction.inMulti() ? "x" : "") + (noEvict ? "e" : "") + (noTouch ? "T" : "");
+        String f = (monitoring ? "O" : "") + (s != null && s.subscribed() ? "P" : "") + (transaction.inMulti() ? "x" : "") + (noEvict ? "e" : "") + (noTouch ? "T" : "");
         return f.isEmpty() ? "N" : f;
     }
 

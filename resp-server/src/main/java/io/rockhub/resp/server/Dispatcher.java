@@ -78,6 +78,10 @@ public final class Dispatcher {
                 && hub.config().getBool("replica-read-only")) {
             refusal = "READONLY You can't write against a read only replica.";
         }
+        if (refusal == null && session.monitoring()
+                && (spec.has(CommandFlag.WRITE) || spec.has(CommandFlag.READONLY))) {
+            refusal = "ERR Replica can't interact with the keyspace";
+        }
         if (refusal == null && session.inSubscribedMode()
                 && !io.rockhub.resp.pubsub.PubSubCommands.allowedWhileSubscribed(spec.name())) {
             refusal = "ERR Can't execute '" + spec.name() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING"
@@ -105,13 +109,13 @@ public final class Dispatcher {
             DbKeys.Rewritten rw = DbKeys.rewrite(spec, argv, tx.queuedDb());
             try {
                 tx.queue(new Transaction.Queued(spec, rw.argv(), spec.parser().parse(new Args(rw.argv())), null,
-                        tx.queuedDb(), rw.keys()));
+                        tx.queuedDb(), rw.keys(), argv));
                 Long selected = spec.name().equals("select") ? io.rockhub.core.util.Numbers.parseLong(argv.get(1)) : null;
                 if (selected != null && selected >= 0 && selected < hub.databaseCount()) {
                     tx.queuedDb(selected.intValue());
                 }
             } catch (CommandError e) {
-                tx.queue(new Transaction.Queued(spec, rw.argv(), null, e.getMessage(), tx.queuedDb(), rw.keys()));
+                tx.queue(new Transaction.Queued(spec, rw.argv(), null, e.getMessage(), tx.queuedDb(), rw.keys(), argv));
             }
             out.simple("QUEUED");
             return;
@@ -125,9 +129,11 @@ public final class Dispatcher {
         } catch (CommandError e) {
             out.error(e.getMessage());
             hub.stats().record(spec.name(), (System.nanoTime() - start) / 1000, true);
+            feedMonitors(hub, session, spec, argv);
             return;
         }
         run(hub, session, spec, execution, out, start);
+        feedMonitors(hub, session, spec, argv);
         touchKeys(session, spec, stored);
         long micros = (System.nanoTime() - start) / 1000;
         hub.latency().command(micros, spec.has(CommandFlag.FAST), hub.clock().millis());
@@ -144,6 +150,13 @@ public final class Dispatcher {
         long now = hub.clock().millis();
         for (int i : DbKeys.positions(spec, stored)) {
             hub.keyAccess().touch(stored.get(i), now);
+        }
+    }
+
+    /** Shows a command that ran (or failed as it ran) to MONITOR clients; not admin commands, as Redis. */
+    static void feedMonitors(Hub hub, ClientSession session, CommandSpec spec, List<byte[]> argv) {
+        if (hub.monitors().active() && !spec.has(CommandFlag.ADMIN)) {
+            hub.monitors().feed(session.db(), session.address(), argv);
         }
     }
 

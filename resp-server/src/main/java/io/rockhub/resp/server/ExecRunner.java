@@ -62,8 +62,10 @@ public final class ExecRunner {
                         DbKeys.move(q.keys(), hub.databases().namespace(q.db()));
                         if (q.error() != null) {
                             out.error(q.error());
+                            Dispatcher.feedMonitors(hub, session, q.spec(), q.original());
                         } else {
                             Dispatcher.run(hub, session, q.spec(), q.execution(), out, System.nanoTime());
+                            Dispatcher.feedMonitors(hub, session, q.spec(), q.original());
                             if (KeyAccess.touches(q.spec().name(), session.noTouch())) {
                                 hub.keyAccess().touchAll(q.keys(), hub.clock().millis());
                             }

@@ -59,6 +59,7 @@ public final class Hub implements AutoCloseable {
     private final WatchRegistry watches = new WatchRegistry();
     private final BlockingRegistry blocked = new BlockingRegistry();
     private final io.rockhub.resp.pubsub.PubSub pubsub;
+    private final io.rockhub.resp.pubsub.Monitors monitors;
     private final CommandTable commands;
     private final long startMillis;
     private final String runId;
@@ -96,6 +97,7 @@ public final class Hub implements AutoCloseable {
                 config.getLong("expire-compact-threshold"));
         this.commands = Commands.table();
         this.pubsub = new io.rockhub.resp.pubsub.PubSub(clock, config.clientBufferLimits());
+        this.monitors = new io.rockhub.resp.pubsub.Monitors(clock, config.clientBufferLimits());
         keys.addListener(watches);
         keys.addListener(blocked);
         this.startMillis = clock.millis();
@@ -138,7 +140,10 @@ public final class Hub implements AutoCloseable {
             case "slowlog-log-slower-than" -> slowLog.slowerThan(Long.parseLong(value));
             case "slowlog-max-len" -> slowLog.maxLength(Long.parseLong(value));
             case "latency-monitor-threshold" -> latency.threshold(Long.parseLong(value));
-            case "client-output-buffer-limit" -> pubsub.limits(config.clientBufferLimits());
+            case "client-output-buffer-limit" -> {
+                pubsub.limits(config.clientBufferLimits());
+                monitors.limits(config.clientBufferLimits());
+            }
             default -> { }
         }
     }
@@ -335,6 +340,11 @@ public final class Hub implements AutoCloseable {
     /** Channels, patterns and their subscribers. */
     public io.rockhub.resp.pubsub.PubSub pubsub() {
         return pubsub;
+    }
+
+    /** Clients in MONITOR mode. */
+    public io.rockhub.resp.pubsub.Monitors monitors() {
+        return monitors;
     }
 
     public KeyAccess keyAccess() {

@@ -95,6 +95,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
         hub.watches().unwatchAll(session);
         if (session.subscriberIfAny() != null) {
             hub.pubsub().unsubscribeAll(session.subscriberIfAny());
+            hub.monitors().remove(session.subscriberIfAny());
         }
         hub.replication().disconnected(session.id());
         if (current != null) {

@@ -18,8 +18,9 @@ public final class Transaction {
      * A queued command: either its execution or the error it will answer at EXEC; {@code keys} are
      * its key arguments, put in database {@code db} (see {@code DbKeys}).
      */
+    /** A queued command: {@code argv} with its keys in their database's namespace, {@code original} as sent. */
     public record Queued(CommandSpec spec, List<byte[]> argv, Execution execution, String error, int db,
-                         List<byte[]> keys) {
+                         List<byte[]> keys, List<byte[]> original) {
     }
 
     /** What a watched key looked like at WATCH time, to notice a later expiry. */
