@@ -80,6 +80,7 @@ class MonitorTest {
         String[] keys = {"k", "h", "l", "z", "s", "bin\u0001\n\"\\x", "sp ace"};
         List<String[]> out = new ArrayList<>();
         boolean inMulti = false;
+        int queued = 0;
         for (int i = 0; i < n; i++) {
             String k = keys[r.nextInt(keys.length)];
             String v = switch (r.nextInt(4)) {
@@ -112,13 +113,17 @@ class MonitorTest {
                 case 20 -> inMulti ? new String[] {"EXEC"} : new String[] {"MULTI"};
                 default -> new String[] {"CLIENT", "SETNAME", "n" + r.nextInt(3)};
             };
-            if (c[0].equals("MULTI")) {
-                inMulti = true;
-            } else if (c[0].equals("EXEC")) {
-                inMulti = false;
-            }
             if (inMulti && (c[0].equals("BLPOP") || c[0].equals("SELECT"))) {
                 continue;
+            }
+            if (inMulti && !c[0].equals("EXEC") && ++queued > 3) {
+                c = new String[] {"EXEC"}; // short transactions: one refused command aborts the whole EXEC
+            }
+            if (c[0].equals("MULTI")) {
+                inMulti = true;
+                queued = 0;
+            } else if (c[0].equals("EXEC")) {
+                inMulti = false;
             }
             out.add(c);
         }
