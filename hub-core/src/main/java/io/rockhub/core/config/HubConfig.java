@@ -34,6 +34,9 @@ public final class HubConfig {
         Setting.integer("workers", Math.max(1, Runtime.getRuntime().availableProcessors() / 2), 1, 256, false,
             "event-loop threads that read, execute and reply (default: half the cores)"),
         Setting.integer("maxclients", 10000, 1, 1_000_000, true, "maximum simultaneous client connections"),
+        Setting.keyspaceEvents("notify-keyspace-events", "", true,
+            "keyspace events published on __keyspace@<db>__ and __keyevent@<db>__ channels (Redis's flags: "
+                + "K, E, g, $, l, s, h, z, x, e, t, m, d, n, A); sent once the write is durable"),
         Setting.bufferLimits("client-output-buffer-limit", ClientBufferLimits.DEFAULT, true,
             "per client class (normal, replica, pubsub): hard limit, soft limit, soft seconds of unsent output; "
                 + "a client over them is disconnected (RockHub enforces the pubsub class)"),
@@ -318,7 +321,7 @@ public final class HubConfig {
         List<Map.Entry<String, String>> out = new ArrayList<>();
         for (Setting s : ALL) {
             if (io.rockhub.core.util.Glob.matches(glob, s.name())) {
-                out.add(Map.entry(s.name(), values.get(s.name())));
+                out.add(Map.entry(s.name(), shown(s, values.get(s.name()))));
             }
         }
         ALIASES.forEach((alias, target) -> {
@@ -327,6 +330,18 @@ public final class HubConfig {
             }
         });
         return out;
+    }
+
+    /** A value as CONFIG GET shows it: keyspace-event flags as Redis prints them (an 'n' after 'A' is not). */
+    private static String shown(Setting s, String value) {
+        if (s.kind() != Setting.Kind.KEYSPACE_EVENTS) {
+            return value;
+        }
+        try {
+            return KeyspaceEventFlags.text(KeyspaceEventFlags.parse(value));
+        } catch (ConfigException e) {
+            return value;
+        }
     }
 
     /** The whole configuration as a kvrocks-style file, for CONFIG REWRITE. */

@@ -10,7 +10,7 @@ import java.util.Locale;
 public record Setting(String name, String defaultValue, boolean mutable, Kind kind, long min, long max,
                       List<String> choices, String doc) {
 
-    public enum Kind { INT, BYTES, BOOL, STRING, ENUM, COMPRESSION_LIST, BUFFER_LIMITS }
+    public enum Kind { INT, BYTES, BOOL, STRING, ENUM, COMPRESSION_LIST, BUFFER_LIMITS, KEYSPACE_EVENTS }
 
     static Setting integer(String name, long def, long min, long max, boolean mutable, String doc) {
         return new Setting(name, Long.toString(def), mutable, Kind.INT, min, max, List.of(), doc);
@@ -34,6 +34,10 @@ public record Setting(String name, String defaultValue, boolean mutable, Kind ki
 
     static Setting bufferLimits(String name, String def, boolean mutable, String doc) {
         return new Setting(name, def, mutable, Kind.BUFFER_LIMITS, 0, 0, List.of(), doc);
+    }
+
+    static Setting keyspaceEvents(String name, String def, boolean mutable, String doc) {
+        return new Setting(name, def, mutable, Kind.KEYSPACE_EVENTS, 0, 0, List.of(), doc);
     }
 
     static Setting compressionList(String name, String def, boolean mutable, String doc) {
@@ -87,6 +91,9 @@ public record Setting(String name, String defaultValue, boolean mutable, Kind ki
                     }
                 }
                 return l;
+            }
+            case KEYSPACE_EVENTS -> {
+                return KeyspaceEventFlags.stored(KeyspaceEventFlags.parse(v));
             }
             case BUFFER_LIMITS -> {
                 // Against the defaults here; HubConfig merges a change into the current value instead.

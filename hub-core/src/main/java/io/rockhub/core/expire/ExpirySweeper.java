@@ -6,6 +6,7 @@ import io.rockhub.core.encoding.GarbageKey;
 import io.rockhub.core.encoding.InternalKey;
 import io.rockhub.core.encoding.Metadata;
 import io.rockhub.core.storage.Batch;
+import io.rockhub.core.storage.KeyEvent;
 import io.rockhub.core.storage.KeyLocks;
 import io.rockhub.core.types.Keyspace;
 import java.util.Arrays;
@@ -139,6 +140,7 @@ public final class ExpirySweeper implements AutoCloseable {
             Metadata m = raw == null ? null : Metadata.decode(raw);
             if (m != null && m.expireAt() == entry.expireAt() && m.isExpired(now)) {
                 keys.remove(b, key, m);
+                b.event(KeyEvent.EXPIRED, "expired", key);
                 keys.commit(b);
                 expiredKeys.incrementAndGet();
                 noteSwept(key, key.length + raw.length);

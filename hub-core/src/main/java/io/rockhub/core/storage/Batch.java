@@ -18,6 +18,10 @@ public final class Batch implements AutoCloseable {
     private final boolean owned;
     private final Transaction tx;
     private final java.util.Map<java.nio.ByteBuffer, Object> metadataChanges = new java.util.LinkedHashMap<>();
+    /** Keyspace events of this write, in order; null until the first (notifications are usually off). */
+    private java.util.List<KeyEvent> events;
+    /** Deletions of emptied collections, which Redis reports after the command's own event. */
+    private java.util.List<KeyEvent> trailing;
     /** Counter changes per namespace: {@code [keys delta, expires delta]}; one namespace in nearly every batch. */
     private java.util.Map<Integer, long[]> counts;
 
@@ -98,6 +102,57 @@ public final class Batch implements AutoCloseable {
         if (delta != 0) {
             counts(storedKey)[1] += delta;
         }
+    }
+
+    /** Records a keyspace event, if its class is being notified. */
+    public void event(int type, String event, byte[] storedKey) {
+        if (!storage.notifies(type)) {
+            return;
+        }
+        if (events == null) {
+            events = new java.util.ArrayList<>(2);
+        }
+        events.add(new KeyEvent(type, event, storedKey));
+        if (trailing != null) {
+            // A collection this command emptied: Redis reports "del" right after the command's event on it.
+            for (java.util.Iterator<KeyEvent> it = trailing.iterator(); it.hasNext(); ) {
+                KeyEvent t = it.next();
+                if (java.util.Arrays.equals(t.storedKey(), storedKey)) {
+                    events.add(t);
+                    it.remove();
+                }
+            }
+        }
+    }
+
+    /** Records an event to come right after the next event on the same key (or at the end): an emptied collection's "del". */
+    public void trailingEvent(int type, String event, byte[] storedKey) {
+        if (!storage.notifies(type)) {
+            return;
+        }
+        if (trailing == null) {
+            trailing = new java.util.ArrayList<>(1);
+        }
+        trailing.add(new KeyEvent(type, event, storedKey));
+    }
+
+    /** In a transaction: this command's events join the transaction's, published at its commit. */
+    void endTransactionCommand() {
+        tx.events(takeEvents());
+    }
+
+    /** This write's events, in order; empty when none. */
+    java.util.List<KeyEvent> takeEvents() {
+        if (events == null && trailing == null) {
+            return java.util.List.of();
+        }
+        java.util.List<KeyEvent> out = events == null ? new java.util.ArrayList<>() : events;
+        if (trailing != null) {
+            out.addAll(trailing);
+        }
+        events = null;
+        trailing = null;
+        return out;
     }
 
     public boolean isEmpty() {

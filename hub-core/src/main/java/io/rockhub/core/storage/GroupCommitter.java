@@ -39,13 +39,16 @@ public final class GroupCommitter implements AutoCloseable {
     private static final long RELAXED_SYNC_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long IDLE_SYNC_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private record Waiter(long seq, Runnable action) {
+    private record Waiter(long seq, long ticket, Runnable action) {
     }
 
     private final RocksDB db;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
-    private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> Long.compare(a.seq, b.seq));
+    /** By sequence, then in the order asked: keyspace events registered by a write go out before its reply. */
+    private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> a.seq != b.seq
+            ? Long.compare(a.seq, b.seq) : Long.compare(a.ticket, b.ticket));
+    private long tickets;
     private final Thread thread;
     private volatile long durableSeq;
     private volatile boolean syncMode;
@@ -56,6 +59,7 @@ public final class GroupCommitter implements AutoCloseable {
     private final AtomicLong syncs = new AtomicLong();
     private final AtomicLong fsyncs = new AtomicLong();
     private volatile LongConsumer beforeFlush = target -> { };
+    private volatile LongConsumer beforeRelease = target -> { };
     private final AtomicLong syncNanos = new AtomicLong();
     private final AtomicLong syncedWaiters = new AtomicLong();
     private volatile long lastSyncNanos;
@@ -87,7 +91,7 @@ public final class GroupCommitter implements AutoCloseable {
             if (seq <= durableSeq) {
                 return false;
             }
-            waiters.add(new Waiter(seq, action));
+            waiters.add(new Waiter(seq, tickets++, action));
             if (waiters.size() == 1 || waiters.size() >= activeWriters) {
                 work.signal();
             }
@@ -106,8 +110,14 @@ public final class GroupCommitter implements AutoCloseable {
         return durableSeq;
     }
 
+    /** Runs {@code hook} on the sync thread after each WAL sync, before the new durable point is published. */
+    public void beforeRelease(LongConsumer hook) {
+        this.beforeRelease = hook == null ? target -> { } : hook;
+    }
+
     /** A WAL flush with fsync made by someone else (a replica applying its feed) counts too. */
     void syncedElsewhere(long target) {
+        beforeRelease.accept(target);
         advanceDurable(target);
     }
 
@@ -244,6 +254,9 @@ public final class GroupCommitter implements AutoCloseable {
         syncs.incrementAndGet();
         syncNanos.addAndGet(took);
         lastSyncNanos = took;
+        // Before anyone can see the new durable point: keyspace events of the synced writes go out
+        // first, so a reply released after this (at once or by a waiter) follows its events.
+        beforeRelease.accept(target);
         advanceDurable(target);
         List<Waiter> ready = new ArrayList<>();
         lock.lock();

@@ -269,6 +269,10 @@ public final class Storage implements AutoCloseable {
                 stampCommitTime(tx.batch);
                 db.write(writeOptions, tx.batch);
             }
+            java.util.List<KeyEvent> events = tx.events();
+            if (!events.isEmpty()) {
+                eventSink.committed(latestSequence(), events);
+            }
         } catch (RocksDBException e) {
             throw new StorageException("transaction write failed: " + e.getMessage(), e);
         } finally {
@@ -289,14 +293,45 @@ public final class Storage implements AutoCloseable {
     public void commit(Batch batch) {
         try {
             batch.sealCounters();
-            if (batch.inTransaction() || batch.count() == 0) {
+            if (batch.inTransaction()) {
+                batch.endTransactionCommand();
+                return;
+            }
+            if (batch.count() == 0) {
+                // Nothing to write, but Redis reports some no-op writes (SETBIT of a bit already set).
+                java.util.List<KeyEvent> events = batch.takeEvents();
+                if (!events.isEmpty()) {
+                    eventSink.committed(latestSequence(), events);
+                }
                 return;
             }
             stampCommitTime(batch.batch);
             db.write(writeOptions, (org.rocksdb.WriteBatch) batch.batch);
+            java.util.List<KeyEvent> events = batch.takeEvents();
+            if (!events.isEmpty()) {
+                eventSink.committed(latestSequence(), events);
+            }
         } catch (RocksDBException e) {
             throw new StorageException("write failed: " + e.getMessage(), e);
         }
+    }
+
+    private volatile int notifyMask;
+    private volatile KeyEvent.Sink eventSink = (seq, events) -> { };
+
+    /**
+     * Which keyspace events to record ({@code notify-keyspace-events} as {@link KeyEvent} bits, with
+     * K and/or E) and where committed ones go. With neither K nor E nothing is recorded at all.
+     */
+    public void keyEvents(int mask, KeyEvent.Sink sink) {
+        this.eventSink = sink;
+        this.notifyMask = mask;
+    }
+
+    /** Whether events of this class are being recorded. */
+    public boolean notifies(int type) {
+        int m = notifyMask;
+        return (m & type) != 0 && (m & (KeyEvent.KEYSPACE | KeyEvent.KEYEVENT)) != 0;
     }
 
     public byte[] get(ColumnFamily cf, byte[] key) {

@@ -15,6 +15,17 @@ public final class Transaction implements AutoCloseable {
      */
     final java.util.Map<java.nio.ByteBuffer, Long> counterDeltas = new java.util.HashMap<>();
 
+    private final java.util.List<KeyEvent> events = new java.util.ArrayList<>();
+
+    /** The keyspace events of one of the transaction's commands, in order. */
+    void events(java.util.List<KeyEvent> commandEvents) {
+        events.addAll(commandEvents);
+    }
+
+    java.util.List<KeyEvent> events() {
+        return events;
+    }
+
     void noteCounter(byte[] key, long delta) {
         counterDeltas.merge(java.nio.ByteBuffer.wrap(key), delta, Long::sum);
     }

@@ -2,6 +2,7 @@ package io.rockhub.core.types;
 
 import io.rockhub.core.encoding.Metadata;
 import io.rockhub.core.storage.Batch;
+import io.rockhub.core.storage.KeyEvent;
 import io.rockhub.core.storage.KeyLocks;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +49,7 @@ public final class BitmapStore {
                 e.extend(byteAt + 1);
                 e.write(byteAt, new byte[] {(byte) (on ? current | mask : current & ~mask)});
                 e.commit(b, exists ? m.expireAt() : 0);
+                b.event(KeyEvent.STRING, "setbit", key);
                 keys.commit(b);
             }
             return Result.ok(old);
@@ -278,6 +280,7 @@ public final class BitmapStore {
             if (max == 0) {
                 if (keys.isLive(old)) {
                     keys.remove(b, dest, old);
+                    b.event(KeyEvent.GENERIC, "del", dest);
                     keys.commit(b);
                 }
                 return Result.ok(0L);
@@ -286,6 +289,7 @@ public final class BitmapStore {
             StringValues.Editor e = values.replace(dest, old);
             e.write(0, out);
             e.commit(b, 0);
+            b.event(KeyEvent.STRING, "set", dest);
             keys.commit(b);
             return Result.ok(max);
         }
@@ -331,8 +335,11 @@ public final class BitmapStore {
                     highest = Math.max(highest, op.offset() + op.bits() - 1);
                 }
             }
+            long lengthBefore = e.length();
             e.extend((highest >>> 3) + 1);
             List<Long> out = new ArrayList<>();
+            // As Redis 7.0: reported ("setbit") only when the string was created or grew, or a byte changed.
+            boolean changed = !exists || e.length() > lengthBefore;
             for (FieldOp op : ops) {
                 long byteAt = op.offset() >>> 3;
                 int bitAt = (int) (op.offset() & 7);
@@ -348,11 +355,16 @@ public final class BitmapStore {
                     continue;
                 }
                 out.add(result[1]);
-                set(buf, bitAt, op.bits(), result[0]);
                 int span = (bitAt + op.bits() - 1) / 8 + 1;
+                byte[] before = java.util.Arrays.copyOf(buf, span);
+                set(buf, bitAt, op.bits(), result[0]);
+                changed |= !java.util.Arrays.equals(before, java.util.Arrays.copyOf(buf, span));
                 e.write(byteAt, java.util.Arrays.copyOf(buf, span));
             }
             e.commit(b, exists ? m.expireAt() : 0);
+            if (changed) {
+                b.event(KeyEvent.STRING, "setbit", key);
+            }
             keys.commit(b);
             return Result.ok(out);
         }

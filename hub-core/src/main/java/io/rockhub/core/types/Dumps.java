@@ -3,6 +3,7 @@ package io.rockhub.core.types;
 import io.rockhub.core.encoding.Metadata;
 import io.rockhub.core.encoding.RdbPayload;
 import io.rockhub.core.storage.Batch;
+import io.rockhub.core.storage.KeyEvent;
 import io.rockhub.core.storage.KeyLocks;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,6 +109,9 @@ public final class Dumps {
             if (expireAt != 0 && expireAt <= keys.clock().millis()) {
                 if (old != null) {
                     keys.remove(b, key, old);
+                    if (keys.isLive(old)) {
+                        b.event(KeyEvent.GENERIC, "del", key);
+                    }
                     keys.commit(b);
                 }
                 return Status.OK;
@@ -132,7 +136,11 @@ public final class Dumps {
                 }
                 neu = zsets.writeFresh(b, key, expireAt, members);
             }
+            if (keys.isLive(old)) {
+                b.event(KeyEvent.NEW, "new", key); // REPLACE deletes the old value, then adds the key anew
+            }
             keys.put(b, key, old, neu);
+            b.event(KeyEvent.GENERIC, "restore", key);
             keys.commit(b);
             return Status.OK;
         }

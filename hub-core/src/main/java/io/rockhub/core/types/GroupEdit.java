@@ -9,6 +9,7 @@ import io.rockhub.core.encoding.StreamGroupCodec.GroupRecord;
 import io.rockhub.core.encoding.StreamGroupCodec.PendingRecord;
 import io.rockhub.core.encoding.StreamId;
 import io.rockhub.core.storage.Batch;
+import io.rockhub.core.storage.KeyEvent;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -106,12 +107,18 @@ final class GroupEdit {
         if (c == null) {
             putConsumer(name, new ConsumerRecord(now, active ? now : -1, 0));
             setRecord(record.withCounts(record.pending(), record.consumers() + 1));
+            event("xgroup-createconsumer");
             return true;
         }
         if (active) {
             putConsumer(name, new ConsumerRecord(now, now, c.pending()));
         }
         return false;
+    }
+
+    /** Records a stream keyspace event for the stream being edited. */
+    void event(String name) {
+        batch.event(io.rockhub.core.storage.KeyEvent.STREAM, name, key);
     }
 
     /** Forgets a consumer that owns no pending entries any more. */

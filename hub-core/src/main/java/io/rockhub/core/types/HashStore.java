@@ -5,6 +5,7 @@ import io.rockhub.core.encoding.DataType;
 import io.rockhub.core.encoding.InternalKey;
 import io.rockhub.core.encoding.Metadata;
 import io.rockhub.core.storage.Batch;
+import io.rockhub.core.storage.KeyEvent;
 import io.rockhub.core.storage.KeyLocks;
 import io.rockhub.core.util.Numbers;
 import java.math.BigDecimal;
@@ -54,6 +55,7 @@ public final class HashStore {
             }
             if (added > 0 || !onlyNewFields) {
                 keys.store(b, key, m.withSize(m.size() + added));
+                b.event(KeyEvent.HASH, "hset", key);
                 keys.commit(b);
             }
             return Result.ok(added);
@@ -103,6 +105,7 @@ public final class HashStore {
             }
             if (removed > 0) {
                 keys.store(b, key, m.withSize(m.size() - removed));
+                b.event(KeyEvent.HASH, "hdel", key);
                 keys.commit(b);
             }
             return Result.ok(removed);
@@ -168,6 +171,7 @@ public final class HashStore {
             b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), field),
                     Long.toString(next).getBytes(StandardCharsets.US_ASCII));
             keys.store(b, key, m.withSize(m.size() + (old == null ? 1 : 0)));
+            b.event(KeyEvent.HASH, "hincrby", key);
             keys.commit(b);
             return Result.ok(next);
         }
@@ -196,6 +200,7 @@ public final class HashStore {
             b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), field),
                     text.getBytes(StandardCharsets.US_ASCII));
             keys.store(b, key, m.withSize(m.size() + (old == null ? 1 : 0)));
+            b.event(KeyEvent.HASH, "hincrbyfloat", key);
             keys.commit(b);
             return Result.ok(text);
         }

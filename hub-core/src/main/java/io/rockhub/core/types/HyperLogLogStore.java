@@ -3,6 +3,7 @@ package io.rockhub.core.types;
 import io.rockhub.core.encoding.HyperLogLog;
 import io.rockhub.core.encoding.Metadata;
 import io.rockhub.core.storage.Batch;
+import io.rockhub.core.storage.KeyEvent;
 import io.rockhub.core.storage.KeyLocks;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,6 +65,7 @@ public final class HyperLogLogStore {
             if (updated) {
                 hll.invalidateCache(); // even for a new, empty one, as Redis does
                 write(b, key, m, hll);
+                b.event(KeyEvent.STRING, "pfadd", key);
                 keys.commit(b);
             }
             return Result.ok(updated ? 1L : 0L);
@@ -142,6 +144,7 @@ public final class HyperLogLogStore {
             }
             hll.raiseAll(max, sparseMaxBytes);
             write(b, dest, m, hll);
+            b.event(KeyEvent.STRING, "pfadd", dest);
             keys.commit(b);
             return Status.OK;
         }

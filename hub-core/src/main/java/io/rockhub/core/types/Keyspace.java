@@ -9,6 +9,7 @@ import io.rockhub.core.encoding.InternalKey;
 import io.rockhub.core.encoding.Metadata;
 import io.rockhub.core.encoding.StoredKey;
 import io.rockhub.core.storage.Batch;
+import io.rockhub.core.storage.KeyEvent;
 import io.rockhub.core.storage.KeyLocks;
 import io.rockhub.core.storage.Storage;
 import io.rockhub.core.storage.Transaction;
@@ -122,6 +123,13 @@ public final class Keyspace {
 
     /** Replaces the key's stored record {@code old} (null if none) with {@code neu}. */
     public void put(Batch b, byte[] key, Metadata old, Metadata neu) {
+        if (old == null || !isLive(old)) {
+            // As Redis: a write to an expired key first expires it, then creates the key anew.
+            if (old != null) {
+                b.event(KeyEvent.EXPIRED, "expired", key);
+            }
+            b.event(KeyEvent.NEW, "new", key);
+        }
         if (old == null) {
             b.countKeys(key, 1);
         } else {
@@ -196,6 +204,7 @@ public final class Keyspace {
         if (neu.size() == 0 && neu.type() != DataType.STREAM) { // a stream outlives its last entry, as in Redis
             if (sameRecord) {
                 remove(b, key, old.withSize(0));
+                b.trailingEvent(KeyEvent.GENERIC, "del", key);
             }
             return;
         }
@@ -404,8 +413,12 @@ public final class Keyspace {
                 }
                 if (isLive(m)) {
                     removed++;
+                    remove(b, key, m);
+                    b.event(KeyEvent.GENERIC, "del", key);
+                } else {
+                    remove(b, key, m);
+                    b.event(KeyEvent.EXPIRED, "expired", key);
                 }
-                remove(b, key, m);
             }
             commit(b);
             return removed;
@@ -445,8 +458,10 @@ public final class Keyspace {
             }
             if (deadline <= clock.millis()) {
                 remove(b, key, m);
+                b.event(KeyEvent.GENERIC, "del", key);
             } else {
                 put(b, key, m, m.withExpireAt(deadline));
+                b.event(KeyEvent.GENERIC, "expire", key);
             }
             commit(b);
             return Status.OK;
@@ -478,6 +493,7 @@ public final class Keyspace {
                 return false;
             }
             put(b, key, m, m.withExpireAt(0));
+            b.event(KeyEvent.GENERIC, "persist", key);
             commit(b);
             return true;
         }
@@ -490,6 +506,15 @@ public final class Keyspace {
      *     destination exists, OK otherwise
      */
     public Status rename(byte[] src, byte[] dst, boolean onlyIfAbsent) {
+        return relocate(src, dst, onlyIfAbsent, "rename_from", "rename_to");
+    }
+
+    /** MOVE to another database's namespace: as RENAMENX, with Redis's move_from/move_to events. */
+    public Status move(byte[] src, byte[] dst) {
+        return relocate(src, dst, true, "move_from", "move_to");
+    }
+
+    private Status relocate(byte[] src, byte[] dst, boolean onlyIfAbsent, String fromEvent, String toEvent) {
         try (KeyLocks.Held held = locks.lock(src, dst); Batch b = storage.newBatch()) {
             Metadata from = physical(src);
             if (!isLive(from)) {
@@ -503,8 +528,11 @@ public final class Keyspace {
                 return Status.NOT_APPLIED;
             }
             Metadata copy = copyValue(b, src, from, dst);
+            replacedAnew(b, dst, to);
             put(b, dst, to, copy);
             remove(b, src, from);
+            b.event(KeyEvent.GENERIC, fromEvent, src);
+            b.event(KeyEvent.GENERIC, toEvent, dst);
             commit(b);
             return Status.OK;
         }
@@ -521,9 +549,19 @@ public final class Keyspace {
             if (!replace && isLive(to)) {
                 return Status.NOT_APPLIED;
             }
-            put(b, dst, to, copyValue(b, src, from, dst));
+            Metadata copy = copyValue(b, src, from, dst);
+            replacedAnew(b, dst, to);
+            put(b, dst, to, copy);
+            b.event(KeyEvent.GENERIC, "copy_to", dst);
             commit(b);
             return Status.OK;
+        }
+    }
+
+    /** Redis deletes a destination it replaces and adds the key anew, so "new" comes even then. */
+    private void replacedAnew(Batch b, byte[] dst, Metadata old) {
+        if (isLive(old)) {
+            b.event(KeyEvent.NEW, "new", dst);
         }
     }
 

@@ -6,6 +6,7 @@ import io.rockhub.core.encoding.DataType;
 import io.rockhub.core.encoding.InternalKey;
 import io.rockhub.core.encoding.Metadata;
 import io.rockhub.core.storage.Batch;
+import io.rockhub.core.storage.KeyEvent;
 import io.rockhub.core.storage.KeyLocks;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,6 +40,7 @@ public final class ListStore {
             }
             Metadata m = pushInto(b, key, r.value(), items, left);
             keys.store(b, key, m);
+            b.event(KeyEvent.LIST, left ? "lpush" : "rpush", key);
             keys.commit(b);
             return Result.ok(m.size());
         }
@@ -51,11 +53,13 @@ public final class ListStore {
             if (items.isEmpty()) {
                 if (keys.isLive(old)) {
                     keys.remove(b, key, old);
+                    b.event(KeyEvent.GENERIC, "del", key);
                 }
             } else {
                 Metadata fresh = Metadata.collection(DataType.LIST, 0, keys.versions().next(), 0);
                 Metadata m = pushInto(b, key, fresh, items, false);
                 keys.put(b, key, old, m.withSize(items.size()));
+                b.event(KeyEvent.LIST, "sortstore", key);
             }
             keys.commit(b);
             return items.size();
@@ -96,6 +100,7 @@ public final class ListStore {
             }
             if (n > 0) {
                 keys.store(b, key, m.withBounds(head, tail));
+                b.event(KeyEvent.LIST, left ? "lpop" : "rpop", key);
                 keys.commit(b);
             }
             return Result.ok(out);
@@ -159,6 +164,7 @@ public final class ListStore {
             }
             b.put(ColumnFamily.SUBKEY, itemKey(key, m, m.head() + i), value);
             keys.store(b, key, m);
+            b.event(KeyEvent.LIST, "lset", key);
             keys.commit(b);
             return Status.OK;
         }
@@ -178,6 +184,7 @@ public final class ListStore {
             deleteIndexes(b, key, m, m.head(), newHead);
             deleteIndexes(b, key, m, newTail, m.tail());
             keys.store(b, key, m.withBounds(newHead, newTail));
+            b.event(KeyEvent.LIST, "ltrim", key);
             keys.commit(b);
             return Status.OK;
         }
@@ -227,6 +234,7 @@ public final class ListStore {
                 if (Arrays.equals(items.get(i), pivot)) {
                     items.add(before ? i : i + 1, value);
                     rewrite(b, key, r.value(), items);
+                    b.event(KeyEvent.LIST, "linsert", key);
                     keys.commit(b);
                     return Result.ok((long) items.size());
                 }
@@ -266,6 +274,7 @@ public final class ListStore {
             }
             if (removed > 0) {
                 rewrite(b, key, r.value(), items);
+                b.event(KeyEvent.LIST, "lrem", key);
                 keys.commit(b);
             }
             return Result.ok(removed);
@@ -329,6 +338,9 @@ public final class ListStore {
                 keys.store(b, src, fAfter);
                 keys.store(b, dst, pushInto(b, dst, to.value(), List.of(item), toLeft));
             }
+            // Redis pushes first, then reports the pop (and the source's deletion).
+            b.event(KeyEvent.LIST, toLeft ? "lpush" : "rpush", dst);
+            b.event(KeyEvent.LIST, fromLeft ? "lpop" : "rpop", src);
             keys.commit(b);
             return Result.ok(item);
         }

@@ -5,6 +5,7 @@ import io.rockhub.core.encoding.DataType;
 import io.rockhub.core.encoding.InternalKey;
 import io.rockhub.core.encoding.Metadata;
 import io.rockhub.core.storage.Batch;
+import io.rockhub.core.storage.KeyEvent;
 import io.rockhub.core.storage.KeyLocks;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -37,6 +38,7 @@ public final class SetStore {
             long added = addAll(b, key, r.value(), members);
             if (added > 0) {
                 keys.store(b, key, r.value().withSize(r.value().size() + added));
+                b.event(KeyEvent.SET, "sadd", key);
                 keys.commit(b);
             }
             return Result.ok(added);
@@ -76,6 +78,7 @@ public final class SetStore {
             }
             if (removed > 0) {
                 keys.store(b, key, m.withSize(m.size() - removed));
+                b.event(KeyEvent.SET, "srem", key);
                 keys.commit(b);
             }
             return Result.ok(removed);
@@ -176,6 +179,7 @@ public final class SetStore {
             }
             if (!popped.isEmpty()) {
                 keys.store(b, key, m.withSize(m.size() - popped.size()));
+                b.event(KeyEvent.SET, "spop", key);
                 keys.commit(b);
             }
             return Result.ok(popped);
@@ -203,9 +207,11 @@ public final class SetStore {
             Metadata f = from.value();
             b.delete(ColumnFamily.SUBKEY, InternalKey.encode(src, f.version(), member));
             keys.store(b, src, f.withSize(f.size() - 1));
+            b.event(KeyEvent.SET, "srem", src);
             long added = addAll(b, dst, to.value(), List.of(member));
             if (added > 0) {
                 keys.store(b, dst, to.value().withSize(to.value().size() + added));
+                b.event(KeyEvent.SET, "sadd", dst);
             }
             keys.commit(b);
             return Result.ok(true);
@@ -303,6 +309,11 @@ public final class SetStore {
      * result, or deletes it when the result is empty; returns the result's size.
      */
     public Result<Long> combineAndStore(Algebra op, byte[] dst, List<byte[]> setKeys) {
+        String event = switch (op) {
+            case INTER -> "sinterstore";
+            case UNION -> "sunionstore";
+            case DIFF -> "sdiffstore";
+        };
         List<byte[]> all = new ArrayList<>(setKeys);
         all.add(dst);
         try (KeyLocks.Held held = keys.locks().lock(all); Batch b = keys.storage().newBatch()) {
@@ -314,6 +325,9 @@ public final class SetStore {
             if (r.value().isEmpty()) {
                 if (old != null) {
                     keys.remove(b, dst, old);
+                    if (keys.isLive(old)) {
+                        b.event(KeyEvent.GENERIC, "del", dst);
+                    }
                 }
             } else {
                 Metadata neu = Metadata.collection(DataType.SET, 0, keys.versions().next(), r.value().size());
@@ -321,6 +335,7 @@ public final class SetStore {
                     b.put(ColumnFamily.SUBKEY, InternalKey.encode(dst, neu.version(), member), EMPTY);
                 }
                 keys.put(b, dst, old, neu);
+                b.event(KeyEvent.SET, event, dst);
             }
             keys.commit(b);
             return Result.ok((long) r.value().size());

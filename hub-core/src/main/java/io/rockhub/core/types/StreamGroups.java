@@ -12,6 +12,7 @@ import io.rockhub.core.encoding.StreamGroupCodec.PendingRecord;
 import io.rockhub.core.encoding.StreamId;
 import io.rockhub.core.encoding.StreamMeta;
 import io.rockhub.core.storage.Batch;
+import io.rockhub.core.storage.KeyEvent;
 import io.rockhub.core.storage.KeyLocks;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -71,8 +72,8 @@ public final class StreamGroups {
         Result<T> out = body.apply(e);
         if (e.finish()) {
             keys.store(b, key, l.stream());
-            keys.commit(b);
         }
+        keys.commit(b); // with nothing written, only its keyspace events (if any) go out
         return out;
     }
 
@@ -95,6 +96,7 @@ public final class StreamGroups {
             b.put(ColumnFamily.STREAM, groupKey(key, m, group), StreamGroupCodec.encode(
                     GroupRecord.fresh(start, entriesRead == null ? -1 : entriesRead)));
             keys.store(b, key, m);
+            b.event(KeyEvent.STREAM, "xgroup-create", key);
             keys.commit(b);
             return Status.OK;
         }
@@ -106,6 +108,7 @@ public final class StreamGroups {
             return edit(key, group, b, e -> {
                 StreamId to = id != null ? id : StreamMeta.decode(e.stream().value()).lastId();
                 e.setRecord(e.record().withLastDelivered(to, entriesRead == null ? -1 : entriesRead));
+                e.event("xgroup-setid");
                 return Result.ok(Status.OK);
             }).status();
         }
@@ -150,6 +153,7 @@ public final class StreamGroups {
                 }
             }
             keys.store(b, key, m);
+            b.event(KeyEvent.STREAM, "xgroup-destroy", key);
             keys.commit(b);
             return Result.ok(true);
         }
@@ -179,6 +183,7 @@ public final class StreamGroups {
                 if (e.consumer(consumer) == null) {
                     return Result.ok(0L);
                 }
+                e.event("xgroup-delconsumer");
                 long pending = 0;
                 for (StreamId id : ownedIds(e, consumer, StreamId.MIN, StreamId.MAX, Long.MAX_VALUE)) {
                     e.removePending(id, e.pending(id));

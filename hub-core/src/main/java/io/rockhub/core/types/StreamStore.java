@@ -9,6 +9,7 @@ import io.rockhub.core.encoding.StreamEntryCodec;
 import io.rockhub.core.encoding.StreamId;
 import io.rockhub.core.encoding.StreamMeta;
 import io.rockhub.core.storage.Batch;
+import io.rockhub.core.storage.KeyEvent;
 import io.rockhub.core.storage.KeyLocks;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,10 +97,15 @@ public final class StreamStore {
                 }
             }
             Metadata neu = append(b, key, m, id, fields);
+            long added = neu.size();
             if (trim != null) {
                 neu = trim(b, key, neu, trim, id);
             }
             keys.store(b, key, neu);
+            b.event(KeyEvent.STREAM, "xadd", key);
+            if (neu.size() < added) {
+                b.event(KeyEvent.STREAM, "xtrim", key);
+            }
             keys.commit(b);
             return Result.ok(id);
         }
@@ -145,6 +151,7 @@ public final class StreamStore {
             StreamMeta neu = new StreamMeta(lastId, maxDeleted == null ? meta.maxDeletedId() : maxDeleted,
                     entriesAdded == null ? meta.entriesAdded() : entriesAdded);
             keys.store(b, key, m.withValue(neu.encode()));
+            b.event(KeyEvent.STREAM, "xsetid", key);
             keys.commit(b);
             return Status.OK;
         }
@@ -235,6 +242,7 @@ public final class StreamStore {
             if (deleted > 0) {
                 keys.store(b, key, m.withSize(m.size() - deleted)
                         .withValue(new StreamMeta(meta.lastId(), maxDeleted, meta.entriesAdded()).encode()));
+                b.event(KeyEvent.STREAM, "xdel", key);
                 keys.commit(b);
             }
             return Result.ok(deleted);
@@ -253,6 +261,7 @@ public final class StreamStore {
             long removed = before.size() - after.size();
             if (removed > 0) {
                 keys.store(b, key, after);
+                b.event(KeyEvent.STREAM, "xtrim", key);
                 keys.commit(b);
             }
             return Result.ok(removed);

@@ -3,6 +3,7 @@ package io.rockhub.core.types;
 import io.rockhub.core.encoding.DataType;
 import io.rockhub.core.encoding.Metadata;
 import io.rockhub.core.storage.Batch;
+import io.rockhub.core.storage.KeyEvent;
 import io.rockhub.core.storage.KeyLocks;
 import io.rockhub.core.util.Numbers;
 import java.math.BigDecimal;
@@ -85,8 +86,13 @@ public final class StringStore {
                 if (old != null) {
                     keys.remove(b, key, old);
                 }
+                b.event(KeyEvent.GENERIC, "del", key);
             } else {
                 keys.put(b, key, old, Metadata.string(value, expireAt));
+                b.event(KeyEvent.STRING, "set", key);
+                if (expiry.mode() == ExpiryChange.Mode.AT) {
+                    b.event(KeyEvent.GENERIC, "expire", key);
+                }
             }
             keys.commit(b);
             return new SetOutcome(Status.OK, true, previous);
@@ -103,6 +109,7 @@ public final class StringStore {
             }
             byte[] value = values.whole(key, m);
             keys.remove(b, key, m);
+            b.event(KeyEvent.GENERIC, "del", key);
             keys.commit(b);
             return Result.ok(value);
         }
@@ -123,8 +130,13 @@ public final class StringStore {
             long expireAt = change.apply(m.expireAt());
             if (expireAt != 0 && expireAt <= keys.clock().millis()) {
                 keys.remove(b, key, m);
-            } else if (expireAt != m.expireAt()) {
+                b.event(KeyEvent.GENERIC, "del", key);
+            } else if (change.mode() == ExpiryChange.Mode.AT) {
                 keys.put(b, key, m, m.withExpireAt(expireAt));
+                b.event(KeyEvent.GENERIC, "expire", key);
+            } else if (change.mode() == ExpiryChange.Mode.CLEAR && m.hasExpiry()) {
+                keys.put(b, key, m, m.withExpireAt(0));
+                b.event(KeyEvent.GENERIC, "persist", key);
             }
             keys.commit(b);
             return Result.ok(value);
@@ -153,6 +165,7 @@ public final class StringStore {
                 Metadata old = written.containsKey(id) ? written.get(id) : keys.physical(k);
                 Metadata neu = Metadata.string(keyValues.get(i + 1), 0);
                 keys.put(b, k, old, neu);
+                b.event(KeyEvent.STRING, "set", k);
                 written.put(id, neu);
             }
             keys.commit(b);
@@ -184,6 +197,7 @@ public final class StringStore {
             }
             byte[] value = Long.toString(next).getBytes(StandardCharsets.US_ASCII);
             keys.put(b, key, m, Metadata.string(value, exists ? m.expireAt() : 0));
+            b.event(KeyEvent.STRING, "incrby", key);
             keys.commit(b);
             return Result.ok(next);
         }
@@ -216,6 +230,7 @@ public final class StringStore {
                 return Result.of(Status.NAN_OR_INFINITY);
             }
             keys.put(b, key, m, Metadata.string(text.getBytes(StandardCharsets.US_ASCII), exists ? m.expireAt() : 0));
+            b.event(KeyEvent.STRING, "incrbyfloat", key);
             keys.commit(b);
             return Result.ok(text);
         }
@@ -235,6 +250,7 @@ public final class StringStore {
             }
             e.write(e.length(), suffix);
             e.commit(b, exists ? m.expireAt() : 0);
+            b.event(KeyEvent.STRING, "append", key);
             keys.commit(b);
             return Result.ok(e.length());
         }
@@ -299,6 +315,7 @@ public final class StringStore {
             StringValues.Editor e = values.edit(key, m);
             e.write(offset, patch);
             e.commit(b, exists ? m.expireAt() : 0);
+            b.event(KeyEvent.STRING, "setrange", key);
             keys.commit(b);
             return Result.ok(e.length());
         }

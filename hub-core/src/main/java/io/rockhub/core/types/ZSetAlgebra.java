@@ -130,7 +130,12 @@ public final class ZSetAlgebra {
         all.add(dst);
         try (KeyLocks.Held held = keys.locks().lock(all)) {
             Result<List<ScoredMember>> r = combine(op, inputs, weights, aggregate);
-            return r.isOk() ? zsets.store(dst, r.value()) : Result.of(r.status());
+            String event = switch (op) {
+                case INTER -> "zinterstore";
+                case UNION -> "zunionstore";
+                case DIFF -> "zdiffstore";
+            };
+            return r.isOk() ? zsets.store(dst, r.value(), event) : Result.of(r.status());
         }
     }
 }

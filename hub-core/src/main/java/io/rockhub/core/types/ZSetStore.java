@@ -8,6 +8,7 @@ import io.rockhub.core.encoding.Metadata;
 import io.rockhub.core.encoding.ScoreCodec;
 import io.rockhub.core.encoding.ZSetScoreKey;
 import io.rockhub.core.storage.Batch;
+import io.rockhub.core.storage.KeyEvent;
 import io.rockhub.core.storage.KeyLocks;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -132,6 +133,7 @@ public final class ZSetStore {
             }
             if (added > 0 || changed > 0) {
                 keys.store(b, key, m.withSize(m.size() + added));
+                b.event(KeyEvent.ZSET, o.incr() ? "zincr" : "zadd", key);
                 keys.commit(b);
             }
             return Result.ok(new AddOutcome(o.ch() ? added + changed : added, o.incr() ? last : null));
@@ -168,6 +170,7 @@ public final class ZSetStore {
             }
             if (removed > 0) {
                 keys.store(b, key, m.withSize(m.size() - removed));
+                b.event(KeyEvent.ZSET, "zrem", key);
                 keys.commit(b);
             }
             return Result.ok(removed);
@@ -188,7 +191,7 @@ public final class ZSetStore {
      * Removes what {@code selector} picks, chunk by chunk: each chunk is one batch (member subkeys
      * deleted one by one, their index span range-deleted at once) and leaves a consistent set.
      */
-    private Result<Long> removeSelected(byte[] key, Selector selector, boolean oneRound) {
+    private Result<Long> removeSelected(byte[] key, String event, Selector selector, boolean oneRound) {
         try (KeyLocks.Held held = keys.locks().lock(key)) {
             long removed = 0;
             while (true) {
@@ -226,6 +229,9 @@ public final class ZSetStore {
                         }
                     }
                     keys.store(b, key, m.withSize(m.size() - chunk.size()));
+                    if (removed == 0) {
+                        b.event(KeyEvent.ZSET, event, key); // once, with the first chunk
+                    }
                     keys.commit(b);
                 }
                 removed += chunk.size();
@@ -259,15 +265,15 @@ public final class ZSetStore {
     }
 
     public Result<Long> removeRangeByScore(byte[] key, ScoreBound min, ScoreBound max) {
-        return removeSelected(key, (m, limit) -> scoreRange(key, m, min, max, false, 0, limit), false);
+        return removeSelected(key, "zremrangebyscore", (m, limit) -> scoreRange(key, m, min, max, false, 0, limit), false);
     }
 
     public Result<Long> removeRangeByLex(byte[] key, LexBound min, LexBound max) {
-        return removeSelected(key, (m, limit) -> lexRange(key, m, min, max, false, 0, limit), false);
+        return removeSelected(key, "zremrangebylex", (m, limit) -> lexRange(key, m, min, max, false, 0, limit), false);
     }
 
     public Result<Long> removeRangeByRank(byte[] key, long start, long stop) {
-        return removeSelected(key, (m, limit) -> rankRange(key, m, start, stop, false), true);
+        return removeSelected(key, "zremrangebyrank", (m, limit) -> rankRange(key, m, start, stop, false), true);
     }
 
     /** ZPOPMIN / ZPOPMAX: removes and returns up to {@code count} lowest (or highest) members. */
@@ -284,19 +290,26 @@ public final class ZSetStore {
             }
             if (!popped.isEmpty()) {
                 keys.store(b, key, m.withSize(m.size() - popped.size()));
+                b.event(KeyEvent.ZSET, highest ? "zpopmax" : "zpopmin", key);
                 keys.commit(b);
             }
             return Result.ok(popped);
         }
     }
 
-    /** ZRANGESTORE: replaces {@code dst} with {@code range} (deleting it when empty); its size. */
-    public Result<Long> store(byte[] dst, List<ScoredMember> range) {
+    /**
+     * ZRANGESTORE, Z*STORE, GEO... STORE: replaces {@code dst} with {@code range} (deleting it when
+     * empty); its size. {@code event} is the command's keyspace event.
+     */
+    public Result<Long> store(byte[] dst, List<ScoredMember> range, String event) {
         try (KeyLocks.Held held = keys.locks().lock(dst); Batch b = keys.storage().newBatch()) {
             Metadata old = keys.physical(dst);
             if (range.isEmpty()) {
                 if (old != null) {
                     keys.remove(b, dst, old);
+                    if (keys.isLive(old)) {
+                        b.event(KeyEvent.GENERIC, "del", dst);
+                    }
                 }
             } else {
                 Metadata neu = Metadata.collection(DataType.ZSET, 0, keys.versions().next(), range.size());
@@ -307,6 +320,7 @@ public final class ZSetStore {
                             new byte[0]);
                 }
                 keys.put(b, dst, old, neu);
+                b.event(KeyEvent.ZSET, event, dst);
             }
             keys.commit(b);
             return Result.ok((long) range.size());

@@ -396,7 +396,7 @@ final class GeoCommands {
             }
             if (!exists) {
                 if (storeKey != null) {
-                    zsets(ctx).store(storeKey, List.of());
+                    zsets(ctx).store(storeKey, List.of(), mode.search ? "geosearchstore" : "georadiusstore");
                     out.integer(0);
                 } else {
                     out.array(0);
@@ -449,7 +449,7 @@ final class GeoCommands {
                 GeoStore.Point p = points.get(i);
                 stored.add(new ZSetStore.ScoredMember(p.member(), storeDist ? p.distance() / conversion : p.score()));
             }
-            zsets(ctx).store(storeKey, stored);
+            zsets(ctx).store(storeKey, stored, mode.search ? "geosearchstore" : "georadiusstore");
             out.integer(returned);
         }
     }

@@ -275,7 +275,7 @@ final class KeyCommands {
                 out.error(Errors.SAME_OBJECT);
                 return;
             }
-            out.integer(keys(ctx).rename(key, StoredKey.of(to, StoredKey.user(key)), true) == Status.OK ? 1 : 0);
+            out.integer(keys(ctx).move(key, StoredKey.of(to, StoredKey.user(key))) == Status.OK ? 1 : 0);
         };
     }
 

@@ -344,7 +344,7 @@ final class ZSetCommands {
         return (ctx, out) -> {
             Result<List<ScoredMember>> r = spec.run(zsets(ctx), src);
             if (!Replies.error(out, r.status())) {
-                Replies.integer(out, zsets(ctx).store(dst, r.value()));
+                Replies.integer(out, zsets(ctx).store(dst, r.value(), "zrangestore"));
             }
         };
     }

@@ -60,6 +60,7 @@ public final class Hub implements AutoCloseable {
     private final BlockingRegistry blocked = new BlockingRegistry();
     private final io.rockhub.resp.pubsub.PubSub pubsub;
     private final io.rockhub.resp.pubsub.Monitors monitors;
+    private final io.rockhub.resp.pubsub.KeyspaceNotifier keyspaceNotifier;
     private final CommandTable commands;
     private final long startMillis;
     private final String runId;
@@ -98,6 +99,8 @@ public final class Hub implements AutoCloseable {
         this.commands = Commands.table();
         this.pubsub = new io.rockhub.resp.pubsub.PubSub(clock, config.clientBufferLimits());
         this.monitors = new io.rockhub.resp.pubsub.Monitors(clock, config.clientBufferLimits());
+        this.keyspaceNotifier = new io.rockhub.resp.pubsub.KeyspaceNotifier(pubsub, databases, storage.committer());
+        applyKeyspaceEvents(config.get("notify-keyspace-events"));
         keys.addListener(watches);
         keys.addListener(blocked);
         this.startMillis = clock.millis();
@@ -140,6 +143,7 @@ public final class Hub implements AutoCloseable {
             case "slowlog-log-slower-than" -> slowLog.slowerThan(Long.parseLong(value));
             case "slowlog-max-len" -> slowLog.maxLength(Long.parseLong(value));
             case "latency-monitor-threshold" -> latency.threshold(Long.parseLong(value));
+            case "notify-keyspace-events" -> applyKeyspaceEvents(value);
             case "client-output-buffer-limit" -> {
                 pubsub.limits(config.clientBufferLimits());
                 monitors.limits(config.clientBufferLimits());
@@ -340,6 +344,16 @@ public final class Hub implements AutoCloseable {
     /** Channels, patterns and their subscribers. */
     public io.rockhub.resp.pubsub.PubSub pubsub() {
         return pubsub;
+    }
+
+    private void applyKeyspaceEvents(String flags) {
+        try {
+            int mask = io.rockhub.core.config.KeyspaceEventFlags.parse(flags);
+            keyspaceNotifier.flags(mask);
+            storage.keyEvents(mask, keyspaceNotifier);
+        } catch (io.rockhub.core.config.ConfigException e) {
+            throw new IllegalStateException("stored notify-keyspace-events is invalid", e);
+        }
     }
 
     /** Clients in MONITOR mode. */
