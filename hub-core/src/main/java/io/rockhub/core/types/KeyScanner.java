@@ -77,7 +77,7 @@ public final class KeyScanner {
 
     /** KEYS: every existing key of a namespace matching the pattern. */
     public List<byte[]> keys(int namespace, byte[] pattern) {
-        if (pattern.length == 1 && pattern[0] == '*') {
+        if (pattern != null && pattern.length == 1 && pattern[0] == '*') {
             pattern = null; // Redis's shortcut for "all keys", which lists even the empty key
         }
         List<byte[]> out = new ArrayList<>();

@@ -47,6 +47,10 @@ public final class Keyspace {
         /** Every key was removed (FLUSHALL), or every key of a database (FLUSHDB). */
         void flushed();
 
+        /** The {@link #changed} calls of one committed write are over (its keys may be reported together). */
+        default void batchDone() {
+        }
+
         /** A replicated batch swapped databases (SWAPDB on the primary). */
         default void databasesSwapped() {
         }
@@ -308,6 +312,9 @@ public final class Keyspace {
                 l.changed(k);
             }
         }
+        for (KeyChangeListener l : listeners) {
+            l.batchDone();
+        }
     }
 
     /** Commits a batch; the server acknowledges it once {@link Storage#committer()} says durable. */
@@ -351,6 +358,9 @@ public final class Keyspace {
             for (KeyChangeListener l : listeners) {
                 l.changed(k.array());
             }
+        }
+        for (KeyChangeListener l : listeners) {
+            l.batchDone();
         }
     }
 

@@ -398,7 +398,8 @@ public final class StreamGroups {
                 StreamId next = StreamId.MIN;
                 int examined = 0;
                 for (Pending p : scanned) {
-                    if (claimed.size() >= count || examined >= count * 10) {
+                    // As Redis 7.0: a deleted entry dropped from the PEL counts against COUNT too.
+                    if (claimed.size() + deleted.size() >= count || examined >= count * 10) {
                         next = p.id();
                         break;
                     }

@@ -59,6 +59,10 @@ final class ConnectionCommands {
                  of("reply", 3, "noscript loading stale", 0, 0, 0, "@slow @connection", ConnectionCommands::reply),
                  of("pause", -3, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous @connection",
                          ConnectionCommands::pause),
+                 io.rockhub.resp.tracking.TrackingCommands.subcommands().get(0),
+                 io.rockhub.resp.tracking.TrackingCommands.subcommands().get(1),
+                 io.rockhub.resp.tracking.TrackingCommands.subcommands().get(2),
+                 io.rockhub.resp.tracking.TrackingCommands.subcommands().get(3),
                  of("unpause", 2, "admin noscript loading stale", 0, 0, 0, "@admin @slow @dangerous @connection",
                          a -> (ctx, out) -> {
                              ctx.hub().clientPause().unpause();
@@ -286,6 +290,7 @@ final class ConnectionCommands {
             ctx.hub().monitors().remove(s.subscriberIfAny());
         }
         s.monitoring(false);
+        ctx.hub().tracking().disable(s.id(), s.tracking());
         s.name("");
         s.db(0);
         s.protocol(2);

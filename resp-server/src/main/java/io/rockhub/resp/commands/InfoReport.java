@@ -103,7 +103,7 @@ final class InfoReport {
         line(sb, "client_recent_max_input_buffer", 0);
         line(sb, "client_recent_max_output_buffer", 0);
         line(sb, "blocked_clients", hub.blocked().blockedClients());
-        line(sb, "tracking_clients", 0);
+        line(sb, "tracking_clients", hub.clients().all().stream().filter(c -> c.tracking().on()).count());
         line(sb, "clients_in_timeout_table", hub.blocked().blockedClients());
         line(sb, "blocked_client_wakeups", hub.blocked().wakeups());
     }
@@ -291,9 +291,9 @@ final class InfoReport {
         line(sb, "active_defrag_key_misses", 0);
         line(sb, "total_active_defrag_time", 0);
         line(sb, "current_active_defrag_time", 0);
-        line(sb, "tracking_total_keys", 0);
-        line(sb, "tracking_total_items", 0);
-        line(sb, "tracking_total_prefixes", 0);
+        line(sb, "tracking_total_keys", hub.tracking().trackedKeys());
+        line(sb, "tracking_total_items", hub.tracking().trackedItems());
+        line(sb, "tracking_total_prefixes", hub.tracking().trackedPrefixes());
         line(sb, "unexpected_error_replies", 0);
         line(sb, "total_error_replies", s.errorReplies.sum());
         line(sb, "dump_payload_sanitizations", 0);

@@ -64,7 +64,23 @@ public final class Subscriber {
         return channelCount + patternCount + shardCount > 0;
     }
 
+    private static final ByteBuffer INVALIDATE = ByteBuffer.wrap("__redis__:invalidate".getBytes(
+            java.nio.charset.StandardCharsets.US_ASCII));
+    private static final ClientBufferLimits.Limit NO_LIMIT = new ClientBufferLimits.Limit(0, 0, 0);
+    private volatile boolean invalidations;
+
+    /** Subscribed to __redis__:invalidate, where RESP2 clients get redirected tracking invalidations. */
+    public boolean subscribedToInvalidations() {
+        return invalidations;
+    }
+
+    /** Queues a push for the client outside Pub/Sub's limits (tracking invalidations: "normal" class). */
+    public void push(byte[] frame) {
+        deliver(frame, NO_LIMIT, 0, null);
+    }
+
     void recount() {
+        invalidations = channels.contains(INVALIDATE);
         channelCount = channels.size();
         patternCount = patterns.size();
         shardCount = shardChannels.size();

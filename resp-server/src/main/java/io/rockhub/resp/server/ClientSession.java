@@ -38,6 +38,7 @@ public final class ClientSession implements DecoderLimits {
     private io.rockhub.resp.pubsub.PushSink pushSink;
     private volatile io.rockhub.resp.pubsub.Subscriber subscriber;
     private volatile boolean monitoring;
+    private final io.rockhub.resp.tracking.ClientTracking tracking = new io.rockhub.resp.tracking.ClientTracking();
     private Blocking blocking;
     private boolean executingTransaction;
 
@@ -85,6 +86,11 @@ public final class ClientSession implements DecoderLimits {
     /** This connection's Pub/Sub state if it ever subscribed, else null. */
     public io.rockhub.resp.pubsub.Subscriber subscriberIfAny() {
         return subscriber;
+    }
+
+    /** CLIENT TRACKING settings of this connection. */
+    public io.rockhub.resp.tracking.ClientTracking tracking() {
+        return tracking;
     }
 
     /** In MONITOR mode: it receives every command run and may not touch keys. */
@@ -232,7 +238,8 @@ public final class ClientSession implements DecoderLimits {
     /** CLIENT LIST's flags, in Redis's order; N when none. */
     private String flags() {
         io.rockhub.resp.pubsub.Subscriber s = subscriber;
-        String f = (monitoring ? "O" : "") + (s != null && s.subscribed() ? "P" : "") + (transaction.inMulti() ? "x" : "") + (noEvict ? "e" : "") + (noTouch ? "T" : "");
+        String f = (monitoring ? "O" : "") + (s != null && s.subscribed() ? "P" : "") + (transaction.inMulti() ? "x" : "")
+                + (tracking.on() ? "t" : "") + (tracking.brokenRedirect() ? "R" : "") + (tracking.bcast() ? "B" : "") + (noEvict ? "e" : "") + (noTouch ? "T" : "");
         return f.isEmpty() ? "N" : f;
     }
 
@@ -245,6 +252,6 @@ public final class ClientSession implements DecoderLimits {
                 + " ssub=" + (subscriber == null ? 0 : subscriber.shardCount()) + " multi="
                 + (transaction.inMulti() ? transaction.queued().size() : -1) + " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0"
                 + " rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=" + lastCommand
-                + " user=default redir=-1 resp=" + protocol + " lib-name=" + libName + " lib-ver=" + libVersion;
+                + " user=default redir=" + (tracking.on() ? tracking.redirect() : -1) + " resp=" + protocol + " lib-name=" + libName + " lib-ver=" + libVersion;
     }
 }

@@ -132,7 +132,13 @@ public final class Dispatcher {
             feedMonitors(hub, session, spec, argv);
             return;
         }
+        hub.tracking().writer(session.id());
         run(hub, session, spec, execution, out, start);
+        hub.tracking().writer(-1);
+        rememberReads(hub, session, spec, stored);
+        if (!spec.name().equals("client|caching") && !session.transaction().inMulti()) {
+            session.tracking().commandDone();
+        }
         feedMonitors(hub, session, spec, argv);
         touchKeys(session, spec, stored);
         long micros = (System.nanoTime() - start) / 1000;
@@ -151,6 +157,22 @@ public final class Dispatcher {
         for (int i : DbKeys.positions(spec, stored)) {
             hub.keyAccess().touch(stored.get(i), now);
         }
+    }
+
+    /** CLIENT TRACKING: the keys a read-only command read are remembered for invalidation. */
+    static void rememberReads(Hub hub, ClientSession session, CommandSpec spec, List<byte[]> stored) {
+        if (!spec.has(CommandFlag.READONLY) || !session.tracking().remembersReads()) {
+            return;
+        }
+        int[] at = DbKeys.positions(spec, stored);
+        if (at.length == 0) {
+            return;
+        }
+        List<byte[]> keys = new java.util.ArrayList<>(at.length);
+        for (int i : at) {
+            keys.add(io.rockhub.core.encoding.StoredKey.user(stored.get(i)));
+        }
+        hub.tracking().remember(session.id(), keys);
     }
 
     /** Shows a command that ran (or failed as it ran) to MONITOR clients; not admin commands, as Redis. */

@@ -65,6 +65,7 @@ public final class ExecRunner {
                             Dispatcher.feedMonitors(hub, session, q.spec(), q.original());
                         } else {
                             Dispatcher.run(hub, session, q.spec(), q.execution(), out, System.nanoTime());
+                            Dispatcher.rememberReads(hub, session, q.spec(), q.argv());
                             Dispatcher.feedMonitors(hub, session, q.spec(), q.original());
                             if (KeyAccess.touches(q.spec().name(), session.noTouch())) {
                                 hub.keyAccess().touchAll(q.keys(), hub.clock().millis());

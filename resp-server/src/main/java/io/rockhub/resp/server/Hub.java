@@ -61,6 +61,7 @@ public final class Hub implements AutoCloseable {
     private final io.rockhub.resp.pubsub.PubSub pubsub;
     private final io.rockhub.resp.pubsub.Monitors monitors;
     private final io.rockhub.resp.pubsub.KeyspaceNotifier keyspaceNotifier;
+    private final io.rockhub.resp.tracking.Tracking tracking;
     private final CommandTable commands;
     private final long startMillis;
     private final String runId;
@@ -101,6 +102,34 @@ public final class Hub implements AutoCloseable {
         this.monitors = new io.rockhub.resp.pubsub.Monitors(clock, config.clientBufferLimits());
         this.keyspaceNotifier = new io.rockhub.resp.pubsub.KeyspaceNotifier(pubsub, databases, storage.committer());
         applyKeyspaceEvents(config.get("notify-keyspace-events"));
+        this.tracking = new io.rockhub.resp.tracking.Tracking(new io.rockhub.resp.tracking.Tracking.Clients() {
+            @Override
+            public boolean deliver(long clientId, byte[] frame) {
+                ClientSession s = clients.byId(clientId);
+                if (s == null) {
+                    return false;
+                }
+                s.subscriber().push(frame);
+                return true;
+            }
+
+            @Override
+            public io.rockhub.resp.tracking.Tracking.Target target(long clientId) {
+                ClientSession s = clients.byId(clientId);
+                if (s == null) {
+                    return null;
+                }
+                io.rockhub.resp.pubsub.Subscriber sub = s.subscriberIfAny();
+                return new io.rockhub.resp.tracking.Tracking.Target(s.protocol(), s.tracking(),
+                        sub != null && sub.subscribedToInvalidations());
+            }
+
+            @Override
+            public java.util.List<Long> tracking() {
+                return clients.all().stream().filter(c -> c.tracking().on()).map(ClientSession::id).toList();
+            }
+        }, config.getLong("tracking-table-max-keys"));
+        keys.addListener(tracking);
         keys.addListener(watches);
         keys.addListener(blocked);
         this.startMillis = clock.millis();
@@ -144,6 +173,7 @@ public final class Hub implements AutoCloseable {
             case "slowlog-max-len" -> slowLog.maxLength(Long.parseLong(value));
             case "latency-monitor-threshold" -> latency.threshold(Long.parseLong(value));
             case "notify-keyspace-events" -> applyKeyspaceEvents(value);
+            case "tracking-table-max-keys" -> tracking.maxKeys(Long.parseLong(value));
             case "client-output-buffer-limit" -> {
                 pubsub.limits(config.clientBufferLimits());
                 monitors.limits(config.clientBufferLimits());
@@ -354,6 +384,11 @@ public final class Hub implements AutoCloseable {
         } catch (io.rockhub.core.config.ConfigException e) {
             throw new IllegalStateException("stored notify-keyspace-events is invalid", e);
         }
+    }
+
+    /** CLIENT TRACKING: tracked reads and their invalidations. */
+    public io.rockhub.resp.tracking.Tracking tracking() {
+        return tracking;
     }
 
     /** Clients in MONITOR mode. */

@@ -97,6 +97,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
             hub.pubsub().unsubscribeAll(session.subscriberIfAny());
             hub.monitors().remove(session.subscriberIfAny());
         }
+        hub.tracking().disable(session.id(), session.tracking());
         hub.replication().disconnected(session.id());
         if (current != null) {
             current.release();
