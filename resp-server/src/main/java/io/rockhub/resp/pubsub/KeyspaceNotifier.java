@@ -56,6 +56,13 @@ public final class KeyspaceNotifier implements KeyEvent.Sink {
         committer.whenDurable(sequence, NOTHING);
     }
 
+    /** Publishes an event that no write caused (a key miss): at once. */
+    public void publishNow(KeyEvent e) {
+        synchronized (pending) {
+            publish(e);
+        }
+    }
+
     /** On the sync thread: the WAL is durable through {@code target}. */
     private void synced(long target) {
         synchronized (pending) {

@@ -132,6 +132,7 @@ public final class Dispatcher {
             feedMonitors(hub, session, spec, argv);
             return;
         }
+        io.rockhub.resp.pubsub.KeyMisses.report(hub, spec, stored);
         hub.tracking().writer(session.id());
         run(hub, session, spec, execution, out, start);
         hub.tracking().writer(-1);

@@ -64,6 +64,7 @@ public final class ExecRunner {
                             out.error(q.error());
                             Dispatcher.feedMonitors(hub, session, q.spec(), q.original());
                         } else {
+                            io.rockhub.resp.pubsub.KeyMisses.report(hub, q.spec(), q.argv());
                             Dispatcher.run(hub, session, q.spec(), q.execution(), out, System.nanoTime());
                             Dispatcher.rememberReads(hub, session, q.spec(), q.argv());
                             Dispatcher.feedMonitors(hub, session, q.spec(), q.original());

@@ -386,6 +386,11 @@ public final class Hub implements AutoCloseable {
         }
     }
 
+    /** Publishes keyspace events. */
+    public io.rockhub.resp.pubsub.KeyspaceNotifier keyspaceNotifier() {
+        return keyspaceNotifier;
+    }
+
     /** CLIENT TRACKING: tracked reads and their invalidations. */
     public io.rockhub.resp.tracking.Tracking tracking() {
         return tracking;

@@ -13,13 +13,14 @@ import org.junit.jupiter.api.Test;
 /**
  * Keyspace notifications against Debian's redis-server: the same seeded write commands of every
  * family (on a few keys, so types clash, collections empty and keys are re-created) go to both with
- * {@code notify-keyspace-events AKEn}, and the events a pattern subscriber receives after each
+ * {@code notify-keyspace-events AKEnm} (read commands too, for key misses), and the events a pattern subscriber receives after each
  * command must be the same, in the same order. Replay with -Drockhub.diff.seed=N.
  */
 class KeyspaceEventsDifferentialTest {
     private static final String[] KEYS = {"a", "b", "c"};
     /** Commands whose replies carry stream ids made from each server's clock. */
-    private static final java.util.Set<String> ID_REPLIES = java.util.Set.of("XADD", "XREADGROUP", "XAUTOCLAIM");
+    private static final java.util.Set<String> ID_REPLIES = java.util.Set.of("XADD", "XREADGROUP", "XAUTOCLAIM",
+            "XRANGE", "OBJECT");
 
     @Test
     void everyFamilysEventsMatchRedis() throws Exception {
@@ -29,7 +30,7 @@ class KeyspaceEventsDifferentialTest {
              RawClient rc = new RawClient(servers.redisPort()); RawClient hc = new RawClient(servers.rockhubPort());
              RawClient rs = new RawClient(servers.redisPort()); RawClient hs = new RawClient(servers.rockhubPort())) {
             for (RawClient c : List.of(rc, hc)) {
-                c.call("CONFIG", "SET", "notify-keyspace-events", "AKEn");
+                c.call("CONFIG", "SET", "notify-keyspace-events", "AKEnm");
             }
             for (RawClient s : List.of(rs, hs)) {
                 s.call("PSUBSCRIBE", "__key*__:*");
@@ -82,7 +83,7 @@ class KeyspaceEventsDifferentialTest {
         String k2 = KEYS[r.nextInt(KEYS.length)];
         String v = Integer.toString(r.nextInt(5));
         String m = "m" + r.nextInt(4);
-        return switch (r.nextInt(100)) {
+        return switch (r.nextInt(125)) {
             case 0, 1 -> new String[] {"SET", k, v};
             case 2 -> new String[] {"SET", k, v, "EX", "1000"};
             case 3 -> new String[] {"SET", k, v, "NX"};
@@ -175,6 +176,31 @@ class KeyspaceEventsDifferentialTest {
             case 96 -> new String[] {"RESTORE", k, "0", "\u0000\u0001x\n\u0000\u00c1\u0094\u00c8\u00d6\u0094\u00e3\u00b8\u00fa", "REPLACE"};
             case 97 -> new String[] {"XAUTOCLAIM", k, "g", "c" + v, "0", "0"};
             case 98 -> new String[] {"SET", k, v, "KEEPTTL"};
+            case 100 -> new String[] {"GET", k};
+            case 101 -> new String[] {"MGET", k, k2, k};
+            case 102 -> new String[] {"EXISTS", k, k2};
+            case 103 -> new String[] {"TYPE", k};
+            case 104 -> new String[] {"TTL", k};
+            case 105 -> new String[] {"HGET", k, m};
+            case 106 -> new String[] {"LRANGE", k, "0", "-1"};
+            case 107 -> new String[] {"ZSCORE", k, m};
+            case 108 -> new String[] {"XLEN", k};
+            case 109 -> new String[] {"PFCOUNT", k, k2};
+            case 110 -> new String[] {"STRLEN", k};
+            case 111 -> new String[] {"OBJECT", "ENCODING", k};
+            case 112 -> new String[] {"SCARD", k};
+            case 113 -> new String[] {"LCS", k, k2};
+            case 114 -> new String[] {"GETRANGE", k, "0", "2"};
+            case 115 -> new String[] {"SINTERCARD", "2", k, k2};
+            case 116 -> new String[] {"TOUCH", k, k2};
+            case 117 -> new String[] {"SORT_RO", k};
+            case 118 -> new String[] {"ZRANGE", k, "0", "-1", "WITHSCORES"};
+            case 119 -> new String[] {"XRANGE", k, "-", "+"};
+            case 120 -> new String[] {"SISMEMBER", k, m};
+            case 121 -> new String[] {"HSTRLEN", k, m};
+            case 122 -> new String[] {"GEOPOS", k, m};
+            case 123 -> new String[] {"BITCOUNT", k};
+            case 124 -> new String[] {"LINDEX", k, "0"};
             default -> new String[] {"FLUSHDB"};
         };
     }
