@@ -133,10 +133,11 @@ public final class Dispatcher {
             return;
         }
         io.rockhub.resp.pubsub.KeyMisses.report(hub, spec, stored);
+        // Remembered before the read: a write that lands between the two still invalidates.
+        rememberReads(hub, session, spec, stored);
         hub.tracking().writer(session.id());
         run(hub, session, spec, execution, out, start);
         hub.tracking().writer(-1);
-        rememberReads(hub, session, spec, stored);
         if (!spec.name().equals("client|caching") && !session.transaction().inMulti()) {
             session.tracking().commandDone();
         }

@@ -65,8 +65,8 @@ public final class ExecRunner {
                             Dispatcher.feedMonitors(hub, session, q.spec(), q.original());
                         } else {
                             io.rockhub.resp.pubsub.KeyMisses.report(hub, q.spec(), q.argv());
-                            Dispatcher.run(hub, session, q.spec(), q.execution(), out, System.nanoTime());
                             Dispatcher.rememberReads(hub, session, q.spec(), q.argv());
+                            Dispatcher.run(hub, session, q.spec(), q.execution(), out, System.nanoTime());
                             Dispatcher.feedMonitors(hub, session, q.spec(), q.original());
                             if (KeyAccess.touches(q.spec().name(), session.noTouch())) {
                                 hub.keyAccess().touchAll(q.keys(), hub.clock().millis());

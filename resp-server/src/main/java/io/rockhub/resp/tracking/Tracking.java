@@ -53,6 +53,8 @@ public final class Tracking implements Keyspace.KeyChangeListener {
     private final Clients clients;
     private volatile long maxKeys;
     private long items;
+    /** Tracked keys plus prefixes, so a write checks one volatile field when nobody tracks anything. */
+    private volatile int tracked;
 
     public Tracking(Clients clients, long maxKeys) {
         this.clients = clients;
@@ -83,6 +85,7 @@ public final class Tracking implements Keyspace.KeyChangeListener {
                 // Redis evicts random keys, invalidating them for their readers.
                 invalidateLocked(randomKey(), -1);
             }
+            tracked = readers.size() + prefixes.size();
         }
     }
 
@@ -101,6 +104,7 @@ public final class Tracking implements Keyspace.KeyChangeListener {
             for (byte[] p : list) {
                 prefixes.computeIfAbsent(ByteBuffer.wrap(p.clone()), x -> new LinkedHashSet<>()).add(clientId);
             }
+            tracked = readers.size() + prefixes.size();
         }
     }
 
@@ -118,6 +122,7 @@ public final class Tracking implements Keyspace.KeyChangeListener {
                     prefixes.remove(ByteBuffer.wrap(p));
                 }
             }
+            tracked = readers.size() + prefixes.size();
         }
     }
 
@@ -125,6 +130,9 @@ public final class Tracking implements Keyspace.KeyChangeListener {
 
     @Override
     public void changed(byte[] storedKey) {
+        if (tracked == 0) {
+            return;
+        }
         byte[] key = StoredKey.user(storedKey);
         long by = writer.get();
         synchronized (lock) {
@@ -152,6 +160,7 @@ public final class Tracking implements Keyspace.KeyChangeListener {
         synchronized (lock) {
             readers.clear();
             items = 0;
+            tracked = prefixes.size();
         }
         for (long id : clients.tracking()) {
             send(id, null, -1);
@@ -189,6 +198,7 @@ public final class Tracking implements Keyspace.KeyChangeListener {
             return;
         }
         items -= ids.size();
+        tracked = readers.size() + prefixes.size();
         for (long id : ids) {
             send(id, List.of(key.array()), by);
         }
