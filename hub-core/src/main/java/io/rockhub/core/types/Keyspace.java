@@ -127,11 +127,11 @@ public final class Keyspace {
 
     /** Replaces the key's stored record {@code old} (null if none) with {@code neu}. */
     public void put(Batch b, byte[] key, Metadata old, Metadata neu) {
-        if (old == null || !isLive(old)) {
+        if (old == null) {
+            b.event(KeyEvent.NEW, "new", key);
+        } else if (storage.notifies(KeyEvent.EXPIRED | KeyEvent.NEW) && !isLive(old)) {
             // As Redis: a write to an expired key first expires it, then creates the key anew.
-            if (old != null) {
-                b.event(KeyEvent.EXPIRED, "expired", key);
-            }
+            b.event(KeyEvent.EXPIRED, "expired", key);
             b.event(KeyEvent.NEW, "new", key);
         }
         if (old == null) {

@@ -135,9 +135,14 @@ public final class Dispatcher {
         io.rockhub.resp.pubsub.KeyMisses.report(hub, spec, stored);
         // Remembered before the read: a write that lands between the two still invalidates.
         rememberReads(hub, session, spec, stored);
-        hub.tracking().writer(session.id());
+        boolean tracked = hub.tracking().active();
+        if (tracked) {
+            hub.tracking().writer(session.id()); // for NOLOOP
+        }
         run(hub, session, spec, execution, out, start);
-        hub.tracking().writer(-1);
+        if (tracked) {
+            hub.tracking().writer(-1);
+        }
         if (!spec.name().equals("client|caching") && !session.transaction().inMulti()) {
             session.tracking().commandDone();
         }

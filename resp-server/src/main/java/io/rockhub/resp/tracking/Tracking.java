@@ -65,6 +65,11 @@ public final class Tracking implements Keyspace.KeyChangeListener {
         this.maxKeys = max;
     }
 
+    /** Whether any key or prefix is tracked: when not, commands skip the bookkeeping. */
+    public boolean active() {
+        return tracked != 0;
+    }
+
     /** The client whose command runs on this thread (for NOLOOP); -1 for none. */
     public void writer(long clientId) {
         writer.set(clientId);
@@ -150,6 +155,9 @@ public final class Tracking implements Keyspace.KeyChangeListener {
 
     @Override
     public void batchDone() {
+        if (tracked == 0) {
+            return;
+        }
         if (!pendingBroadcast.get().isEmpty()) {
             flushBroadcast(writer.get());
         }
