@@ -6,10 +6,17 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Striped per-key locks that make a command's read and write of a key atomic against other
  * commands. Multi-key commands lock stripes in ascending order, so they cannot deadlock.
+ *
+ * <p>Every stripe lock is taken under the shared side of one read-write lock; a script takes its
+ * exclusive side ({@link #exclusive}) and so runs alone among writers whatever keys it touches,
+ * declared or not, as Redis runs a script. Readers take no lock: a script's writes stay in its
+ * own batch until it ends, so they see the state before it or after it.
  */
 public final class KeyLocks {
     private final ReentrantLock[] stripes;
     private final int mask;
+    private final java.util.concurrent.locks.ReentrantReadWriteLock world =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
 
     public KeyLocks(int stripesPowerOfTwo) {
         stripes = new ReentrantLock[stripesPowerOfTwo];
@@ -26,9 +33,28 @@ public final class KeyLocks {
     }
 
     public Held lock(byte[] key) {
+        java.util.concurrent.locks.Lock shared = world.readLock();
+        shared.lock();
         ReentrantLock l = stripes[stripe(key)];
         l.lock();
-        return l::unlock;
+        return () -> {
+            l.unlock();
+            shared.unlock();
+        };
+    }
+
+    /**
+     * Excludes every other writer until closed (a script). Reentrant; a thread already writing
+     * under the shared side (a transaction's keys) cannot also take this: it gets null and runs on
+     * with what it holds.
+     */
+    public Held exclusive() {
+        if (world.getReadHoldCount() > 0 && !world.isWriteLockedByCurrentThread()) {
+            return null;
+        }
+        java.util.concurrent.locks.Lock w = world.writeLock();
+        w.lock();
+        return w::unlock;
     }
 
     public Held lock(byte[]... keys) {
@@ -40,6 +66,8 @@ public final class KeyLocks {
             idx[i] = stripe(keys[i]);
         }
         int[] sorted = Arrays.stream(idx).sorted().distinct().toArray();
+        java.util.concurrent.locks.Lock shared = world.readLock();
+        shared.lock();
         for (int s : sorted) {
             stripes[s].lock();
         }
@@ -47,11 +75,14 @@ public final class KeyLocks {
             for (int i = sorted.length - 1; i >= 0; i--) {
                 stripes[sorted[i]].unlock();
             }
+            shared.unlock();
         };
     }
 
     /** Every stripe, in order: excludes all writers (FLUSHALL). */
     public Held lockAll() {
+        java.util.concurrent.locks.Lock shared = world.readLock();
+        shared.lock();
         for (ReentrantLock l : stripes) {
             l.lock();
         }
@@ -59,6 +90,7 @@ public final class KeyLocks {
             for (int i = stripes.length - 1; i >= 0; i--) {
                 stripes[i].unlock();
             }
+            shared.unlock();
         };
     }
 

@@ -37,6 +37,7 @@ public final class Commands {
         SlowLogCommands.register(t);
         TransactionCommands.register(t);
         io.rockhub.resp.pubsub.PubSubCommands.register(t);
+        io.rockhub.resp.scripting.ScriptCommands.register(t);
         return t;
     }
 }

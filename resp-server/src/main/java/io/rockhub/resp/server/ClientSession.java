@@ -65,7 +65,7 @@ public final class ClientSession implements DecoderLimits {
         return executingTransaction;
     }
 
-    void executingTransaction(boolean v) {
+    public void executingTransaction(boolean v) {
         this.executingTransaction = v;
     }
 

@@ -166,6 +166,49 @@ public final class Dispatcher {
         }
     }
 
+    /**
+     * A command called by a script (redis.call): Redis's refusals for scripts, then the command
+     * itself in the calling client's database and session, its reply written to {@code out}.
+     */
+    public void runFromScript(ClientSession session, List<byte[]> argv, RespWriter out, boolean readOnlyScript) {
+        String name = new String(argv.get(0), StandardCharsets.UTF_8);
+        CommandSpec spec = hub.commands().lookup(name);
+        if (spec != null && spec.isContainer()) {
+            spec = argv.size() >= 2 ? spec.subcommand(new String(argv.get(1), StandardCharsets.UTF_8)) : null;
+        }
+        if (spec == null) {
+            out.error("ERR Unknown Redis command called from script");
+            return;
+        }
+        if (!spec.arityOk(argv.size())) {
+            out.error("ERR Wrong number of args calling Redis command from script");
+            return;
+        }
+        if (spec.has(CommandFlag.NOSCRIPT)) {
+            out.error("ERR This Redis command is not allowed from script");
+            return;
+        }
+        if (readOnlyScript && spec.has(CommandFlag.WRITE)) {
+            out.error("ERR Write commands are not allowed from read-only scripts.");
+            return;
+        }
+        if (spec.has(CommandFlag.WRITE) && hub.replication().isReplica() && hub.config().getBool("replica-read-only")) {
+            out.error("READONLY You can't write against a read only replica.");
+            return;
+        }
+        long start = System.nanoTime();
+        List<byte[]> stored = DbKeys.argv(spec, argv, hub.databases().namespace(session.db()));
+        Execution execution;
+        try {
+            execution = spec.parser().parse(new Args(stored));
+        } catch (CommandError e) {
+            out.error(e.getMessage());
+            hub.stats().record(spec.name(), (System.nanoTime() - start) / 1000, true);
+            return;
+        }
+        run(hub, session, spec, execution, out, start);
+    }
+
     /** CLIENT TRACKING: the keys a read-only command read are remembered for invalidation. */
     static void rememberReads(Hub hub, ClientSession session, CommandSpec spec, List<byte[]> stored) {
         if (!spec.has(CommandFlag.READONLY) || !session.tracking().remembersReads()) {

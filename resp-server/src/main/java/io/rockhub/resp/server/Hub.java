@@ -62,6 +62,7 @@ public final class Hub implements AutoCloseable {
     private final io.rockhub.resp.pubsub.Monitors monitors;
     private final io.rockhub.resp.pubsub.KeyspaceNotifier keyspaceNotifier;
     private final io.rockhub.resp.tracking.Tracking tracking;
+    private final io.rockhub.resp.scripting.Scripts scripts;
     private final CommandTable commands;
     private final long startMillis;
     private final String runId;
@@ -130,6 +131,7 @@ public final class Hub implements AutoCloseable {
             }
         }, config.getLong("tracking-table-max-keys"));
         keys.addListener(tracking);
+        this.scripts = new io.rockhub.resp.scripting.Scripts(this);
         keys.addListener(watches);
         keys.addListener(blocked);
         this.startMillis = clock.millis();
@@ -384,6 +386,11 @@ public final class Hub implements AutoCloseable {
         } catch (io.rockhub.core.config.ConfigException e) {
             throw new IllegalStateException("stored notify-keyspace-events is invalid", e);
         }
+    }
+
+    /** EVAL's script store and Lua VMs. */
+    public io.rockhub.resp.scripting.Scripts scripts() {
+        return scripts;
     }
 
     /** Publishes keyspace events. */

@@ -1,0 +1,323 @@
+package io.rockhub.resp.scripting;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import party.iroiro.luajava.JFunction;
+import party.iroiro.luajava.Lua;
+import party.iroiro.luajava.LuaException;
+import party.iroiro.luajava.lua51.Lua51;
+
+/**
+ * One Lua 5.1 interpreter (the real C VM, through luajava's JNI binding), owned by one event-loop
+ * thread: scripts are compiled into it once and cached by SHA. Its globals are Redis 7.0's sandbox:
+ * no os, io, debug, print, loadfile, dofile, require, module, setfenv, getfenv or newproxy; reading a
+ * global that does not exist or writing any global is an error, with Redis's messages.
+ *
+ * <p>Errors follow Redis's scheme: every error reaching the script's top becomes a table with
+ * {@code err} (a string error gets "ERR " in front), {@code source} and {@code line} (where the
+ * script was when it failed), from which the reply is built.
+ */
+final class ScriptVm implements AutoCloseable {
+    /** Runs one redis.call/pcall: the command line, and whether an error reply should raise. */
+    interface CommandRunner {
+        /** The reply as a Lua value pushed on {@code lua}'s stack (error replies as {err=...} tables). */
+        void run(Lua lua, List<byte[]> argv);
+    }
+
+    private static final String SETUP = String.join("\n",
+            "local call, pcall_, dbg, rawget, type, tostring = ...",
+            "redis = {}",
+            "redis.call = call",
+            "redis.pcall = pcall_",
+            // A leading '-' goes; text without a space has no error code of its own and gets ERR.
+            "redis.error_reply = function(e)",
+            "  if type(e) ~= 'string' then error('wrong number or type of arguments', 2) end",
+            "  if e:sub(1, 1) == '-' then e = e:sub(2) end",
+            "  if not e:find(' ', 1, true) then e = 'ERR ' .. e end",
+            "  return {err = e}",
+            "end",
+            "redis.status_reply = function(s)",
+            "  if type(s) ~= 'string' then error('wrong number or type of arguments', 2) end",
+            "  return {ok = s}",
+            "end",
+            "redis.REDIS_VERSION = '7.0.15'",
+            "redis.REDIS_VERSION_NUM = 458767",
+            "redis.LOG_DEBUG = 0; redis.LOG_VERBOSE = 1; redis.LOG_NOTICE = 2; redis.LOG_WARNING = 3",
+            "redis.REPL_NONE = 0; redis.REPL_AOF = 1; redis.REPL_SLAVE = 2; redis.REPL_REPLICA = 2; redis.REPL_ALL = 3",
+            "redis.set_repl = function() end",
+            "redis.replicate_commands = function() return true end",
+            "redis.breakpoint = function() return false end",
+            "redis.debug = function() end",
+            "redis.log = function() end",
+            // Where a failing script was: the first frame, from the one that failed upwards, that is
+            // neither a C function (error, redis.call) nor RockHub's own glue.
+            "local function handler(err)",
+            "  local level, i = 2, nil",
+            "  repeat",
+            "    i = dbg.getinfo(level, 'nSl')",
+            "    level = level + 1",
+            "  until not i or (i.what ~= 'C' and i.source:sub(1, 8) ~= '=rockhub')",
+            "  if type(err) ~= 'table' then err = {err = 'ERR ' .. tostring(err)} end",
+            "  if i and rawget(err, 'source') == nil then err['source'] = i.source; err['line'] = i.currentline end",
+            "  return err",
+            "end",
+            // Kept out of the globals: the server reaches them through the registry only.
+            "local scripts = {}",
+            "local function store(f, sha) scripts[sha] = f end",
+            "local function run(sha) return xpcall(scripts[sha], handler) end",
+            "local function forget() scripts = {} end",
+            "return store, run, forget");
+
+    private static final String SANDBOX = String.join("\n",
+            "for _, name in ipairs({'os', 'io', 'debug', 'print', 'loadfile', 'dofile', 'require', 'module',",
+            "    'setfenv', 'getfenv', 'newproxy', 'package'}) do _G[name] = nil end",
+            // The JNI binding keeps a pending Java exception in the global __jthrowable__: let it.
+            "local rawset = rawset",
+            "setmetatable(_G, {",
+            "  __index = function(_, k)",
+            "    if k == '__jthrowable__' then return nil end",
+            "    error(\"Script attempted to access nonexistent global variable '\" .. tostring(k) .. \"'\", 2)",
+            "  end,",
+            "  __newindex = function(t, k, v)",
+            "    if k == '__jthrowable__' then rawset(t, k, v) return end",
+            "    error('Attempt to modify a readonly table', 2)",
+            "  end,",
+            "  __metatable = false",
+            "})");
+
+    /** Lua 5.1's pseudo-indices of the registry and the globals table. */
+    static final int REGISTRY = -10000;
+    static final int GLOBALS = -10002;
+
+    private final Lua lua;
+    private final Set<String> compiled = new HashSet<>();
+
+    ScriptVm(CommandRunner runner) {
+        lua = new Lua51();
+        lua.openLibraries();
+        try {
+            lua.load(ByteBuffer.allocateDirect(SETUP.length()).put(SETUP.getBytes(StandardCharsets.US_ASCII)).flip(),
+                    "=rockhub_setup");
+            lua.push(command(runner, true));
+            lua.push(command(runner, false));
+            lua.getGlobal("debug");
+            lua.getGlobal("rawget");
+            lua.getGlobal("type");
+            lua.getGlobal("tostring");
+            lua.pCall(6, 3);
+            lua.setField(REGISTRY, "rockhub_forget");
+            lua.setField(REGISTRY, "rockhub_run");
+            lua.setField(REGISTRY, "rockhub_store");
+            lua.getGlobal("redis");
+            lua.push((JFunction) l -> {
+                if (l.getTop() != 1 || l.type(1) != Lua.LuaType.STRING) {
+                    l.error("wrong number of arguments");
+                    return 0;
+                }
+                l.push(ScriptSource.sha1Hex(bytes(l, 1)));
+                return 1;
+            });
+            lua.setField(-2, "sha1hex");
+            lua.pop(1);
+            lua.load(ByteBuffer.allocateDirect(SANDBOX.length()).put(SANDBOX.getBytes(StandardCharsets.US_ASCII)).flip(),
+                    "=rockhub_sandbox");
+            lua.pCall(0, 0);
+        } catch (LuaException e) {
+            lua.close();
+            throw new IllegalStateException("Lua sandbox setup failed: " + e.getMessage(), e);
+        }
+    }
+
+    Lua lua() {
+        return lua;
+    }
+
+    /**
+     * redis.call (raising) or redis.pcall: a C function to Lua, so that a script's
+     * {@code return redis.call(...)} keeps the script's frame for the error's line, as in Redis.
+     */
+    private static JFunction command(CommandRunner runner, boolean raise) {
+        return l -> {
+            int n = l.getTop();
+            if (n == 0) {
+                pushError(l, "ERR Please specify at least one argument for this redis lib call");
+                return raise ? -1 : 1;
+            }
+            java.util.ArrayList<byte[]> argv = new java.util.ArrayList<>(n);
+            for (int i = 1; i <= n; i++) {
+                Lua.LuaType t = l.type(i);
+                if (t != Lua.LuaType.STRING && t != Lua.LuaType.NUMBER) {
+                    pushError(l, "ERR Lua redis lib command arguments must be strings or integers");
+                    return raise ? -1 : 1;
+                }
+                argv.add(bytes(l, i));
+            }
+            l.setTop(0);
+            runner.run(l, argv);
+            if (raise && l.type(-1) == Lua.LuaType.TABLE) {
+                l.getField(-1, "err");
+                boolean failed = !l.isNil(-1);
+                l.pop(1);
+                if (failed) {
+                    return -1; // raises the {err=...} table
+                }
+            }
+            return 1;
+        };
+    }
+
+    static void pushError(Lua l, String message) {
+        l.newTable();
+        pushBytes(l, message.getBytes(StandardCharsets.UTF_8));
+        l.setField(-2, "err");
+    }
+
+    /** A Lua string or number at {@code index} as bytes (a number as Lua prints it, %.14g). */
+    static byte[] bytes(Lua l, int index) {
+        if (l.type(index) == Lua.LuaType.NUMBER) {
+            return l.toString(index).getBytes(StandardCharsets.US_ASCII);
+        }
+        ByteBuffer b = l.toBuffer(index);
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+
+    /**
+     * Pushes bytes as a Lua string. The binding passes Java strings as (modified) UTF-8, exact for
+     * UTF-8 text without NUL or 4-byte characters; anything else is built from a tiny chunk of
+     * decimal escapes, which is exact for every byte.
+     */
+    static void pushBytes(Lua l, byte[] v) {
+        if (plainUtf8(v)) {
+            l.push(new String(v, StandardCharsets.UTF_8));
+            return;
+        }
+        StringBuilder chunk = new StringBuilder(v.length * 4 + 10).append("return \"");
+        for (byte b : v) {
+            chunk.append('\\').append(b & 0xff);
+        }
+        chunk.append('"');
+        byte[] code = chunk.toString().getBytes(StandardCharsets.US_ASCII);
+        try {
+            l.load(ByteBuffer.allocateDirect(code.length).put(code).flip(), "=bytes");
+            l.pCall(0, 1);
+        } catch (LuaException e) {
+            throw new IllegalStateException("cannot build a Lua string: " + e.getMessage(), e);
+        }
+    }
+
+    /** UTF-8 text that the binding's modified UTF-8 carries unchanged: no NUL, nothing past U+FFFF. */
+    private static boolean plainUtf8(byte[] v) {
+        int i = 0;
+        while (i < v.length) {
+            int c = v[i] & 0xff;
+            if (c == 0) {
+                return false;
+            }
+            if (c < 0x80) {
+                i++;
+                continue;
+            }
+            int more = c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2 : -1;
+            if (more < 0 || i + more >= v.length) {
+                return false;
+            }
+            for (int k = 1; k <= more; k++) {
+                if ((v[i + k] & 0xC0) != 0x80) {
+                    return false;
+                }
+            }
+            if (more == 2) {
+                int cp = ((c & 0x0F) << 12) | ((v[i + 1] & 0x3F) << 6) | (v[i + 2] & 0x3F);
+                if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF)) {
+                    return false;
+                }
+            }
+            i += more + 1;
+        }
+        return true;
+    }
+
+    /**
+     * Compiles a script body as a function kept in the registry-like table {@code __rockhub_scripts}
+     * (not a global: scripts cannot reach it). Returns null, or Redis's compile error text.
+     */
+    String compile(ScriptSource s) {
+        if (compiled.contains(s.sha())) {
+            return null;
+        }
+        try {
+            lua.load(ByteBuffer.allocateDirect(s.body().length).put(s.body()).flip(), "@user_script");
+        } catch (LuaException e) {
+            lua.setTop(0);
+            return "ERR Error compiling script (new function): " + e.getMessage();
+        }
+        lua.getField(REGISTRY, "rockhub_store");
+        lua.pushValue(-2);
+        lua.push(s.sha());
+        try {
+            lua.pCall(2, 0);
+        } catch (LuaException e) {
+            lua.setTop(0);
+            throw new IllegalStateException(e);
+        }
+        lua.setTop(0);
+        compiled.add(s.sha());
+        return null;
+    }
+
+    boolean isCompiled(String sha) {
+        return compiled.contains(sha);
+    }
+
+    /** SCRIPT FLUSH: compiled scripts go. */
+    void forgetAll() {
+        compiled.clear();
+        lua.getField(REGISTRY, "rockhub_forget");
+        try {
+            lua.pCall(0, 0);
+        } catch (LuaException e) {
+            throw new IllegalStateException(e);
+        }
+        lua.setTop(0);
+    }
+
+    /**
+     * Runs a compiled script with KEYS and ARGV set; leaves on the stack {@code true, result} or
+     * {@code false, errorTable} (err, source, line).
+     */
+    void run(String sha, List<byte[]> keys, List<byte[]> args) {
+        setArray("KEYS", keys);
+        setArray("ARGV", args);
+        lua.getField(REGISTRY, "rockhub_run");
+        lua.push(sha);
+        try {
+            lua.pCall(1, 2);
+        } catch (LuaException e) {
+            // Only a failure of the runner itself (out of memory): report it as a script error.
+            lua.setTop(0);
+            lua.push(false);
+            pushError(lua, "ERR " + e.getMessage());
+        }
+    }
+
+    /** KEYS / ARGV: set straight in the globals table, past the sandbox's guard, as Redis does. */
+    private void setArray(String name, List<byte[]> values) {
+        lua.push(name);
+        lua.newTable();
+        for (int i = 0; i < values.size(); i++) {
+            pushBytes(lua, values.get(i));
+            lua.rawSetI(-2, i + 1);
+        }
+        lua.rawSet(GLOBALS);
+    }
+
+    @Override
+    public void close() {
+        lua.close();
+    }
+}

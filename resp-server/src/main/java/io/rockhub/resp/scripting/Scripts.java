@@ -1,0 +1,207 @@
+package io.rockhub.resp.scripting;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.rockhub.core.storage.Batch;
+import io.rockhub.core.storage.KeyLocks;
+import io.rockhub.core.encoding.ColumnFamily;
+import io.rockhub.core.encoding.StoredKey;
+import io.rockhub.resp.protocol.RespWriter;
+import io.rockhub.resp.server.ClientSession;
+import io.rockhub.resp.server.Hub;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import party.iroiro.luajava.Lua;
+
+/**
+ * EVAL's engine: the script store and the Lua VMs (one per event-loop thread, scripts compiled into
+ * each once). Scripts given to EVAL or SCRIPT LOAD are kept by SHA in RocksDB (a record in the
+ * default column family, written like any other data: durable, replicated, backed up), so EVALSHA
+ * works after a restart or on a promoted replica.
+ *
+ * <p>A script runs alone among writers (the key locks' exclusive side) and all its writes go into
+ * one RocksDB batch, committed at its end: after a crash all of them are there or none; replicas
+ * receive that batch, never the script.
+ */
+public final class Scripts {
+    private static final byte[] PREFIX = "rockhub:script:".getBytes(StandardCharsets.US_ASCII);
+
+    private final Hub hub;
+    private final io.rockhub.resp.server.Dispatcher dispatcher;
+    private final Map<String, ScriptSource> known = new ConcurrentHashMap<>();
+    /** Bumped by SCRIPT FLUSH: each VM drops its compiled scripts when it sees a new value. */
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+    private final ThreadLocal<long[]> seenGeneration = ThreadLocal.withInitial(() -> new long[] {0});
+    private final ThreadLocal<ScriptVm> vms;
+    /** The session and dispatcher a running script's redis.call works for, per thread. */
+    private final ThreadLocal<ClientSession> running = new ThreadLocal<>();
+    private final ThreadLocal<Boolean> readOnlyScript = ThreadLocal.withInitial(() -> false);
+    private final ThreadLocal<ByteBuf> scratch = ThreadLocal.withInitial(() -> Unpooled.buffer(256));
+
+    public Scripts(Hub hub) {
+        this.hub = hub;
+        this.dispatcher = new io.rockhub.resp.server.Dispatcher(hub);
+        this.vms = ThreadLocal.withInitial(() -> new ScriptVm(this::call));
+    }
+
+    /**
+     * Remembers a script by SHA: in memory for EVAL (as Redis's script cache), also durably for
+     * SCRIPT LOAD (so EVALSHA works after a restart or on a promoted replica).
+     */
+    public ScriptSource remember(byte[] body, boolean durable) {
+        ScriptSource s = ScriptSource.of(body);
+        known.putIfAbsent(s.sha(), s);
+        if (durable && hub.storage().get(ColumnFamily.DEFAULT, storeKey(s.sha())) == null) {
+            try (Batch b = hub.storage().newBatch()) {
+                b.put(ColumnFamily.DEFAULT, storeKey(s.sha()), s.body());
+                hub.storage().commit(b);
+            }
+        }
+        return s;
+    }
+
+    /** A script known by SHA (case-insensitive, as Redis), or null. */
+    public ScriptSource find(String sha) {
+        String lower = sha.toLowerCase(java.util.Locale.ROOT);
+        ScriptSource s = known.get(lower);
+        if (s != null) {
+            return s;
+        }
+        byte[] body = hub.storage().get(ColumnFamily.DEFAULT, storeKey(lower));
+        if (body == null) {
+            return null;
+        }
+        s = new ScriptSource(lower, body);
+        known.put(lower, s);
+        return s;
+    }
+
+    /** SCRIPT FLUSH: every stored script goes, and the compiled copies with them (lazily per VM). */
+    public void flush() {
+        try (Batch b = hub.storage().newBatch()) {
+            byte[] end = PREFIX.clone();
+            end[end.length - 1]++;
+            b.deleteRange(ColumnFamily.DEFAULT, PREFIX, end);
+            hub.storage().commit(b);
+        }
+        known.clear();
+        generation.incrementAndGet();
+    }
+
+    private static byte[] storeKey(String sha) {
+        byte[] s = sha.getBytes(StandardCharsets.US_ASCII);
+        byte[] k = new byte[PREFIX.length + s.length];
+        System.arraycopy(PREFIX, 0, k, 0, PREFIX.length);
+        System.arraycopy(s, 0, k, PREFIX.length, s.length);
+        return k;
+    }
+
+    /** Compiles a script in this thread's VM: null, or Redis's compile error. */
+    public String compileCheck(ScriptSource s) {
+        return currentVm().compile(s);
+    }
+
+    private ScriptVm currentVm() {
+        ScriptVm vm = vms.get();
+        long[] seen = seenGeneration.get();
+        long g = generation.get();
+        if (seen[0] != g) {
+            vm.forgetAll();
+            seen[0] = g;
+        }
+        return vm;
+    }
+
+    /**
+     * Runs a script for {@code session}: KEYS are the stored keys of the call (their database's
+     * namespace in front), ARGV its other arguments. Writes the reply to {@code out}.
+     */
+    public void run(ClientSession session, ScriptSource script, List<byte[]> storedKeys, List<byte[]> args,
+                    RespWriter out, boolean readOnly) {
+        ScriptVm vm = currentVm();
+        String compileError = vm.compile(script);
+        if (compileError != null) {
+            out.error(compileError);
+            return;
+        }
+        List<byte[]> keys = new ArrayList<>(storedKeys.size());
+        for (byte[] k : storedKeys) {
+            keys.add(StoredKey.user(k));
+        }
+        Lua lua = vm.lua();
+        KeyLocks.Held exclusive = hub.keys().locks().exclusive();
+        ClientSession outer = running.get();
+        boolean outerReadOnly = readOnlyScript.get();
+        boolean wasInTransaction = session.executingTransaction();
+        running.set(session);
+        readOnlyScript.set(readOnly);
+        session.executingTransaction(true); // blocking commands answer at once, as in Redis
+        try {
+            Runnable body = () -> vm.run(script.sha(), keys, args);
+            if (hub.storage().inTransaction()) {
+                body.run(); // inside EXEC: the transaction's batch already gathers everything
+            } else {
+                hub.keys().runTransaction(body);
+            }
+            boolean ok = lua.toBoolean(1);
+            if (ok) {
+                LuaReplies.write(lua, 2, out);
+            } else {
+                writeFailure(lua, script, out);
+            }
+        } finally {
+            lua.setTop(0);
+            session.executingTransaction(wasInTransaction);
+            running.set(outer);
+            readOnlyScript.set(outerReadOnly);
+            if (exclusive != null) {
+                exclusive.close();
+            }
+        }
+    }
+
+    /** A script error: the err text, and where it happened as Redis says it. */
+    private static void writeFailure(Lua lua, ScriptSource script, RespWriter out) {
+        String err = field(lua, "err");
+        String source = field(lua, "source");
+        lua.getField(2, "line");
+        String line = lua.isNil(-1) ? null : Long.toString((long) lua.toNumber(-1));
+        lua.pop(1);
+        if (err == null) {
+            err = "ERR unknown error";
+        }
+        if (source != null && line != null) {
+            out.error(err + " script: " + script.sha() + ", on " + source + ":" + line + ".");
+        } else {
+            out.error(err);
+        }
+    }
+
+    private static String field(Lua lua, String name) {
+        lua.getField(2, name);
+        String v = lua.type(-1) == Lua.LuaType.STRING || lua.type(-1) == Lua.LuaType.NUMBER
+                ? new String(ScriptVm.bytes(lua, -1), StandardCharsets.UTF_8) : null;
+        lua.pop(1);
+        return v;
+    }
+
+    /** redis.call / redis.pcall: runs the command for the script's client and pushes its reply. */
+    private void call(Lua lua, List<byte[]> argv) {
+        ClientSession session = running.get();
+        ByteBuf buf = scratch.get();
+        buf.clear();
+        RespWriter w = new RespWriter(buf);
+        w.protocol(2);
+        dispatcher.runFromScript(session, argv, w, readOnlyScript.get());
+        byte[] raw = new byte[buf.readableBytes()];
+        buf.getBytes(buf.readerIndex(), raw);
+        if (raw.length == 0) {
+            ScriptVm.pushError(lua, "ERR the command gave no reply");
+            return;
+        }
+        LuaReplies.push(lua, raw, new int[] {0});
+    }
+}
