@@ -68,7 +68,7 @@ final class LuaReplies {
     static void write(Lua l, int index, RespWriter out) {
         int at = index < 0 ? l.getTop() + index + 1 : index;
         switch (l.type(at)) {
-            case NUMBER -> out.integer((long) l.toNumber(at));
+            case NUMBER -> out.integer(truncate(l.toNumber(at)));
             case STRING -> out.bulk(ScriptVm.bytes(l, at));
             case BOOLEAN -> {
                 if (l.toBoolean(at)) {
@@ -80,6 +80,14 @@ final class LuaReplies {
             case TABLE -> writeTable(l, at, out);
             default -> out.nullBulk();
         }
+    }
+
+    /** As C's (long long) cast on x86, which Redis uses: NaN and out-of-range values become LLONG_MIN. */
+    static long truncate(double d) {
+        if (Double.isNaN(d) || d >= 0x1p63 || d < -0x1p63) {
+            return Long.MIN_VALUE;
+        }
+        return (long) d;
     }
 
     private static void writeTable(Lua l, int at, RespWriter out) {

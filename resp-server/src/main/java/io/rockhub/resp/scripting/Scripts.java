@@ -136,6 +136,7 @@ public final class Scripts {
         ClientSession outer = running.get();
         boolean outerReadOnly = readOnlyScript.get();
         boolean wasInTransaction = session.executingTransaction();
+        int db = session.db(); // a SELECT inside the script lasts until the script ends, as in Redis 7
         running.set(session);
         readOnlyScript.set(readOnly);
         session.executingTransaction(true); // blocking commands answer at once, as in Redis
@@ -155,6 +156,7 @@ public final class Scripts {
         } finally {
             lua.setTop(0);
             session.executingTransaction(wasInTransaction);
+            session.db(db);
             running.set(outer);
             readOnlyScript.set(outerReadOnly);
             if (exclusive != null) {

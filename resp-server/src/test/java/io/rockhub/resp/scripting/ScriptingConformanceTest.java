@@ -1,0 +1,117 @@
+package io.rockhub.resp.scripting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rockhub.resp.testing.RawClient;
+import io.rockhub.resp.testing.RedisAndRockHub;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * EVAL and friends against Debian's redis-server: the same scripts (results of every type, errors
+ * from commands, from Lua and from the sandbox, with their "script: sha, on @user_script:N" tails)
+ * and the same SCRIPT commands, every reply compared byte for byte, in RESP2 and RESP3.
+ */
+class ScriptingConformanceTest {
+    private static final List<String> SCRIPTS = List.of(
+            "return redis.call('nosuch')",
+            "return redis.call('get')",
+            "return redis.call('set','k','v','xx','nx')",
+            "return redis.call('hget','s','f')",
+            "return foo",
+            "return redis.pcall('hget','s','f')",
+            "return {1,2,3,'a',nil,4}",
+            "return {ok='fine'}",
+            "return {err='bad'}",
+            "return redis.error_reply('x')",
+            "return redis.error_reply('-FOO bar')",
+            "return redis.error_reply('foo bar')",
+            "return redis.status_reply('ST')",
+            "return 3.99",
+            "return -3.99",
+            "return true",
+            "return false",
+            "return nil",
+            "foo = 1",
+            "return redis.call('subscribe','x')",
+            "return redis.call('blpop','nol','0')",
+            "return redis.sha1hex('abc')",
+            "error('boom')",
+            "error({err='custom'})",
+            "return redis.call('get', {})",
+            "return redis.call()",
+            "return redis.call(1)",
+            "return type(redis.call('get','nokey'))",
+            "return redis.call('incr','s')",
+            "local t = {} t[1]='a' t[3]='c' return t",
+            "return {1,{2,{3}}}",
+            "return _VERSION",
+            "return tostring(2^53)",
+            "return redis.REDIS_VERSION",
+            "return string.format('%d', 7)",
+            "x(",
+            "return KEYS[1]..ARGV[1]",
+            "return {KEYS[1], ARGV[1], #KEYS, #ARGV}",
+            "redis.call('set', KEYS[1], ARGV[1]) return redis.call('get', KEYS[1])",
+            "redis.call('rpush', 'l', 'a', 'b', 'c') return redis.call('lrange', 'l', 0, -1)",
+            "return redis.call('hset', 'h', 'f', 1.5)",
+            "return redis.call('set', 'bin', '\\0\\1\\255') and redis.call('get', 'bin')",
+            "return redis.call('strlen', 'bin')",
+            "local ok = redis.call('set', 'x', 'y') return ok",
+            "return redis.call('ping')",
+            "return redis.pcall('incr', 's')['err']",
+            "return loadstring('return 1')()",
+            "return unpack({1, 2, 3})",
+            "return {pcall(function() error('inner') end)}",
+            "return redis.call('eval', 'return 1', 0)",
+            "return redis.call('multi')",
+            "return redis.call('select', 1)",
+            "local function f() return redis.call('nosuch') end return f()",
+            "local n = 0 for i = 1, 100 do n = n + i end return n",
+            "return redis.call('exists', 'k', 'l', 'nokey')",
+            "return redis.call('type', 's')['ok']",
+            "return math.huge",
+            "return 0/0",
+            "return -0.5");
+
+    @Test
+    void scriptsAnswerAsRedisDoes() throws Exception {
+        try (RedisAndRockHub servers = RedisAndRockHub.start(Map.of())) {
+            for (String protocol : new String[] {"2", "3"}) {
+                assertThat(transcript(servers.rockhubPort(), protocol)).isEqualTo(transcript(servers.redisPort(), protocol));
+            }
+        }
+    }
+
+    private static String transcript(int port, String protocol) throws Exception {
+        try (RawClient c = new RawClient(port)) {
+            c.call("FLUSHALL");
+            c.call("SCRIPT", "FLUSH");
+            c.call("HELLO", protocol);
+            c.call("SET", "s", "str");
+            StringBuilder t = new StringBuilder();
+            for (String script : SCRIPTS) {
+                t.append(script).append(" => ").append(c.call("EVAL", script, "1", "key1", "arg1"));
+            }
+            String sha = "e0e1f9fabfc9d4800c877a703b823ac0578ff8db";
+            t.append(c.call("EVALSHA", sha, "0"));
+            t.append(c.call("SCRIPT", "LOAD", "return 'loaded'"));
+            t.append(c.call("SCRIPT", "EXISTS", "1b936e3fe509bcbc9cd0664897bbe8fd0cac101b", sha, "nope"));
+            t.append(c.call("EVALSHA", "1B936E3FE509BCBC9CD0664897BBE8FD0CAC101B", "0"));
+            t.append(c.call("SCRIPT", "LOAD", "x("));
+            t.append(c.call("EVAL", "return 1", "-1"));
+            t.append(c.call("EVAL", "return 1", "5", "a"));
+            t.append(c.call("EVAL", "return 1", "x"));
+            t.append(c.call("EVAL_RO", "return redis.call('set', 'a', 'b')", "0"));
+            t.append(c.call("EVAL_RO", "return redis.call('get', 's')", "0"));
+            t.append(c.call("SCRIPT", "FLUSH", "BOGUS"));
+            t.append(c.call("SCRIPT", "FLUSH", "SYNC"));
+            t.append(c.call("SCRIPT", "EXISTS", "1b936e3fe509bcbc9cd0664897bbe8fd0cac101b"));
+            t.append(c.call("SCRIPT", "KILL"));
+            t.append(c.call("MULTI")).append(c.call("EVAL", "return redis.call('incr', 'ctr')", "0"))
+                    .append(c.call("EVAL", "return redis.call('blpop', 'none', 0)", "0")).append(c.call("EXEC"));
+            return t.toString();
+        }
+    }
+}
