@@ -60,6 +60,11 @@ final class ScriptVm implements AutoCloseable {
             "    i = dbg.getinfo(level, 'nSl')",
             "    level = level + 1",
             "  until not i or (i.what ~= 'C' and i.source:sub(1, 8) ~= '=rockhub')",
+            // An error raised by one of our Java functions arrives as the exception's text: make it
+            // read like a C library's error, with the script's position in front.
+            "  if type(err) == 'string' and i and err:sub(1, 28) == 'java.lang.RuntimeException: ' then",
+            "    err = i.short_src .. ':' .. i.currentline .. ': ' .. err:sub(29)",
+            "  end",
             "  if type(err) ~= 'table' then err = {err = 'ERR ' .. tostring(err)} end",
             "  if i and rawget(err, 'source') == nil then err['source'] = i.source; err['line'] = i.currentline end",
             "  return err",
@@ -114,14 +119,15 @@ final class ScriptVm implements AutoCloseable {
             lua.getGlobal("redis");
             lua.push((JFunction) l -> {
                 if (l.getTop() != 1 || l.type(1) != Lua.LuaType.STRING) {
-                    l.error("wrong number of arguments");
-                    return 0;
+                    l.push("wrong number of arguments"); // raised as is, without a position, as Redis
+                    return -1;
                 }
                 l.push(ScriptSource.sha1Hex(bytes(l, 1)));
                 return 1;
             });
             lua.setField(-2, "sha1hex");
             lua.pop(1);
+            LuaLibraries.install(lua);
             lua.load(ByteBuffer.allocateDirect(SANDBOX.length()).put(SANDBOX.getBytes(StandardCharsets.US_ASCII)).flip(),
                     "=rockhub_sandbox");
             lua.pCall(0, 0);

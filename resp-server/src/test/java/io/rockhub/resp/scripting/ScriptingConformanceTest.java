@@ -10,8 +10,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * EVAL and friends against Debian's redis-server: the same scripts (results of every type, errors
- * from commands, from Lua and from the sandbox, with their "script: sha, on @user_script:N" tails)
- * and the same SCRIPT commands, every reply compared byte for byte, in RESP2 and RESP3.
+ * from commands, from Lua and from the sandbox with their "script: sha, on @user_script:N" tails,
+ * the bit library, seeded math.random) and the same SCRIPT commands, every reply compared byte
+ * for byte, in RESP2 and RESP3.
  */
 class ScriptingConformanceTest {
     private static final List<String> SCRIPTS = List.of(
@@ -73,7 +74,20 @@ class ScriptingConformanceTest {
             "return redis.call('type', 's')['ok']",
             "return math.huge",
             "return 0/0",
-            "return -0.5");
+            "return -0.5",
+            "math.randomseed(42) return {math.random(1000000), math.random(1000000), math.random(5,10), math.floor(math.random()*1000000)}",
+            "return math.random(0)",
+            "return math.random(3,1)",
+            "return math.random(1,2,3)",
+            "return redis.sha1hex()",
+            "return {bit.tobit(0xffffffff), bit.tohex(65535), bit.tohex(-1, -4), bit.band(12, 10), bit.bor(12, 10),"
+                    + " bit.bxor(12,10), bit.bnot(0), bit.lshift(1, 31), bit.rshift(-1, 28), bit.arshift(-256, 4),"
+                    + " bit.rol(0x12345678, 12), bit.ror(0x12345678, 12), bit.bswap(0x12345678), bit.tobit(2^32+5),"
+                    + " bit.tohex(255, 2), bit.band(1,3,7), bit.tobit(-0.5), bit.tobit(1.5), bit.tobit(2.5), bit.band(1, '3')}",
+            "return bit.tobit()",
+            "return bit.band(1, 'x')",
+            "return bit.tohex({})",
+            "return bit.lshift(1)");
 
     @Test
     void scriptsAnswerAsRedisDoes() throws Exception {
