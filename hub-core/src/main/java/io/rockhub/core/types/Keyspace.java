@@ -370,22 +370,32 @@ public final class Keyspace {
      * it is there or none. Commands inside read their predecessors' writes.
      */
     public void runTransaction(Runnable body) {
-        storage.beginTransaction();
-        transactionChanges.set(new java.util.LinkedHashMap<>());
+        beginTransaction();
         boolean done = false;
         try {
             body.run();
             done = true;
         } finally {
-            // Not the transaction begun above if a FLUSHALL inside split it (see flushAll).
-            Transaction tx = storage.currentTransaction();
-            Map<ByteBuffer, Object> changes = transactionChanges.get();
-            transactionChanges.remove();
-            if (done) {
-                commitTransaction(tx, changes);
-            } else {
-                storage.abortTransaction(tx);
-            }
+            endTransaction(done);
+        }
+    }
+
+    /** Opens a transaction on this thread, as {@link #runTransaction} does (a script opens one at its first write). */
+    public void beginTransaction() {
+        storage.beginTransaction();
+        transactionChanges.set(new java.util.LinkedHashMap<>());
+    }
+
+    /** Commits (or drops) the transaction {@link #beginTransaction} opened on this thread. */
+    public void endTransaction(boolean commit) {
+        // Not the transaction begun then if a FLUSHALL inside split it (see flushAll).
+        Transaction tx = storage.currentTransaction();
+        Map<ByteBuffer, Object> changes = transactionChanges.get();
+        transactionChanges.remove();
+        if (commit) {
+            commitTransaction(tx, changes);
+        } else {
+            storage.abortTransaction(tx);
         }
     }
 

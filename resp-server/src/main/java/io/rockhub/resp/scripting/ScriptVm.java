@@ -186,7 +186,8 @@ final class ScriptVm implements AutoCloseable {
         if (l.type(index) == Lua.LuaType.NUMBER) {
             return l.toString(index).getBytes(StandardCharsets.US_ASCII);
         }
-        ByteBuffer b = l.toBuffer(index);
+        // A view of Lua's own string (no copy into a new direct buffer, nothing for the GC to clean).
+        ByteBuffer b = l.toDirectBuffer(index);
         byte[] out = new byte[b.remaining()];
         b.get(out);
         return out;

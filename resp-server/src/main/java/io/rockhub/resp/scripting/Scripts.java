@@ -39,6 +39,11 @@ public final class Scripts {
     /** The session and dispatcher a running script's redis.call works for, per thread. */
     private final ThreadLocal<ClientSession> running = new ThreadLocal<>();
     private final ThreadLocal<Boolean> readOnlyScript = ThreadLocal.withInitial(() -> false);
+    /**
+     * Whether the running script opened its transaction: one is opened at its first write, so a
+     * script that only reads reads RocksDB directly (it already runs alone among writers).
+     */
+    private final ThreadLocal<boolean[]> begun = ThreadLocal.withInitial(() -> new boolean[1]);
     private final ThreadLocal<ByteBuf> scratch = ThreadLocal.withInitial(() -> Unpooled.buffer(256));
 
     public Scripts(Hub hub) {
@@ -140,13 +145,16 @@ public final class Scripts {
         running.set(session);
         readOnlyScript.set(readOnly);
         session.executingTransaction(true); // blocking commands answer at once, as in Redis
+        boolean[] outerBegun = {begun.get()[0]};
+        begun.get()[0] = false;
+        boolean committed = false;
         try {
-            Runnable body = () -> vm.run(script.sha(), keys, args);
-            if (hub.storage().inTransaction()) {
-                body.run(); // inside EXEC: the transaction's batch already gathers everything
-            } else {
-                hub.keys().runTransaction(body);
+            vm.run(script.sha(), keys, args);
+            // Writes made before an error stay, as in Redis: the batch commits either way.
+            if (begun.get()[0]) {
+                hub.keys().endTransaction(true);
             }
+            committed = true;
             boolean ok = lua.toBoolean(1);
             if (ok) {
                 LuaReplies.write(lua, 2, out);
@@ -154,6 +162,10 @@ public final class Scripts {
                 writeFailure(lua, script, out);
             }
         } finally {
+            if (!committed && begun.get()[0]) {
+                hub.keys().endTransaction(false); // a fault in the server itself: nothing of it lands
+            }
+            begun.get()[0] = outerBegun[0];
             lua.setTop(0);
             session.executingTransaction(wasInTransaction);
             session.db(db);
@@ -190,6 +202,15 @@ public final class Scripts {
         return v;
     }
 
+    /** Whether a command line names a command that may write (unknown ones are refused later anyway). */
+    private boolean writes(List<byte[]> argv) {
+        io.rockhub.resp.command.CommandSpec spec = hub.commands().lookup(argv.get(0));
+        if (spec != null && spec.isContainer() && argv.size() >= 2) {
+            spec = spec.subcommand(new String(argv.get(1), StandardCharsets.UTF_8));
+        }
+        return spec != null && spec.has(io.rockhub.resp.command.CommandFlag.WRITE);
+    }
+
     /** redis.call / redis.pcall: runs the command for the script's client and pushes its reply. */
     private void call(Lua lua, List<byte[]> argv) {
         ClientSession session = running.get();
@@ -197,6 +218,10 @@ public final class Scripts {
         buf.clear();
         RespWriter w = new RespWriter(buf);
         w.protocol(2);
+        if (!hub.storage().inTransaction() && writes(argv)) {
+            hub.keys().beginTransaction(); // inside EXEC there is one already, gathering everything
+            begun.get()[0] = true;
+        }
         dispatcher.runFromScript(session, argv, w, readOnlyScript.get());
         byte[] raw = new byte[buf.readableBytes()];
         buf.getBytes(buf.readerIndex(), raw);
