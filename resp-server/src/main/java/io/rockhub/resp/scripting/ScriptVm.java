@@ -128,6 +128,7 @@ final class ScriptVm implements AutoCloseable {
             lua.setField(-2, "sha1hex");
             lua.pop(1);
             LuaLibraries.install(lua);
+            installCjson(lua);
             lua.load(ByteBuffer.allocateDirect(SANDBOX.length()).put(SANDBOX.getBytes(StandardCharsets.US_ASCII)).flip(),
                     "=rockhub_sandbox");
             lua.pCall(0, 0);
@@ -139,6 +140,59 @@ final class ScriptVm implements AutoCloseable {
 
     Lua lua() {
         return lua;
+    }
+
+    /**
+     * cjson (our Lua implementation of lua-cjson 2.1's behaviour, {@code cjson.lua} beside this
+     * class). encode and decode are C functions to scripts, so an error names the script's line even
+     * after a tail call, as Redis's C library does.
+     */
+    private static void installCjson(Lua lua) throws LuaException {
+        byte[] code;
+        try (java.io.InputStream in = ScriptVm.class.getResourceAsStream("cjson.lua")) {
+            code = in.readAllBytes();
+        } catch (java.io.IOException | NullPointerException e) {
+            throw new IllegalStateException("cjson.lua missing from the class path", e);
+        }
+        lua.load(ByteBuffer.allocateDirect(code.length).put(code).flip(), "=rockhub_cjson");
+        lua.getGlobal("newproxy"); // cjson.null: a userdata of its own, as lua-cjson's NULL pointer
+        lua.push(false);
+        lua.pCall(1, 1);
+        lua.getGlobal("string");
+        lua.getField(-1, "format");
+        lua.getField(-2, "byte");
+        lua.getField(-3, "char");
+        lua.getField(-4, "sub");
+        lua.getField(-5, "find");
+        lua.remove(-6);
+        lua.getGlobal("table");
+        lua.getField(-1, "concat");
+        lua.remove(-2);
+        lua.pCall(7, 3);
+        lua.setField(REGISTRY, "rockhub_cjson_decode");
+        lua.setField(REGISTRY, "rockhub_cjson_encode");
+        lua.push(delegate("rockhub_cjson_encode"));
+        lua.setField(-2, "encode");
+        lua.push(delegate("rockhub_cjson_decode"));
+        lua.setField(-2, "decode");
+        lua.setGlobal("cjson");
+    }
+
+    /** A C function that calls a Lua function kept in the registry with the same arguments. */
+    private static JFunction delegate(String registryName) {
+        return l -> {
+            int n = l.getTop();
+            l.getField(REGISTRY, registryName);
+            for (int i = 1; i <= n; i++) {
+                l.pushValue(i);
+            }
+            try {
+                l.pCall(n, 1);
+            } catch (LuaException e) {
+                throw new RuntimeException(e.getMessage());
+            }
+            return 1;
+        };
     }
 
     /**

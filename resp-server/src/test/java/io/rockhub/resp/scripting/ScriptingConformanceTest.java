@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /**
  * EVAL and friends against Debian's redis-server: the same scripts (results of every type, errors
  * from commands, from Lua and from the sandbox with their "script: sha, on @user_script:N" tails,
- * the bit library, seeded math.random) and the same SCRIPT commands, every reply compared byte
+ * the bit library, seeded math.random, cjson's encoding, decoding and errors) and the same SCRIPT commands, every reply compared byte
  * for byte, in RESP2 and RESP3.
  */
 class ScriptingConformanceTest {
@@ -87,6 +87,31 @@ class ScriptingConformanceTest {
             "return bit.tobit()",
             "return bit.band(1, 'x')",
             "return bit.tohex({})",
+            "return cjson.encode({1,2,3,'a',true,false})",
+            "return cjson.encode({a=1})",
+            "return cjson.encode({})",
+            "return cjson.encode('q\"/\\\\\b\f\n\r\t\1\31\127\128')",
+            "return {cjson.encode(0.1), cjson.encode(1e100), cjson.encode(2^53), cjson.encode(-0), cjson.encode(12345678901234567)}",
+            "return cjson.encode(1/0)",
+            "return cjson.encode({[1]=1,[3]=3})",
+            "return cjson.encode({[1]=1,[20]=3})",
+            "return cjson.encode(cjson.null)",
+            "return cjson.encode({[true]=1})",
+            "return type(cjson.null)",
+            "return cjson.encode({1,{2,{a={}}}})",
+            "return cjson.decode('[1,2,{\"a\":null}]')[3].a == cjson.null",
+            "return cjson.decode('\"\\\\u00e9\\\\ud83d\\\\ude00\"')",
+            "return cjson.decode('[1,2')",
+            "return cjson.decode('{\"a\":1.5e2}').a",
+            "return cjson.decode('x')",
+            "return cjson.decode('')",
+            "return cjson.encode({1,nil,3})",
+            "return cjson.encode({a={b={c={}}}})",
+            "local t = cjson.decode('{\"b\":1,\"a\":2,\"c\":{\"x\":[true,false,null]}}') return cjson.encode(t)",
+            "return cjson.decode('[1,2] x')",
+            "return cjson.decode('{\"a\" 1}')",
+            "return cjson.decode('{1:2}')",
+            "return cjson.decode('[1,]')",
             "return bit.lshift(1)");
 
     @Test
