@@ -129,6 +129,7 @@ final class ScriptVm implements AutoCloseable {
             lua.pop(1);
             LuaLibraries.install(lua);
             installCjson(lua);
+            LuaMsgpack.install(lua);
             lua.load(ByteBuffer.allocateDirect(SANDBOX.length()).put(SANDBOX.getBytes(StandardCharsets.US_ASCII)).flip(),
                     "=rockhub_sandbox");
             lua.pCall(0, 0);

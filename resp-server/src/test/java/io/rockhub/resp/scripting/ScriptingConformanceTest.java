@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /**
  * EVAL and friends against Debian's redis-server: the same scripts (results of every type, errors
  * from commands, from Lua and from the sandbox with their "script: sha, on @user_script:N" tails,
- * the bit library, seeded math.random, cjson's encoding, decoding and errors) and the same SCRIPT commands, every reply compared byte
+ * the bit library, seeded math.random, cjson and cmsgpack, their errors) and the same SCRIPT commands, every reply compared byte
  * for byte, in RESP2 and RESP3.
  */
 class ScriptingConformanceTest {
@@ -112,6 +112,22 @@ class ScriptingConformanceTest {
             "return cjson.decode('{\"a\" 1}')",
             "return cjson.decode('{1:2}')",
             "return cjson.decode('[1,]')",
+            "local function hex(s) return (s:gsub(\".\", function(c) return string.format(\"%02x\", c:byte()) end)) end return hex(cmsgpack.pack(1, -1, 127, 128, -32, -33, 255, 256, 65536, 2^32, -2^31, -2^31-1, 2^53, 1.5, 0.1, -0.0, 1/0))",
+            "local function hex(s) return (s:gsub(\".\", function(c) return string.format(\"%02x\", c:byte()) end)) end return hex(cmsgpack.pack('abc', string.rep('x',31), string.rep('x',32), string.rep('x',300)))",
+            "local function hex(s) return (s:gsub(\".\", function(c) return string.format(\"%02x\", c:byte()) end)) end return hex(cmsgpack.pack({1,2}, {a=1}, {}, true, false, nil, {1,nil,3}, {[2]=1}, 2^64, -2^63, 1e20, {b=1,a=2,c={x=1,y=2}}))",
+            "local function hex(s) return (s:gsub(\".\", function(c) return string.format(\"%02x\", c:byte()) end)) end return hex(cmsgpack.pack({{{{{{{{{{{{{{{{{{1}}}}}}}}}}}}}}}}}}))",
+            "return cmsgpack.pack()",
+            "return {cmsgpack.unpack(cmsgpack.pack(1, 'a', {1,2,{x=1}}, true, 1.5, -200, 2^40))}",
+            "return cmsgpack.unpack('')",
+            "return cmsgpack.unpack('\\217')",
+            "return cmsgpack.unpack('\\193')",
+            "return {cmsgpack.unpack_one(cmsgpack.pack(7,8))}",
+            "return {cmsgpack.unpack_one(cmsgpack.pack(7,8), 1)}",
+            "return {cmsgpack.unpack_limit(cmsgpack.pack(7,8,9), 2)}",
+            "return {cmsgpack.unpack_limit(cmsgpack.pack(7,8,9), 2, 2)}",
+            "return cmsgpack.unpack('\\207\\255\\255\\255\\255\\255\\255\\255\\255')",
+            "return {cmsgpack.unpack('\\196\\3abc')}",
+            "return cjson.encode(cmsgpack.unpack(cmsgpack.pack({a={1,2},b=true})))",
             "return bit.lshift(1)");
 
     @Test
