@@ -130,6 +130,7 @@ final class ScriptVm implements AutoCloseable {
             LuaLibraries.install(lua);
             installCjson(lua);
             LuaMsgpack.install(lua);
+            LuaStruct.install(lua);
             lua.load(ByteBuffer.allocateDirect(SANDBOX.length()).put(SANDBOX.getBytes(StandardCharsets.US_ASCII)).flip(),
                     "=rockhub_sandbox");
             lua.pCall(0, 0);

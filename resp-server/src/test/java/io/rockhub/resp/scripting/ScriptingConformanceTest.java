@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /**
  * EVAL and friends against Debian's redis-server: the same scripts (results of every type, errors
  * from commands, from Lua and from the sandbox with their "script: sha, on @user_script:N" tails,
- * the bit library, seeded math.random, cjson and cmsgpack, their errors) and the same SCRIPT commands, every reply compared byte
+ * the bit library, seeded math.random, cjson, cmsgpack and struct, their errors) and the same SCRIPT commands, every reply compared byte
  * for byte, in RESP2 and RESP3.
  */
 class ScriptingConformanceTest {
@@ -128,6 +128,38 @@ class ScriptingConformanceTest {
             "return cmsgpack.unpack('\\207\\255\\255\\255\\255\\255\\255\\255\\255')",
             "return {cmsgpack.unpack('\\196\\3abc')}",
             "return cjson.encode(cmsgpack.unpack(cmsgpack.pack({a={1,2},b=true})))",
+            "local function hex(s) return (s:gsub(\".\", function(c) return string.format(\"%02x\", c:byte()) end)) end return hex(struct.pack('>I4', 1))",
+            "local function hex(s) return (s:gsub(\".\", function(c) return string.format(\"%02x\", c:byte()) end)) end return hex(struct.pack('<I4', 1))",
+            "local function hex(s) return (s:gsub(\".\", function(c) return string.format(\"%02x\", c:byte()) end)) end return hex(struct.pack('i', -2))",
+            "local function hex(s) return (s:gsub(\".\", function(c) return string.format(\"%02x\", c:byte()) end)) end return hex(struct.pack('b', -1))",
+            "local function hex(s) return (s:gsub(\".\", function(c) return string.format(\"%02x\", c:byte()) end)) end return hex(struct.pack('B', 255))",
+            "local function hex(s) return (s:gsub(\".\", function(c) return string.format(\"%02x\", c:byte()) end)) end return hex(struct.pack('h', -2))",
+            "local function hex(s) return (s:gsub(\".\", function(c) return string.format(\"%02x\", c:byte()) end)) end return hex(struct.pack('H', 65535))",
+            "local function hex(s) return (s:gsub(\".\", function(c) return string.format(\"%02x\", c:byte()) end)) end return hex(struct.pack('l', 1))",
+            "local function hex(s) return (s:gsub(\".\", function(c) return string.format(\"%02x\", c:byte()) end)) end return hex(struct.pack('L', 2))",
+            "local function hex(s) return (s:gsub(\".\", function(c) return string.format(\"%02x\", c:byte()) end)) end return hex(struct.pack('>d', 1.5))",
+            "local function hex(s) return (s:gsub(\".\", function(c) return string.format(\"%02x\", c:byte()) end)) end return hex(struct.pack('<f', 0.5))",
+            "local function hex(s) return (s:gsub(\".\", function(c) return string.format(\"%02x\", c:byte()) end)) end return hex(struct.pack('c3', 'abcdef'))",
+            "local function hex(s) return (s:gsub(\".\", function(c) return string.format(\"%02x\", c:byte()) end)) end return hex(struct.pack('s', 'ab'))",
+            "local function hex(s) return (s:gsub(\".\", function(c) return string.format(\"%02x\", c:byte()) end)) end return hex(struct.pack('dLc0', 1.5, 3, 'xyz'))",
+            "local function hex(s) return (s:gsub(\".\", function(c) return string.format(\"%02x\", c:byte()) end)) end return hex(struct.pack('>!4 b i', 1, 2))",
+            "local function hex(s) return (s:gsub(\".\", function(c) return string.format(\"%02x\", c:byte()) end)) end return hex(struct.pack('x b', 7))",
+            "local function hex(s) return (s:gsub(\".\", function(c) return string.format(\"%02x\", c:byte()) end)) end return hex(struct.pack('>i2', 70000))",
+            "local function hex(s) return (s:gsub(\".\", function(c) return string.format(\"%02x\", c:byte()) end)) end return hex(struct.pack('T', 5))",
+            "local function hex(s) return (s:gsub(\".\", function(c) return string.format(\"%02x\", c:byte()) end)) end return hex(struct.pack('i8', -1))",
+            "return {struct.unpack('>I4', '\\0\\0\\0\\1')}",
+            "return {struct.unpack('dLc0', struct.pack('dLc0', 1.5, 3, 'xyz'))}",
+            "return struct.size('>I4 d b')",
+            "return struct.pack('y', 1)",
+            "return {struct.unpack('>I4', '\\0\\1')}",
+            "return {struct.unpack('s', 'ab\\0cd')}",
+            "return {struct.unpack('B', 'abc', 2)}",
+            "return struct.pack('i', 'x')",
+            "return struct.pack('i')",
+            "return struct.size('s')",
+            "return {struct.unpack('i3', '\\255\\255\\255')}",
+            "return {struct.unpack('<h', '\\255\\127')}",
+            "return {struct.unpack('c2 c2', 'abcd')}",
             "return bit.lshift(1)");
 
     @Test
