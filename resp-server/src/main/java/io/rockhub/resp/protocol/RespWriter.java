@@ -169,6 +169,41 @@ public final class RespWriter {
         return this;
     }
 
+    /** A boolean: {@code #t}/{@code #f} in RESP3, the integer 1 or 0 in RESP2. */
+    public RespWriter bool(boolean v) {
+        if (resp3()) {
+            buf.writeBytes(v ? "#t\r\n".getBytes(StandardCharsets.US_ASCII) : "#f\r\n".getBytes(StandardCharsets.US_ASCII));
+            return this;
+        }
+        return integer(v ? 1 : 0);
+    }
+
+    /** A big number: {@code (digits} in RESP3, a bulk string in RESP2. */
+    public RespWriter bigNumber(String digits) {
+        if (!resp3()) {
+            return bulk(digits);
+        }
+        buf.writeByte('(');
+        ByteBufUtil.writeAscii(buf, digits);
+        buf.writeBytes(CRLF);
+        return this;
+    }
+
+    /** A verbatim string with its 3-letter format in RESP3, a bulk string in RESP2. */
+    public RespWriter verbatim(String format, byte[] text) {
+        if (!resp3()) {
+            return bulk(text);
+        }
+        buf.writeByte('=');
+        writeDecimal(text.length + 4);
+        buf.writeBytes(CRLF);
+        ByteBufUtil.writeAscii(buf, format);
+        buf.writeByte(':');
+        buf.writeBytes(text);
+        buf.writeBytes(CRLF);
+        return this;
+    }
+
     public RespWriter raw(byte[] bytes) {
         buf.writeBytes(bytes);
         return this;

@@ -51,8 +51,65 @@ final class LuaReplies {
                     l.rawSetI(-2, i);
                 }
             }
+            // RESP3, after redis.setresp(3): Redis's tables for the types Lua lacks.
+            case '_' -> l.pushNil();
+            case '#' -> l.push(head.equals("t"));
+            case ',' -> {
+                l.newTable();
+                l.push(parseDouble(head));
+                l.setField(-2, "double");
+            }
+            case '(' -> {
+                l.newTable();
+                l.push(head);
+                l.setField(-2, "big_number");
+            }
+            case '=' -> {
+                int n = Integer.parseInt(head);
+                byte[] v = new byte[n];
+                System.arraycopy(raw, pos[0], v, 0, n);
+                pos[0] += n + 2;
+                l.newTable();
+                l.newTable();
+                l.push(new String(v, 0, Math.min(3, n), StandardCharsets.US_ASCII));
+                l.setField(-2, "format");
+                ScriptVm.pushBytes(l, n > 4 ? java.util.Arrays.copyOfRange(v, 4, n) : new byte[0]);
+                l.setField(-2, "string");
+                l.setField(-2, "verbatim_string");
+            }
+            case '%' -> {
+                int n = Integer.parseInt(head);
+                l.newTable();
+                l.newTable();
+                for (int i = 0; i < n; i++) {
+                    push(l, raw, pos);
+                    push(l, raw, pos);
+                    l.rawSet(-3);
+                }
+                l.setField(-2, "map");
+            }
+            case '~' -> {
+                int n = Integer.parseInt(head);
+                l.newTable();
+                l.newTable();
+                for (int i = 0; i < n; i++) {
+                    push(l, raw, pos);
+                    l.push(true);
+                    l.rawSet(-3);
+                }
+                l.setField(-2, "set");
+            }
             default -> ScriptVm.pushError(l, "ERR unexpected reply type from a command");
         }
+    }
+
+    private static double parseDouble(String text) {
+        return switch (text) {
+            case "inf" -> Double.POSITIVE_INFINITY;
+            case "-inf" -> Double.NEGATIVE_INFINITY;
+            case "nan" -> Double.NaN;
+            default -> Double.parseDouble(text);
+        };
     }
 
     private static int indexOfCrlf(byte[] raw, int from) {
@@ -64,20 +121,25 @@ final class LuaReplies {
         throw new IllegalStateException("truncated reply");
     }
 
-    /** Writes the Lua value at {@code index} as a script's reply. */
-    static void write(Lua l, int index, RespWriter out) {
+    /**
+     * Writes the Lua value at {@code index} as a script's reply. {@code resp3} is the script's
+     * redis.setresp choice: under it booleans are booleans (#t/#f) rather than 1 and nil.
+     */
+    static void write(Lua l, int index, RespWriter out, boolean resp3) {
         int at = index < 0 ? l.getTop() + index + 1 : index;
         switch (l.type(at)) {
             case NUMBER -> out.integer(truncate(l.toNumber(at)));
             case STRING -> out.bulk(ScriptVm.bytes(l, at));
             case BOOLEAN -> {
-                if (l.toBoolean(at)) {
+                if (resp3) {
+                    out.bool(l.toBoolean(at));
+                } else if (l.toBoolean(at)) {
                     out.integer(1);
                 } else {
                     out.nullBulk();
                 }
             }
-            case TABLE -> writeTable(l, at, out);
+            case TABLE -> writeTable(l, at, out, resp3);
             default -> out.nullBulk();
         }
     }
@@ -90,7 +152,7 @@ final class LuaReplies {
         return (long) d;
     }
 
-    private static void writeTable(Lua l, int at, RespWriter out) {
+    private static void writeTable(Lua l, int at, RespWriter out, boolean resp3) {
         l.getField(at, "err");
         if (l.type(-1) == Lua.LuaType.STRING) {
             String err = new String(ScriptVm.bytes(l, -1), StandardCharsets.UTF_8);
@@ -107,6 +169,9 @@ final class LuaReplies {
             return;
         }
         l.pop(1);
+        if (writeResp3Table(l, at, out, resp3)) {
+            return;
+        }
         int n = 0;
         while (true) {
             l.rawGetI(at, n + 1);
@@ -120,8 +185,69 @@ final class LuaReplies {
         out.array(n);
         for (int i = 1; i <= n; i++) {
             l.rawGetI(at, i);
-            write(l, -1, out);
+            write(l, -1, out, resp3);
             l.pop(1);
         }
+    }
+
+    /** {double=}, {big_number=}, {verbatim_string=}, {map=}, {set=}: the RESP3 types a script returns. */
+    private static boolean writeResp3Table(Lua l, int at, RespWriter out, boolean resp3) {
+        l.getField(at, "double");
+        if (l.type(-1) == Lua.LuaType.NUMBER) {
+            double d = l.toNumber(-1);
+            l.pop(1);
+            out.doubleValue(d);
+            return true;
+        }
+        l.pop(1);
+        l.getField(at, "big_number");
+        if (l.type(-1) == Lua.LuaType.STRING) {
+            String digits = new String(ScriptVm.bytes(l, -1), StandardCharsets.US_ASCII);
+            l.pop(1);
+            out.bigNumber(digits);
+            return true;
+        }
+        l.pop(1);
+        l.getField(at, "verbatim_string");
+        if (l.type(-1) == Lua.LuaType.TABLE) {
+            int v = l.getTop();
+            l.getField(v, "format");
+            String format = l.type(-1) == Lua.LuaType.STRING ? l.toString(-1) : "txt";
+            l.getField(v, "string");
+            byte[] text = l.type(-1) == Lua.LuaType.STRING ? ScriptVm.bytes(l, -1) : new byte[0];
+            l.pop(3);
+            out.verbatim(format, text);
+            return true;
+        }
+        l.pop(1);
+        for (String kind : new String[] {"map", "set"}) {
+            l.getField(at, kind);
+            if (l.type(-1) == Lua.LuaType.TABLE) {
+                int t = l.getTop();
+                int n = 0;
+                l.pushNil();
+                while (l.next(t) != 0) {
+                    l.pop(1);
+                    n++;
+                }
+                if (kind.equals("map")) {
+                    out.map(n);
+                } else {
+                    out.set(n);
+                }
+                l.pushNil();
+                while (l.next(t) != 0) {
+                    write(l, -2, out, resp3);
+                    if (kind.equals("map")) {
+                        write(l, -1, out, resp3);
+                    }
+                    l.pop(1);
+                }
+                l.pop(1);
+                return true;
+            }
+            l.pop(1);
+        }
+        return false;
     }
 }

@@ -100,7 +100,7 @@ final class ScriptVm implements AutoCloseable {
     private final Lua lua;
     private final Set<String> compiled = new HashSet<>();
 
-    ScriptVm(CommandRunner runner) {
+    ScriptVm(CommandRunner runner, java.util.function.IntConsumer setResp) {
         lua = new Lua51();
         lua.openLibraries();
         try {
@@ -126,6 +126,16 @@ final class ScriptVm implements AutoCloseable {
                 return 1;
             });
             lua.setField(-2, "sha1hex");
+            lua.push((JFunction) l -> {
+                int v = l.getTop() == 1 && l.isNumber(1) ? (int) l.toNumber(1) : -1;
+                if (v != 2 && v != 3) {
+                    l.push(l.getTop() == 1 ? "RESP version must be 2 or 3." : "redis.setresp() requires one argument.");
+                    return -1;
+                }
+                setResp.accept(v);
+                return 0;
+            });
+            lua.setField(-2, "setresp");
             lua.pop(1);
             LuaLibraries.install(lua);
             installCjson(lua);

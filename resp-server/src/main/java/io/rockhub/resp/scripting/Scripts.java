@@ -44,12 +44,14 @@ public final class Scripts {
      * script that only reads reads RocksDB directly (it already runs alone among writers).
      */
     private final ThreadLocal<boolean[]> begun = ThreadLocal.withInitial(() -> new boolean[1]);
+    /** The running script's redis.setresp choice (2 at every script's start). */
+    private final ThreadLocal<int[]> resp = ThreadLocal.withInitial(() -> new int[] {2});
     private final ThreadLocal<ByteBuf> scratch = ThreadLocal.withInitial(() -> Unpooled.buffer(256));
 
     public Scripts(Hub hub) {
         this.hub = hub;
         this.dispatcher = new io.rockhub.resp.server.Dispatcher(hub);
-        this.vms = ThreadLocal.withInitial(() -> new ScriptVm(this::call));
+        this.vms = ThreadLocal.withInitial(() -> new ScriptVm(this::call, v -> resp.get()[0] = v));
     }
 
     /**
@@ -146,6 +148,8 @@ public final class Scripts {
         readOnlyScript.set(readOnly);
         session.executingTransaction(true); // blocking commands answer at once, as in Redis
         boolean[] outerBegun = {begun.get()[0]};
+        int outerResp = resp.get()[0];
+        resp.get()[0] = 2;
         begun.get()[0] = false;
         boolean committed = false;
         try {
@@ -157,7 +161,7 @@ public final class Scripts {
             committed = true;
             boolean ok = lua.toBoolean(1);
             if (ok) {
-                LuaReplies.write(lua, 2, out);
+                LuaReplies.write(lua, 2, out, resp.get()[0] == 3);
             } else {
                 writeFailure(lua, script, out);
             }
@@ -166,6 +170,7 @@ public final class Scripts {
                 hub.keys().endTransaction(false); // a fault in the server itself: nothing of it lands
             }
             begun.get()[0] = outerBegun[0];
+            resp.get()[0] = outerResp;
             lua.setTop(0);
             session.executingTransaction(wasInTransaction);
             session.db(db);
@@ -217,7 +222,7 @@ public final class Scripts {
         ByteBuf buf = scratch.get();
         buf.clear();
         RespWriter w = new RespWriter(buf);
-        w.protocol(2);
+        w.protocol(resp.get()[0]);
         if (!hub.storage().inTransaction() && writes(argv)) {
             hub.keys().beginTransaction(); // inside EXEC there is one already, gathering everything
             begun.get()[0] = true;

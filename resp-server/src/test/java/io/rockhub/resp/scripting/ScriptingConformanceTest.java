@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /**
  * EVAL and friends against Debian's redis-server: the same scripts (results of every type, errors
  * from commands, from Lua and from the sandbox with their "script: sha, on @user_script:N" tails,
- * the bit library, seeded math.random, cjson, cmsgpack and struct, their errors) and the same SCRIPT commands, every reply compared byte
+ * the bit library, seeded math.random, cjson, cmsgpack and struct, their errors, redis.setresp and RESP3 values both ways) and the same SCRIPT commands, every reply compared byte
  * for byte, in RESP2 and RESP3.
  */
 class ScriptingConformanceTest {
@@ -160,6 +160,21 @@ class ScriptingConformanceTest {
             "return {struct.unpack('i3', '\\255\\255\\255')}",
             "return {struct.unpack('<h', '\\255\\127')}",
             "return {struct.unpack('c2 c2', 'abcd')}",
+            "redis.setresp(3) return redis.call('hgetall','h')",
+            "redis.setresp(3) local r = redis.call('hgetall','h') return type(r) .. ':' .. tostring(r.map and r.map.f)",
+            "redis.setresp(3) local r = redis.call('smembers','st') return tostring(r.set and r.set.a)",
+            "redis.setresp(3) return redis.call('get','nokey') == nil",
+            "redis.setresp(3) return {double=1.5}",
+            "return {double=1.5}",
+            "return {map={a=1}}",
+            "return {set={a=true}}",
+            "return {big_number='123'}",
+            "redis.setresp(4)",
+            "redis.setresp(2) return redis.call('hgetall','h')",
+            "redis.setresp(3) return redis.call('zscore','z','m')",
+            "return {verbatim_string={format='txt',string='hi'}}",
+            "redis.setresp(3) return {true, false}",
+            "redis.setresp(3) local r = redis.call('exists','h') return type(r)",
             "return bit.lshift(1)");
 
     @Test
@@ -177,6 +192,8 @@ class ScriptingConformanceTest {
             c.call("SCRIPT", "FLUSH");
             c.call("HELLO", protocol);
             c.call("SET", "s", "str");
+            c.call("HSET", "h", "f", "v");
+            c.call("SADD", "st", "a");
             StringBuilder t = new StringBuilder();
             for (String script : SCRIPTS) {
                 t.append(script).append(" => ").append(c.call("EVAL", script, "1", "key1", "arg1"));
