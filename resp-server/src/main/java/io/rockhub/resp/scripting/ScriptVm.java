@@ -51,7 +51,6 @@ final class ScriptVm implements AutoCloseable {
             "redis.replicate_commands = function() return true end",
             "redis.breakpoint = function() return false end",
             "redis.debug = function() end",
-            "redis.log = function() end",
             // Where a failing script was: the first frame, from the one that failed upwards, that is
             // neither a C function (error, redis.call) nor RockHub's own glue.
             "local function handler(err)",
@@ -136,6 +135,8 @@ final class ScriptVm implements AutoCloseable {
                 return 0;
             });
             lua.setField(-2, "setresp");
+            lua.push((JFunction) ScriptVm::log);
+            lua.setField(-2, "log");
             lua.pop(1);
             LuaLibraries.install(lua);
             installCjson(lua);
@@ -152,6 +153,41 @@ final class ScriptVm implements AutoCloseable {
 
     Lua lua() {
         return lua;
+    }
+
+    private static final org.slf4j.Logger SCRIPT_LOG = org.slf4j.LoggerFactory.getLogger("rockhub.script");
+
+    /** redis.log(level, ...): the arguments joined by spaces, to the server log at the matching level. */
+    private static int log(Lua l) {
+        int n = l.getTop();
+        if (n < 2) {
+            l.push("redis.log() requires two arguments or more.");
+            return -1;
+        }
+        if (!l.isNumber(1)) {
+            l.push("First argument must be a number (log level).");
+            return -1;
+        }
+        int level = (int) l.toNumber(1);
+        if (level < 0 || level > 3) {
+            l.push("Invalid debug level.");
+            return -1;
+        }
+        StringBuilder msg = new StringBuilder();
+        for (int i = 2; i <= n; i++) {
+            if (l.type(i) == Lua.LuaType.STRING || l.type(i) == Lua.LuaType.NUMBER) {
+                if (msg.length() > 0) {
+                    msg.append(' ');
+                }
+                msg.append(new String(bytes(l, i), StandardCharsets.UTF_8));
+            }
+        }
+        switch (level) {
+            case 0, 1 -> SCRIPT_LOG.debug("{}", msg);
+            case 2 -> SCRIPT_LOG.info("{}", msg);
+            default -> SCRIPT_LOG.warn("{}", msg);
+        }
+        return 0;
     }
 
     /**

@@ -175,6 +175,10 @@ class ScriptingConformanceTest {
             "return {verbatim_string={format='txt',string='hi'}}",
             "redis.setresp(3) return {true, false}",
             "redis.setresp(3) local r = redis.call('exists','h') return type(r)",
+            "return redis.log(redis.LOG_WARNING, 'from a script', 'test')",
+            "return redis.log()",
+            "return redis.log('x', 'y')",
+            "return redis.log(9, 'y')",
             "return bit.lshift(1)");
 
     @Test
