@@ -70,17 +70,62 @@ final class ScriptVm implements AutoCloseable {
             "end",
             // Kept out of the globals: the server reaches them through the registry only.
             "local scripts = {}",
-            "local function store(f, sha) scripts[sha] = f end",
+            "local setfenv = setfenv",
+            "local function store(f, sha, env) setfenv(f, env) scripts[sha] = f end",
             "local function run(sha) return xpcall(scripts[sha], handler) end",
             "local function forget() scripts = {} end",
             "return store, run, forget");
 
+    /**
+     * Redis 7.0's sandbox, built in Lua: the library tables and the globals are read-only (through
+     * proxies whose writes fail, seen through by pairs, next, rawget; rawset and setmetatable refuse
+     * them), scripts run with the read-only globals as their environment (functions made by
+     * loadstring too), so nothing a script does can leak into the next one.
+     */
     private static final String SANDBOX = String.join("\n",
+            "local G, dbg = _G, debug",
+            "local rawset, rawget, next, error, setmetatable, setfenv, loadstring, load, tostring, ipairs =",
+            "  rawset, rawget, next, error, setmetatable, setfenv, loadstring, load, tostring, ipairs",
             "for _, name in ipairs({'os', 'io', 'debug', 'print', 'loadfile', 'dofile', 'require', 'module',",
-            "    'setfenv', 'getfenv', 'newproxy', 'package'}) do _G[name] = nil end",
+            "    'setfenv', 'getfenv', 'newproxy', 'package'}) do G[name] = nil end",
+            "local readonly = setmetatable({}, {__mode = 'k'})",
+            "local function refuse() error('Attempt to modify a readonly table', 2) end",
+            "local function protect(real)",
+            "  local proxy = setmetatable({}, {__index = real, __newindex = refuse, __metatable = false})",
+            "  readonly[proxy] = real",
+            "  return proxy",
+            "end",
+            "for _, name in ipairs({'string', 'table', 'math', 'coroutine', 'redis', 'cjson', 'cmsgpack', 'bit', 'struct'}) do",
+            "  rawset(G, name, protect(rawget(G, name)))",
+            "end",
+            "dbg.getmetatable('').__index = rawget(G, 'string')",
+            "local function real(t) return readonly[t] or t end",
+            "local function see_next(t, k) return next(real(t), k) end",
+            "rawset(G, 'next', see_next)",
+            "rawset(G, 'pairs', function(t) return see_next, t, nil end)",
+            "rawset(G, 'rawget', function(t, k) return rawget(real(t), k) end)",
+            "rawset(G, 'rawset', function(t, k, v)",
+            "  if readonly[t] then error('Attempt to modify a readonly table', 0) end",
+            "  return rawset(t, k, v)",
+            "end)",
+            "rawset(G, 'setmetatable', function(t, m)",
+            "  if readonly[t] then error('Attempt to modify a readonly table', 0) end",
+            "  return setmetatable(t, m)",
+            "end)",
+            "local env = protect(G)",
+            "rawset(G, '_G', env)",
+            "rawset(G, 'loadstring', function(s, name)",
+            "  local f, e = loadstring(s, name)",
+            "  if f then setfenv(f, env) end",
+            "  return f, e",
+            "end)",
+            "rawset(G, 'load', function(f, name)",
+            "  local g, e = load(f, name)",
+            "  if g then setfenv(g, env) end",
+            "  return g, e",
+            "end)",
             // The JNI binding keeps a pending Java exception in the global __jthrowable__: let it.
-            "local rawset = rawset",
-            "setmetatable(_G, {",
+            "setmetatable(G, {",
             "  __index = function(_, k)",
             "    if k == '__jthrowable__' then return nil end",
             "    error(\"Script attempted to access nonexistent global variable '\" .. tostring(k) .. \"'\", 2)",
@@ -90,7 +135,8 @@ final class ScriptVm implements AutoCloseable {
             "    error('Attempt to modify a readonly table', 2)",
             "  end,",
             "  __metatable = false",
-            "})");
+            "})",
+            "return env");
 
     /** Lua 5.1's pseudo-indices of the registry and the globals table. */
     static final int REGISTRY = -10000;
@@ -144,7 +190,8 @@ final class ScriptVm implements AutoCloseable {
             LuaStruct.install(lua);
             lua.load(ByteBuffer.allocateDirect(SANDBOX.length()).put(SANDBOX.getBytes(StandardCharsets.US_ASCII)).flip(),
                     "=rockhub_sandbox");
-            lua.pCall(0, 0);
+            lua.pCall(0, 1);
+            lua.setField(REGISTRY, "rockhub_env");
         } catch (LuaException e) {
             lua.close();
             throw new IllegalStateException("Lua sandbox setup failed: " + e.getMessage(), e);
@@ -368,8 +415,9 @@ final class ScriptVm implements AutoCloseable {
         lua.getField(REGISTRY, "rockhub_store");
         lua.pushValue(-2);
         lua.push(s.sha());
+        lua.getField(REGISTRY, "rockhub_env");
         try {
-            lua.pCall(2, 0);
+            lua.pCall(3, 0);
         } catch (LuaException e) {
             lua.setTop(0);
             throw new IllegalStateException(e);

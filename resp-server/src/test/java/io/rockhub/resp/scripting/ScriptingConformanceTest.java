@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * EVAL and friends against Debian's redis-server: the same scripts (results of every type, errors
- * from commands, from Lua and from the sandbox with their "script: sha, on @user_script:N" tails,
+ * from commands, from Lua and from the read-only sandbox with their "script: sha, on @user_script:N" tails,
  * the bit library, seeded math.random, cjson, cmsgpack and struct, their errors, redis.setresp and RESP3 values both ways) and the same SCRIPT commands, every reply compared byte
  * for byte, in RESP2 and RESP3.
  */
@@ -179,6 +179,23 @@ class ScriptingConformanceTest {
             "return redis.log()",
             "return redis.log('x', 'y')",
             "return redis.log(9, 'y')",
+            "string.x = 1",
+            "redis.call = 1",
+            "cjson.encode = nil",
+            "math.pi = 3",
+            "_G.x = 1",
+            "rawset(_G, 'x', 1)",
+            "rawset(redis, 'x', 1)",
+            "KEYS[1] = 'x' return KEYS[1]",
+            "setmetatable(_G, nil)",
+            "getmetatable('').__index.upper = nil",
+            "tostring = nil",
+            "loadstring('tostring = nil')()",
+            "return ('abc'):upper()",
+            "local t = {} for k, v in pairs(string) do t[#t+1] = k end return #t",
+            "return rawget(string, 'upper') ~= nil",
+            "local t = {} rawset(t, 'a', 1) return t.a",
+            "return type(os)",
             "return bit.lshift(1)");
 
     @Test
