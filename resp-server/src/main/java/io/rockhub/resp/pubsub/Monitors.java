@@ -46,6 +46,12 @@ public final class Monitors {
         return s != null && monitors.contains(s);
     }
 
+    public void feedIfActive(int db, String address, List<byte[]> argv) {
+        if (active()) {
+            feed(db, address, argv);
+        }
+    }
+
     /** Sends one executed command to every monitor; passwords of AUTH and HELLO ... AUTH are redacted. */
     public void feed(int db, String address, List<byte[]> argv) {
         long micros = clock.micros();

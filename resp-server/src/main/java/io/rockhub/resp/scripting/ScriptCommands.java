@@ -114,7 +114,15 @@ public final class ScriptCommands {
                 }
                 s = scripts.remember(script, false);
             }
-            scripts.run(ctx.session(), s, keys, args, out, readOnly);
+            if (s.shebangError() != null) {
+                out.error(s.shebangError());
+                return;
+            }
+            if (readOnly && s.shebang() && !s.noWrites()) {
+                out.error("ERR Can not execute a script with write flag using *_ro command.");
+                return;
+            }
+            scripts.run(ctx.session(), s, keys, args, out, readOnly || s.noWrites());
         };
     }
 }

@@ -407,7 +407,8 @@ final class ScriptVm implements AutoCloseable {
             return null;
         }
         try {
-            lua.load(ByteBuffer.allocateDirect(s.body().length).put(s.body()).flip(), "@user_script");
+            byte[] code = s.code();
+            lua.load(ByteBuffer.allocateDirect(code.length).put(code).flip(), "@user_script");
         } catch (LuaException e) {
             lua.setTop(0);
             return "ERR Error compiling script (new function): " + e.getMessage();

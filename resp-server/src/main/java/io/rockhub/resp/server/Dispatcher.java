@@ -139,6 +139,11 @@ public final class Dispatcher {
         if (tracked) {
             hub.tracking().writer(session.id()); // for NOLOOP
         }
+        boolean monitorFirst = spec.has(CommandFlag.SKIP_MONITOR);
+        if (monitorFirst) {
+            // A script is shown before the commands it runs, as Redis does.
+            hub.monitors().feedIfActive(session.db(), session.address(), argv);
+        }
         run(hub, session, spec, execution, out, start);
         if (tracked) {
             hub.tracking().writer(-1);
@@ -146,7 +151,9 @@ public final class Dispatcher {
         if (!spec.name().equals("client|caching") && !session.transaction().inMulti()) {
             session.tracking().commandDone();
         }
-        feedMonitors(hub, session, spec, argv);
+        if (!monitorFirst) {
+            feedMonitors(hub, session, spec, argv);
+        }
         touchKeys(session, spec, stored);
         long micros = (System.nanoTime() - start) / 1000;
         hub.latency().command(micros, spec.has(CommandFlag.FAST), hub.clock().millis());
@@ -207,6 +214,9 @@ public final class Dispatcher {
             return;
         }
         run(hub, session, spec, execution, out, start);
+        if (!spec.has(CommandFlag.ADMIN)) {
+            hub.monitors().feedIfActive(session.db(), "lua", argv);
+        }
     }
 
     /** CLIENT TRACKING: the keys a read-only command read are remembered for invalidation. */

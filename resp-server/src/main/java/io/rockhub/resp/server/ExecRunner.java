@@ -66,8 +66,14 @@ public final class ExecRunner {
                         } else {
                             io.rockhub.resp.pubsub.KeyMisses.report(hub, q.spec(), q.argv());
                             Dispatcher.rememberReads(hub, session, q.spec(), q.argv());
+                            boolean scriptFirst = q.spec().has(io.rockhub.resp.command.CommandFlag.SKIP_MONITOR);
+                            if (scriptFirst) {
+                                hub.monitors().feedIfActive(session.db(), session.address(), q.original());
+                            }
                             Dispatcher.run(hub, session, q.spec(), q.execution(), out, System.nanoTime());
-                            Dispatcher.feedMonitors(hub, session, q.spec(), q.original());
+                            if (!scriptFirst) {
+                                Dispatcher.feedMonitors(hub, session, q.spec(), q.original());
+                            }
                             if (KeyAccess.touches(q.spec().name(), session.noTouch())) {
                                 hub.keyAccess().touchAll(q.keys(), hub.clock().millis());
                             }

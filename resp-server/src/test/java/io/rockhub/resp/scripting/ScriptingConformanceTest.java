@@ -196,6 +196,15 @@ class ScriptingConformanceTest {
             "return rawget(string, 'upper') ~= nil",
             "local t = {} rawset(t, 'a', 1) return t.a",
             "return type(os)",
+            "#!lua flags=no-writes\nreturn redis.call('set','k','v')",
+            "#!lua flags=no-writes\nreturn redis.call('get','s')",
+            "#!lua\nreturn 1",
+            "#!lua flags=bogus\nreturn 1",
+            "#!python\nreturn 1",
+            "#!lua name=x\nreturn 1",
+            "#!lua flags=allow-stale,no-writes\nreturn 2",
+            "#!lua flags=no-cluster\nreturn 4",
+            "#!lua\nerror('x')",
             "return bit.lshift(1)");
 
     @Test
@@ -204,6 +213,29 @@ class ScriptingConformanceTest {
             for (String protocol : new String[] {"2", "3"}) {
                 assertThat(transcript(servers.rockhubPort(), protocol)).isEqualTo(transcript(servers.redisPort(), protocol));
             }
+        }
+    }
+
+    @Test
+    void monitorShowsAScriptBeforeTheCommandsItRuns() throws Exception {
+        try (RedisAndRockHub servers = RedisAndRockHub.start(Map.of())) {
+            assertThat(monitored(servers.rockhubPort())).isEqualTo(monitored(servers.redisPort()));
+        }
+    }
+
+    private static String monitored(int port) throws Exception {
+        try (RawClient m = new RawClient(port); RawClient c = new RawClient(port)) {
+            m.call("MONITOR");
+            c.call("EVAL", "redis.call('set', KEYS[1], 'v') return redis.call('get', KEYS[1])", "1", "k");
+            c.call("EVAL", "#!lua flags=no-writes\nreturn redis.call('get','k')", "0");
+            c.call("ECHO", "end");
+            StringBuilder t = new StringBuilder();
+            String line;
+            while (!(line = m.readReply()).contains("\"ECHO\"")) {
+                t.append(line.replaceFirst("^\\+\\d+\\.\\d{6} \\[(\\d+) 127\\.0\\.0\\.1:\\d+\\]", "[$1 client]")
+                        .replaceFirst("^\\+\\d+\\.\\d{6} ", ""));
+            }
+            return t.toString();
         }
     }
 
@@ -230,6 +262,8 @@ class ScriptingConformanceTest {
             t.append(c.call("EVAL", "return 1", "x"));
             t.append(c.call("EVAL_RO", "return redis.call('set', 'a', 'b')", "0"));
             t.append(c.call("EVAL_RO", "return redis.call('get', 's')", "0"));
+            t.append(c.call("EVAL_RO", "#!lua\nreturn 3", "0"));
+            t.append(c.call("EVAL_RO", "#!lua flags=no-writes\nreturn 3", "0"));
             t.append(c.call("SCRIPT", "FLUSH", "BOGUS"));
             t.append(c.call("SCRIPT", "FLUSH", "SYNC"));
             t.append(c.call("SCRIPT", "EXISTS", "1b936e3fe509bcbc9cd0664897bbe8fd0cac101b"));
