@@ -112,6 +112,16 @@ final class ScriptVm implements AutoCloseable {
             "  if readonly[t] then error('Attempt to modify a readonly table', 0) end",
             "  return setmetatable(t, m)",
             "end)",
+            // As Redis 7's pcall: an error table raised by a redis.* function reaches the script as its text.
+            "local pcall, select, unpack, type = pcall, select, unpack, type",
+            "local function caught(ok, ...)",
+            "  if not ok then",
+            "    local e = ...",
+            "    if type(e) == 'table' and rawget(e, 'err') ~= nil then return false, rawget(e, 'err') end",
+            "  end",
+            "  return ok, ...",
+            "end",
+            "rawset(G, 'pcall', function(f, ...) return caught(pcall(f, ...)) end)",
             "local env = protect(G)",
             "rawset(G, '_G', env)",
             "rawset(G, 'loadstring', function(s, name)",
@@ -145,7 +155,8 @@ final class ScriptVm implements AutoCloseable {
     private final Lua lua;
     private final Set<String> compiled = new HashSet<>();
 
-    ScriptVm(CommandRunner runner, java.util.function.IntConsumer setResp) {
+    ScriptVm(CommandRunner runner, java.util.function.IntConsumer setResp,
+             java.util.function.Predicate<String> commandExists) {
         lua = new Lua51();
         lua.openLibraries();
         try {
@@ -164,7 +175,7 @@ final class ScriptVm implements AutoCloseable {
             lua.getGlobal("redis");
             lua.push((JFunction) l -> {
                 if (l.getTop() != 1 || l.type(1) != Lua.LuaType.STRING) {
-                    l.push("wrong number of arguments"); // raised as is, without a position, as Redis
+                    pushError(l, "ERR wrong number of arguments"); // raised as Redis's error table, no position
                     return -1;
                 }
                 l.push(ScriptSource.sha1Hex(bytes(l, 1)));
@@ -174,7 +185,8 @@ final class ScriptVm implements AutoCloseable {
             lua.push((JFunction) l -> {
                 int v = l.getTop() == 1 && l.isNumber(1) ? (int) l.toNumber(1) : -1;
                 if (v != 2 && v != 3) {
-                    l.push(l.getTop() == 1 ? "RESP version must be 2 or 3." : "redis.setresp() requires one argument.");
+                    pushError(l, l.getTop() == 1 ? "ERR RESP version must be 2 or 3."
+                            : "ERR redis.setresp() requires one argument.");
                     return -1;
                 }
                 setResp.accept(v);
@@ -183,6 +195,20 @@ final class ScriptVm implements AutoCloseable {
             lua.setField(-2, "setresp");
             lua.push((JFunction) ScriptVm::log);
             lua.setField(-2, "log");
+            // Every user may run every command until ACLs exist (issue 16): only unknown names fail.
+            lua.push((JFunction) l -> {
+                if (l.getTop() == 0) {
+                    pushError(l, "ERR Please specify at least one argument for this redis lib call");
+                    return -1;
+                }
+                if (l.type(1) != Lua.LuaType.STRING || !commandExists.test(l.toString(1))) {
+                    pushError(l, "ERR Invalid command passed to redis.acl_check_cmd()");
+                    return -1;
+                }
+                l.push(true);
+                return 1;
+            });
+            lua.setField(-2, "acl_check_cmd");
             lua.pop(1);
             LuaLibraries.install(lua);
             installCjson(lua);
@@ -208,16 +234,16 @@ final class ScriptVm implements AutoCloseable {
     private static int log(Lua l) {
         int n = l.getTop();
         if (n < 2) {
-            l.push("redis.log() requires two arguments or more.");
+            pushError(l, "ERR redis.log() requires two arguments or more.");
             return -1;
         }
         if (!l.isNumber(1)) {
-            l.push("First argument must be a number (log level).");
+            pushError(l, "ERR First argument must be a number (log level).");
             return -1;
         }
         int level = (int) l.toNumber(1);
         if (level < 0 || level > 3) {
-            l.push("Invalid debug level.");
+            pushError(l, "ERR Invalid debug level.");
             return -1;
         }
         StringBuilder msg = new StringBuilder();

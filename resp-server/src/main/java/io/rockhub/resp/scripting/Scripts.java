@@ -51,7 +51,8 @@ public final class Scripts {
     public Scripts(Hub hub) {
         this.hub = hub;
         this.dispatcher = new io.rockhub.resp.server.Dispatcher(hub);
-        this.vms = ThreadLocal.withInitial(() -> new ScriptVm(this::call, v -> resp.get()[0] = v));
+        this.vms = ThreadLocal.withInitial(() -> new ScriptVm(this::call, v -> resp.get()[0] = v,
+                name -> hub.commands().lookup(name) != null));
     }
 
     /**

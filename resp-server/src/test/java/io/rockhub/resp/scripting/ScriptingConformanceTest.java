@@ -205,6 +205,18 @@ class ScriptingConformanceTest {
             "#!lua flags=allow-stale,no-writes\nreturn 2",
             "#!lua flags=no-cluster\nreturn 4",
             "#!lua\nerror('x')",
+            "local ok, e = pcall(redis.call, 'nosuch') return {tostring(ok), type(e), type(e)=='table' and e.err or e}",
+            "local ok, e = pcall(redis.call, 'incr', 's') return {tostring(ok), type(e), type(e)=='table' and e.err or e}",
+            "local ok, e = pcall(redis.acl_check_cmd, 'nosuch') return {tostring(ok), type(e)}",
+            "local ok, e = pcall(redis.call) return {tostring(ok), type(e)}",
+            "local ok, e = pcall(redis.log) return {tostring(ok), type(e), e}",
+            "local ok, e = pcall(redis.sha1hex) return {tostring(ok), type(e), e}",
+            "local ok, e = pcall(redis.setresp, 5) return {tostring(ok), type(e), e}",
+            "local ok, e = pcall(redis.call, 'get', {}) return {tostring(ok), type(e), type(e)=='table' and e.err or e}",
+            "return {redis.acl_check_cmd('get','k'), pcall(redis.acl_check_cmd, 'nosuch')}",
+            "local ok, e = pcall(error, {err='x'}) return {tostring(ok), type(e)}",
+            "return {pcall(function() return 1, nil, 3 end)}",
+            "local n = 0 for k in pairs(redis) do n = n + 1 end return n",
             "return bit.lshift(1)");
 
     @Test
