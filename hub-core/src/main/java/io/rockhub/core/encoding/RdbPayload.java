@@ -117,6 +117,11 @@ public final class RdbPayload {
         } else if (v instanceof StreamValue st) {
             writeStream(out, st);
         }
+        return withTrailer(out);
+    }
+
+    /** The trailer every payload ends with: RDB version (2 bytes LE), then CRC64 of all before it (LE). */
+    private static byte[] withTrailer(ByteArrayOutputStream out) {
         out.write(RDB_VERSION & 0xff);
         out.write(RDB_VERSION >>> 8);
         long crc = Crc64.of(out.toByteArray());
@@ -124,6 +129,63 @@ public final class RdbPayload {
             out.write((int) (crc >>> (8 * k)));
         }
         return out.toByteArray();
+    }
+
+    /** RDB_OPCODE_FUNCTION2: a function library's code follows, as an RDB string. */
+    static final int FUNCTION2 = 0xf5;
+
+    /**
+     * FUNCTION DUMP's payload (Redis 7.0): {@code [0xf5][rdb string: library code]} per library, then
+     * the trailer. Strings are written uncompressed (Redis reads both).
+     */
+    public static byte[] dumpFunctions(List<byte[]> codes) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] code : codes) {
+            out.write(FUNCTION2);
+            writeString(out, code);
+        }
+        return withTrailer(out);
+    }
+
+    /** FUNCTION RESTORE's reading: the libraries' codes, or Redis's error. */
+    public record Functions(List<byte[]> codes, String error) {
+    }
+
+    public static Functions restoreFunctions(byte[] payload) {
+        String trailer = checkTrailer(payload);
+        if (trailer != null) {
+            return new Functions(null, trailer);
+        }
+        try {
+            Reader r = new Reader(payload, payload.length - 10);
+            List<byte[]> codes = new java.util.ArrayList<>();
+            while (r.pos < r.end) {
+                if (r.u8() != FUNCTION2) {
+                    return new Functions(null, "ERR given type is not a function");
+                }
+                codes.add(r.string());
+            }
+            return new Functions(codes, null);
+        } catch (RuntimeException malformed) {
+            return new Functions(null, "ERR Bad data format");
+        }
+    }
+
+    /** Null when the payload's version and CRC64 are right, else Redis's error. */
+    private static String checkTrailer(byte[] payload) {
+        if (payload.length < 10) {
+            return "ERR DUMP payload version or checksum are wrong";
+        }
+        int footer = payload.length - 10;
+        int version = (payload[footer] & 0xff) | ((payload[footer + 1] & 0xff) << 8);
+        long crc = 0;
+        for (int k = 7; k >= 0; k--) {
+            crc = (crc << 8) | (payload[footer + 2 + k] & 0xff);
+        }
+        if (version > RDB_VERSION || Crc64.of(Arrays.copyOf(payload, footer + 2)) != crc) {
+            return "ERR DUMP payload version or checksum are wrong";
+        }
+        return null;
     }
 
     /**
@@ -337,18 +399,11 @@ public final class RdbPayload {
 
     /** Checks the trailer (version, CRC) and reads the object; errors as Redis words them. */
     public static Parsed restore(byte[] payload) {
-        if (payload.length < 10) {
-            return new Parsed(null, "ERR DUMP payload version or checksum are wrong");
+        String trailer = checkTrailer(payload);
+        if (trailer != null) {
+            return new Parsed(null, trailer);
         }
         int footer = payload.length - 10;
-        int version = (payload[footer] & 0xff) | ((payload[footer + 1] & 0xff) << 8);
-        long crc = 0;
-        for (int k = 7; k >= 0; k--) {
-            crc = (crc << 8) | (payload[footer + 2 + k] & 0xff);
-        }
-        if (version > RDB_VERSION || Crc64.of(Arrays.copyOf(payload, footer + 2)) != crc) {
-            return new Parsed(null, "ERR DUMP payload version or checksum are wrong");
-        }
         try {
             Reader r = new Reader(payload, footer);
             // Like Redis, bytes left between the object and the trailer are not looked at.

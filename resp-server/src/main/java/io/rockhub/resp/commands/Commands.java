@@ -38,6 +38,7 @@ public final class Commands {
         TransactionCommands.register(t);
         io.rockhub.resp.pubsub.PubSubCommands.register(t);
         io.rockhub.resp.scripting.ScriptCommands.register(t);
+        io.rockhub.resp.scripting.FunctionCommands.register(t);
         return t;
     }
 }

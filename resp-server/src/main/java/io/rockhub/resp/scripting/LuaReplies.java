@@ -14,6 +14,16 @@ final class LuaReplies {
     private LuaReplies() {
     }
 
+    /**
+     * Pushes {@code t[key]} without metamethods: a script's table may carry an __index that raises,
+     * and an error raised outside a protected call would end the process.
+     */
+    static void rawField(Lua l, int t, String key) {
+        int abs = t < 0 && t > ScriptVm.REGISTRY ? l.getTop() + t + 1 : t;
+        l.push(key);
+        l.rawGet(abs);
+    }
+
     /** Parses one RESP2 reply from {@code raw} at {@code pos[0]} and pushes it. */
     static void push(Lua l, byte[] raw, int[] pos) {
         char type = (char) raw[pos[0]];
@@ -153,7 +163,7 @@ final class LuaReplies {
     }
 
     private static void writeTable(Lua l, int at, RespWriter out, boolean resp3) {
-        l.getField(at, "err");
+        rawField(l, at, "err");
         if (l.type(-1) == Lua.LuaType.STRING) {
             String err = new String(ScriptVm.bytes(l, -1), StandardCharsets.UTF_8);
             l.pop(1);
@@ -161,7 +171,7 @@ final class LuaReplies {
             return;
         }
         l.pop(1);
-        l.getField(at, "ok");
+        rawField(l, at, "ok");
         if (l.type(-1) == Lua.LuaType.STRING) {
             String ok = new String(ScriptVm.bytes(l, -1), StandardCharsets.UTF_8);
             l.pop(1);
@@ -192,7 +202,7 @@ final class LuaReplies {
 
     /** {double=}, {big_number=}, {verbatim_string=}, {map=}, {set=}: the RESP3 types a script returns. */
     private static boolean writeResp3Table(Lua l, int at, RespWriter out, boolean resp3) {
-        l.getField(at, "double");
+        rawField(l, at, "double");
         if (l.type(-1) == Lua.LuaType.NUMBER) {
             double d = l.toNumber(-1);
             l.pop(1);
@@ -200,7 +210,7 @@ final class LuaReplies {
             return true;
         }
         l.pop(1);
-        l.getField(at, "big_number");
+        rawField(l, at, "big_number");
         if (l.type(-1) == Lua.LuaType.STRING) {
             String digits = new String(ScriptVm.bytes(l, -1), StandardCharsets.US_ASCII);
             l.pop(1);
@@ -208,12 +218,12 @@ final class LuaReplies {
             return true;
         }
         l.pop(1);
-        l.getField(at, "verbatim_string");
+        rawField(l, at, "verbatim_string");
         if (l.type(-1) == Lua.LuaType.TABLE) {
             int v = l.getTop();
-            l.getField(v, "format");
+            rawField(l, v, "format");
             String format = l.type(-1) == Lua.LuaType.STRING ? l.toString(-1) : "txt";
-            l.getField(v, "string");
+            rawField(l, v, "string");
             byte[] text = l.type(-1) == Lua.LuaType.STRING ? ScriptVm.bytes(l, -1) : new byte[0];
             l.pop(3);
             out.verbatim(format, text);
@@ -221,7 +231,7 @@ final class LuaReplies {
         }
         l.pop(1);
         for (String kind : new String[] {"map", "set"}) {
-            l.getField(at, kind);
+            rawField(l, at, kind);
             if (l.type(-1) == Lua.LuaType.TABLE) {
                 int t = l.getTop();
                 int n = 0;

@@ -74,7 +74,100 @@ final class ScriptVm implements AutoCloseable {
             "local function store(f, sha, env) setfenv(f, env) scripts[sha] = f end",
             "local function run(sha) return xpcall(scripts[sha], handler) end",
             "local function forget() scripts = {} end",
-            "return store, run, forget");
+            // FUNCTION libraries (Redis 7.0's rules): a library's code runs once in an environment
+            // that holds nothing but a redis table able to register functions and log; its functions
+            // see the whole sandbox when called later (a closure keeps its creator's environment, so
+            // the same environment changes face after loading).
+            "local functions = {}",
+            "local select, next, ipairs, setmetatable, error = select, next, ipairs, setmetatable, error",
+            "local FLAGS = {['no-writes'] = 1, ['allow-oom'] = 2, ['allow-stale'] = 3, ['no-cluster'] = 4, ['allow-cross-slot-keys'] = 5}",
+            "local function fail(msg) error({err = 'ERR ' .. msg}) end",
+            "local function valid_name(n) return #n > 0 and not n:find('[^%w_]') end",
+            "local function register(registered, byname, ...)",
+            "  local n = select('#', ...)",
+            "  local a, b = ...",
+            "  local name, cb, flags, desc",
+            "  if n == 1 then",
+            "    if type(a) ~= 'table' then fail('calling redis.register_function with a single argument is only applicable to Lua table (representing named arguments).') end",
+            "    for k, v in next, a do",
+            "      if type(k) ~= 'string' and type(k) ~= 'number' then fail('named argument key given to redis.register_function is not a string') end",
+            "      k = tostring(k)",
+            "      if k == 'function_name' then",
+            "        if type(v) ~= 'string' and type(v) ~= 'number' then fail('function_name argument given to redis.register_function must be a string') end",
+            "        name = tostring(v)",
+            "      elseif k == 'description' then",
+            "        if type(v) ~= 'string' and type(v) ~= 'number' then fail('description argument given to redis.register_function must be a string') end",
+            "        desc = tostring(v)",
+            "      elseif k == 'callback' then",
+            "        if type(v) ~= 'function' then fail('callback argument given to redis.register_function must be a function') end",
+            "        cb = v",
+            "      elseif k == 'flags' then",
+            "        if type(v) ~= 'table' then fail('flags argument to redis.register_function must be a table representing function flags') end",
+            "        flags = v",
+            "      else fail('unknown argument given to redis.register_function') end",
+            "    end",
+            "    if name == nil then fail('redis.register_function must get a function name argument') end",
+            "    if cb == nil then fail('redis.register_function must get a callback argument') end",
+            "  elseif n == 2 then",
+            "    if type(a) ~= 'string' and type(a) ~= 'number' then fail('first argument to redis.register_function must be a string') end",
+            "    if type(b) ~= 'function' then fail('second argument to redis.register_function must be a function') end",
+            "    name, cb = tostring(a), b",
+            "  else fail('wrong number of arguments to redis.register_function') end",
+            "  local known = {}",
+            "  for _, f in ipairs(flags or {}) do",
+            "    if type(f) ~= 'string' or not FLAGS[f] then fail('unknown flag given') end",
+            "    known[FLAGS[f]] = f",
+            "  end",
+            "  local ordered = {}",
+            "  for i = 1, 5 do if known[i] then ordered[#ordered + 1] = known[i] end end",
+            // Redis 7.0 words a bad function name as it words a bad library name.
+            "  if not valid_name(name) then fail('Library names can only contain letters, numbers, or underscores(_) and must be at least one character long') end",
+            "  if byname[name:lower()] then fail('Function already exists in the library') end",
+            "  byname[name:lower()] = true",
+            "  registered[#registered + 1] = {name = name, callback = cb, flags = ordered, description = desc}",
+            "end",
+            "local function guarded(t)",
+            "  return setmetatable({}, {",
+            "    __index = function(_, k)",
+            "      local v = t[k]",
+            "      if v == nil then error(\"Script attempted to access nonexistent global variable '\" .. tostring(k) .. \"'\", 2) end",
+            "      return v",
+            "    end,",
+            "    __newindex = function() error('Attempt to modify a readonly table', 2) end,",
+            "    __metatable = false})",
+            "end",
+            "local function load_library(chunk, G, full_redis, expired)",
+            "  local registered, byname, loading = {}, {}, true",
+            "  local api = {register_function = function(...) return register(registered, byname, ...) end}",
+            "  for _, k in ipairs({'log', 'LOG_DEBUG', 'LOG_VERBOSE', 'LOG_NOTICE', 'LOG_WARNING', 'REDIS_VERSION', 'REDIS_VERSION_NUM'}) do",
+            "    api[k] = full_redis[k]",
+            "  end",
+            "  api = guarded(api)",
+            // Errors at level 2: the script's line that named the missing global.
+            "  local env = setmetatable({}, {",
+            "    __index = function(_, k)",
+            "      local v",
+            "      if loading then v = k == 'redis' and api or nil else v = rawget(G, k) end",
+            "      if v == nil then error(\"Script attempted to access nonexistent global variable '\" .. tostring(k) .. \"'\", 2) end",
+            "      return v",
+            "    end,",
+            "    __newindex = function() error('Attempt to modify a readonly table', 2) end,",
+            "    __metatable = false})",
+            "  setfenv(chunk, env)",
+            "  dbg.sethook(function() if expired() then error({err = 'ERR FUNCTION LOAD timeout'}) end end, '', 10000)",
+            "  local ok, err = xpcall(chunk, handler)",
+            "  dbg.sethook()",
+            "  loading = false",
+            "  if not ok then return nil, err end",
+            "  return registered",
+            "end",
+            "local function store_function(name, cb) functions[name:lower()] = cb end",
+            "local function forget_functions() functions = {} end",
+            "local function call_function(name, keys, args)",
+            "  local f = functions[name:lower()]",
+            "  return xpcall(function() return f(keys, args) end, handler)",
+            "end",
+            "return store, run, forget, load_library, store_function, forget_functions, call_function");
 
     /**
      * Redis 7.0's sandbox, built in Lua: the library tables and the globals are read-only (through
@@ -155,8 +248,13 @@ final class ScriptVm implements AutoCloseable {
     private final Lua lua;
     private final Set<String> compiled = new HashSet<>();
 
+    /**
+     * A VM for EVAL scripts, or ({@code forFunctions}) one for FUNCTION libraries: Redis keeps the two
+     * apart (a script's KEYS/ARGV globals never reach a function), and a function's redis table has
+     * no breakpoint, debug or replicate_commands.
+     */
     ScriptVm(CommandRunner runner, java.util.function.IntConsumer setResp,
-             java.util.function.Predicate<String> commandExists) {
+             java.util.function.Predicate<String> commandExists, boolean forFunctions) {
         lua = new Lua51();
         lua.openLibraries();
         try {
@@ -168,7 +266,11 @@ final class ScriptVm implements AutoCloseable {
             lua.getGlobal("rawget");
             lua.getGlobal("type");
             lua.getGlobal("tostring");
-            lua.pCall(6, 3);
+            lua.pCall(6, 7);
+            lua.setField(REGISTRY, "rockhub_call_function");
+            lua.setField(REGISTRY, "rockhub_forget_functions");
+            lua.setField(REGISTRY, "rockhub_store_function");
+            lua.setField(REGISTRY, "rockhub_load_library");
             lua.setField(REGISTRY, "rockhub_forget");
             lua.setField(REGISTRY, "rockhub_run");
             lua.setField(REGISTRY, "rockhub_store");
@@ -209,6 +311,12 @@ final class ScriptVm implements AutoCloseable {
                 return 1;
             });
             lua.setField(-2, "acl_check_cmd");
+            if (forFunctions) {
+                for (String debugOnly : new String[] {"breakpoint", "debug", "replicate_commands"}) {
+                    lua.pushNil();
+                    lua.setField(-2, debugOnly);
+                }
+            }
             lua.pop(1);
             LuaLibraries.install(lua);
             installCjson(lua);
@@ -456,6 +564,133 @@ final class ScriptVm implements AutoCloseable {
 
     boolean isCompiled(String sha) {
         return compiled.contains(sha);
+    }
+
+    /** As Redis: a library's loading code may run for 500 ms at most. */
+    private static final long LOAD_TIME_LIMIT_NANOS = 500_000_000L;
+    private final Set<String> loadedLibraries = new HashSet<>();
+
+    boolean hasLibrary(String name) {
+        return loadedLibraries.contains(name);
+    }
+
+    /**
+     * Runs a library's code, registering its functions in this VM. Returns the functions it
+     * registered (name, flags, description) or Redis's error text; with {@code keep} false nothing is
+     * kept (FUNCTION LOAD checks a library before storing it).
+     */
+    Object loadLibrary(String name, byte[] code, boolean keep) {
+        lua.setTop(0);
+        try {
+            // The #! line becomes a comment: Lua reads the rest with its line numbers unchanged.
+            byte[] c = code.clone();
+            c[0] = '-';
+            c[1] = '-';
+            lua.load(ByteBuffer.allocateDirect(c.length).put(c).flip(), "@user_function");
+        } catch (LuaException e) {
+            lua.setTop(0);
+            return "ERR Error compiling function: " + e.getMessage();
+        }
+        int chunk = lua.getTop();
+        lua.getField(REGISTRY, "rockhub_load_library");
+        lua.pushValue(chunk);
+        lua.pushValue(GLOBALS);
+        LuaReplies.rawField(lua, GLOBALS, "redis");
+        long deadline = System.nanoTime() + LOAD_TIME_LIMIT_NANOS;
+        lua.push((JFunction) l -> {
+            l.push(System.nanoTime() - deadline > 0);
+            return 1;
+        });
+        try {
+            lua.pCall(4, 2);
+        } catch (LuaException e) {
+            lua.setTop(0);
+            return "ERR Error registering functions: " + e.getMessage();
+        }
+        if (lua.isNil(-2)) {
+            LuaReplies.rawField(lua, -1, "err");
+            String err = lua.isNil(-1) ? "ERR unknown error" : new String(bytes(lua, -1), StandardCharsets.UTF_8);
+            lua.setTop(0);
+            return "ERR Error registering functions: " + err;
+        }
+        int list = lua.getTop() - 1;
+        java.util.List<FunctionLibrary.Function> out = new java.util.ArrayList<>();
+        for (int i = 1; ; i++) {
+            lua.rawGetI(list, i);
+            if (lua.isNil(-1)) {
+                lua.pop(1);
+                break;
+            }
+            int entry = lua.getTop();
+            lua.getField(entry, "name");
+            String fname = lua.toString(-1);
+            lua.getField(entry, "description");
+            String description = lua.isNil(-1) ? null : lua.toString(-1);
+            lua.getField(entry, "flags");
+            java.util.List<String> flags = new java.util.ArrayList<>();
+            int ft = lua.getTop();
+            for (int k = 1; ; k++) {
+                lua.rawGetI(ft, k);
+                if (lua.isNil(-1)) {
+                    lua.pop(1);
+                    break;
+                }
+                flags.add(lua.toString(-1));
+                lua.pop(1);
+            }
+            out.add(new FunctionLibrary.Function(fname, flags, description));
+            if (keep) {
+                lua.getField(REGISTRY, "rockhub_store_function");
+                lua.push(fname);
+                lua.getField(entry, "callback");
+                try {
+                    lua.pCall(2, 0);
+                } catch (LuaException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            lua.setTop(entry - 1);
+        }
+        lua.setTop(0);
+        if (keep) {
+            loadedLibraries.add(name);
+        }
+        return out;
+    }
+
+    /** FUNCTION FLUSH / DELETE / RESTORE: every library is loaded again when next needed. */
+    void forgetLibraries() {
+        loadedLibraries.clear();
+        lua.getField(REGISTRY, "rockhub_forget_functions");
+        try {
+            lua.pCall(0, 0);
+        } catch (LuaException e) {
+            throw new IllegalStateException(e);
+        }
+        lua.setTop(0);
+    }
+
+    /** Calls a registered function with KEYS and ARGV tables; leaves {@code ok, result-or-error}. */
+    void callFunction(String name, List<byte[]> keys, List<byte[]> args) {
+        lua.getField(REGISTRY, "rockhub_call_function");
+        lua.push(name);
+        pushArray(keys);
+        pushArray(args);
+        try {
+            lua.pCall(3, 2);
+        } catch (LuaException e) {
+            lua.setTop(0);
+            lua.push(false);
+            pushError(lua, "ERR " + e.getMessage());
+        }
+    }
+
+    private void pushArray(List<byte[]> values) {
+        lua.newTable();
+        for (int i = 0; i < values.size(); i++) {
+            pushBytes(lua, values.get(i));
+            lua.rawSetI(-2, i + 1);
+        }
     }
 
     /** SCRIPT FLUSH: compiled scripts go. */

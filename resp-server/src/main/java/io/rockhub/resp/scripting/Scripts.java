@@ -36,6 +36,10 @@ public final class Scripts {
     private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
     private final ThreadLocal<long[]> seenGeneration = ThreadLocal.withInitial(() -> new long[] {0});
     private final ThreadLocal<ScriptVm> vms;
+    /** Functions run in VMs of their own, as in Redis: nothing of EVAL's globals reaches them. */
+    private final ThreadLocal<ScriptVm> functionVms;
+    private final FunctionLibraries libraries;
+    private final ThreadLocal<long[]> seenLibraryVersion = ThreadLocal.withInitial(() -> new long[] {-1});
     /** The session and dispatcher a running script's redis.call works for, per thread. */
     private final ThreadLocal<ClientSession> running = new ThreadLocal<>();
     private final ThreadLocal<Boolean> readOnlyScript = ThreadLocal.withInitial(() -> false);
@@ -52,7 +56,10 @@ public final class Scripts {
         this.hub = hub;
         this.dispatcher = new io.rockhub.resp.server.Dispatcher(hub);
         this.vms = ThreadLocal.withInitial(() -> new ScriptVm(this::call, v -> resp.get()[0] = v,
-                name -> hub.commands().lookup(name) != null));
+                name -> hub.commands().lookup(name) != null, false));
+        this.functionVms = ThreadLocal.withInitial(() -> new ScriptVm(this::call, v -> resp.get()[0] = v,
+                name -> hub.commands().lookup(name) != null, true));
+        this.libraries = new FunctionLibraries(hub::storage);
     }
 
     /**
@@ -99,6 +106,93 @@ public final class Scripts {
         generation.incrementAndGet();
     }
 
+    // ---- FUNCTION libraries -------------------------------------------------------------------
+
+    /** Checks a library in this thread's function VM without keeping it. */
+    private final FunctionLibraries.Checker checker = (name, code) -> functionVm().loadLibrary(name, code, false);
+
+    private ScriptVm functionVm() {
+        return functionVms.get();
+    }
+
+    /** FUNCTION LOAD [REPLACE]: the library's name, or Redis's error as a {@link CommandFailure}. */
+    public Object loadLibrary(byte[] code, boolean replace) {
+        Object r = libraries.load(code, replace, checker);
+        return r instanceof FunctionLibrary lib ? lib.name() : new CommandFailure((String) r);
+    }
+
+    /** FUNCTION DELETE: false when there is no such library. */
+    public boolean deleteLibrary(String name) {
+        return libraries.delete(name, checker);
+    }
+
+    /** FUNCTION FLUSH. */
+    public void flushLibraries() {
+        libraries.flush(checker);
+    }
+
+    /** FUNCTION LIST: the libraries, by name. */
+    public List<FunctionLibrary> libraries() {
+        return libraries.all(checker);
+    }
+
+    /** FUNCTION DUMP: Redis's payload (one function record per library, RDB version, CRC64). */
+    public byte[] dumpLibraries() {
+        List<byte[]> codes = new ArrayList<>();
+        for (FunctionLibrary lib : libraries.all(checker)) {
+            codes.add(lib.code());
+        }
+        return io.rockhub.core.encoding.RdbPayload.dumpFunctions(codes);
+    }
+
+    /** FUNCTION RESTORE: null, or Redis's error text. */
+    public String restoreLibraries(byte[] payload, FunctionLibraries.Policy policy) {
+        io.rockhub.core.encoding.RdbPayload.Functions parsed = io.rockhub.core.encoding.RdbPayload.restoreFunctions(payload);
+        if (parsed.error() != null) {
+            return parsed.error();
+        }
+        return libraries.restore(parsed.codes(), policy, checker);
+    }
+
+    /** An expected refusal with Redis's text. */
+    public record CommandFailure(String error) {
+    }
+
+    /** FCALL / FCALL_RO. */
+    public void callFunction(ClientSession session, String name, List<byte[]> storedKeys, List<byte[]> args,
+                             RespWriter out, boolean readOnly) {
+        FunctionLibrary lib = libraries.owner(name, checker);
+        if (lib == null) {
+            out.error("ERR Function not found");
+            return;
+        }
+        FunctionLibrary.Function f = lib.function(name);
+        if (readOnly && !f.noWrites()) {
+            out.error("ERR Can not execute a script with write flag using *_ro command.");
+            return;
+        }
+        if (!f.noWrites() && hub.replication().isReplica() && hub.config().getBool("replica-read-only")) {
+            out.error("READONLY You can't write against a read only replica.");
+            return;
+        }
+        ScriptVm vm = functionVm();
+        long[] seen = seenLibraryVersion.get();
+        long v = libraries.version(checker);
+        if (seen[0] != v) {
+            vm.forgetLibraries();
+            seen[0] = v;
+        }
+        if (!vm.hasLibrary(lib.name())) {
+            Object r = vm.loadLibrary(lib.name(), lib.code(), true);
+            if (r instanceof String err) {
+                out.error(err);
+                return;
+            }
+        }
+        execute(session, storedKeys, args, out, readOnly || f.noWrites(), f.name(),
+                keys -> vm.callFunction(f.name(), keys, args), vm);
+    }
+
     private static byte[] storeKey(String sha) {
         byte[] s = sha.getBytes(StandardCharsets.US_ASCII);
         byte[] k = new byte[PREFIX.length + s.length];
@@ -135,6 +229,15 @@ public final class Scripts {
             out.error(compileError);
             return;
         }
+        execute(session, storedKeys, args, out, readOnly, script.sha(), keys -> vm.run(script.sha(), keys, args), vm);
+    }
+
+    /**
+     * Runs a script or function body for {@code session} alone among writers, its writes in one
+     * batch; {@code label} names it in error replies (a script's SHA, a function's name).
+     */
+    private void execute(ClientSession session, List<byte[]> storedKeys, List<byte[]> args, RespWriter out,
+                         boolean readOnly, String label, java.util.function.Consumer<List<byte[]>> body, ScriptVm vm) {
         List<byte[]> keys = new ArrayList<>(storedKeys.size());
         for (byte[] k : storedKeys) {
             keys.add(StoredKey.user(k));
@@ -154,7 +257,7 @@ public final class Scripts {
         begun.get()[0] = false;
         boolean committed = false;
         try {
-            vm.run(script.sha(), keys, args);
+            body.accept(keys);
             // Writes made before an error stay, as in Redis: the batch commits either way.
             if (begun.get()[0]) {
                 hub.keys().endTransaction(true);
@@ -164,7 +267,7 @@ public final class Scripts {
             if (ok) {
                 LuaReplies.write(lua, 2, out, resp.get()[0] == 3);
             } else {
-                writeFailure(lua, script, out);
+                writeFailure(lua, label, out);
             }
         } finally {
             if (!committed && begun.get()[0]) {
@@ -183,25 +286,26 @@ public final class Scripts {
         }
     }
 
+
     /** A script error: the err text, and where it happened as Redis says it. */
-    private static void writeFailure(Lua lua, ScriptSource script, RespWriter out) {
+    private static void writeFailure(Lua lua, String label, RespWriter out) {
         String err = field(lua, "err");
         String source = field(lua, "source");
-        lua.getField(2, "line");
+        LuaReplies.rawField(lua, 2, "line");
         String line = lua.isNil(-1) ? null : Long.toString((long) lua.toNumber(-1));
         lua.pop(1);
         if (err == null) {
             err = "ERR unknown error";
         }
         if (source != null && line != null) {
-            out.error(err + " script: " + script.sha() + ", on " + source + ":" + line + ".");
+            out.error(err + " script: " + label + ", on " + source + ":" + line + ".");
         } else {
             out.error(err);
         }
     }
 
     private static String field(Lua lua, String name) {
-        lua.getField(2, name);
+        LuaReplies.rawField(lua, 2, name);
         String v = lua.type(-1) == Lua.LuaType.STRING || lua.type(-1) == Lua.LuaType.NUMBER
                 ? new String(ScriptVm.bytes(lua, -1), StandardCharsets.UTF_8) : null;
         lua.pop(1);

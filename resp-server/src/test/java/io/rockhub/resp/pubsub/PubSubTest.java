@@ -75,6 +75,10 @@ class PubSubTest {
             readerThread.start();
             List<String> counts = new ArrayList<>();
             for (int i = 0; i < messages; i++) {
+                // The reading subscriber must stay under the limit too: at most 8 messages (512 KB) behind.
+                int sent = i;
+                Wait.until(Duration.ofSeconds(30), "the reader keeps up",
+                        () -> received.get() >= sent - 8 || wrong.get() != null);
                 counts.add(publisher.call("PUBLISH", "firehose", String.format("%06d", i) + payload));
             }
             readerThread.join(60_000);

@@ -134,6 +134,38 @@ class ReplicationTest {
     }
 
     @Test
+    void functionLibrariesReachTheReplicaWhichRunsOnlyTheirReadOnlyFunctions() throws Exception {
+        try (TestServer primary = TestServer.start(); TestServer replica = replicaOf(primary);
+             RawClient p = new RawClient(primary.port())) {
+            p.call("SET", "warm", "up");
+            awaitCaughtUp(primary, replica);
+            String lib = "#!lua name=kv\n"
+                    + "redis.register_function('put', function(k, a) return redis.call('set', k[1], a[1]) end)\n"
+                    + "redis.register_function{function_name='fetch', callback=function(k) return redis.call('get', k[1]) end,"
+                    + " flags={'no-writes'}}";
+            assertThat(p.call("FUNCTION", "LOAD", lib)).isEqualTo("$2\r\nkv\r\n");
+            assertThat(p.call("FCALL", "put", "1", "k", "v1")).isEqualTo("+OK\r\n");
+            awaitCaughtUp(primary, replica);
+            try (RawClient r = new RawClient(replica.port())) {
+                assertThat(r.call("FCALL_RO", "fetch", "1", "k")).isEqualTo("$2\r\nv1\r\n");
+                assertThat(r.call("FCALL", "fetch", "1", "k")).isEqualTo("$2\r\nv1\r\n");
+                assertThat(r.call("FCALL", "put", "1", "k", "v2"))
+                        .isEqualTo("-READONLY You can't write against a read only replica.\r\n");
+                assertThat(r.call("FUNCTION", "LOAD", "REPLACE", lib))
+                        .isEqualTo("-READONLY You can't write against a read only replica.\r\n");
+                // A library replaced on the primary is the replica's new one at once.
+                p.call("FUNCTION", "LOAD", "REPLACE", lib.replace("redis.call('get', k[1])", "'replaced'"));
+                awaitCaughtUp(primary, replica);
+                assertThat(r.call("FCALL_RO", "fetch", "1", "k")).isEqualTo("$8\r\nreplaced\r\n");
+                p.call("FUNCTION", "DELETE", "kv");
+                awaitCaughtUp(primary, replica);
+                assertThat(r.call("FCALL_RO", "fetch", "1", "k")).isEqualTo("-ERR Function not found\r\n");
+                assertThat(r.call("FUNCTION", "LIST")).isEqualTo("*0\r\n");
+            }
+        }
+    }
+
+    @Test
     void blockedReadersOnTheReplicaWakeOnReplicatedWrites() throws Exception {
         try (TestServer primary = TestServer.start(); TestServer replica = replicaOf(primary);
              Jedis p = new Jedis("127.0.0.1", primary.port())) {

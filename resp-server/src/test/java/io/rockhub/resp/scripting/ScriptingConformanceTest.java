@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 class ScriptingConformanceTest {
     private static final List<String> SCRIPTS = List.of(
             "return redis.call('nosuch')",
+            "return _G",
+            "return setmetatable({}, {__index = function() error('no field') end})",
             "return redis.call('get')",
             "return redis.call('set','k','v','xx','nx')",
             "return redis.call('hget','s','f')",
@@ -225,6 +227,17 @@ class ScriptingConformanceTest {
             for (String protocol : new String[] {"2", "3"}) {
                 assertThat(transcript(servers.rockhubPort(), protocol)).isEqualTo(transcript(servers.redisPort(), protocol));
             }
+        }
+    }
+
+    /** Redis 7.0.15 crashes on this one; RockHub answers an error and carries on. */
+    @Test
+    void anErrorObjectWhoseFieldsRaiseIsAnErrorReplyNotACrash() throws Exception {
+        try (io.rockhub.resp.testing.TestServer server = io.rockhub.resp.testing.TestServer.start();
+             RawClient c = new RawClient(server.port())) {
+            assertThat(c.call("EVAL", "error(setmetatable({}, {__index = function() error('no field') end}))", "0"))
+                    .startsWith("-ERR unknown error script: ");
+            assertThat(c.call("PING")).isEqualTo("+PONG\r\n");
         }
     }
 
