@@ -18,6 +18,36 @@ public final class KeyLocks {
     private final java.util.concurrent.locks.ReentrantReadWriteLock world =
             new java.util.concurrent.locks.ReentrantReadWriteLock();
 
+    /** Whether the script holding the exclusive side runs past busy-reply-threshold. */
+    private volatile java.util.function.BooleanSupplier scriptBusy = () -> false;
+
+    /**
+     * Set by the scripting engine: a writer waiting for a script stops waiting once this holds,
+     * with {@link ScriptBusyException}, so its event loop can answer other clients (SCRIPT KILL too).
+     */
+    public void scriptBusyWhen(java.util.function.BooleanSupplier busy) {
+        this.scriptBusy = busy;
+    }
+
+    /** The shared side, waited for in slices while a script holds the exclusive one. */
+    private java.util.concurrent.locks.Lock shared() {
+        java.util.concurrent.locks.Lock shared = world.readLock();
+        if (shared.tryLock()) {
+            return shared;
+        }
+        try {
+            while (!shared.tryLock(5, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                if (scriptBusy.getAsBoolean()) {
+                    throw new ScriptBusyException();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("interrupted waiting for a key lock", e);
+        }
+        return shared;
+    }
+
     public KeyLocks(int stripesPowerOfTwo) {
         stripes = new ReentrantLock[stripesPowerOfTwo];
         for (int i = 0; i < stripes.length; i++) {
@@ -33,8 +63,7 @@ public final class KeyLocks {
     }
 
     public Held lock(byte[] key) {
-        java.util.concurrent.locks.Lock shared = world.readLock();
-        shared.lock();
+        java.util.concurrent.locks.Lock shared = shared();
         ReentrantLock l = stripes[stripe(key)];
         l.lock();
         return () -> {
@@ -53,7 +82,18 @@ public final class KeyLocks {
             return null;
         }
         java.util.concurrent.locks.Lock w = world.writeLock();
-        w.lock();
+        if (!w.tryLock()) {
+            try {
+                while (!w.tryLock(5, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    if (scriptBusy.getAsBoolean()) {
+                        throw new ScriptBusyException();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StorageException("interrupted waiting for the script lock", e);
+            }
+        }
         return w::unlock;
     }
 
@@ -66,8 +106,7 @@ public final class KeyLocks {
             idx[i] = stripe(keys[i]);
         }
         int[] sorted = Arrays.stream(idx).sorted().distinct().toArray();
-        java.util.concurrent.locks.Lock shared = world.readLock();
-        shared.lock();
+        java.util.concurrent.locks.Lock shared = shared();
         for (int s : sorted) {
             stripes[s].lock();
         }
@@ -81,8 +120,7 @@ public final class KeyLocks {
 
     /** Every stripe, in order: excludes all writers (FLUSHALL). */
     public Held lockAll() {
-        java.util.concurrent.locks.Lock shared = world.readLock();
-        shared.lock();
+        java.util.concurrent.locks.Lock shared = shared();
         for (ReentrantLock l : stripes) {
             l.lock();
         }

@@ -61,8 +61,14 @@ public final class FunctionCommands {
                          FunctionCommands::restore).tips(all),
                  of("stats", 2, "noscript allow_busy", 0, 0, 0, "@slow @scripting", a -> FunctionCommands::stats)
                          .tips("nondeterministic_output request_policy:all_shards response_policy:special"),
-                 of("kill", 2, "noscript allow_busy", 0, 0, 0, "@slow @scripting",
-                         a -> (ctx, out) -> out.error("NOTBUSY No scripts in execution right now."))
+                 of("kill", 2, "noscript allow_busy", 0, 0, 0, "@slow @scripting", a -> (ctx, out) -> {
+                     String refusal = ctx.hub().scripts().kill(false);
+                     if (refusal == null) {
+                         out.ok();
+                     } else {
+                         out.error(refusal);
+                     }
+                 })
                          .tips("request_policy:all_shards response_policy:one_succeeded"),
                  of("help", 2, "loading stale", 0, 0, 0, "@slow @scripting", a -> FunctionCommands::help)));
     }
@@ -79,10 +85,12 @@ public final class FunctionCommands {
         if (numKeys > a.size() - 3) {
             throw new CommandError("ERR Number of keys can't be greater than number of args");
         }
+        byte[] verb = a.bytes(0);
         String name = a.string(1);
         List<byte[]> keys = new ArrayList<>(a.all().subList(3, 3 + (int) (long) numKeys));
         List<byte[]> args = new ArrayList<>(a.all().subList(3 + (int) (long) numKeys, a.size()));
-        return (ctx, out) -> ctx.hub().scripts().callFunction(ctx.session(), name, keys, args, out, readOnly);
+        return (ctx, client) -> ctx.hub().scripts().submit(ctx.session(), client,
+                out -> ctx.hub().scripts().callFunction(ctx.session(), verb, name, keys, args, out, readOnly));
     }
 
     /** FUNCTION LOAD [REPLACE] code. */
@@ -190,12 +198,27 @@ public final class FunctionCommands {
         };
     }
 
-    /** FUNCTION STATS: no function is ever running when another command is served. */
+    /** FUNCTION STATS: the function running past busy-reply-threshold, if any, and the engine's counts. */
     private static void stats(io.rockhub.resp.command.CommandContext ctx, RespWriter out) {
-        List<FunctionLibrary> libs = ctx.hub().scripts().libraries();
+        Scripts scripts = ctx.hub().scripts();
+        if (scripts.busy() && scripts.busyFunction() == null) {
+            out.error(Scripts.SLOW_EVAL); // an EVAL script is busy: Redis answers so
+            return;
+        }
+        Scripts.Running running = scripts.busyFunction();
+        List<FunctionLibrary> libs = scripts.libraries();
         int functions = libs.stream().mapToInt(l -> l.functions().size()).sum();
         out.map(2);
-        out.bulk("running_script").nullBulk();
+        out.bulk("running_script");
+        if (running == null) {
+            out.nullBulk();
+        } else {
+            out.map(3);
+            out.bulk("name").bulk(running.name());
+            out.bulk("command").array(running.argv().size());
+            running.argv().forEach(out::bulk);
+            out.bulk("duration_ms").integer((System.nanoTime() - running.startNanos()) / 1_000_000);
+        }
         out.bulk("engines").map(1);
         out.bulk("LUA").map(2);
         out.bulk("libraries_count").integer(libs.size());

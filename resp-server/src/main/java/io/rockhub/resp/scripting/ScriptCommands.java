@@ -65,8 +65,14 @@ public final class ScriptCommands {
                          out.ok();
                      };
                  }).tips("request_policy:all_nodes response_policy:all_succeeded"),
-                 of("kill", 2, "noscript allow_busy", 0, 0, 0, "@slow @scripting",
-                         a -> (ctx, out) -> out.error("NOTBUSY No scripts in execution right now."))
+                 of("kill", 2, "noscript allow_busy", 0, 0, 0, "@slow @scripting", a -> (ctx, out) -> {
+                     String refusal = ctx.hub().scripts().kill(true);
+                     if (refusal == null) {
+                         out.ok();
+                     } else {
+                         out.error(refusal);
+                     }
+                 })
                      .tips("request_policy:all_shards response_policy:one_succeeded"),
                  of("help", 2, "loading stale", 0, 0, 0, "@slow @scripting", a -> (ctx, out) -> HelpText.write(out, "SCRIPT",
                          "DEBUG (YES|SYNC|NO)",
@@ -97,7 +103,7 @@ public final class ScriptCommands {
         byte[] script = a.bytes(1);
         List<byte[]> keys = new ArrayList<>(a.all().subList(3, 3 + (int) numKeys));
         List<byte[]> args = new ArrayList<>(a.all().subList(3 + (int) numKeys, a.size()));
-        return (ctx, out) -> {
+        return (ctx, client) -> ctx.hub().scripts().submit(ctx.session(), client, out -> {
             Scripts scripts = ctx.hub().scripts();
             ScriptSource s;
             if (bySha) {
@@ -123,6 +129,6 @@ public final class ScriptCommands {
                 return;
             }
             scripts.run(ctx.session(), s, keys, args, out, readOnly || s.noWrites());
-        };
+        });
     }
 }

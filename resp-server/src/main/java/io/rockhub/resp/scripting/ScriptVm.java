@@ -27,8 +27,13 @@ final class ScriptVm implements AutoCloseable {
         void run(Lua lua, List<byte[]> argv);
     }
 
+    /** The Lua heap of one VM may not pass this (checked by the count hook; see SETUP). */
+    static final long HEAP_LIMIT_BYTES = 1L << 30;
+    /** Instructions between two looks at SCRIPT KILL and the heap: about a millisecond of Lua. */
+    static final int HOOK_EVERY = 100_000;
+
     private static final String SETUP = String.join("\n",
-            "local call, pcall_, dbg, rawget, type, tostring = ...",
+            "local call, pcall_, dbg, rawget, type, tostring, check, collectgarbage = ...",
             "redis = {}",
             "redis.call = call",
             "redis.pcall = pcall_",
@@ -72,7 +77,47 @@ final class ScriptVm implements AutoCloseable {
             "local scripts = {}",
             "local setfenv = setfenv",
             "local function store(f, sha, env) setfenv(f, env) scripts[sha] = f end",
-            "local function run(sha) return xpcall(scripts[sha], handler) end",
+            // Every script and function runs under a count hook: it is how SCRIPT KILL reaches a
+            // script in a loop, and how the Lua heap stays bounded (checked every HOOK_EVERY
+            // instructions; string.rep, the one way to allocate much in one instruction, checks first).
+            // Once killed, the hook raises at every instruction, so no pcall can swallow the kill.
+            "local sethook, getinfo, registry = dbg.sethook, dbg.getinfo, dbg.getregistry()",
+            "local HEAP_LIMIT_KB = " + (HEAP_LIMIT_BYTES / 1024),
+            "local guarded",
+            "local function on_hook()",
+            "  local e = check()",
+            "  if not e and collectgarbage('count') > HEAP_LIMIT_KB then",
+            "    collectgarbage('collect')",
+            "    if collectgarbage('count') > HEAP_LIMIT_KB then e = 'ERR Script used more than the scripts memory limit (" + (HEAP_LIMIT_BYTES >> 20) + " MB)' end",
+            "  end",
+            "  if e then",
+            "    local i = getinfo(2, 'Sl')",
+            "    local killed = {err = e, source = i and i.source, line = i and i.currentline}",
+            "    registry.rockhub_killed = killed",
+            // Raised again at every instruction of the script, not of the glue that ends the run.
+            "    sethook(function()",
+            "      local f = getinfo(2, 'f').func",
+            "      if f ~= guarded and f ~= handler then error(killed) end",
+            "    end, '', 1)",
+            "    error(killed)",
+            "  end",
+            "end",
+            "guarded = function(f)",
+            "  sethook(on_hook, '', " + HOOK_EVERY + ")",
+            "  local ok, r = xpcall(f, handler)",
+            "  sethook()",
+            "  return ok, r",
+            "end",
+            "do",
+            "  local rep = string.rep",
+            "  string.rep = function(s, n, ...)",
+            "    if type(s) == 'string' and type(n) == 'number' and #s * n > HEAP_LIMIT_KB * 1024 then",
+            "      error('ERR string.rep result would pass the scripts memory limit', 2)",
+            "    end",
+            "    return rep(s, n, ...)",
+            "  end",
+            "end",
+            "local function run(sha) return guarded(scripts[sha]) end",
             "local function forget() scripts = {} end",
             // FUNCTION libraries (Redis 7.0's rules): a library's code runs once in an environment
             // that holds nothing but a redis table able to register functions and log; its functions
@@ -126,7 +171,7 @@ final class ScriptVm implements AutoCloseable {
             "  byname[name:lower()] = true",
             "  registered[#registered + 1] = {name = name, callback = cb, flags = ordered, description = desc}",
             "end",
-            "local function guarded(t)",
+            "local function readonly_view(t)",
             "  return setmetatable({}, {",
             "    __index = function(_, k)",
             "      local v = t[k]",
@@ -142,7 +187,7 @@ final class ScriptVm implements AutoCloseable {
             "  for _, k in ipairs({'log', 'LOG_DEBUG', 'LOG_VERBOSE', 'LOG_NOTICE', 'LOG_WARNING', 'REDIS_VERSION', 'REDIS_VERSION_NUM'}) do",
             "    api[k] = full_redis[k]",
             "  end",
-            "  api = guarded(api)",
+            "  api = readonly_view(api)",
             // Errors at level 2: the script's line that named the missing global.
             "  local env = setmetatable({}, {",
             "    __index = function(_, k)",
@@ -165,7 +210,7 @@ final class ScriptVm implements AutoCloseable {
             "local function forget_functions() functions = {} end",
             "local function call_function(name, keys, args)",
             "  local f = functions[name:lower()]",
-            "  return xpcall(function() return f(keys, args) end, handler)",
+            "  return guarded(function() return f(keys, args) end)",
             "end",
             "return store, run, forget, load_library, store_function, forget_functions, call_function");
 
@@ -254,7 +299,8 @@ final class ScriptVm implements AutoCloseable {
      * no breakpoint, debug or replicate_commands.
      */
     ScriptVm(CommandRunner runner, java.util.function.IntConsumer setResp,
-             java.util.function.Predicate<String> commandExists, boolean forFunctions) {
+             java.util.function.Predicate<String> commandExists, boolean forFunctions,
+             java.util.function.Supplier<String> interrupt) {
         lua = new Lua51();
         lua.openLibraries();
         try {
@@ -266,7 +312,20 @@ final class ScriptVm implements AutoCloseable {
             lua.getGlobal("rawget");
             lua.getGlobal("type");
             lua.getGlobal("tostring");
-            lua.pCall(6, 7);
+            lua.push((JFunction) l -> {
+                String e = interrupt.get();
+                if (e == null) {
+                    return 0;
+                }
+                l.push(e);
+                return 1;
+            });
+            lua.getGlobal("collectgarbage");
+            lua.pCall(8, 7);
+            lua.getGlobal("debug");
+            lua.getField(-1, "sethook");
+            lua.setField(REGISTRY, "rockhub_sethook");
+            lua.pop(1);
             lua.setField(REGISTRY, "rockhub_call_function");
             lua.setField(REGISTRY, "rockhub_forget_functions");
             lua.setField(REGISTRY, "rockhub_store_function");
@@ -691,6 +750,27 @@ final class ScriptVm implements AutoCloseable {
             pushBytes(lua, values.get(i));
             lua.rawSetI(-2, i + 1);
         }
+    }
+
+    /**
+     * After a killed run: the error the kill raised ({err, source, line}, pushed) or nothing pushed
+     * and false; the every-instruction hook is removed (called from Java, so it runs no Lua instruction).
+     */
+    boolean takeKill() {
+        lua.getField(REGISTRY, "rockhub_sethook");
+        try {
+            lua.pCall(0, 0);
+        } catch (LuaException e) {
+            throw new IllegalStateException(e);
+        }
+        lua.getField(REGISTRY, "rockhub_killed");
+        if (lua.isNil(-1)) {
+            lua.pop(1);
+            return false;
+        }
+        lua.pushNil();
+        lua.setField(REGISTRY, "rockhub_killed");
+        return true;
     }
 
     /** SCRIPT FLUSH: compiled scripts go. */

@@ -56,10 +56,93 @@ public final class Scripts {
         this.hub = hub;
         this.dispatcher = new io.rockhub.resp.server.Dispatcher(hub);
         this.vms = ThreadLocal.withInitial(() -> new ScriptVm(this::call, v -> resp.get()[0] = v,
-                name -> hub.commands().lookup(name) != null, false));
+                name -> hub.commands().lookup(name) != null, false, this::interruption));
         this.functionVms = ThreadLocal.withInitial(() -> new ScriptVm(this::call, v -> resp.get()[0] = v,
-                name -> hub.commands().lookup(name) != null, true));
+                name -> hub.commands().lookup(name) != null, true, this::interruption));
+        hub.keys().locks().scriptBusyWhen(this::busy);
         this.libraries = new FunctionLibraries(hub::storage);
+    }
+
+    // ---- busy scripts ---------------------------------------------------------------------------
+
+    static final String SLOW_EVAL = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+    static final String SLOW_FUNCTION = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
+
+    /** The script or function running now (one at a time: each holds the exclusive key lock). */
+    record Running(long startNanos, boolean function, String name, List<byte[]> argv) {
+    }
+
+    private volatile Running inProgress;
+    /** Whether the running one has written: it may not be killed then (Redis's UNKILLABLE). */
+    private volatile boolean runningWrote;
+    private volatile boolean killRequested;
+
+    /**
+     * Scripts run here, not on the event loops: a loop stays free to serve other clients, to tell
+     * them the server is busy past busy-reply-threshold and to take SCRIPT KILL, as Redis's does.
+     */
+    private final java.util.concurrent.ExecutorService scriptThread = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "rockhub-script");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Runs a client's script on the script thread (see {@link ClientSession#offload}). */
+    public void runOffLoop(Runnable work) {
+        scriptThread.execute(work);
+    }
+
+    /** Runs {@code work} for the client off its event loop when it can, else in place (inside EXEC). */
+    void submit(ClientSession session, RespWriter out, java.util.function.Consumer<RespWriter> work) {
+        if (!session.offload(work)) {
+            work.accept(out);
+        }
+    }
+
+    /** Whether a script has run past busy-reply-threshold: other commands are refused with -BUSY. */
+    public boolean busy() {
+        Running r = inProgress;
+        return r != null && (System.nanoTime() - r.startNanos()) / 1_000_000 >= hub.config().getLong("busy-reply-threshold");
+    }
+
+    /** The -BUSY text for the one running: it names the command that can stop it. */
+    public String busyError() {
+        Running r = inProgress;
+        return r != null && r.function() ? SLOW_FUNCTION : SLOW_EVAL;
+    }
+
+    /** SCRIPT KILL ({@code eval}) or FUNCTION KILL: null when the kill is on its way, else Redis's refusal. */
+    public String kill(boolean eval) {
+        Running r = inProgress;
+        if (r == null || !busy()) {
+            return "NOTBUSY No scripts in execution right now.";
+        }
+        if (runningWrote) {
+            return "UNKILLABLE Sorry the script already executed write commands against the dataset. You can either"
+                    + " wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.";
+        }
+        if (eval && r.function()) {
+            return SLOW_FUNCTION;
+        }
+        if (!eval && !r.function()) {
+            return SLOW_EVAL;
+        }
+        killRequested = true;
+        return null;
+    }
+
+    /** The function running past the threshold (for FUNCTION STATS), or null. */
+    public Running busyFunction() {
+        Running r = inProgress;
+        return r != null && r.function() && busy() ? r : null;
+    }
+
+    /** Asked by the VM's hook every so many instructions: the error that stops the script, or null. */
+    private String interruption() {
+        if (!killRequested) {
+            return null;
+        }
+        return "ERR Script killed by user with SCRIPT KILL..."; // FUNCTION KILL's too, in Redis 7.0
     }
 
     /**
@@ -159,7 +242,7 @@ public final class Scripts {
     }
 
     /** FCALL / FCALL_RO. */
-    public void callFunction(ClientSession session, String name, List<byte[]> storedKeys, List<byte[]> args,
+    public void callFunction(ClientSession session, byte[] verb, String name, List<byte[]> storedKeys, List<byte[]> args,
                              RespWriter out, boolean readOnly) {
         FunctionLibrary lib = libraries.owner(name, checker);
         if (lib == null) {
@@ -189,7 +272,7 @@ public final class Scripts {
                 return;
             }
         }
-        execute(session, storedKeys, args, out, readOnly || f.noWrites(), f.name(),
+        execute(session, storedKeys, args, out, readOnly || f.noWrites(), f.name(), verb,
                 keys -> vm.callFunction(f.name(), keys, args), vm);
     }
 
@@ -229,21 +312,36 @@ public final class Scripts {
             out.error(compileError);
             return;
         }
-        execute(session, storedKeys, args, out, readOnly, script.sha(), keys -> vm.run(script.sha(), keys, args), vm);
+        execute(session, storedKeys, args, out, readOnly, script.sha(), null, keys -> vm.run(script.sha(), keys, args), vm);
     }
 
     /**
      * Runs a script or function body for {@code session} alone among writers, its writes in one
-     * batch; {@code label} names it in error replies (a script's SHA, a function's name).
+     * batch; {@code label} names it in error replies (a script's SHA, a function's name);
+     * {@code functionVerb} is FCALL or FCALL_RO as the client wrote it, null for a script.
      */
     private void execute(ClientSession session, List<byte[]> storedKeys, List<byte[]> args, RespWriter out,
-                         boolean readOnly, String label, java.util.function.Consumer<List<byte[]>> body, ScriptVm vm) {
+                         boolean readOnly, String label, byte[] functionVerb,
+                         java.util.function.Consumer<List<byte[]>> body, ScriptVm vm) {
+        boolean function = functionVerb != null;
         List<byte[]> keys = new ArrayList<>(storedKeys.size());
         for (byte[] k : storedKeys) {
             keys.add(StoredKey.user(k));
         }
         Lua lua = vm.lua();
         KeyLocks.Held exclusive = hub.keys().locks().exclusive();
+        boolean outermost = inProgress == null;
+        if (outermost) {
+            List<byte[]> command = new ArrayList<>();
+            command.add(function ? functionVerb : "eval".getBytes(StandardCharsets.US_ASCII));
+            command.add(label.getBytes(StandardCharsets.UTF_8));
+            command.add(Integer.toString(keys.size()).getBytes(StandardCharsets.US_ASCII));
+            command.addAll(keys);
+            command.addAll(args);
+            runningWrote = false;
+            killRequested = false;
+            inProgress = new Running(System.nanoTime(), function, label, command);
+        }
         ClientSession outer = running.get();
         boolean outerReadOnly = readOnlyScript.get();
         boolean wasInTransaction = session.executingTransaction();
@@ -263,13 +361,19 @@ public final class Scripts {
                 hub.keys().endTransaction(true);
             }
             committed = true;
-            boolean ok = lua.toBoolean(1);
-            if (ok) {
+            if (vm.takeKill()) {
+                // Killed, or past the heap limit: the error the hook raised, where the script was.
+                writeFailure(lua, lua.getTop(), label, out);
+            } else if (lua.toBoolean(1)) {
                 LuaReplies.write(lua, 2, out, resp.get()[0] == 3);
             } else {
-                writeFailure(lua, label, out);
+                writeFailure(lua, 2, label, out);
             }
         } finally {
+            if (outermost) {
+                inProgress = null;
+                killRequested = false;
+            }
             if (!committed && begun.get()[0]) {
                 hub.keys().endTransaction(false); // a fault in the server itself: nothing of it lands
             }
@@ -288,10 +392,10 @@ public final class Scripts {
 
 
     /** A script error: the err text, and where it happened as Redis says it. */
-    private static void writeFailure(Lua lua, String label, RespWriter out) {
-        String err = field(lua, "err");
-        String source = field(lua, "source");
-        LuaReplies.rawField(lua, 2, "line");
+    private static void writeFailure(Lua lua, int at, String label, RespWriter out) {
+        String err = field(lua, at, "err");
+        String source = field(lua, at, "source");
+        LuaReplies.rawField(lua, at, "line");
         String line = lua.isNil(-1) ? null : Long.toString((long) lua.toNumber(-1));
         lua.pop(1);
         if (err == null) {
@@ -304,8 +408,8 @@ public final class Scripts {
         }
     }
 
-    private static String field(Lua lua, String name) {
-        LuaReplies.rawField(lua, 2, name);
+    private static String field(Lua lua, int at, String name) {
+        LuaReplies.rawField(lua, at, name);
         String v = lua.type(-1) == Lua.LuaType.STRING || lua.type(-1) == Lua.LuaType.NUMBER
                 ? new String(ScriptVm.bytes(lua, -1), StandardCharsets.UTF_8) : null;
         lua.pop(1);
@@ -328,7 +432,11 @@ public final class Scripts {
         buf.clear();
         RespWriter w = new RespWriter(buf);
         w.protocol(resp.get()[0]);
-        if (!hub.storage().inTransaction() && writes(argv)) {
+        boolean writes = writes(argv);
+        if (writes) {
+            runningWrote = true;
+        }
+        if (!hub.storage().inTransaction() && writes) {
             hub.keys().beginTransaction(); // inside EXEC there is one already, gathering everything
             begun.get()[0] = true;
         }

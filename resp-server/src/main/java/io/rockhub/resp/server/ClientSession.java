@@ -54,6 +54,33 @@ public final class ClientSession implements DecoderLimits {
         this.blocking = b;
     }
 
+    private java.util.function.Consumer<io.rockhub.resp.protocol.RespWriter> offloaded;
+    private boolean canOffload;
+
+    /** Set by the connection's handler: it can wait for work run on another thread (a script). */
+    void canOffload(boolean v) {
+        this.canOffload = v;
+    }
+
+    /**
+     * Asks the connection to run {@code work} off its event loop, writing the command's reply to the
+     * writer it is given; the connection reads nothing more until then. False when this connection
+     * cannot (no handler of its own, or inside EXEC): run it in place.
+     */
+    public boolean offload(java.util.function.Consumer<io.rockhub.resp.protocol.RespWriter> work) {
+        if (!canOffload || executingTransaction) {
+            return false;
+        }
+        this.offloaded = work;
+        return true;
+    }
+
+    java.util.function.Consumer<io.rockhub.resp.protocol.RespWriter> takeOffload() {
+        java.util.function.Consumer<io.rockhub.resp.protocol.RespWriter> w = offloaded;
+        offloaded = null;
+        return w;
+    }
+
     Blocking takeBlocking() {
         Blocking b = blocking;
         blocking = null;

@@ -74,6 +74,9 @@ public final class Dispatcher {
         if (refusal == null && session.authRequired() && !spec.has(CommandFlag.NO_AUTH)) {
             refusal = Errors.NOAUTH;
         }
+        if (refusal == null && !spec.has(CommandFlag.ALLOW_BUSY) && hub.scripts().busy()) {
+            refusal = hub.scripts().busyError();
+        }
         if (refusal == null && spec.has(CommandFlag.WRITE) && hub.replication().isReplica()
                 && hub.config().getBool("replica-read-only")) {
             refusal = "READONLY You can't write against a read only replica.";
@@ -252,6 +255,10 @@ public final class Dispatcher {
         long errorsBefore = out.errorCount();
         try {
             execution.run(new CommandContext(hub, session), out);
+        } catch (io.rockhub.core.storage.ScriptBusyException e) {
+            failed = true;
+            out.buffer().writerIndex(mark);
+            out.error(hub.scripts().busyError());
         } catch (StorageException e) {
             failed = true;
             out.buffer().writerIndex(mark);

@@ -50,6 +50,8 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
     private final ArrayDeque<Object> deferred = new ArrayDeque<>();
     /** Waiting out a CLIENT PAUSE: the request that met it is first in {@link #deferred}. */
     private boolean paused;
+    /** A script of this client runs on the script thread: requests wait behind it, as behind a blocked one. */
+    private boolean offloaded;
     private final Runnable unpause = () -> {
         try {
             ctx.executor().execute(this::resumeAfterPause);
@@ -70,6 +72,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
         this.writer = new RespWriter(null);
         this.writer.onError(hub.stats()::error);
         session.pushSink(this);
+        session.canOffload(true);
     }
 
     @Override
@@ -116,7 +119,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
         if (session.closeRequested()) {
             return;
         }
-        if (blocked != null || paused) {
+        if (blocked != null || paused || offloaded) {
             deferred.addLast(msg);
             return;
         }
@@ -139,13 +142,18 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
             } finally {
                 dispatching = false;
             }
-            if (session.finishCommandReply()) {
+            boolean replyOff = session.finishCommandReply();
+            if (replyOff) {
                 current.writerIndex(mark);
             }
             currentSeq = hub.storage().latestSequence();
             Blocking b = session.takeBlocking();
             if (b != null) {
                 block(b);
+            }
+            java.util.function.Consumer<RespWriter> work = session.takeOffload();
+            if (work != null) {
+                offload(work, replyOff);
             }
         } else if (msg instanceof ProtocolError err) {
             hub.stats().protocolErrors.increment();
@@ -272,13 +280,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
         }
         paused = false;
         hub.clientPause().forget(unpause);
-        while (blocked == null && !paused && !deferred.isEmpty()) {
-            channelRead(ctx, deferred.pollFirst());
-        }
-        sealSegment();
-        if (blocked == null && !paused) {
-            ctx.channel().config().setAutoRead(true);
-        }
+        drainDeferred();
     }
 
     /** Called by any thread when a key this client waits on changed. */
@@ -355,13 +357,63 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
     /** Leaves the blocked state: run what was waiting behind the blocking command, then flush. */
     private void resume() {
         unblock();
-        while (blocked == null && !paused && !deferred.isEmpty()) {
+        drainDeferred();
+    }
+
+    private void drainDeferred() {
+        while (blocked == null && !paused && !offloaded && !deferred.isEmpty()) {
             channelRead(ctx, deferred.pollFirst());
         }
         sealSegment();
-        if (blocked == null && !paused) {
+        if (blocked == null && !paused && !offloaded) {
             ctx.channel().config().setAutoRead(true);
         }
+    }
+
+    /**
+     * Runs a script on the script thread, so that this event loop keeps serving other clients (and
+     * can tell them the server is busy, and take SCRIPT KILL). Replies before it go out as they
+     * become durable; its own reply, and everything after it, when it is done.
+     */
+    private void offload(java.util.function.Consumer<RespWriter> work, boolean replyOff) {
+        offloaded = true;
+        ctx.channel().config().setAutoRead(false);
+        int protocol = session.protocol();
+        io.netty.buffer.ByteBufAllocator alloc = ctx.alloc();
+        hub.scripts().runOffLoop(() -> {
+            ByteBuf buf = alloc.buffer(256);
+            RespWriter w = new RespWriter(buf);
+            w.protocol(protocol);
+            w.onError(hub.stats()::error);
+            try {
+                work.accept(w);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(RequestHandler.class).error("bug: a script failed", e);
+                buf.clear();
+                w.error("ERR internal error in a script, see the server log");
+            }
+            long seq = hub.storage().latestSequence();
+            try {
+                ctx.executor().execute(() -> offloadDone(buf, seq, replyOff));
+            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+                buf.release();
+            }
+        });
+    }
+
+    private void offloadDone(ByteBuf reply, long seq, boolean replyOff) {
+        offloaded = false;
+        if (!ctx.channel().isActive()) {
+            reply.release();
+            return;
+        }
+        ensureSegment();
+        if (!replyOff) {
+            current.writeBytes(reply);
+        }
+        reply.release();
+        currentSeq = Math.max(currentSeq, seq);
+        drainDeferred();
     }
 
     private void ensureSegment() {
