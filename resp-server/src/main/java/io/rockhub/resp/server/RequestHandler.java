@@ -29,7 +29,16 @@ import java.util.ArrayDeque;
 public final class RequestHandler extends ChannelInboundHandlerAdapter
         implements BlockingRegistry.Waiter, io.rockhub.resp.pubsub.PushSink {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RequestHandler.class);
-    private record Segment(ByteBuf replies, long seq) {
+    /** Replies to send once the WAL is durable up to {@code seq}; a script's is a placeholder until it ends. */
+    private static final class Segment {
+        ByteBuf replies;
+        long seq;
+        boolean pending;
+
+        Segment(ByteBuf replies, long seq) {
+            this.replies = replies;
+            this.seq = seq;
+        }
     }
 
     private final Hub hub;
@@ -50,8 +59,11 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
     private final ArrayDeque<Object> deferred = new ArrayDeque<>();
     /** Waiting out a CLIENT PAUSE: the request that met it is first in {@link #deferred}. */
     private boolean paused;
-    /** A script of this client runs on the script thread: requests wait behind it, as behind a blocked one. */
-    private boolean offloaded;
+    /**
+     * Scripts of this client queued or running on the script thread. Further scripts join the queue
+     * (the thread runs them in order); any other request waits until they are done.
+     */
+    private int offloaded;
     private final Runnable unpause = () -> {
         try {
             ctx.executor().execute(this::resumeAfterPause);
@@ -107,7 +119,9 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
             current = null;
         }
         for (Segment s : waiting) {
-            s.replies.release();
+            if (s.replies != null) {
+                s.replies.release();
+            }
         }
         waiting.clear();
         waitingBytes = 0;
@@ -119,8 +133,9 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
         if (session.closeRequested()) {
             return;
         }
-        if (blocked != null || paused || offloaded) {
+        if (blocked != null || paused || (offloaded > 0 && !joinsScripts(msg))) {
             deferred.addLast(msg);
+            ctx.channel().config().setAutoRead(false);
             return;
         }
         ensureSegment();
@@ -185,7 +200,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
 
     private void enqueue(Segment s) {
         waiting.add(s);
-        waitingBytes += s.replies.readableBytes();
+        waitingBytes += s.replies == null ? 0 : s.replies.readableBytes();
     }
 
     private Segment dequeue() {
@@ -195,11 +210,17 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
     }
 
     private void awaitDurable() {
-        if (registered || waiting.isEmpty()) {
-            return;
+        if (registered || waiting.isEmpty() || waiting.peekFirst().pending) {
+            return; // a script's reply comes first: its completion releases what follows
+        }
+        long seq = 0;
+        for (Segment s : waiting) {
+            if (s.pending) {
+                break;
+            }
+            seq = Math.max(seq, s.seq);
         }
         registered = true;
-        long seq = waiting.peekLast().seq;
         boolean deferred = hub.storage().committer().whenDurable(seq, this::releaseOnEventLoop);
         if (!deferred) {
             released();
@@ -219,7 +240,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
         registered = false;
         GroupCommitter committer = hub.storage().committer();
         boolean sent = false;
-        while (!waiting.isEmpty() && waiting.peekFirst().seq <= committer.durableSequence()) {
+        while (!waiting.isEmpty() && !waiting.peekFirst().pending && waiting.peekFirst().seq <= committer.durableSequence()) {
             send(dequeue().replies, false);
             sent = true;
         }
@@ -361,23 +382,44 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
     }
 
     private void drainDeferred() {
-        while (blocked == null && !paused && !offloaded && !deferred.isEmpty()) {
+        while (blocked == null && !paused && !deferred.isEmpty()
+                && (offloaded == 0 || joinsScripts(deferred.peekFirst()))) {
             channelRead(ctx, deferred.pollFirst());
         }
         sealSegment();
-        if (blocked == null && !paused && !offloaded) {
+        if (blocked == null && !paused && deferred.isEmpty()) {
             ctx.channel().config().setAutoRead(true);
         }
     }
 
     /**
+     * Whether a request may go to the script thread behind this client's scripts already there: a
+     * script command (they run in order there), unless a script is busy (Redis reads nothing more
+     * from a client whose script runs long).
+     */
+    private boolean joinsScripts(Object msg) {
+        if (!(msg instanceof RespRequest req) || req.args().isEmpty() || hub.scripts().busy()
+                || session.transaction().inMulti()) {
+            return false;
+        }
+        String name = new String(req.args().get(0), java.nio.charset.StandardCharsets.US_ASCII).toLowerCase(java.util.Locale.ROOT);
+        return switch (name) {
+            case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro" -> true;
+            default -> false;
+        };
+    }
+
+    /**
      * Runs a script on the script thread, so that this event loop keeps serving other clients (and
-     * can tell them the server is busy, and take SCRIPT KILL). Replies before it go out as they
-     * become durable; its own reply, and everything after it, when it is done.
+     * can tell them the server is busy, and take SCRIPT KILL). Its reply takes its place among this
+     * client's replies at once, filled in when the script is done.
      */
     private void offload(java.util.function.Consumer<RespWriter> work, boolean replyOff) {
-        offloaded = true;
-        ctx.channel().config().setAutoRead(false);
+        offloaded++;
+        sealSegment();
+        Segment slot = new Segment(null, Long.MAX_VALUE);
+        slot.pending = true;
+        waiting.add(slot);
         int protocol = session.protocol();
         io.netty.buffer.ByteBufAllocator alloc = ctx.alloc();
         hub.scripts().runOffLoop(() -> {
@@ -388,32 +430,36 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
             try {
                 work.accept(w);
             } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(RequestHandler.class).error("bug: a script failed", e);
+                LOG.error("bug: a script failed", e);
                 buf.clear();
                 w.error("ERR internal error in a script, see the server log");
             }
+            if (replyOff) {
+                buf.clear();
+            }
             long seq = hub.storage().latestSequence();
             try {
-                ctx.executor().execute(() -> offloadDone(buf, seq, replyOff));
+                ctx.executor().execute(() -> offloadDone(slot, buf, seq));
             } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
                 buf.release();
             }
         });
     }
 
-    private void offloadDone(ByteBuf reply, long seq, boolean replyOff) {
-        offloaded = false;
+    private void offloadDone(Segment slot, ByteBuf reply, long seq) {
+        offloaded--;
+        slot.replies = reply;
+        slot.seq = seq;
+        slot.pending = false;
         if (!ctx.channel().isActive()) {
-            reply.release();
+            reply.release(); // the connection is gone, and its queue with it
             return;
         }
-        ensureSegment();
-        if (!replyOff) {
-            current.writeBytes(reply);
+        waitingBytes += reply.readableBytes();
+        released();
+        if (offloaded == 0) {
+            drainDeferred();
         }
-        reply.release();
-        currentSeq = Math.max(currentSeq, seq);
-        drainDeferred();
     }
 
     private void ensureSegment() {
@@ -454,7 +500,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
             ctx.writeAndFlush(b, ctx.voidPromise());
         } else {
             // Behind replies still waiting for their fsync (a SUBSCRIBE's confirmation may be one of them).
-            enqueue(new Segment(b, waiting.peekLast().seq));
+            enqueue(new Segment(b, 0)); // its place in the queue is what orders it
         }
     }
 
