@@ -16,7 +16,10 @@ import org.redisson.api.RLock;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
 
-/** Redisson's distributed lock, unchanged: its Lua scripts, and Pub/Sub waking the waiter on unlock. */
+/**
+ * Redisson, unchanged, on its script-based structures: the distributed lock (Pub/Sub wakes the
+ * waiter on unlock), a map cache with per-entry TTL and idle time, a rate limiter and a delayed queue.
+ */
 class RedissonScriptsTest {
     private static TestServer server;
     private static RedissonClient redisson;
@@ -80,5 +83,57 @@ class RedissonScriptsTest {
         Wait.until(Duration.ofSeconds(10), "the lease to lapse", () -> !lock.isLocked());
         assertThat(lock.tryLock()).isTrue();
         lock.unlock();
+    }
+
+    @Test
+    void aMapCacheKeepsEntriesUntilTheirOwnTtlAndIdleTime() {
+        org.redisson.api.RMapCache<String, String> sessions = redisson.getMapCache("sessions");
+        // carol (idle 300 ms) before alice (TTL 300 ms): once alice is gone, so is carol.
+        sessions.put("carol", "s3", 0, TimeUnit.SECONDS, 300, TimeUnit.MILLISECONDS);
+        sessions.put("alice", "s1", 300, TimeUnit.MILLISECONDS);
+        sessions.put("bob", "s2", 1, TimeUnit.HOURS);
+        assertThat(sessions.get("alice")).isEqualTo("s1");
+        assertThat(sessions.putIfAbsent("bob", "other")).isEqualTo("s2");
+        assertThat(sessions.fastPutIfAbsent("dave", "s4", 1, TimeUnit.HOURS)).isTrue();
+        assertThat(sessions.remainTimeToLive("bob")).isPositive();
+        // Each entry's TTL and idle time live in the map's own sorted sets: lapsed entries vanish
+        // from reads. Only alice is polled: reading carol would renew its idle time.
+        Wait.until(Duration.ofSeconds(10), "alice's entry to lapse", () -> sessions.get("alice") == null);
+        assertThat(sessions.get("carol")).isNull();
+        assertThat(sessions.readAllKeySet()).containsExactlyInAnyOrder("bob", "dave");
+        assertThat(sessions.get("bob")).isEqualTo("s2");
+        assertThat(sessions.remove("dave")).isEqualTo("s4");
+        // (size() counts lapsed entries until Redisson's eviction task removes them, on Redis too.)
+        assertThat(sessions.readAllKeySet()).containsExactly("bob");
+    }
+
+    @Test
+    void aRateLimiterGrantsItsRateAndRefusesTheRest() {
+        org.redisson.api.RRateLimiter limiter = redisson.getRateLimiter("api:limit");
+        assertThat(limiter.trySetRate(org.redisson.api.RateType.OVERALL, 5, Duration.ofHours(1))).isTrue();
+        int granted = 0;
+        for (int i = 0; i < 8; i++) {
+            if (limiter.tryAcquire()) {
+                granted++;
+            }
+        }
+        assertThat(granted).isEqualTo(5);
+        assertThat(limiter.availablePermits()).isZero();
+        assertThat(limiter.getConfig().getRate()).isEqualTo(5);
+    }
+
+    @Test
+    void aDelayedQueueHandsOverItsItemsWhenTheirDelayIsOver() throws Exception {
+        org.redisson.api.RBlockingQueue<String> ready = redisson.getBlockingQueue("jobs:ready");
+        org.redisson.api.RDelayedQueue<String> delayed = redisson.getDelayedQueue(ready);
+        delayed.offer("later", 600, TimeUnit.MILLISECONDS);
+        delayed.offer("soon", 100, TimeUnit.MILLISECONDS);
+        assertThat(delayed.size()).isEqualTo(2);
+        assertThat(ready.poll()).as("nothing is ready yet").isNull();
+        // Redisson's transfer script moves due items; its timer is driven by Pub/Sub and a sorted set.
+        assertThat(ready.poll(10, TimeUnit.SECONDS)).isEqualTo("soon");
+        assertThat(ready.poll(10, TimeUnit.SECONDS)).isEqualTo("later");
+        assertThat(delayed.size()).isZero();
+        delayed.destroy();
     }
 }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 
-/** EVAL and EVALSHA through Jedis, Lettuce and redis-cli --eval, each used as documented, unchanged. */
+/** EVAL, EVALSHA, FUNCTION and FCALL through Jedis, Lettuce and redis-cli --eval, each used as documented, unchanged. */
 class ScriptClientsTest {
     private static TestServer server;
 
@@ -89,6 +89,50 @@ class ScriptClientsTest {
             assertThat(out).isEqualTo("greeting\nhello\nOK");
         } finally {
             Files.deleteIfExists(script);
+        }
+    }
+
+    private static final String QUEUE_LIB = String.join("\n",
+            "#!lua name=queue",
+            "redis.register_function('enqueue', function(keys, args)",
+            "  local id = redis.call('INCR', keys[1] .. ':seq')",
+            "  redis.call('HSET', keys[1] .. ':job:' .. id, 'payload', args[1])",
+            "  redis.call('RPUSH', keys[1], id)",
+            "  return id",
+            "end)",
+            "redis.register_function{function_name='depth', callback=function(keys) return redis.call('LLEN', keys[1]) end,",
+            "  flags={'no-writes'}, description='jobs waiting'}");
+
+    @Test
+    void jedisLoadsALibraryAndCallsItsFunctions() {
+        try (Jedis j = new Jedis("127.0.0.1", server.port())) {
+            assertThat(j.functionLoadReplace(QUEUE_LIB)).isEqualTo("queue");
+            assertThat(j.fcall("enqueue", List.of("jq"), List.of("a"))).isEqualTo(1L);
+            assertThat(j.fcall("enqueue", List.of("jq"), List.of("b"))).isEqualTo(2L);
+            assertThat(j.fcallReadonly("depth", List.of("jq"), List.of())).isEqualTo(2L);
+            assertThat(j.hget("jq:job:2", "payload")).isEqualTo("b");
+            redis.clients.jedis.resps.LibraryInfo lib = j.functionList("queue").get(0);
+            assertThat(lib.getLibraryName()).isEqualTo("queue");
+            assertThat(lib.getFunctions()).hasSize(2);
+            byte[] dump = j.functionDump();
+            assertThat(j.functionFlush()).isEqualTo("OK");
+            assertThat(j.functionRestore(dump)).isEqualTo("OK");
+            assertThat(j.fcallReadonly("depth", List.of("jq"), List.of())).isEqualTo(2L);
+        }
+    }
+
+    @Test
+    void lettuceLoadsALibraryAndCallsItsFunctions() {
+        RedisClient client = RedisClient.create(RedisURI.builder().withHost("127.0.0.1").withPort(server.port())
+                .withTimeout(Duration.ofSeconds(10)).build());
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            assertThat(c.sync().functionLoad(QUEUE_LIB, true)).isEqualTo("queue");
+            Long id = c.sync().fcall("enqueue", ScriptOutputType.INTEGER, new String[] {"lq"}, "x");
+            assertThat(id).isEqualTo(1L);
+            Long depth = c.sync().fcallReadOnly("depth", ScriptOutputType.INTEGER, "lq");
+            assertThat(depth).isEqualTo(1L);
+        } finally {
+            client.shutdown();
         }
     }
 }
