@@ -179,6 +179,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        submitBatch();
         sealSegment();
         ctx.fireChannelReadComplete();
     }
@@ -386,6 +387,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
                 && (offloaded == 0 || joinsScripts(deferred.peekFirst()))) {
             channelRead(ctx, deferred.pollFirst());
         }
+        submitBatch();
         sealSegment();
         if (blocked == null && !paused && deferred.isEmpty()) {
             ctx.channel().config().setAutoRead(true);
@@ -420,42 +422,71 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
         Segment slot = new Segment(null, Long.MAX_VALUE);
         slot.pending = true;
         waiting.add(slot);
-        int protocol = session.protocol();
+        batch.add(new Offload(slot, work, replyOff, session.protocol()));
+    }
+
+    /** A script waiting to be handed over, and the place its reply will take. */
+    private record Offload(Segment slot, java.util.function.Consumer<RespWriter> work, boolean replyOff, int protocol) {
+    }
+
+    /** Scripts read in this burst: handed to the script thread together (one wake-up each way). */
+    private java.util.List<Offload> batch = new java.util.ArrayList<>();
+
+    private void submitBatch() {
+        if (batch.isEmpty()) {
+            return;
+        }
+        java.util.List<Offload> jobs = batch;
+        batch = new java.util.ArrayList<>();
         io.netty.buffer.ByteBufAllocator alloc = ctx.alloc();
         hub.scripts().runOffLoop(() -> {
-            ByteBuf buf = alloc.buffer(256);
-            RespWriter w = new RespWriter(buf);
-            w.protocol(protocol);
-            w.onError(hub.stats()::error);
-            try {
-                work.accept(w);
-            } catch (RuntimeException e) {
-                LOG.error("bug: a script failed", e);
-                buf.clear();
-                w.error("ERR internal error in a script, see the server log");
-            }
-            if (replyOff) {
-                buf.clear();
+            ByteBuf[] replies = new ByteBuf[jobs.size()];
+            for (int i = 0; i < replies.length; i++) {
+                Offload job = jobs.get(i);
+                ByteBuf buf = alloc.buffer(256);
+                RespWriter w = new RespWriter(buf);
+                w.protocol(job.protocol());
+                w.onError(hub.stats()::error);
+                try {
+                    job.work().accept(w);
+                } catch (RuntimeException e) {
+                    LOG.error("bug: a script failed", e);
+                    buf.clear();
+                    w.error("ERR internal error in a script, see the server log");
+                }
+                if (job.replyOff()) {
+                    buf.clear();
+                }
+                replies[i] = buf;
             }
             long seq = hub.storage().latestSequence();
             try {
-                ctx.executor().execute(() -> offloadDone(slot, buf, seq));
+                ctx.executor().execute(() -> offloadDone(jobs, replies, seq));
             } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
-                buf.release();
+                for (ByteBuf b : replies) {
+                    b.release();
+                }
             }
         });
     }
 
-    private void offloadDone(Segment slot, ByteBuf reply, long seq) {
-        offloaded--;
-        slot.replies = reply;
-        slot.seq = seq;
-        slot.pending = false;
-        if (!ctx.channel().isActive()) {
-            reply.release(); // the connection is gone, and its queue with it
+    private void offloadDone(java.util.List<Offload> jobs, ByteBuf[] replies, long seq) {
+        offloaded -= jobs.size();
+        boolean active = ctx.channel().isActive();
+        for (int i = 0; i < replies.length; i++) {
+            Segment slot = jobs.get(i).slot();
+            slot.seq = seq;
+            slot.pending = false;
+            if (active) {
+                slot.replies = replies[i];
+                waitingBytes += replies[i].readableBytes();
+            } else {
+                replies[i].release(); // the connection is gone, and its queue with it
+            }
+        }
+        if (!active) {
             return;
         }
-        waitingBytes += reply.readableBytes();
         released();
         if (offloaded == 0) {
             drainDeferred();
