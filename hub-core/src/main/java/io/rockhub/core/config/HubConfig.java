@@ -61,6 +61,8 @@ public final class HubConfig {
             "yes: acknowledge writes only after the WAL is fsynced (group commit); no: after the WAL write"),
         Setting.integer("rocksdb.group_commit_max_delay_us", 1000, 0, 100_000, true,
             "longest a WAL sync waits to gather more writers into one fsync"),
+        Setting.integer("lua-heap-limit-mb", 1024, 1, 1 << 20, true,
+            "the most memory one Lua interpreter's heap may hold; a script passing it is stopped with an error"),
         Setting.integer("metadata-cache-size", 256, 0, 1 << 20, false,
             "heap cache of hot keys' metadata and string values, in MB (0 = off); RocksDB stays the truth"),
         Setting.integer("rocksdb.block_cache_size", 512, 1, 1 << 20, false, "shared block cache, in MB"),

@@ -27,13 +27,11 @@ final class ScriptVm implements AutoCloseable {
         void run(Lua lua, List<byte[]> argv);
     }
 
-    /** The Lua heap of one VM may not pass this (checked by the count hook; see SETUP). */
-    static final long HEAP_LIMIT_BYTES = 1L << 30;
     /** Instructions between two looks at SCRIPT KILL and the heap: about a millisecond of Lua. */
     static final int HOOK_EVERY = 100_000;
 
     private static final String SETUP = String.join("\n",
-            "local call, pcall_, dbg, rawget, type, tostring, check, collectgarbage = ...",
+            "local call, pcall_, dbg, rawget, type, tostring, check, collectgarbage, heap_limit_kb = ...",
             "redis = {}",
             "redis.call = call",
             "redis.pcall = pcall_",
@@ -82,13 +80,16 @@ final class ScriptVm implements AutoCloseable {
             // instructions; string.rep, the one way to allocate much in one instruction, checks first).
             // Once killed, the hook raises at every instruction, so no pcall can swallow the kill.
             "local sethook, getinfo, registry = dbg.sethook, dbg.getinfo, dbg.getregistry()",
-            "local HEAP_LIMIT_KB = " + (HEAP_LIMIT_BYTES / 1024),
             "local guarded",
+            "local format = string.format",
             "local function on_hook()",
             "  local e = check()",
-            "  if not e and collectgarbage('count') > HEAP_LIMIT_KB then",
+            "  local limit = heap_limit_kb()",
+            "  if not e and collectgarbage('count') > limit then",
             "    collectgarbage('collect')",
-            "    if collectgarbage('count') > HEAP_LIMIT_KB then e = 'ERR Script used more than the scripts memory limit (" + (HEAP_LIMIT_BYTES >> 20) + " MB)' end",
+            "    if collectgarbage('count') > limit then",
+            "      e = format('ERR Script used more than the scripts memory limit (lua-heap-limit-mb %d)', limit / 1024)",
+            "    end",
             "  end",
             "  if e then",
             "    local i = getinfo(2, 'Sl')",
@@ -111,8 +112,8 @@ final class ScriptVm implements AutoCloseable {
             "do",
             "  local rep = string.rep",
             "  string.rep = function(s, n, ...)",
-            "    if type(s) == 'string' and type(n) == 'number' and #s * n > HEAP_LIMIT_KB * 1024 then",
-            "      error('ERR string.rep result would pass the scripts memory limit', 2)",
+            "    if type(s) == 'string' and type(n) == 'number' and #s * n > heap_limit_kb() * 1024 then",
+            "      error({err = 'ERR string.rep result would pass the scripts memory limit'})",
             "    end",
             "    return rep(s, n, ...)",
             "  end",
@@ -300,7 +301,7 @@ final class ScriptVm implements AutoCloseable {
      */
     ScriptVm(CommandRunner runner, java.util.function.IntConsumer setResp,
              java.util.function.Predicate<String> commandExists, boolean forFunctions,
-             java.util.function.Supplier<String> interrupt) {
+             java.util.function.Supplier<String> interrupt, java.util.function.LongSupplier heapLimitBytes) {
         lua = new Lua51();
         lua.openLibraries();
         try {
@@ -321,7 +322,11 @@ final class ScriptVm implements AutoCloseable {
                 return 1;
             });
             lua.getGlobal("collectgarbage");
-            lua.pCall(8, 7);
+            lua.push((JFunction) l -> {
+                l.push((double) (heapLimitBytes.getAsLong() / 1024));
+                return 1;
+            });
+            lua.pCall(9, 7);
             lua.getGlobal("debug");
             lua.getField(-1, "sethook");
             lua.setField(REGISTRY, "rockhub_sethook");

@@ -56,9 +56,11 @@ public final class Scripts {
         this.hub = hub;
         this.dispatcher = new io.rockhub.resp.server.Dispatcher(hub);
         this.vms = ThreadLocal.withInitial(() -> new ScriptVm(this::call, v -> resp.get()[0] = v,
-                name -> hub.commands().lookup(name) != null, false, this::interruption));
+                name -> hub.commands().lookup(name) != null, false, this::interruption,
+                () -> hub.config().getLong("lua-heap-limit-mb") << 20));
         this.functionVms = ThreadLocal.withInitial(() -> new ScriptVm(this::call, v -> resp.get()[0] = v,
-                name -> hub.commands().lookup(name) != null, true, this::interruption));
+                name -> hub.commands().lookup(name) != null, true, this::interruption,
+                () -> hub.config().getLong("lua-heap-limit-mb") << 20));
         hub.keys().locks().scriptBusyWhen(this::busy);
         this.libraries = new FunctionLibraries(hub::storage);
     }
