@@ -128,6 +128,13 @@ public final class ScriptCommands {
                 out.error("ERR Can not execute a script with write flag using *_ro command.");
                 return;
             }
+            // A script that declares it may write is refused on a replica before it runs (Redis 7);
+            // one without a shebang runs, and its writes fail one by one.
+            if (s.shebang() && !s.noWrites() && ctx.hub().replication().isReplica()
+                    && ctx.hub().config().getBool("replica-read-only")) {
+                out.error("READONLY You can't write against a read only replica.");
+                return;
+            }
             scripts.run(ctx.session(), s, keys, args, out, readOnly || s.noWrites());
         });
     }

@@ -154,7 +154,9 @@ public final class Scripts {
     public ScriptSource remember(byte[] body, boolean durable) {
         ScriptSource s = ScriptSource.of(body);
         known.putIfAbsent(s.sha(), s);
-        if (durable && hub.storage().get(ColumnFamily.DEFAULT, storeKey(s.sha())) == null) {
+        // A replica keeps it in memory only: a write of its own would break the WAL it follows.
+        if (durable && !hub.replication().isReplica()
+                && hub.storage().get(ColumnFamily.DEFAULT, storeKey(s.sha())) == null) {
             try (Batch b = hub.storage().newBatch()) {
                 b.put(ColumnFamily.DEFAULT, storeKey(s.sha()), s.body());
                 hub.storage().commit(b);

@@ -153,6 +153,23 @@ class ReplicationTest {
                         .isEqualTo("-READONLY You can't write against a read only replica.\r\n");
                 assertThat(r.call("FUNCTION", "LOAD", "REPLACE", lib))
                         .isEqualTo("-READONLY You can't write against a read only replica.\r\n");
+                // Scripts as Redis 7 runs them on a replica (replies taken from redis-server 7.0.15).
+                assertThat(r.call("EVAL", "return redis.call('set','x','1')", "0")).isEqualTo("-READONLY You can't"
+                        + " write against a read only replica. script: 8b2ae6dd76cda7fc3e27f97431ae27d7b08a221d, on @user_script:1.\r\n");
+                assertThat(r.call("EVAL", "#!lua\nreturn redis.call('get', 'k')", "0"))
+                        .isEqualTo("-READONLY You can't write against a read only replica.\r\n");
+                assertThat(r.call("EVAL", "#!lua flags=no-writes\nreturn redis.call('get', 'k')", "0")).isEqualTo("$2\r\nv1\r\n");
+                assertThat(r.call("EVAL_RO", "return redis.call('get', 'k')", "0")).isEqualTo("$2\r\nv1\r\n");
+                // SCRIPT LOAD works on a replica and writes nothing there: the primary's writes keep flowing.
+                String sha = io.rockhub.resp.scripting.ScriptSource.sha1Hex(
+                        "return 'on the replica'".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                assertThat(r.call("SCRIPT", "LOAD", "return 'on the replica'")).isEqualTo("$40\r\n" + sha + "\r\n");
+                assertThat(r.call("EVALSHA", sha, "0")).isEqualTo("$14\r\non the replica\r\n");
+                p.call("SET", "k", "v2");
+                awaitCaughtUp(primary, replica);
+                assertThat(r.call("GET", "k")).isEqualTo("$2\r\nv2\r\n");
+                p.call("SET", "k", "v1");
+                awaitCaughtUp(primary, replica);
                 // A library replaced on the primary is the replica's new one at once.
                 p.call("FUNCTION", "LOAD", "REPLACE", lib.replace("redis.call('get', k[1])", "'replaced'"));
                 awaitCaughtUp(primary, replica);
