@@ -183,6 +183,12 @@ public final class Scripts {
 
     /** SCRIPT FLUSH: every stored script goes, and the compiled copies with them (lazily per VM). */
     public void flush() {
+        if (hub.replication().isReplica()) {
+            // Nothing is written on a replica: the scripts its primary stored stay findable there.
+            known.clear();
+            generation.incrementAndGet();
+            return;
+        }
         try (Batch b = hub.storage().newBatch()) {
             byte[] end = PREFIX.clone();
             end[end.length - 1]++;

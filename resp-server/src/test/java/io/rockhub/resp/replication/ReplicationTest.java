@@ -165,6 +165,8 @@ class ReplicationTest {
                         "return 'on the replica'".getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 assertThat(r.call("SCRIPT", "LOAD", "return 'on the replica'")).isEqualTo("$40\r\n" + sha + "\r\n");
                 assertThat(r.call("EVALSHA", sha, "0")).isEqualTo("$14\r\non the replica\r\n");
+                assertThat(r.call("SCRIPT", "FLUSH")).isEqualTo("+OK\r\n");
+                assertThat(r.call("SCRIPT", "EXISTS", sha)).isEqualTo("*1\r\n:0\r\n");
                 p.call("SET", "k", "v2");
                 awaitCaughtUp(primary, replica);
                 assertThat(r.call("GET", "k")).isEqualTo("$2\r\nv2\r\n");
