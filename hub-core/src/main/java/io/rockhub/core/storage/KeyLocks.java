@@ -31,12 +31,16 @@ public final class KeyLocks {
 
     /** The shared side, waited for in slices while a script holds the exclusive one. */
     private java.util.concurrent.locks.Lock shared() {
-        java.util.concurrent.locks.Lock shared = world.readLock();
-        if (shared.tryLock()) {
-            return shared;
+        return acquire(world.readLock());
+    }
+
+    /** Takes {@code l}, giving up with {@link ScriptBusyException} once a script holding it is busy. */
+    private java.util.concurrent.locks.Lock acquire(java.util.concurrent.locks.Lock l) {
+        if (l.tryLock()) {
+            return l;
         }
         try {
-            while (!shared.tryLock(5, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            while (!l.tryLock(5, java.util.concurrent.TimeUnit.MILLISECONDS)) {
                 if (scriptBusy.getAsBoolean()) {
                     throw new ScriptBusyException();
                 }
@@ -45,7 +49,7 @@ public final class KeyLocks {
             Thread.currentThread().interrupt();
             throw new StorageException("interrupted waiting for a key lock", e);
         }
-        return shared;
+        return l;
     }
 
     public KeyLocks(int stripesPowerOfTwo) {
@@ -81,19 +85,7 @@ public final class KeyLocks {
         if (world.getReadHoldCount() > 0 && !world.isWriteLockedByCurrentThread()) {
             return null;
         }
-        java.util.concurrent.locks.Lock w = world.writeLock();
-        if (!w.tryLock()) {
-            try {
-                while (!w.tryLock(5, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                    if (scriptBusy.getAsBoolean()) {
-                        throw new ScriptBusyException();
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StorageException("interrupted waiting for the script lock", e);
-            }
-        }
+        java.util.concurrent.locks.Lock w = acquire(world.writeLock());
         return w::unlock;
     }
 

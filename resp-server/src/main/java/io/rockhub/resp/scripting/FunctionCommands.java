@@ -61,14 +61,7 @@ public final class FunctionCommands {
                          FunctionCommands::restore).tips(all),
                  of("stats", 2, "noscript allow_busy", 0, 0, 0, "@slow @scripting", a -> FunctionCommands::stats)
                          .tips("nondeterministic_output request_policy:all_shards response_policy:special"),
-                 of("kill", 2, "noscript allow_busy", 0, 0, 0, "@slow @scripting", a -> (ctx, out) -> {
-                     String refusal = ctx.hub().scripts().kill(false);
-                     if (refusal == null) {
-                         out.ok();
-                     } else {
-                         out.error(refusal);
-                     }
-                 })
+                 of("kill", 2, "noscript allow_busy", 0, 0, 0, "@slow @scripting", a -> ScriptCommands.kill(false))
                          .tips("request_policy:all_shards response_policy:one_succeeded"),
                  of("help", 2, "loading stale", 0, 0, 0, "@slow @scripting", a -> FunctionCommands::help)));
     }

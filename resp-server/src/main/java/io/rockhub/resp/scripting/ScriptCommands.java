@@ -65,14 +65,7 @@ public final class ScriptCommands {
                          out.ok();
                      };
                  }).tips("request_policy:all_nodes response_policy:all_succeeded"),
-                 of("kill", 2, "noscript allow_busy", 0, 0, 0, "@slow @scripting", a -> (ctx, out) -> {
-                     String refusal = ctx.hub().scripts().kill(true);
-                     if (refusal == null) {
-                         out.ok();
-                     } else {
-                         out.error(refusal);
-                     }
-                 })
+                 of("kill", 2, "noscript allow_busy", 0, 0, 0, "@slow @scripting", a -> kill(true))
                      .tips("request_policy:all_shards response_policy:one_succeeded"),
                  of("help", 2, "loading stale", 0, 0, 0, "@slow @scripting", a -> (ctx, out) -> HelpText.write(out, "SCRIPT",
                          "DEBUG (YES|SYNC|NO)",
@@ -89,6 +82,18 @@ public final class ScriptCommands {
                          "    Kill the currently executing Lua script.",
                          "LOAD <script>",
                          "    Load a script into the scripts cache without executing it."))));
+    }
+
+    /** SCRIPT KILL ({@code eval}) and FUNCTION KILL. */
+    static Execution kill(boolean eval) {
+        return (ctx, out) -> {
+            String refusal = ctx.hub().scripts().kill(eval);
+            if (refusal == null) {
+                out.ok();
+            } else {
+                out.error(refusal);
+            }
+        };
     }
 
     /** EVAL script numkeys [key ...] [arg ...] (and EVALSHA sha ..., and the _RO forms). */

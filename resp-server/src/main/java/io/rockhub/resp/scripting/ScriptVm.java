@@ -725,7 +725,12 @@ final class ScriptVm implements AutoCloseable {
     /** FUNCTION FLUSH / DELETE / RESTORE: every library is loaded again when next needed. */
     void forgetLibraries() {
         loadedLibraries.clear();
-        lua.getField(REGISTRY, "rockhub_forget_functions");
+        callRegistered("rockhub_forget_functions");
+    }
+
+    /** Calls a function of RockHub's own kept in the registry, without arguments; it cannot fail. */
+    private void callRegistered(String name) {
+        lua.getField(REGISTRY, name);
         try {
             lua.pCall(0, 0);
         } catch (LuaException e) {
@@ -781,13 +786,7 @@ final class ScriptVm implements AutoCloseable {
     /** SCRIPT FLUSH: compiled scripts go. */
     void forgetAll() {
         compiled.clear();
-        lua.getField(REGISTRY, "rockhub_forget");
-        try {
-            lua.pCall(0, 0);
-        } catch (LuaException e) {
-            throw new IllegalStateException(e);
-        }
-        lua.setTop(0);
+        callRegistered("rockhub_forget");
     }
 
     /**
