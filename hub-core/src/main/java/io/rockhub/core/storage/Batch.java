@@ -75,7 +75,11 @@ public final class Batch implements AutoCloseable {
      * updated after the commit; the last change per key wins.
      */
     public void noteMetadata(byte[] key, Object metadataOrNull) {
-        metadataChanges.put(java.nio.ByteBuffer.wrap(key), metadataOrNull == null ? REMOVED : metadataOrNull);
+        Object v = metadataOrNull == null ? REMOVED : metadataOrNull;
+        metadataChanges.put(java.nio.ByteBuffer.wrap(key), v);
+        if (tx != null) {
+            tx.metadata.put(java.nio.ByteBuffer.wrap(key), v);
+        }
     }
 
     /** Marker for a removed key in {@link #metadataChanges()}. */

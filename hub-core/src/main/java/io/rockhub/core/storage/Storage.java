@@ -334,6 +334,22 @@ public final class Storage implements AutoCloseable {
         return (m & type) != 0 && (m & (KeyEvent.KEYSPACE | KeyEvent.KEYEVENT)) != 0;
     }
 
+    /** What {@link #transactionMetadata} answers for a key this thread's transaction has not set. */
+    public static final Object UNCHANGED = new Object();
+
+    /**
+     * The metadata this thread's transaction set for {@code key} (a Metadata, or
+     * {@link Batch#REMOVED}), or {@link #UNCHANGED} when it set none or there is no transaction.
+     */
+    public Object transactionMetadata(byte[] key) {
+        Transaction tx = transaction.get();
+        if (tx == null) {
+            return UNCHANGED;
+        }
+        Object v = tx.metadata.get(java.nio.ByteBuffer.wrap(key));
+        return v == null ? UNCHANGED : v;
+    }
+
     public byte[] get(ColumnFamily cf, byte[] key) {
         try {
             Transaction tx = transaction.get();

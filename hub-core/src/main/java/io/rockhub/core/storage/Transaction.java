@@ -15,6 +15,13 @@ public final class Transaction implements AutoCloseable {
      */
     final java.util.Map<java.nio.ByteBuffer, Long> counterDeltas = new java.util.HashMap<>();
 
+    /**
+     * Every key's metadata as this transaction last set it (or {@link Batch#REMOVED}): a read of
+     * a key the transaction did not touch can then use the committed state (the metadata cache)
+     * instead of a search through the batch and the memtables.
+     */
+    final java.util.Map<java.nio.ByteBuffer, Object> metadata = new java.util.HashMap<>();
+
     private final java.util.List<KeyEvent> events = new java.util.ArrayList<>();
 
     /** The keyspace events of one of the transaction's commands, in order. */

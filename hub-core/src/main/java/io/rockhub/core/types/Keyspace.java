@@ -97,9 +97,15 @@ public final class Keyspace {
 
     /** The stored record, even if logically expired; null if none. */
     public Metadata physical(byte[] key) {
-        if (!cache.enabled() || storage.inTransaction()) {
+        if (!cache.enabled()) {
             byte[] raw = storage.get(ColumnFamily.METADATA, key);
             return raw == null ? null : Metadata.decode(raw);
+        }
+        // In a transaction (EXEC, a script): its own change if it made one, else the committed
+        // state, which the cache mirrors as it does outside one.
+        Object changed = storage.transactionMetadata(key);
+        if (changed != Storage.UNCHANGED) {
+            return changed == Batch.REMOVED ? null : (Metadata) changed;
         }
         Metadata cached = cache.get(key);
         if (cached != null) {
