@@ -19,7 +19,7 @@ final class TransactionCommands {
         t.add(of("multi", 1, "noscript loading stale fast allow_busy", 0, 0, 0, "@fast @transaction",
                  a -> TransactionCommands::multi))
          .add(of("exec", 1, "noscript loading stale skip_slowlog", 0, 0, 0, "@slow @transaction",
-                 a -> (ctx, out) -> io.rockhub.resp.server.ExecRunner.exec(ctx, out)))
+                 a -> TransactionCommands::exec))
          .add(of("discard", 1, "noscript loading stale fast allow_busy", 0, 0, 0, "@fast @transaction",
                  a -> TransactionCommands::discard))
          .add(of("watch", -2, "noscript loading stale fast allow_busy", 1, -1, 1, "@fast @transaction",
@@ -40,6 +40,22 @@ final class TransactionCommands {
         }
         tx.begin(ctx.session().db());
         out.ok();
+    }
+
+    /**
+     * EXEC. One that holds a script runs on the script thread, as scripts do, so that the event
+     * loop stays free to answer -BUSY and take SCRIPT KILL while it runs.
+     */
+    private static void exec(CommandContext ctx, io.rockhub.resp.protocol.RespWriter out) {
+        boolean script = ctx.session().transaction().queued().stream().anyMatch(q -> switch (q.spec().name()) {
+            case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro" -> true;
+            default -> false;
+        });
+        if (script && ctx.session().transaction().inMulti()) {
+            ctx.hub().scripts().submitExec(ctx.session(), out, w -> io.rockhub.resp.server.ExecRunner.exec(ctx, w));
+        } else {
+            io.rockhub.resp.server.ExecRunner.exec(ctx, out);
+        }
     }
 
     private static void discard(CommandContext ctx, io.rockhub.resp.protocol.RespWriter out) {

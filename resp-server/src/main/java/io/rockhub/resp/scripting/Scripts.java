@@ -101,6 +101,11 @@ public final class Scripts {
         }
     }
 
+    /** An EXEC holding scripts: run off the event loop like them (see {@link #submit}). */
+    public void submitExec(ClientSession session, RespWriter out, java.util.function.Consumer<RespWriter> exec) {
+        submit(session, out, exec);
+    }
+
     /** Whether a script has run past busy-reply-threshold: other commands are refused with -BUSY. */
     public boolean busy() {
         Running r = inProgress;

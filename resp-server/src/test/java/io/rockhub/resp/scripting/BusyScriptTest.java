@@ -60,6 +60,16 @@ class BusyScriptTest {
             t.add(other.call("SCRIPT", "KILL"));
             t.add("runner => " + runner.readReply());
 
+            // Inside EXEC too.
+            runner.call("MULTI");
+            runner.call("SET", "in-exec", "1");
+            runner.call("EVAL", "while true do end", "0");
+            runner.send("EXEC");
+            awaitBusy(other);
+            t.add(other.call("SCRIPT", "KILL"));
+            t.add("runner => " + runner.readReply());
+            t.add(other.call("GET", "in-exec"));
+
             // A script that wrote runs to its end.
             runner.send("EVAL", "redis.call('set', 'w', 1) local t = redis.call('time')[1]"
                     + " while tonumber(redis.call('time')[1]) < t + 2 do end return 'done'", "0");
