@@ -14,7 +14,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,9 +29,20 @@ import org.slf4j.LoggerFactory;
  * proportional to the garbage, not to the keyspace. When a pass has removed more than
  * {@code expire-compact-threshold} bytes it compacts the swept key range, so the disk space comes
  * back now rather than whenever compaction would have reached those files.
+ *
+ * <p>Deleted index entries stay behind as tombstones until compaction, and a scan from the first key
+ * steps over every one of them: a workload that re-sets TTLs leaves thousands per second, so a
+ * 100 ms pass that always started at the first key cost a third of a core. A pass therefore reads
+ * between bounds: never past its deadline, and from where the previous pass ended (less a margin for
+ * writes that were in flight), with a full scan once a minute for what the bounds cannot see (a
+ * clock step back, a promoted replica's index). The garbage list is scanned only when versions were
+ * queued since the last scan.
  */
 public final class ExpirySweeper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ExpirySweeper.class);
+
+    private static final long FULL_SCAN_MILLIS = 60_000;
+    private static final long IN_FLIGHT_MARGIN_MILLIS = 1_000;
 
     private final Keyspace keys;
     private final ScheduledExecutorService executor;
@@ -38,6 +51,10 @@ public final class ExpirySweeper implements AutoCloseable {
     private volatile boolean paused;
     private final AtomicLong expiredKeys = new AtomicLong();
     private final AtomicLong reclaimedVersions = new AtomicLong();
+    /** Where the next expiry scan starts (an index key), or null for the first key. */
+    private byte[] expireFrom;
+    private long lastFullScan;
+    private long garbageSeen = -1;
     private long sweptBytes;
     private byte[] sweptLow;
     private byte[] sweptHigh;
@@ -83,7 +100,9 @@ public final class ExpirySweeper implements AutoCloseable {
     public void setPaused(boolean value) {
         paused = value;
         synchronized (this) {
-            // waits for a running pass to end
+            // waits for a running pass to end; whatever was written meanwhile came from elsewhere
+            expireFrom = null;
+            garbageSeen = -1;
         }
     }
 
@@ -116,19 +135,34 @@ public final class ExpirySweeper implements AutoCloseable {
 
     private int sweepExpired() {
         long now = keys.clock().millis();
+        if (expireFrom == null || now - lastFullScan >= FULL_SCAN_MILLIS || now < lastFullScan) {
+            expireFrom = null;
+            lastFullScan = now;
+            garbageSeen = -1; // versions counted before their batch committed may have been missed
+        }
         byte[] end = ExpireKey.upperBound(now);
         int removed = 0;
-        try (RocksIterator it = keys.storage().iterator(ColumnFamily.EXPIRE)) {
-            for (it.seekToFirst(); it.isValid() && removed < batchLimit; it.next()) {
-                byte[] indexKey = it.key();
-                if (Arrays.compareUnsigned(indexKey, end) >= 0) {
-                    break;
-                }
-                ExpireKey entry = ExpireKey.decode(indexKey);
-                if (expire(entry, now)) {
+        byte[] last = null;
+        try (Slice upper = new Slice(end);
+             ReadOptions bounded = new ReadOptions().setIterateUpperBound(upper);
+             RocksIterator it = keys.storage().iterator(ColumnFamily.EXPIRE, bounded)) {
+            if (expireFrom == null) {
+                it.seekToFirst();
+            } else {
+                it.seek(expireFrom);
+            }
+            for (; it.isValid() && removed < batchLimit; it.next()) {
+                last = it.key();
+                if (expire(ExpireKey.decode(last), now)) {
                     removed++;
                 }
             }
+        }
+        // Full batch: resume right there. Otherwise everything due was seen; a write whose deadline
+        // was computed before this pass but committed after it is caught by the margin.
+        byte[] resume = removed >= batchLimit && last != null ? last : ExpireKey.upperBound(now - IN_FLIGHT_MARGIN_MILLIS);
+        if (expireFrom == null || Arrays.compareUnsigned(resume, expireFrom) > 0) {
+            expireFrom = resume;
         }
         return removed;
     }
@@ -157,6 +191,10 @@ public final class ExpirySweeper implements AutoCloseable {
     }
 
     private int sweepGarbage() {
+        long queued = keys.retiredVersions();
+        if (queued == garbageSeen) {
+            return 0;
+        }
         int removed = 0;
         try (RocksIterator it = keys.storage().iterator(ColumnFamily.GARBAGE);
              Batch b = keys.storage().newBatch()) {
@@ -175,6 +213,8 @@ public final class ExpirySweeper implements AutoCloseable {
                 reclaimedVersions.addAndGet(removed);
             }
         }
+        // A full batch may have left more behind: scan again next pass.
+        garbageSeen = removed >= batchLimit ? -1 : queued;
         return removed;
     }
 

@@ -362,6 +362,23 @@ public final class Storage implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code work} on this thread and answers how many deleted entries its reads stepped over
+     * (RocksDB's perf context): the cost that bounded scans exist to avoid, for diagnosis and tests.
+     */
+    public long deletedEntriesSkipped(Runnable work) {
+        org.rocksdb.PerfLevel before = db.getPerfLevel();
+        db.setPerfLevel(org.rocksdb.PerfLevel.ENABLE_COUNT);
+        try {
+            org.rocksdb.PerfContext perf = db.getPerfContext();
+            perf.reset();
+            work.run();
+            return perf.getInternalDeleteSkippedCount();
+        } finally {
+            db.setPerfLevel(before);
+        }
+    }
+
     /** A new iterator over one column family (and this thread's transaction); the caller closes it. */
     public RocksIterator iterator(ColumnFamily cf) {
         Transaction tx = transaction.get();

@@ -35,6 +35,8 @@ public final class Keyspace {
     private final Clock clock;
     private final Versions versions;
     private final MetadataCache cache;
+    /** Dead versions queued so far: lets the sweeper skip its garbage scan when nothing was queued. */
+    private final java.util.concurrent.atomic.AtomicLong retired = new java.util.concurrent.atomic.AtomicLong();
     private final List<KeyChangeListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Metadata changes of the transaction open on this thread, applied to the cache at its commit. */
     private final ThreadLocal<Map<ByteBuffer, Object>> transactionChanges = new ThreadLocal<>();
@@ -173,9 +175,15 @@ public final class Keyspace {
         }
     }
 
+    /** How many dead collection versions were queued since start (a change means new garbage). */
+    public long retiredVersions() {
+        return retired.get();
+    }
+
     /** Queues a dead collection version for the sweeper: O(1) now, subkeys reclaimed later. */
     private void retire(Batch b, byte[] key, Metadata old) {
         if (old.size() > 0) {
+            retired.incrementAndGet();
             b.put(ColumnFamily.GARBAGE, new GarbageKey(old.version(), key).encode(),
                     new byte[] {(byte) old.type().code()});
         }
