@@ -533,11 +533,27 @@ final class ScriptVm implements AutoCloseable {
         if (l.type(index) == Lua.LuaType.NUMBER) {
             return l.toString(index).getBytes(StandardCharsets.US_ASCII);
         }
+        // Most arguments are ASCII: as a Java string they cost no buffer object made through JNI. The
+        // binding decodes Lua's bytes as modified UTF-8, so the string is trusted only when it kept
+        // every byte and all are ASCII (any byte >= 0x80 shortens it or yields a char >= 0x80).
+        String text = l.toString(index);
+        if (text != null && text.length() == l.rawLength(index) && ascii(text)) {
+            return text.getBytes(StandardCharsets.ISO_8859_1);
+        }
         // A view of Lua's own string (no copy into a new direct buffer, nothing for the GC to clean).
         ByteBuffer b = l.toDirectBuffer(index);
         byte[] out = new byte[b.remaining()];
         b.get(out);
         return out;
+    }
+
+    private static boolean ascii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -61,6 +61,8 @@ class ScriptingConformanceTest {
             "return redis.call('hset', 'h', 'f', 1.5)",
             "return redis.call('set', 'bin', '\\0\\1\\255') and redis.call('get', 'bin')",
             "return redis.call('strlen', 'bin')",
+            // Bytes a modified-UTF-8 decoder would fold (C0 80 -> NUL, a lone lead byte, a 4-byte sequence).
+            "redis.call('set', 'bin2', 'a\\192\\128b\\194\\240\\159\\152\\128') return {redis.call('strlen', 'bin2'), redis.call('get', 'bin2')}",
             "local ok = redis.call('set', 'x', 'y') return ok",
             "return redis.call('ping')",
             "return redis.pcall('incr', 's')['err']",
