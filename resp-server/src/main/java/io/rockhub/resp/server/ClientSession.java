@@ -270,6 +270,12 @@ public final class ClientSession implements DecoderLimits {
         return f.isEmpty() ? "N" : f;
     }
 
+    /** Replies queued for this client and not yet taken by its socket (CLIENT LIST's omem). */
+    public long outputBytes() {
+        io.rockhub.resp.pubsub.PushSink sink = pushSink;
+        return sink == null ? 0 : sink.pendingBytes();
+    }
+
     /** One line of CLIENT LIST / CLIENT INFO, fields in Redis's order. */
     public String describe(long now) {
         return "id=" + id + " addr=" + address() + " laddr=" + localAddress() + " fd=-1 name=" + name
@@ -278,7 +284,7 @@ public final class ClientSession implements DecoderLimits {
                 + " psub=" + (subscriber == null ? 0 : subscriber.patternCount())
                 + " ssub=" + (subscriber == null ? 0 : subscriber.shardCount()) + " multi="
                 + (transaction.inMulti() ? transaction.queued().size() : -1) + " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0"
-                + " rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=" + lastCommand
+                + " rbs=0 rbp=0 obl=0 oll=0 omem=" + outputBytes() + " tot-mem=0 events=r cmd=" + lastCommand
                 + " user=default redir=" + (tracking.on() ? tracking.redirect() : -1) + " resp=" + protocol + " lib-name=" + libName + " lib-ver=" + libVersion;
     }
 }

@@ -41,6 +41,9 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
         }
     }
 
+    /** Replies gathered before they are sealed into a segment of their own. */
+    private static final int SEGMENT_BYTES = 256 * 1024;
+
     private final Hub hub;
     private final Dispatcher dispatcher;
     private final ClientSession session;
@@ -57,6 +60,8 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
     private Blocking blocked;
     private io.netty.util.concurrent.ScheduledFuture<?> blockTimeout;
     private final ArrayDeque<Object> deferred = new ArrayDeque<>();
+    /** Replies beyond the write buffer's high mark: requests wait in {@link #deferred} until it drains. */
+    private boolean heldForOutput;
     /** Waiting out a CLIENT PAUSE: the request that met it is first in {@link #deferred}. */
     private boolean paused;
     /**
@@ -133,7 +138,13 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
         if (session.closeRequested()) {
             return;
         }
-        if (blocked != null || paused || (offloaded > 0 && !joinsScripts(msg))) {
+        if (heldForOutput && blocked == null && !paused && offloaded == 0) {
+            // Still reading: a client that writes its whole pipeline before it reads any reply must
+            // be able to finish writing. Its requests wait here, small, instead of their replies.
+            deferred.addLast(msg);
+            return;
+        }
+        if (blocked != null || paused || heldForOutput || (offloaded > 0 && !joinsScripts(msg))) {
             deferred.addLast(msg);
             ctx.channel().config().setAutoRead(false);
             return;
@@ -169,6 +180,14 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
             java.util.function.Consumer<RespWriter> work = session.takeOffload();
             if (work != null) {
                 offload(work, replyOff);
+            }
+            if (current != null && current.readableBytes() >= SEGMENT_BYTES) {
+                // Large replies: a buffer grown past 4 MB grows 4 MB at a time, copying all it holds,
+                // so a burst's replies go out in pieces instead (each in order, each when durable).
+                sealSegment();
+            }
+            if (!ctx.channel().isWritable()) {
+                heldForOutput = true; // until the client reads (channelWritabilityChanged)
             }
         } else if (msg instanceof ProtocolError err) {
             hub.stats().protocolErrors.increment();
@@ -382,14 +401,23 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
         drainDeferred();
     }
 
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (heldForOutput && ctx.channel().isWritable()) {
+            heldForOutput = false;
+            drainDeferred();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
     private void drainDeferred() {
-        while (blocked == null && !paused && !deferred.isEmpty()
+        while (blocked == null && !paused && !heldForOutput && !deferred.isEmpty()
                 && (offloaded == 0 || joinsScripts(deferred.peekFirst()))) {
             channelRead(ctx, deferred.pollFirst());
         }
         submitBatch();
         sealSegment();
-        if (blocked == null && !paused && deferred.isEmpty()) {
+        if (blocked == null && !paused && (deferred.isEmpty() || heldForOutput)) {
             ctx.channel().config().setAutoRead(true);
         }
     }
@@ -565,7 +593,13 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // Connection resets and the like: the client is gone; nothing to reply to.
+        // Connection resets and the like: the client is gone; nothing to reply to. Anything else is
+        // ours (out of direct memory, a bug in a handler) and must not vanish without a trace.
+        if (cause instanceof java.io.IOException) {
+            LOG.debug("connection id={} closed: {}", session.id(), cause.toString());
+        } else {
+            LOG.warn("closing connection id={} addr={} after an unexpected error", session.id(), session.address(), cause);
+        }
         ctx.close();
     }
 }
