@@ -14,6 +14,9 @@ if [ ! -f "$jar" ] || [ -n "$(find "$root"/hub-core/src "$root"/resp-server/src 
   (cd "$root" && mvn -q -B -DskipTests package -pl routes -am) >/dev/null
 fi
 
+# The JVM options bin/rockhub starts with (a fixed heap, touched at start).
+rockhub_jvm="-Xms1g -Xmx1g -XX:+AlwaysPreTouch"
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 wait_port() { for _ in $(seq 1 300); do redis-cli -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "server on $1 did not start" >&2; return 1; }
 

@@ -59,16 +59,19 @@ class IdleTimeTest {
     }
 
     @Test
-    void pastItsBoundTheOldestHalfIsForgottenAndCountsFromThen() {
-        KeyAccess access = new KeyAccess(0);
-        for (int i = 0; i <= KeyAccess.MAX_KEYS; i++) {
-            access.touch(("k" + i).getBytes(), 1_000L + i);
+    void aKeyWhoseSlotAnotherKeyTookReportsALowerBoundAndTheLastAccessedKeyIsExact() {
+        KeyAccess access = new KeyAccess(0, 8);
+        long[] touched = new long[100];
+        for (int i = 0; i < touched.length; i++) {
+            touched[i] = 1_000L + 10_000L * i;
+            access.touch(("k" + i).getBytes(), touched[i]);
         }
-        long now = 1_000_000L;
-        assertThat(access.idleSeconds(("k" + KeyAccess.MAX_KEYS).getBytes(), now))
-                .isEqualTo((now - 1_000L - KeyAccess.MAX_KEYS) / 1000);
-        long forgotten = access.idleSeconds("k0".getBytes(), now);
-        assertThat(forgotten).as("a forgotten key counts from when it was forgotten: a lower bound")
-                .isLessThan((now - 1_000L) / 1000).isGreaterThanOrEqualTo((now - 1_000L - KeyAccess.MAX_KEYS) / 1000);
+        long now = 5_000_000L;
+        for (int i = 0; i < touched.length; i++) {
+            assertThat(access.idleSeconds(("k" + i).getBytes(), now)).as("k" + i)
+                    .isLessThanOrEqualTo((now - touched[i]) / 1000);
+        }
+        assertThat(access.idleSeconds("k99".getBytes(), now)).isEqualTo((now - touched[99]) / 1000);
+        assertThat(new KeyAccess(1_000L).idleSeconds("never".getBytes(), 61_000L)).as("since the start").isEqualTo(60);
     }
 }
