@@ -19,7 +19,9 @@ import java.util.Map;
  * read from RocksDB only if no write of the stripe was in flight and none started or ended since it
  * looked: otherwise a read from before a commit could be installed after another reader already saw
  * the committed value in RocksDB, and values would appear to go backwards.
- * Thread-safe; LRU per stripe within a byte budget.
+ * Thread-safe; within a byte budget per stripe, entries leave in CLOCK order (second chance): a read
+ * only sets a flag in its entry, where an access-ordered map relinked the entry on every read, which
+ * wrote references into long-lived objects and kept G1's refinement thread busier than the event loop.
  */
 final class MetadataCache {
     private static final int STRIPES = 64;
@@ -36,8 +38,28 @@ final class MetadataCache {
     }
 
     /** A cached record and, for a small collection, all its entries (null if not loaded). */
-    private record Cached(Metadata metadata, List<Keyspace.Entry> entries) {
+    private static final class Cached {
+        final Metadata metadata;
+        final List<Keyspace.Entry> entries;
+        /** Read since the eviction scan last passed it: it gets a second chance. */
+        boolean referenced;
+
+        Cached(Metadata metadata, List<Keyspace.Entry> entries) {
+            this.metadata = metadata;
+            this.entries = entries;
+        }
+
+        Metadata metadata() {
+            return metadata;
+        }
+
+        List<Keyspace.Entry> entries() {
+            return entries;
+        }
     }
+
+    /** Entries an eviction may pass over (giving them their second chance) before it takes one anyway. */
+    private static final int SECOND_CHANCES_PER_EVICTION = 64;
 
     private static final class Stripe extends LinkedHashMap<Key, Cached> {
         private final long budget;
@@ -46,17 +68,8 @@ final class MetadataCache {
         private int inFlight;
 
         Stripe(long budget) {
-            super(256, 0.75f, true);
+            super(256, 0.75f, false);
             this.budget = budget;
-        }
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Key, Cached> eldest) {
-            if (bytes > budget) {
-                bytes -= weight(eldest.getKey(), eldest.getValue());
-                return true;
-            }
-            return false;
         }
 
         void putWeighed(Key key, Cached c) {
@@ -65,6 +78,35 @@ final class MetadataCache {
                 bytes -= weight(key, old);
             }
             bytes += weight(key, c);
+            evict();
+        }
+
+        /** From the oldest insertion on: a read entry goes to the back once, an unread one goes. */
+        private void evict() {
+            if (bytes <= budget) {
+                return;
+            }
+            java.util.Iterator<Map.Entry<Key, Cached>> it = entrySet().iterator();
+            List<Map.Entry<Key, Cached>> spared = null;
+            int passed = 0;
+            while (bytes > budget && it.hasNext()) {
+                Map.Entry<Key, Cached> e = it.next();
+                it.remove();
+                if (e.getValue().referenced && passed++ < SECOND_CHANCES_PER_EVICTION) {
+                    e.getValue().referenced = false;
+                    if (spared == null) {
+                        spared = new java.util.ArrayList<>();
+                    }
+                    spared.add(e);
+                } else {
+                    bytes -= weight(e.getKey(), e.getValue());
+                }
+            }
+            if (spared != null) {
+                for (Map.Entry<Key, Cached> e : spared) {
+                    super.put(e.getKey(), e.getValue());
+                }
+            }
         }
 
         void putWeighed(Key key, Metadata m) {
@@ -125,7 +167,13 @@ final class MetadataCache {
         Stripe s = stripe(k);
         synchronized (s) {
             Cached c = s.get(k);
-            return c == null ? null : c.metadata();
+            if (c == null) {
+                return null;
+            }
+            if (!c.referenced) {
+                c.referenced = true; // a plain field: no reference stored, no card for G1 to refine
+            }
+            return c.metadata();
         }
     }
 

@@ -30,6 +30,11 @@ public final class ClientPause {
     }
 
     /** Until when a command must wait (0 = not paused); {@code writes} whether it may write. */
+    /** Whether a pause was set and not yet seen to end: false lets a command skip the clock. */
+    public boolean active() {
+        return untilMillis != 0;
+    }
+
     public long holds(long now, boolean writes) {
         long until = untilMillis;
         if (until <= now) {
