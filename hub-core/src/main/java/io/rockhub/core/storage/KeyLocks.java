@@ -110,6 +110,61 @@ public final class KeyLocks {
         };
     }
 
+    /**
+     * Stripes one thread keeps locked across several commands (a pipelined burst, committed as one
+     * batch): taken without waiting, so holding them can never be part of a deadlock.
+     */
+    public static final class Holding {
+        private final java.util.ArrayList<ReentrantLock> held = new java.util.ArrayList<>();
+        private java.util.concurrent.locks.Lock shared;
+
+        public boolean isEmpty() {
+            return shared == null;
+        }
+    }
+
+    /**
+     * Adds the stripes of {@code keys} to {@code h} if each is free or already this thread's; false
+     * (taking none of them) if another thread holds one. A command then takes its own locks as
+     * usual, at once, since its thread holds them.
+     */
+    public boolean tryHold(Holding h, java.util.List<byte[]> keys) {
+        if (h.shared == null) {
+            java.util.concurrent.locks.Lock s = world.readLock();
+            if (!s.tryLock()) {
+                return false;
+            }
+            h.shared = s;
+        }
+        int mark = h.held.size();
+        for (byte[] k : keys) {
+            ReentrantLock l = stripes[stripe(k)];
+            if (l.isHeldByCurrentThread()) {
+                continue;
+            }
+            if (!l.tryLock()) {
+                for (int i = h.held.size() - 1; i >= mark; i--) {
+                    h.held.remove(i).unlock();
+                }
+                return false;
+            }
+            h.held.add(l);
+        }
+        return true;
+    }
+
+    /** Gives back everything {@code h} holds. */
+    public void release(Holding h) {
+        for (int i = h.held.size() - 1; i >= 0; i--) {
+            h.held.get(i).unlock();
+        }
+        h.held.clear();
+        if (h.shared != null) {
+            h.shared.unlock();
+            h.shared = null;
+        }
+    }
+
     /** Every stripe, in order: excludes all writers (FLUSHALL). */
     public Held lockAll() {
         java.util.concurrent.locks.Lock shared = shared();

@@ -386,6 +386,11 @@ public final class Storage implements AutoCloseable {
         return tx == null ? base : tx.batch.newIteratorWithBase(handles.get(cf), base);
     }
 
+    /** As {@link #iterator(ColumnFamily)}, for loops that look at each key more than once. */
+    public Cursor cursor(ColumnFamily cf) {
+        return new Cursor(iterator(cf));
+    }
+
     /** A new iterator with the caller's read options (bounds, snapshot); the caller closes both. */
     public RocksIterator iterator(ColumnFamily cf, ReadOptions options) {
         return db.newIterator(handles.get(cf), options);

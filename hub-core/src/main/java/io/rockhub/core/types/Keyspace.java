@@ -268,7 +268,7 @@ public final class Keyspace {
         List<Entry> out = new ArrayList<>();
         limit = Math.min(limit, count);
         byte[] prefix = InternalKey.prefix(key, m.version());
-        try (RocksIterator it = storage.iterator(ColumnFamily.SUBKEY)) {
+        try (io.rockhub.core.storage.Cursor it = storage.cursor(ColumnFamily.SUBKEY)) {
             if (from != null) {
                 it.seek(InternalKey.encode(key, m.version(), from));
             } else {
@@ -610,7 +610,7 @@ public final class Keyspace {
             // Read everything first: inside a transaction the batch being written is also what the
             // iterator reads, and must not change under it.
             List<byte[][]> entries = new ArrayList<>();
-            try (RocksIterator it = storage.iterator(cf)) {
+            try (io.rockhub.core.storage.Cursor it = storage.cursor(cf)) {
                 for (it.seek(prefix); it.isValid() && io.rockhub.core.encoding.Bytes.startsWith(it.key(), prefix); it.next()) {
                     entries.add(new byte[][] {InternalKey.subkey(it.key()), it.value()});
                 }

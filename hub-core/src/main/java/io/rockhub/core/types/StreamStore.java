@@ -13,7 +13,7 @@ import io.rockhub.core.storage.KeyEvent;
 import io.rockhub.core.storage.KeyLocks;
 import java.util.ArrayList;
 import java.util.List;
-import org.rocksdb.RocksIterator;
+import io.rockhub.core.storage.Cursor;
 
 /**
  * Streams: entries in their own column family under {@code [key][version][ms][seq]}, so ranges by
@@ -194,7 +194,7 @@ public final class StreamStore {
             return out;
         }
         byte[] prefix = InternalKey.prefix(key, m.version());
-        try (RocksIterator it = keys.storage().iterator(ColumnFamily.STREAM)) {
+        try (Cursor it = keys.storage().cursor(ColumnFamily.STREAM)) {
             if (reverse) {
                 it.seekForPrev(entryKey(key, m, end));
             } else {

@@ -18,7 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import org.rocksdb.RocksIterator;
+import io.rockhub.core.storage.Cursor;
 
 /**
  * Sorted sets: each member has a subkey {@code [key][version][member]} holding its exact score, and
@@ -252,7 +252,7 @@ public final class ZSetStore {
         byte[] prefix = InternalKey.prefix(key, m.version());
         ScoredMember first = byScore.get(0);
         int n = 0;
-        try (RocksIterator it = keys.storage().iterator(ColumnFamily.ZSET_SCORE)) {
+        try (Cursor it = keys.storage().cursor(ColumnFamily.ZSET_SCORE)) {
             for (it.seek(ZSetScoreKey.encode(key, m.version(), first.score(), first.member()));
                  it.isValid() && Bytes.startsWith(it.key(), prefix) && n < byScore.size(); it.next(), n++) {
                 ScoredMember at = byScore.get(n);
@@ -394,7 +394,7 @@ public final class ZSetStore {
         byte[] prefix = InternalKey.prefix(key, m.version());
         byte[] target = ZSetScoreKey.encode(key, m.version(), score, member);
         long before = 0;
-        try (RocksIterator it = keys.storage().iterator(ColumnFamily.ZSET_SCORE)) {
+        try (Cursor it = keys.storage().cursor(ColumnFamily.ZSET_SCORE)) {
             for (it.seek(prefix); it.isValid() && Arrays.compareUnsigned(it.key(), target) < 0; it.next()) {
                 before++;
             }
@@ -469,7 +469,7 @@ public final class ZSetStore {
         byte[] prefix = InternalKey.prefix(key, m.version());
         List<ScoredMember> out = new ArrayList<>();
         long skipped = 0;
-        try (RocksIterator it = keys.storage().iterator(ColumnFamily.ZSET_SCORE)) {
+        try (Cursor it = keys.storage().cursor(ColumnFamily.ZSET_SCORE)) {
             if (!reverse) {
                 it.seek(ZSetScoreKey.atScore(key, m.version(), min.value()));
             } else {
@@ -502,7 +502,7 @@ public final class ZSetStore {
     }
 
     /** Positions {@code it} on the last index entry of this set with score <= {@code max}, if any. */
-    private static void seekLastAtOrBelow(RocksIterator it, byte[] key, Metadata m, byte[] prefix, double max) {
+    private static void seekLastAtOrBelow(Cursor it, byte[] key, Metadata m, byte[] prefix, double max) {
         if (max == Double.POSITIVE_INFINITY || Math.nextUp(max) == Double.POSITIVE_INFINITY) {
             byte[] end = Bytes.prefixEnd(prefix);
             if (end == null) {
@@ -522,7 +522,7 @@ public final class ZSetStore {
         }
     }
 
-    private static void step(RocksIterator it, boolean reverse) {
+    private static void step(Cursor it, boolean reverse) {
         if (reverse) {
             it.prev();
         } else {
@@ -535,7 +535,7 @@ public final class ZSetStore {
                                          java.util.function.Predicate<ScoredMember> keep) {
         byte[] prefix = InternalKey.prefix(key, m.version());
         List<ScoredMember> out = new ArrayList<>();
-        try (RocksIterator it = keys.storage().iterator(ColumnFamily.ZSET_SCORE)) {
+        try (Cursor it = keys.storage().cursor(ColumnFamily.ZSET_SCORE)) {
             if (fromTop) {
                 seekLastAtOrBelow(it, key, m, prefix, Double.POSITIVE_INFINITY);
             } else {
@@ -557,7 +557,7 @@ public final class ZSetStore {
         byte[] prefix = InternalKey.prefix(key, m.version());
         List<ScoredMember> out = new ArrayList<>();
         long skipped = 0;
-        try (RocksIterator it = keys.storage().iterator(ColumnFamily.SUBKEY)) {
+        try (Cursor it = keys.storage().cursor(ColumnFamily.SUBKEY)) {
             if (!reverse) {
                 it.seek(min.value() == null ? prefix : InternalKey.encode(key, m.version(), min.value()));
             } else if (max.value() == null) {

@@ -36,6 +36,7 @@ public final class ClientSession implements DecoderLimits {
     private volatile boolean closeRequested;
     private final Transaction transaction = new Transaction();
     private io.rockhub.resp.pubsub.PushSink pushSink;
+    private Burst burst;
     private volatile io.rockhub.resp.pubsub.Subscriber subscriber;
     private volatile boolean monitoring;
     private final io.rockhub.resp.tracking.ClientTracking tracking = new io.rockhub.resp.tracking.ClientTracking();
@@ -98,6 +99,15 @@ public final class ClientSession implements DecoderLimits {
 
     void pushSink(io.rockhub.resp.pubsub.PushSink sink) {
         this.pushSink = sink;
+    }
+
+    /** The connection's pipelined-write batch (null for sessions without a connection of their own). */
+    Burst burst() {
+        return burst;
+    }
+
+    void burst(Burst b) {
+        this.burst = b;
     }
 
     /** This connection's Pub/Sub state, made on first use (only on the connection's event loop). */

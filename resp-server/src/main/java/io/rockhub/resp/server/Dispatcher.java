@@ -150,6 +150,10 @@ public final class Dispatcher {
             // A script is shown before the commands it runs, as Redis does.
             hub.monitors().feedIfActive(session.db(), session.address(), argv);
         }
+        Burst burst = session.burst();
+        if (burst != null) {
+            burst.before(spec, stored);
+        }
         long end = run(hub, session, spec, execution, out, start);
         if (tracked) {
             hub.tracking().writer(-1);

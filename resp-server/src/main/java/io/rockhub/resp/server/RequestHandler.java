@@ -53,6 +53,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
     /** Set on the event loop while a command runs, so a message the client publishes to itself joins the reply. */
     private boolean dispatching;
     private RespWriter writer;
+    private Burst burst;
     private ByteBuf current;
     private long currentSeq;
     private boolean registered;
@@ -90,6 +91,8 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
         this.writer.onError(hub.stats()::error);
         session.pushSink(this);
         session.canOffload(true);
+        this.burst = new Burst(hub);
+        session.burst(burst);
     }
 
     @Override
@@ -108,6 +111,11 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        try {
+            burst.commit(); // what it executed stays executed, as in Redis, answered or not
+        } catch (RuntimeException e) {
+            LOG.error("connection id={}: its last writes could not be committed", session.id(), e);
+        }
         if (blocked != null) {
             unblock();
         }
@@ -204,6 +212,10 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
     }
 
     private void sealSegment() {
+        burst.commit();
+        if (burst.takeCommitted()) {
+            currentSeq = Math.max(currentSeq, hub.storage().latestSequence()); // its replies wait for it
+        }
         if (current == null) {
             return;
         }

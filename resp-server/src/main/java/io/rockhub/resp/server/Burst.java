@@ -1,0 +1,106 @@
+package io.rockhub.resp.server;
+
+import io.rockhub.core.storage.KeyLocks;
+import io.rockhub.resp.command.CommandFlag;
+import io.rockhub.resp.command.CommandSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The writes of one read burst of a connection, gathered into one RocksDB batch: a pipeline of 16
+ * SETs is one write to RocksDB (one WAL record, one pass of its write path) instead of 16. The
+ * replies wait for the WAL sync anyway, so a burst changes no acknowledgement; it ends before its
+ * replies are sealed (see RequestHandler), before any command that cannot join it, and when a key
+ * it needs is locked by another thread.
+ *
+ * <p>Isolation: the burst keeps the stripe locks of every key its commands named until it commits,
+ * so no other writer reads a value it changed before that value is committed (an INCR elsewhere
+ * cannot lose one of the burst's). Those locks are only ever tried, never waited for: a burst that
+ * meets a held lock commits first and the command then waits like any other. A command joins only
+ * if the command table names all its keys (as EXEC relies on) and it neither blocks, nor runs
+ * scripts, nor changes the server: everything else commits the burst and runs alone. Commands in a
+ * burst read its own writes (the transaction's indexed batch), as a client expects of a pipeline.
+ */
+final class Burst {
+    /** The burst open on this event loop, if any: another connection's command must not join it. */
+    private static final ThreadLocal<Burst> OPEN = new ThreadLocal<>();
+
+    private final Hub hub;
+    private final KeyLocks.Holding holding = new KeyLocks.Holding();
+    private final List<byte[]> keys = new ArrayList<>();
+    private boolean open;
+    /** Committed since the connection last sealed its replies (perhaps by another connection's command). */
+    private boolean committed;
+
+    Burst(Hub hub) {
+        this.hub = hub;
+    }
+
+    /** Before {@code spec} runs with {@code stored} arguments: joins the burst or ends it. */
+    void before(CommandSpec spec, List<byte[]> stored) {
+        Burst other = OPEN.get();
+        if (other != null && other != this) {
+            other.commit();
+        }
+        if (!joinable(spec)) {
+            commit();
+            return;
+        }
+        keys.clear();
+        for (int i : DbKeys.positions(spec, stored)) {
+            keys.add(stored.get(i));
+        }
+        if (!open) {
+            if (!spec.has(CommandFlag.WRITE) || hub.storage().inTransaction()) {
+                return; // reads alone need no batch
+            }
+            if (!hub.keys().locks().tryHold(holding, keys)) {
+                hub.keys().locks().release(holding);
+                return;
+            }
+            hub.keys().beginTransaction();
+            open = true;
+            OPEN.set(this);
+            return;
+        }
+        if (!hub.keys().locks().tryHold(holding, keys)) {
+            commit(); // another thread holds one of its keys: this command waits outside the burst
+        }
+    }
+
+    /** Commits what the burst gathered and lets its locks go; whether there was anything to commit. */
+    boolean commit() {
+        if (!open) {
+            return false;
+        }
+        open = false;
+        committed = true;
+        OPEN.remove();
+        try {
+            hub.keys().endTransaction(true);
+        } finally {
+            hub.keys().locks().release(holding);
+        }
+        return true;
+    }
+
+    /** Whether a commit happened since the last call: the replies sealed now must wait for it. */
+    boolean takeCommitted() {
+        boolean c = committed;
+        committed = false;
+        return c;
+    }
+
+    private static boolean joinable(CommandSpec spec) {
+        if (spec.has(CommandFlag.BLOCKING) || spec.has(CommandFlag.NOSCRIPT) || spec.has(CommandFlag.ADMIN)
+                || spec.has(CommandFlag.NO_MULTI) || spec.has(CommandFlag.PUBSUB) || spec.has(CommandFlag.SKIP_MONITOR)
+                || spec.has(CommandFlag.MOVABLEKEYS)) {
+            return false;
+        }
+        if (spec.has(CommandFlag.WRITE)) {
+            // Keys named by the table, and in the client's own database (MOVE and COPY ... DB reach another).
+            return spec.firstKey() > 0 && !spec.name().equals("move") && !spec.name().equals("copy");
+        }
+        return spec.has(CommandFlag.READONLY) || spec.has(CommandFlag.FAST);
+    }
+}

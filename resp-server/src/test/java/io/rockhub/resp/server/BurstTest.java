@@ -1,0 +1,155 @@
+package io.rockhub.resp.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rockhub.core.storage.GroupCommitter;
+import io.rockhub.resp.testing.RawClient;
+import io.rockhub.resp.testing.TestServer;
+import io.rockhub.resp.testing.Wait;
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.rocksdb.TickerType;
+
+/** The writes a connection pipelines in one read burst reach RocksDB as one batch. */
+class BurstTest {
+    private static byte[] pipeline(String[]... commands) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (String[] c : commands) {
+            b.writeBytes(RawClient.encode(c));
+        }
+        return b.toByteArray();
+    }
+
+    private static long rocksDbWrites(TestServer server) {
+        return server.hub().storage().ticker(TickerType.WRITE_DONE_BY_SELF)
+                + server.hub().storage().ticker(TickerType.WRITE_DONE_BY_OTHER);
+    }
+
+    @Test
+    void sixteenPipelinedSetsAreOneRocksDbWrite() throws Exception {
+        try (TestServer server = TestServer.start(); RawClient c = new RawClient(server.port())) {
+            assertThat(c.call("PING")).isEqualTo("+PONG\r\n");
+            String[][] sets = new String[16][];
+            for (int i = 0; i < sets.length; i++) {
+                sets[i] = new String[] {"SET", "k" + i, "v" + i};
+            }
+            long before = rocksDbWrites(server);
+            c.sendRaw(pipeline(sets)); // one write of 500 bytes: one read on the server over loopback
+            for (int i = 0; i < sets.length; i++) {
+                assertThat(c.readReply()).isEqualTo("+OK\r\n");
+            }
+            assertThat(rocksDbWrites(server) - before).isEqualTo(1);
+            assertThat(c.call("MGET", "k0", "k15")).isEqualTo("*2\r\n$2\r\nv0\r\n$3\r\nv15\r\n");
+        }
+    }
+
+    @Test
+    void commandsOfABurstSeeTheWritesBeforeThemAndOthersSeeThemAllOnceAnswered() throws Exception {
+        try (TestServer server = TestServer.start();
+             RawClient c = new RawClient(server.port());
+             RawClient other = new RawClient(server.port())) {
+            c.sendRaw(pipeline(new String[] {"SET", "n", "1"}, new String[] {"INCRBY", "n", "41"},
+                    new String[] {"GET", "n"}, new String[] {"HSET", "h", "f", "v", "g", "w"},
+                    new String[] {"HGET", "h", "g"}, new String[] {"HGETALL", "h"}, new String[] {"RPUSH", "l", "a", "b"},
+                    new String[] {"LPOP", "l"}, new String[] {"DEL", "n"}, new String[] {"EXISTS", "n"},
+                    new String[] {"ZADD", "z", "1", "a", "2", "b"}, new String[] {"ZRANGEBYSCORE", "z", "-inf", "+inf"},
+                    new String[] {"SET", "s", "x", "GET"}, new String[] {"PING"}, new String[] {"DBSIZE"}));
+            List<String> replies = new ArrayList<>();
+            for (int i = 0; i < 15; i++) {
+                replies.add(c.readReply());
+            }
+            assertThat(replies).containsExactly("+OK\r\n", ":42\r\n", "$2\r\n42\r\n", ":2\r\n", "$1\r\nw\r\n",
+                    "*4\r\n$1\r\nf\r\n$1\r\nv\r\n$1\r\ng\r\n$1\r\nw\r\n", ":2\r\n", "$1\r\na\r\n", ":1\r\n", ":0\r\n",
+                    ":2\r\n", "*2\r\n$1\r\na\r\n$1\r\nb\r\n", "$-1\r\n", "+PONG\r\n", ":4\r\n");
+            assertThat(other.call("LRANGE", "l", "0", "-1")).isEqualTo("*1\r\n$1\r\nb\r\n");
+            assertThat(other.call("GET", "s")).isEqualTo("$1\r\nx\r\n");
+            assertThat(other.call("EXISTS", "n")).isEqualTo(":0\r\n");
+        }
+    }
+
+    @Test
+    void noReplyOfABurstLeavesBeforeTheWalFsync() throws Exception {
+        try (TestServer server = TestServer.start(); RawClient c = new RawClient(server.port())) {
+            assertThat(c.call("PING")).isEqualTo("+PONG\r\n");
+            GroupCommitter committer = server.hub().storage().committer();
+            CountDownLatch gate = new CountDownLatch(1);
+            AtomicLong held = new AtomicLong(-1);
+            committer.beforeEachFlush(target -> {
+                held.accumulateAndGet(target, Math::max);
+                try {
+                    gate.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            try {
+                long before = server.hub().storage().latestSequence();
+                c.sendRaw(pipeline(new String[] {"SET", "a", "1"}, new String[] {"GET", "a"}, new String[] {"INCR", "b"}));
+                Wait.until(Duration.ofSeconds(10), "the burst's flush to be under way", () -> held.get() > before);
+                assertThat(c.replyArrivesWithin(Duration.ofMillis(300))).as("answered before the fsync").isFalse();
+                gate.countDown();
+                assertThat(c.readReply()).isEqualTo("+OK\r\n");
+                assertThat(c.readReply()).isEqualTo("$1\r\n1\r\n");
+                assertThat(c.readReply()).isEqualTo(":1\r\n");
+            } finally {
+                committer.beforeEachFlush(null);
+                gate.countDown();
+            }
+        }
+    }
+
+    @Test
+    void burstsOnTwoEventLoopsAndScriptsLoseNoIncrement() throws Exception {
+        try (TestServer server = TestServer.start(Map.of("workers", "2"))) {
+            int rounds = 40;
+            int perBurst = 25;
+            List<Thread> threads = new ArrayList<>();
+            List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+            for (int t = 0; t < 3; t++) {
+                boolean script = t == 2;
+                Thread th = new Thread(() -> {
+                    try (RawClient c = new RawClient(server.port())) {
+                        for (int r = 0; r < rounds; r++) {
+                            String[][] burst = new String[perBurst][];
+                            for (int i = 0; i < perBurst; i++) {
+                                burst[i] = script
+                                        ? new String[] {"EVAL", "return redis.call('incr', KEYS[1])", "1", "counter"}
+                                        : i % 2 == 0 ? new String[] {"INCR", "counter"}
+                                        : new String[] {"HINCRBY", "h", "counter", "1"};
+                            }
+                            c.sendRaw(pipeline(burst));
+                            for (int i = 0; i < perBurst; i++) {
+                                String reply = c.readReply();
+                                if (!reply.startsWith(":")) {
+                                    throw new AssertionError("unexpected reply " + reply);
+                                }
+                            }
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                });
+                threads.add(th);
+                th.start();
+            }
+            for (Thread th : threads) {
+                th.join(60_000);
+            }
+            assertThat(failures).isEmpty();
+            try (RawClient c = new RawClient(server.port())) {
+                // two connections add half their commands each to "counter", the script connection all of its
+                int incr = 2 * rounds * (perBurst / 2 + 1) + rounds * perBurst;
+                assertThat(c.call("GET", "counter")).isEqualTo("$" + Integer.toString(incr).length() + "\r\n" + incr + "\r\n");
+                int hincr = 2 * rounds * (perBurst / 2);
+                assertThat(c.call("HGET", "h", "counter")).isEqualTo("$" + Integer.toString(hincr).length() + "\r\n" + hincr + "\r\n");
+            }
+        }
+    }
+}
