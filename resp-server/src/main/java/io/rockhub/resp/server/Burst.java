@@ -42,13 +42,17 @@ final class Burst {
         if (other != null && other != this) {
             other.commit();
         }
-        if (!joinable(spec)) {
+        if (!joinable(spec) && !streamReadWithoutBlock(spec, stored)) {
             commit();
             return;
         }
         keys.clear();
         for (int i : DbKeys.positions(spec, stored)) {
             keys.add(stored.get(i));
+        }
+        if (keys.isEmpty() && spec.has(CommandFlag.WRITE)) {
+            commit();
+            return;
         }
         if (!open) {
             if (!spec.has(CommandFlag.WRITE) || hub.storage().inTransaction()) {
@@ -89,6 +93,25 @@ final class Burst {
         boolean c = committed;
         committed = false;
         return c;
+    }
+
+    /**
+     * XREADGROUP (and XREAD) without BLOCK answer at once, and their keys are those after STREAMS:
+     * a queue consumer's pipelined reads and acknowledgements then share one batch.
+     */
+    private static boolean streamReadWithoutBlock(CommandSpec spec, List<byte[]> argv) {
+        if (!spec.name().equals("xreadgroup") && !spec.name().equals("xread")) {
+            return false;
+        }
+        for (byte[] a : argv) {
+            if (a.length == 5 && new String(a, java.nio.charset.StandardCharsets.US_ASCII).equalsIgnoreCase("block")) {
+                return false;
+            }
+            if (a.length == 7 && new String(a, java.nio.charset.StandardCharsets.US_ASCII).equalsIgnoreCase("streams")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean joinable(CommandSpec spec) {
