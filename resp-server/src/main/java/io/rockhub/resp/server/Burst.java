@@ -26,23 +26,25 @@ final class Burst {
     private static final ThreadLocal<Burst> OPEN = new ThreadLocal<>();
 
     private final Hub hub;
+    private final long clientId;
     private final KeyLocks.Holding holding = new KeyLocks.Holding();
     private final List<byte[]> keys = new ArrayList<>();
     private boolean open;
     /** Committed since the connection last sealed its replies (perhaps by another connection's command). */
     private boolean committed;
 
-    Burst(Hub hub) {
+    Burst(Hub hub, long clientId) {
         this.hub = hub;
+        this.clientId = clientId;
     }
 
     /** Before {@code spec} runs with {@code stored} arguments: joins the burst or ends it. */
-    void before(CommandSpec spec, List<byte[]> stored) {
+    void before(ClientSession session, CommandSpec spec, List<byte[]> stored) {
         Burst other = OPEN.get();
         if (other != null && other != this) {
             other.commit();
         }
-        if (!joinable(spec) && !streamReadWithoutBlock(spec, stored)) {
+        if (receivesPushes(session) || !joinable(spec) && !streamReadWithoutBlock(spec, stored)) {
             commit();
             return;
         }
@@ -80,12 +82,27 @@ final class Burst {
         open = false;
         committed = true;
         OPEN.remove();
+        // Invalidations for client-side caching go out at the commit: they name this client as
+        // the writer (NOLOOP), whichever command the commit happens in.
+        long writing = hub.tracking().writer();
+        hub.tracking().writer(clientId);
         try {
             hub.keys().endTransaction(true);
         } finally {
+            hub.tracking().writer(writing);
             hub.keys().locks().release(holding);
         }
         return true;
+    }
+
+    /**
+     * A client that tracks keys or is subscribed may be sent pushes caused by its own writes
+     * (invalidations, keyspace events), which Redis places right after that command's reply: its
+     * writes commit one by one, so the pushes keep their place.
+     */
+    private static boolean receivesPushes(ClientSession session) {
+        io.rockhub.resp.pubsub.Subscriber s = session.subscriberIfAny();
+        return session.tracking().on() || s != null && s.subscribed();
     }
 
     /** Whether a commit happened since the last call: the replies sealed now must wait for it. */

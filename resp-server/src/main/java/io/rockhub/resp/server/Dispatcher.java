@@ -152,7 +152,7 @@ public final class Dispatcher {
         }
         Burst burst = session.burst();
         if (burst != null) {
-            burst.before(spec, stored);
+            burst.before(session, spec, stored);
         }
         long end = run(hub, session, spec, execution, out, start);
         if (tracked) {

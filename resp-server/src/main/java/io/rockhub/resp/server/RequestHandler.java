@@ -91,7 +91,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
         this.writer.onError(hub.stats()::error);
         session.pushSink(this);
         session.canOffload(true);
-        this.burst = new Burst(hub);
+        this.burst = new Burst(hub, session.id());
         session.burst(burst);
     }
 

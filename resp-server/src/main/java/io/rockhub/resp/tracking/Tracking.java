@@ -71,6 +71,11 @@ public final class Tracking implements Keyspace.KeyChangeListener {
     }
 
     /** The client whose command runs on this thread (for NOLOOP); -1 for none. */
+    /** The client whose command is writing on this thread now (-1: none). */
+    public long writer() {
+        return writer.get();
+    }
+
     public void writer(long clientId) {
         writer.set(clientId);
     }
