@@ -2,17 +2,13 @@ package io.rockhub.resp.pubsub;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rockhub.core.storage.GroupCommitter;
 import io.rockhub.resp.testing.RawClient;
 import io.rockhub.resp.testing.RedisAndRockHub;
 import io.rockhub.resp.testing.TestServer;
-import io.rockhub.resp.testing.Wait;
+import io.rockhub.resp.testing.WalGate;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.rocksdb.TickerType;
 
@@ -23,30 +19,16 @@ class KeyspaceEventsTest {
         try (TestServer server = TestServer.start(Map.of("notify-keyspace-events", "KEA"));
              RawClient writer = new RawClient(server.port()); RawClient sub = new RawClient(server.port())) {
             sub.call("SUBSCRIBE", "__keyevent@0__:set");
-            GroupCommitter committer = server.hub().storage().committer();
-            CountDownLatch gate = new CountDownLatch(1);
-            AtomicLong held = new AtomicLong(-1);
-            committer.beforeEachFlush(target -> {
-                held.accumulateAndGet(target, Math::max);
-                try {
-                    gate.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            try {
+            try (WalGate gate = WalGate.hold(server)) {
                 long before = server.hub().storage().latestSequence();
                 long fsyncsBefore = server.hub().storage().ticker(TickerType.WAL_FILE_SYNCED);
                 writer.send("SET", "k", "v");
-                Wait.until(Duration.ofSeconds(10), "the SET's flush to be under way", () -> held.get() > before);
+                gate.awaitHeldBeyond(before, "the SET's flush to be under way");
                 assertThat(sub.replyArrivesWithin(Duration.ofMillis(300))).as("event before the fsync").isFalse();
                 assertThat(server.hub().storage().ticker(TickerType.WAL_FILE_SYNCED)).isEqualTo(fsyncsBefore);
-                gate.countDown();
+                gate.open();
                 assertThat(sub.readReply()).isEqualTo("*3\r\n$7\r\nmessage\r\n$18\r\n__keyevent@0__:set\r\n$1\r\nk\r\n");
                 assertThat(writer.readReply()).isEqualTo("+OK\r\n");
-            } finally {
-                committer.beforeEachFlush(null);
-                gate.countDown();
             }
         }
     }

@@ -2,18 +2,14 @@ package io.rockhub.resp.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rockhub.core.storage.GroupCommitter;
 import io.rockhub.resp.testing.RawClient;
 import io.rockhub.resp.testing.TestServer;
-import io.rockhub.resp.testing.Wait;
+import io.rockhub.resp.testing.WalGate;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.rocksdb.TickerType;
 
@@ -78,29 +74,15 @@ class BurstTest {
     void noReplyOfABurstLeavesBeforeTheWalFsync() throws Exception {
         try (TestServer server = TestServer.start(); RawClient c = new RawClient(server.port())) {
             assertThat(c.call("PING")).isEqualTo("+PONG\r\n");
-            GroupCommitter committer = server.hub().storage().committer();
-            CountDownLatch gate = new CountDownLatch(1);
-            AtomicLong held = new AtomicLong(-1);
-            committer.beforeEachFlush(target -> {
-                held.accumulateAndGet(target, Math::max);
-                try {
-                    gate.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            try {
+            try (WalGate gate = WalGate.hold(server)) {
                 long before = server.hub().storage().latestSequence();
                 c.sendRaw(pipeline(new String[] {"SET", "a", "1"}, new String[] {"GET", "a"}, new String[] {"INCR", "b"}));
-                Wait.until(Duration.ofSeconds(10), "the burst's flush to be under way", () -> held.get() > before);
+                gate.awaitHeldBeyond(before, "the burst's flush to be under way");
                 assertThat(c.replyArrivesWithin(Duration.ofMillis(300))).as("answered before the fsync").isFalse();
-                gate.countDown();
+                gate.open();
                 assertThat(c.readReply()).isEqualTo("+OK\r\n");
                 assertThat(c.readReply()).isEqualTo("$1\r\n1\r\n");
                 assertThat(c.readReply()).isEqualTo(":1\r\n");
-            } finally {
-                committer.beforeEachFlush(null);
-                gate.countDown();
             }
         }
     }

@@ -33,7 +33,7 @@ class DeepPipelineTest {
                 Arrays.fill(payloads[i], (byte) ('a' + i % 26));
                 byte[] tag = Integer.toString(i).getBytes(StandardCharsets.US_ASCII);
                 System.arraycopy(tag, 0, payloads[i], 0, tag.length);
-                pipeline.writeBytes(encode("ECHO".getBytes(StandardCharsets.US_ASCII), payloads[i]));
+                pipeline.writeBytes(RawClient.encode("ECHO".getBytes(StandardCharsets.US_ASCII), payloads[i]));
             }
             client.sendRaw(pipeline.toByteArray()); // returns only once the server has read it all
             for (byte[] payload : payloads) {
@@ -79,16 +79,5 @@ class DeepPipelineTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    private static byte[] encode(byte[]... args) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream();
-        b.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-        for (byte[] a : args) {
-            b.writeBytes(("$" + a.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            b.writeBytes(a);
-            b.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
-        }
-        return b.toByteArray();
     }
 }

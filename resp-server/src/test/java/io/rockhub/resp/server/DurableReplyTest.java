@@ -2,14 +2,11 @@ package io.rockhub.resp.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rockhub.core.storage.GroupCommitter;
 import io.rockhub.resp.testing.RawClient;
 import io.rockhub.resp.testing.TestServer;
 import io.rockhub.resp.testing.Wait;
+import io.rockhub.resp.testing.WalGate;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.rocksdb.TickerType;
 
@@ -26,23 +23,11 @@ class DurableReplyTest {
              RawClient writer = new RawClient(server.port());
              RawClient reader = new RawClient(server.port())) {
             assertThat(writer.call("PING")).isEqualTo("+PONG\r\n");
-            GroupCommitter committer = server.hub().storage().committer();
-            CountDownLatch gate = new CountDownLatch(1);
-            AtomicLong held = new AtomicLong(-1);
-            committer.beforeEachFlush(target -> {
-                held.accumulateAndGet(target, Math::max);
-                try {
-                    gate.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            try {
+            try (WalGate gate = WalGate.hold(server)) {
                 long before = server.hub().storage().latestSequence();
                 long fsyncsBefore = server.hub().storage().ticker(TickerType.WAL_FILE_SYNCED);
                 writer.send("SET", "k", "v");
-                Wait.until(Duration.ofSeconds(10), "the SET's flush to be under way",
-                        () -> held.get() > before);
+                gate.awaitHeldBeyond(before, "the SET's flush to be under way");
                 reader.send("GET", "k");
                 Wait.until(Duration.ofSeconds(10), "the GET to be executed",
                         () -> server.hub().stats().command("get").calls() > 0);
@@ -51,13 +36,10 @@ class DurableReplyTest {
                 assertThat(reader.replyArrivesWithin(Duration.ofMillis(100))).as("GET answered before the fsync").isFalse();
                 assertThat(server.hub().storage().ticker(TickerType.WAL_FILE_SYNCED)).isEqualTo(fsyncsBefore);
 
-                gate.countDown();
+                gate.open();
                 assertThat(writer.readReply()).isEqualTo("+OK\r\n");
                 assertThat(reader.readReply()).isEqualTo("$1\r\nv\r\n");
                 assertThat(server.hub().storage().ticker(TickerType.WAL_FILE_SYNCED)).isGreaterThan(fsyncsBefore);
-            } finally {
-                committer.beforeEachFlush(null);
-                gate.countDown();
             }
         }
     }

@@ -70,6 +70,12 @@ public final class RawClient implements AutoCloseable {
 
     /** Sends a command of binary arguments; returns the raw reply. */
     public byte[] callBytes(byte[]... args) throws IOException {
+        sendRaw(encode(args));
+        return readReplyBytes();
+    }
+
+    /** A command of binary arguments as a RESP array of bulk strings. */
+    public static byte[] encode(byte[]... args) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
         for (byte[] a : args) {
@@ -77,8 +83,7 @@ public final class RawClient implements AutoCloseable {
             b.writeBytes(a);
             b.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
         }
-        sendRaw(b.toByteArray());
-        return readReplyBytes();
+        return b.toByteArray();
     }
 
     /** The body of a bulk-string reply ("$n\r\n...\r\n"), or null for a null bulk. */
