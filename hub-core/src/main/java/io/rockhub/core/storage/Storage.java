@@ -28,6 +28,7 @@ import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatchWithIndex;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Statistics;
 import org.rocksdb.StatsLevel;
@@ -244,10 +245,15 @@ public final class Storage implements AutoCloseable {
      * or {@link #abortTransaction}, batches join it and reads on this thread see its writes.
      */
     public Transaction beginTransaction() {
+        return beginTransaction(true);
+    }
+
+    /** As {@link #beginTransaction()}; {@code indexed} false: its reads do not see its writes (see Transaction). */
+    public Transaction beginTransaction(boolean indexed) {
         if (transaction.get() != null) {
             throw new IllegalStateException("transaction already open on this thread");
         }
-        Transaction tx = new Transaction();
+        Transaction tx = new Transaction(indexed);
         transaction.set(tx);
         return tx;
     }
@@ -267,7 +273,11 @@ public final class Storage implements AutoCloseable {
         try {
             if (tx.batch.count() > 0) {
                 stampCommitTime(tx.batch);
-                db.write(writeOptions, tx.batch);
+                if (tx.batch instanceof WriteBatchWithIndex indexedBatch) {
+                    db.write(writeOptions, indexedBatch);
+                } else {
+                    db.write(writeOptions, (org.rocksdb.WriteBatch) tx.batch);
+                }
             }
             java.util.List<KeyEvent> events = tx.events();
             if (!events.isEmpty()) {
@@ -353,8 +363,8 @@ public final class Storage implements AutoCloseable {
     public byte[] get(ColumnFamily cf, byte[] key) {
         try {
             Transaction tx = transaction.get();
-            if (tx != null) {
-                return tx.batch.getFromBatchAndDB(db, handles.get(cf), readOptions, key);
+            if (tx != null && tx.batch instanceof WriteBatchWithIndex indexedBatch) {
+                return indexedBatch.getFromBatchAndDB(db, handles.get(cf), readOptions, key);
             }
             return db.get(handles.get(cf), readOptions, key);
         } catch (RocksDBException e) {
@@ -383,7 +393,8 @@ public final class Storage implements AutoCloseable {
     public RocksIterator iterator(ColumnFamily cf) {
         Transaction tx = transaction.get();
         RocksIterator base = db.newIterator(handles.get(cf), readOptions);
-        return tx == null ? base : tx.batch.newIteratorWithBase(handles.get(cf), base);
+        return tx != null && tx.batch instanceof WriteBatchWithIndex indexedBatch
+                ? indexedBatch.newIteratorWithBase(handles.get(cf), base) : base;
     }
 
     /** As {@link #iterator(ColumnFamily)}, for loops that look at each key more than once. */

@@ -8,7 +8,18 @@ import org.rocksdb.WriteBatchWithIndex;
  * write is there or none. Bound to the thread that runs EXEC.
  */
 public final class Transaction implements AutoCloseable {
-    final WriteBatchWithIndex batch = new WriteBatchWithIndex(true);
+    /**
+     * An indexed batch, which reads inside the transaction see; or, for a pipelined burst whose
+     * commands touch keys no earlier one of it wrote, a plain batch (no index to build: reads go
+     * straight to RocksDB, and the burst commits before any command that could read its writes).
+     */
+    final org.rocksdb.AbstractWriteBatch batch;
+    final boolean indexed;
+
+    Transaction(boolean indexed) {
+        this.indexed = indexed;
+        this.batch = indexed ? new WriteBatchWithIndex(true) : new org.rocksdb.WriteBatch();
+    }
     /**
      * Counter changes gathered so far: the batch holds them as merge operands, which reads through
      * the batch do not resolve, so DBSIZE inside EXEC adds these to the committed counts.

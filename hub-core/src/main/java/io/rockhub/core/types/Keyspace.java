@@ -396,7 +396,12 @@ public final class Keyspace {
 
     /** Opens a transaction on this thread, as {@link #runTransaction} does (a script opens one at its first write). */
     public void beginTransaction() {
-        storage.beginTransaction();
+        beginTransaction(true);
+    }
+
+    /** {@code indexed} false: reads inside do not see its writes (a burst of commands on distinct keys). */
+    public void beginTransaction(boolean indexed) {
+        storage.beginTransaction(indexed);
         transactionChanges.set(new java.util.LinkedHashMap<>());
     }
 

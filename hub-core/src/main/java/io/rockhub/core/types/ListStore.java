@@ -305,7 +305,9 @@ public final class ListStore {
                     continue;
                 }
                 out.add((long) i);
-                if (count != 0 && out.size() >= count) {
+                // Redis stops when matches - rank + 1 >= count, which overflows for LONG_MIN: then
+                // COUNT never stops it (the caller takes the first when no COUNT was given).
+                if (count != 0 && out.size() >= count && rank != Long.MIN_VALUE) {
                     break;
                 }
             }

@@ -18,8 +18,13 @@ import java.util.List;
  * cannot lose one of the burst's). Those locks are only ever tried, never waited for: a burst that
  * meets a held lock commits first and the command then waits like any other. A command joins only
  * if the command table names all its keys (as EXEC relies on) and it neither blocks, nor runs
- * scripts, nor changes the server: everything else commits the burst and runs alone. Commands in a
- * burst read its own writes (the transaction's indexed batch), as a client expects of a pipeline.
+ * scripts, nor changes the server: everything else commits the burst and runs alone.
+ *
+ * <p>Commands in a burst read its writes, as a client expects of a pipeline. A burst starts in a
+ * plain batch, which costs nothing to read past but cannot be read through: while the commands name
+ * keys it has not written (16 SETs of different keys, HSETs of different hashes), they join it; the
+ * first that names one it wrote (or reads keys it does not name) commits it, and the rest of the
+ * read burst gathers in an indexed batch, which later commands read through.
  */
 final class Burst {
     /** The burst open on this event loop, if any: another connection's command must not join it. */
@@ -30,6 +35,12 @@ final class Burst {
     private final KeyLocks.Holding holding = new KeyLocks.Holding();
     private final List<byte[]> keys = new ArrayList<>();
     private boolean open;
+    /** Whether the open burst's batch is indexed (readable by its later commands). */
+    private boolean indexed;
+    /** The next burst opened before the replies are sealed is indexed: this one came back to its keys. */
+    private boolean indexedNext;
+    /** Keys the open burst wrote: while its batch is plain, a command naming one ends it first. */
+    private final java.util.Set<java.nio.ByteBuffer> written = new java.util.HashSet<>();
     /** Committed since the connection last sealed its replies (perhaps by another connection's command). */
     private boolean committed;
 
@@ -56,6 +67,12 @@ final class Burst {
             commit();
             return;
         }
+        if (open && !indexed && (readsUndeclared(spec) || touchesWritten())) {
+            // A plain batch cannot be read through: commit it, and gather the rest of this burst
+            // in an indexed one (a pipeline that comes back to its keys tends to keep doing so).
+            commit();
+            indexedNext = true;
+        }
         if (!open) {
             if (!spec.has(CommandFlag.WRITE) || hub.storage().inTransaction()) {
                 return; // reads alone need no batch
@@ -64,13 +81,39 @@ final class Burst {
                 hub.keys().locks().release(holding);
                 return;
             }
-            hub.keys().beginTransaction();
+            indexed = indexedNext;
+            hub.keys().beginTransaction(indexed);
             open = true;
             OPEN.set(this);
+            noteWritten();
             return;
         }
         if (!hub.keys().locks().tryHold(holding, keys)) {
             commit(); // another thread holds one of its keys: this command waits outside the burst
+            return;
+        }
+        if (spec.has(CommandFlag.WRITE)) {
+            noteWritten();
+        }
+    }
+
+    /** A read with no keys named (KEYS, SCAN, RANDOMKEY...) may read anything the burst wrote. */
+    private static boolean readsUndeclared(CommandSpec spec) {
+        return spec.firstKey() == 0 && spec.has(CommandFlag.READONLY);
+    }
+
+    private boolean touchesWritten() {
+        for (byte[] k : keys) {
+            if (written.contains(java.nio.ByteBuffer.wrap(k))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void noteWritten() {
+        for (byte[] k : keys) {
+            written.add(java.nio.ByteBuffer.wrap(k));
         }
     }
 
@@ -81,6 +124,7 @@ final class Burst {
         }
         open = false;
         committed = true;
+        written.clear();
         OPEN.remove();
         // Invalidations for client-side caching go out at the commit: they name this client as
         // the writer (NOLOOP), whichever command the commit happens in.
@@ -109,6 +153,7 @@ final class Burst {
     boolean takeCommitted() {
         boolean c = committed;
         committed = false;
+        indexedNext = false;
         return c;
     }
 
