@@ -39,11 +39,17 @@ public final class HashStore {
             Metadata m = r.value();
             Map<ByteBuffer, Boolean> seen = new HashMap<>();
             long added = 0;
+            // Which fields exist, asked of RocksDB at once (a feature-store HSET names several).
+            List<byte[]> fields = new java.util.ArrayList<>(fieldValues.size() / 2);
+            for (int i = 0; i < fieldValues.size(); i += 2) {
+                fields.add(fieldValues.get(i));
+            }
+            List<byte[]> present = m.size() > 0 ? keys.subkeys(key, m, fields) : null;
             for (int i = 0; i < fieldValues.size(); i += 2) {
                 byte[] field = fieldValues.get(i);
                 Boolean existed = seen.get(ByteBuffer.wrap(field));
                 if (existed == null) {
-                    existed = m.size() > 0 && keys.subkey(key, m, field) != null;
+                    existed = present != null && present.get(i / 2) != null;
                 }
                 if (!existed) {
                     added++;

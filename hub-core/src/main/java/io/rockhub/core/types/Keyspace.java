@@ -234,6 +234,15 @@ public final class Keyspace {
         return storage.get(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), sub));
     }
 
+    /** The values of several subkeys of one collection (null where absent), read at once. */
+    public List<byte[]> subkeys(byte[] key, Metadata m, List<byte[]> subs) {
+        List<byte[]> full = new ArrayList<>(subs.size());
+        for (byte[] sub : subs) {
+            full.add(InternalKey.encode(key, m.version(), sub));
+        }
+        return storage.multiGet(ColumnFamily.SUBKEY, full);
+    }
+
     /** A subkey entry: its name (without the key prefix) and value. */
     public record Entry(byte[] sub, byte[] value) {
     }
