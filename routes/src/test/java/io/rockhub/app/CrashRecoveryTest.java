@@ -26,35 +26,22 @@ class CrashRecoveryTest {
             ConcurrentLinkedQueue<String[]> acknowledged = new ConcurrentLinkedQueue<>();
             ConcurrentLinkedQueue<String> counters = new ConcurrentLinkedQueue<>();
             try (ServerProcess server = ServerProcess.start(dir)) {
-                AtomicBoolean stop = new AtomicBoolean();
-                List<Thread> writers = new ArrayList<>();
+                List<Connection> writers = new ArrayList<>();
                 for (int w = 0; w < 6; w++) {
                     int id = w;
-                    Thread t = new Thread(() -> {
-                        try (Jedis j = new Jedis("127.0.0.1", server.port())) {
-                            for (int i = 0; !stop.get(); i++) {
-                                String key = "idem:" + id + ":" + i;
-                                String value = "payload-" + id + "-" + i;
-                                if ("OK".equals(j.set(key, value))) {
-                                    acknowledged.add(new String[] {key, value});
-                                }
-                                long n = j.incr("counter:" + id);
-                                counters.add(id + ":" + n);
+                    writers.add((j, stop) -> {
+                        for (int i = 0; !stop.get(); i++) {
+                            String key = "idem:" + id + ":" + i;
+                            String value = "payload-" + id + "-" + i;
+                            if ("OK".equals(j.set(key, value))) {
+                                acknowledged.add(new String[] {key, value});
                             }
-                        } catch (JedisException expectedWhenKilled) {
-                            // the connection dies with the server
+                            long n = j.incr("counter:" + id);
+                            counters.add(id + ":" + n);
                         }
                     });
-                    t.start();
-                    writers.add(t);
                 }
-                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
-                        .until(() -> acknowledged.size() > 3000);
-                server.kill();
-                stop.set(true);
-                for (Thread t : writers) {
-                    t.join(10_000);
-                }
+                killWhen(server, writers, () -> acknowledged.size() > 3000);
             }
             assertThat(acknowledged).hasSizeGreaterThan(3000);
             try (ServerProcess restarted = ServerProcess.start(dir);
@@ -85,46 +72,33 @@ class CrashRecoveryTest {
             ConcurrentLinkedQueue<String[]> acknowledged = new ConcurrentLinkedQueue<>();
             java.util.Map<Integer, Long> highestCounter = new java.util.concurrent.ConcurrentHashMap<>();
             try (ServerProcess server = ServerProcess.start(dir)) {
-                AtomicBoolean stop = new AtomicBoolean();
-                List<Thread> writers = new ArrayList<>();
+                List<Connection> writers = new ArrayList<>();
                 for (int w = 0; w < 4; w++) {
                     int id = w;
-                    Thread t = new Thread(() -> {
-                        try (Jedis j = new Jedis("127.0.0.1", server.port())) {
-                            for (int round = 0; !stop.get(); round++) {
-                                redis.clients.jedis.Pipeline p = j.pipelined();
-                                List<String[]> sent = new ArrayList<>();
-                                List<redis.clients.jedis.Response<String>> sets = new ArrayList<>();
-                                List<redis.clients.jedis.Response<Long>> incrs = new ArrayList<>();
-                                for (int i = 0; i < 8; i++) {
-                                    String key = "pipe:" + id + ":" + round + ":" + i;
-                                    String value = "v-" + id + "-" + round + "-" + i;
-                                    sent.add(new String[] {key, value});
-                                    sets.add(p.set(key, value));
-                                    incrs.add(p.incr("pcounter:" + id));
-                                }
-                                p.sync();
-                                for (int i = 0; i < sets.size(); i++) {
-                                    if ("OK".equals(sets.get(i).get())) {
-                                        acknowledged.add(sent.get(i));
-                                    }
-                                    highestCounter.merge(id, incrs.get(i).get(), Math::max);
-                                }
+                    writers.add((j, stop) -> {
+                        for (int round = 0; !stop.get(); round++) {
+                            redis.clients.jedis.Pipeline p = j.pipelined();
+                            List<String[]> sent = new ArrayList<>();
+                            List<redis.clients.jedis.Response<String>> sets = new ArrayList<>();
+                            List<redis.clients.jedis.Response<Long>> incrs = new ArrayList<>();
+                            for (int i = 0; i < 8; i++) {
+                                String key = "pipe:" + id + ":" + round + ":" + i;
+                                String value = "v-" + id + "-" + round + "-" + i;
+                                sent.add(new String[] {key, value});
+                                sets.add(p.set(key, value));
+                                incrs.add(p.incr("pcounter:" + id));
                             }
-                        } catch (JedisException expectedWhenKilled) {
-                            // the connection dies with the server
+                            p.sync();
+                            for (int i = 0; i < sets.size(); i++) {
+                                if ("OK".equals(sets.get(i).get())) {
+                                    acknowledged.add(sent.get(i));
+                                }
+                                highestCounter.merge(id, incrs.get(i).get(), Math::max);
+                            }
                         }
                     });
-                    t.start();
-                    writers.add(t);
                 }
-                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
-                        .until(() -> acknowledged.size() > 5000);
-                server.kill();
-                stop.set(true);
-                for (Thread t : writers) {
-                    t.join(10_000);
-                }
+                killWhen(server, writers, () -> acknowledged.size() > 5000);
             }
             try (ServerProcess restarted = ServerProcess.start(dir);
                  Jedis j = new Jedis("127.0.0.1", restarted.port())) {
@@ -170,54 +144,35 @@ class CrashRecoveryTest {
                     }
                     setup.xack("refunds", "r", new redis.clients.jedis.StreamEntryID(2, 0));
                 }
-                AtomicBoolean stop = new AtomicBoolean();
-                List<Thread> threads = new ArrayList<>();
+                List<Connection> connections = new ArrayList<>();
                 for (int w = 0; w < 3; w++) {
                     int id = w;
-                    Thread producer = new Thread(() -> {
-                        try (Jedis j = new Jedis("127.0.0.1", server.port())) {
-                            for (int i = 0; !stop.get(); i++) {
-                                added.add(j.xadd("payments", redis.clients.jedis.params.XAddParams.xAddParams(),
-                                        java.util.Map.of("producer", Integer.toString(id), "n", Integer.toString(i)))
-                                        .toString());
-                            }
-                        } catch (JedisException expectedWhenKilled) {
-                            // the connection dies with the server
+                    connections.add((j, stop) -> {
+                        for (int i = 0; !stop.get(); i++) {
+                            added.add(j.xadd("payments", redis.clients.jedis.params.XAddParams.xAddParams(),
+                                    java.util.Map.of("producer", Integer.toString(id), "n", Integer.toString(i)))
+                                    .toString());
                         }
                     });
-                    producer.start();
-                    threads.add(producer);
                 }
-                Thread consumer = new Thread(() -> {
-                    try (Jedis j = new Jedis("127.0.0.1", server.port())) {
-                        while (!stop.get()) {
-                            var batch = j.xreadGroup("settlement", "worker",
-                                    redis.clients.jedis.params.XReadGroupParams.xReadGroupParams().count(50),
-                                    java.util.Map.of("payments", redis.clients.jedis.StreamEntryID.UNRECEIVED_ENTRY));
-                            if (batch == null) {
-                                continue;
-                            }
-                            for (var e : batch.get(0).getValue()) {
-                                delivered.add(e.getID().toString());
-                                ackInFlight.set(e.getID().toString());
-                                if (j.xack("payments", "settlement", e.getID()) == 1) {
-                                    acked.add(e.getID().toString());
-                                }
+                connections.add((j, stop) -> {
+                    while (!stop.get()) {
+                        var batch = j.xreadGroup("settlement", "worker",
+                                redis.clients.jedis.params.XReadGroupParams.xReadGroupParams().count(50),
+                                java.util.Map.of("payments", redis.clients.jedis.StreamEntryID.UNRECEIVED_ENTRY));
+                        if (batch == null) {
+                            continue;
+                        }
+                        for (var e : batch.get(0).getValue()) {
+                            delivered.add(e.getID().toString());
+                            ackInFlight.set(e.getID().toString());
+                            if (j.xack("payments", "settlement", e.getID()) == 1) {
+                                acked.add(e.getID().toString());
                             }
                         }
-                    } catch (JedisException expectedWhenKilled) {
-                        // the connection dies with the server
                     }
                 });
-                consumer.start();
-                threads.add(consumer);
-                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
-                        .until(() -> added.size() > 2000 && acked.size() > 200);
-                server.kill();
-                stop.set(true);
-                for (Thread t : threads) {
-                    t.join(10_000);
-                }
+                killWhen(server, connections, () -> added.size() > 2000 && acked.size() > 200);
             }
             try (ServerProcess restarted = ServerProcess.start(dir);
                  Jedis j = new Jedis("127.0.0.1", restarted.port())) {
@@ -287,6 +242,35 @@ class CrashRecoveryTest {
             }
         } finally {
             TestServer.deleteTree(dir);
+        }
+    }
+
+    /** One connection's work while the server runs: it loops until {@code stop} is set. */
+    private interface Connection {
+        void run(Jedis j, AtomicBoolean stop);
+    }
+
+    /** Runs each connection on a thread of its own until {@code enough}, then SIGKILLs the server mid-stream. */
+    private static void killWhen(ServerProcess server, List<Connection> connections,
+                                 java.util.concurrent.Callable<Boolean> enough) throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Thread> threads = new ArrayList<>();
+        for (Connection c : connections) {
+            Thread t = new Thread(() -> {
+                try (Jedis j = new Jedis("127.0.0.1", server.port())) {
+                    c.run(j, stop);
+                } catch (JedisException expectedWhenKilled) {
+                    // the connection dies with the server
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(enough);
+        server.kill();
+        stop.set(true);
+        for (Thread t : threads) {
+            t.join(10_000);
         }
     }
 }

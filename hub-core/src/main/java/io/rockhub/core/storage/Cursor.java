@@ -31,11 +31,6 @@ public final class Cursor implements AutoCloseable {
         moved();
     }
 
-    public void seekToFirst() {
-        it.seekToFirst();
-        moved();
-    }
-
     public void seekToLast() {
         it.seekToLast();
         moved();

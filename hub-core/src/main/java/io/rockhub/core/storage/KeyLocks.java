@@ -117,10 +117,6 @@ public final class KeyLocks {
     public static final class Holding {
         private final java.util.ArrayList<ReentrantLock> held = new java.util.ArrayList<>();
         private java.util.concurrent.locks.Lock shared;
-
-        public boolean isEmpty() {
-            return shared == null;
-        }
     }
 
     /**

@@ -365,7 +365,8 @@ public final class Storage implements AutoCloseable {
      * of RocksDB's read path for all of them. Inside an indexed transaction, each through its batch.
      */
     public List<byte[]> multiGet(ColumnFamily cf, List<byte[]> keys) {
-        if (keys.size() == 1 || transaction.get() != null && transaction.get().indexed) {
+        Transaction tx = transaction.get();
+        if (keys.size() == 1 || tx != null && tx.batch instanceof WriteBatchWithIndex) {
             List<byte[]> out = new ArrayList<>(keys.size());
             for (byte[] k : keys) {
                 out.add(get(cf, k));

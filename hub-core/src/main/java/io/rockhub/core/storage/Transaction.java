@@ -14,10 +14,8 @@ public final class Transaction implements AutoCloseable {
      * straight to RocksDB, and the burst commits before any command that could read its writes).
      */
     final org.rocksdb.AbstractWriteBatch batch;
-    final boolean indexed;
 
     Transaction(boolean indexed) {
-        this.indexed = indexed;
         this.batch = indexed ? new WriteBatchWithIndex(true) : new org.rocksdb.WriteBatch();
     }
     /**

@@ -117,10 +117,10 @@ final class Burst {
         }
     }
 
-    /** Commits what the burst gathered and lets its locks go; whether there was anything to commit. */
-    boolean commit() {
+    /** Commits what the burst gathered and lets its locks go (see {@link #takeCommitted}). */
+    void commit() {
         if (!open) {
-            return false;
+            return;
         }
         open = false;
         committed = true;
@@ -136,7 +136,6 @@ final class Burst {
             hub.tracking().writer(writing);
             hub.keys().locks().release(holding);
         }
-        return true;
     }
 
     /**

@@ -146,15 +146,14 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
         if (session.closeRequested()) {
             return;
         }
-        if (heldForOutput && blocked == null && !paused && offloaded == 0) {
-            // Still reading: a client that writes its whole pipeline before it reads any reply must
-            // be able to finish writing. Its requests wait here, small, instead of their replies.
-            deferred.addLast(msg);
-            return;
-        }
         if (blocked != null || paused || heldForOutput || (offloaded > 0 && !joinsScripts(msg))) {
             deferred.addLast(msg);
-            ctx.channel().config().setAutoRead(false);
+            // Waiting only for the client to read: keep reading, so a client that writes its whole
+            // pipeline before it reads any reply can finish writing. Its requests wait here, small,
+            // instead of their replies.
+            if (blocked != null || paused || offloaded > 0) {
+                ctx.channel().config().setAutoRead(false);
+            }
             return;
         }
         ensureSegment();
