@@ -39,7 +39,8 @@ public final class GroupCommitter implements AutoCloseable {
     private static final long RELAXED_SYNC_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long IDLE_SYNC_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private record Waiter(long seq, long ticket, Runnable action) {
+    /** {@code writers}: how many clients the action releases, for the gathering estimate. */
+    private record Waiter(long seq, long ticket, int writers, Runnable action) {
     }
 
     private final RocksDB db;
@@ -55,6 +56,8 @@ public final class GroupCommitter implements AutoCloseable {
     private volatile long maxDelayNanos;
     private volatile boolean running = true;
     private int activeWriters;
+    /** Sum of the queued waiters' writers (guarded by {@link #lock}). */
+    private int queuedWriters;
 
     private final AtomicLong syncs = new AtomicLong();
     private final AtomicLong fsyncs = new AtomicLong();
@@ -83,6 +86,14 @@ public final class GroupCommitter implements AutoCloseable {
      * off to an event loop).
      */
     public boolean whenDurable(long seq, Runnable action) {
+        return whenDurable(seq, 1, action);
+    }
+
+    /**
+     * As {@link #whenDurable(long, Runnable)}, for an action that releases {@code writers} clients at
+     * once (an event loop's batch): the next sync gathers by clients, not by actions.
+     */
+    public boolean whenDurable(long seq, int writers, Runnable action) {
         if (seq <= durableSeq) {
             return false;
         }
@@ -91,13 +102,41 @@ public final class GroupCommitter implements AutoCloseable {
             if (seq <= durableSeq) {
                 return false;
             }
-            waiters.add(new Waiter(seq, tickets++, action));
-            if (waiters.size() == 1 || waiters.size() >= activeWriters) {
+            waiters.add(new Waiter(seq, tickets++, writers, action));
+            queuedWriters += writers;
+            if (waiters.size() == 1 || queuedWriters >= activeWriters) {
                 work.signal();
             }
             return true;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * In relaxed mode, writes RocksDB's WAL buffer to the file on the caller's thread and returns
+     * true once {@code seq} is written: what relaxed mode promises (a process crash loses nothing
+     * acknowledged) needs only that write, and a hand-off to the sync thread (which waits to gather
+     * writers for an fsync there is none of) cost more than the system call, as Redis's
+     * {@code everysec} writes its AOF buffer from the event loop before replying. Returns false in
+     * sync mode, or if the write failed (the caller then waits with {@link #whenDurable}, whose
+     * thread retries and logs).
+     */
+    public boolean writeThrough(long seq) {
+        if (syncMode) {
+            return false;
+        }
+        if (seq <= durableSeq) {
+            return true;
+        }
+        try {
+            long target = db.getLatestSequenceNumber();
+            db.flushWal(false);
+            syncs.incrementAndGet();
+            syncedElsewhere(target);
+            return true;
+        } catch (RocksDBException e) {
+            return false;
         }
     }
 
@@ -230,7 +269,7 @@ public final class GroupCommitter implements AutoCloseable {
             }
             long deadline = System.nanoTime() + maxDelayNanos;
             long remaining;
-            while (waiters.size() < activeWriters && (remaining = deadline - System.nanoTime()) > 0) {
+            while (queuedWriters < activeWriters && (remaining = deadline - System.nanoTime()) > 0) {
                 work.awaitNanos(remaining);
             }
             return true;
@@ -259,16 +298,20 @@ public final class GroupCommitter implements AutoCloseable {
         beforeRelease.accept(target);
         advanceDurable(target);
         List<Waiter> ready = new ArrayList<>();
+        int released = 0;
         lock.lock();
         try {
             while (!waiters.isEmpty() && waiters.peek().seq <= target) {
-                ready.add(waiters.poll());
+                Waiter w = waiters.poll();
+                ready.add(w);
+                released += w.writers;
             }
-            activeWriters = ready.size() + waiters.size();
+            queuedWriters -= released;
+            activeWriters = released + queuedWriters;
         } finally {
             lock.unlock();
         }
-        syncedWaiters.addAndGet(ready.size());
+        syncedWaiters.addAndGet(released);
         for (Waiter w : ready) {
             try {
                 w.action.run();

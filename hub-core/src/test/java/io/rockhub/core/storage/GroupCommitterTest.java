@@ -157,6 +157,46 @@ class GroupCommitterTest {
     }
 
     @Test
+    void relaxedModeWritesTheWalFileOnTheCallersThreadAndSyncModeLeavesItToTheSyncThread() throws Exception {
+        try (TempStorage tmp = new TempStorage(Map.of("rocksdb.write_options.sync", "no"))) {
+            Storage s = tmp.storage;
+            // The sync thread's once-a-second flush is held: only writeThrough can write the file.
+            CountDownLatch syncThreadHeld = new CountDownLatch(1);
+            s.committer().beforeEachFlush(target -> {
+                try {
+                    syncThreadHeld.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            write(s, "written-through-key");
+            long seq = s.latestSequence();
+            assertThat(walFilesContain(tmp.dir, "written-through-key")).as("in RocksDB's WAL buffer only").isFalse();
+            assertThat(s.committer().writeThrough(seq)).isTrue();
+            assertThat(walFilesContain(tmp.dir, "written-through-key")).as("in the WAL file after writeThrough").isTrue();
+            assertThat(s.committer().durableSequence()).isGreaterThanOrEqualTo(seq);
+
+            s.committer().setSyncMode(true);
+            write(s, "k2");
+            assertThat(s.committer().writeThrough(s.latestSequence())).as("sync mode needs the fsync round").isFalse();
+            syncThreadHeld.countDown();
+            s.committer().beforeEachFlush(null);
+        }
+    }
+
+    private static boolean walFilesContain(java.nio.file.Path dir, String key) throws java.io.IOException {
+        try (var files = java.nio.file.Files.list(dir)) {
+            for (java.nio.file.Path f : files.filter(p -> p.toString().endsWith(".log")).toList()) {
+                String text = new String(java.nio.file.Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+                if (text.contains(key)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Test
     void durableModeDefersUntilTheSyncCoversTheSequence() throws Exception {
         try (TempStorage tmp = new TempStorage()) {
             write(tmp.storage, "k");

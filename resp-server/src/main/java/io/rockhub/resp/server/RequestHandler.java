@@ -251,23 +251,17 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
             }
             seq = Math.max(seq, s.seq);
         }
-        registered = true;
-        boolean deferred = hub.storage().committer().whenDurable(seq, this::releaseOnEventLoop);
-        if (!deferred) {
+        GroupCommitter committer = hub.storage().committer();
+        if (seq <= committer.durableSequence()) {
             released();
+            return;
         }
-    }
-
-    private void releaseOnEventLoop() {
-        try {
-            ctx.executor().execute(this::released);
-        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
-            // The server is stopping and this connection with it; the final sync still happened.
-        }
+        registered = true;
+        DurableRelease.of(ctx.channel().eventLoop(), committer).add(this, seq);
     }
 
     /** On the event loop, after the WAL synced: send every segment now durable. */
-    private void released() {
+    void released() {
         registered = false;
         GroupCommitter committer = hub.storage().committer();
         boolean sent = false;
