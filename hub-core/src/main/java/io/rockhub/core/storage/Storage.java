@@ -119,6 +119,7 @@ public final class Storage implements AutoCloseable {
                 .setWalSizeLimitMB(config.getLong("rocksdb.wal_size_limit_mb"))
                 .setKeepLogFileNum(10)
                 .setAvoidUnnecessaryBlockingIO(true)
+                .setUseDirectReads(config.getBool("rocksdb.use_direct_reads"))
                 // The WAL is written by GroupCommitter, once per round of writers, not once per write.
                 .setManualWalFlush(true);
         if (config.getLong("rocksdb.wal_ttl_seconds") == 0 && config.getLong("rocksdb.wal_size_limit_mb") == 0) {
@@ -192,7 +193,11 @@ public final class Storage implements AutoCloseable {
                 .setMaxWriteBufferNumber(config.getInt("rocksdb.max_write_buffer_number"))
                 .setTargetFileSizeBase(config.megabytes("rocksdb.target_file_size_base"))
                 .setLevelCompactionDynamicLevelBytes(true)
-                .setCompressionPerLevel(compressionPerLevel(config.get("rocksdb.compression_per_level")));
+                .setCompressionPerLevel(compressionPerLevel(config.get("rocksdb.compression_per_level")))
+                // With dynamic level sizes the per-level list counts from the level L0 compacts into,
+                // which is the last level while the data is small: without this the data that
+                // matters most in size would be compressed as the first levels are (or not at all).
+                .setBottommostCompressionType(compressionPerLevel(config.get("rocksdb.bottommost_compression")).get(0));
         if (name.equals(ColumnFamily.METADATA.cfName())) {
             // Point lookups dominate the metadata family: hash index inside blocks and a memtable
             // bloom filter spare comparisons, as the seed on kvrocks's tuning measured.
@@ -708,6 +713,41 @@ public final class Storage implements AutoCloseable {
         } catch (RocksDBException e) {
             throw new StorageException("flush failed: " + e.getMessage(), e);
         }
+    }
+
+    private final java.util.concurrent.atomic.AtomicBoolean compacting = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Starts a full compaction on a thread of its own: memtables flushed, then every column family
+     * rewritten into its last level (the most compressed one), as an operator asks for after a bulk
+     * load or a mass delete. Returns false if one is already running.
+     */
+    public boolean startFullCompaction() {
+        if (!compacting.compareAndSet(false, true)) {
+            return false;
+        }
+        Thread t = new Thread(() -> {
+            long start = System.nanoTime();
+            try (org.rocksdb.CompactRangeOptions options = new org.rocksdb.CompactRangeOptions()
+                    .setBottommostLevelCompaction(org.rocksdb.CompactRangeOptions.BottommostLevelCompaction.kForceOptimized)) {
+                flushMemtables();
+                for (ColumnFamilyHandle h : allHandles) {
+                    db.compactRange(h, null, null, options);
+                }
+                LOG.info("full compaction done in {} ms; {} bytes of SST files", (System.nanoTime() - start) / 1_000_000, sstBytes());
+            } catch (RocksDBException | RuntimeException e) {
+                LOG.error("full compaction failed", e);
+            } finally {
+                compacting.set(false);
+            }
+        }, "rockhub-compact");
+        t.setDaemon(true);
+        t.start();
+        return true;
+    }
+
+    public boolean compacting() {
+        return compacting.get();
     }
 
     /** Compacts {@code [from, to]} of one family so deleted data leaves the disk now. */

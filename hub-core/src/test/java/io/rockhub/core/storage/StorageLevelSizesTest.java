@@ -32,4 +32,43 @@ class StorageLevelSizesTest {
             assertThat(level0.bytes()).isEqualTo(s.sstBytes()).isPositive();
         }
     }
+
+    @Test
+    void aFullCompactionMovesMemtablesAndLevelZeroIntoTheCompressedLastLevel() throws Exception {
+        try (TempStorage tmp = new TempStorage()) {
+            Storage s = tmp.storage;
+            // Repetitive JSON-like values: the last level's zstd must shrink them well below their size.
+            byte[] value = "{\"status\":\"succeeded\",\"currency\":\"EUR\",\"amount\":1000}".repeat(20)
+                    .getBytes(StandardCharsets.UTF_8);
+            for (int round = 0; round < 2; round++) {
+                try (Batch b = s.newBatch()) {
+                    for (int i = 0; i < 2000; i++) {
+                        b.put(ColumnFamily.METADATA, ("k" + round + ":" + i).getBytes(StandardCharsets.UTF_8), value);
+                    }
+                    s.commit(b);
+                }
+                s.flushMemtables();
+            }
+            try (Batch b = s.newBatch()) {
+                b.put(ColumnFamily.METADATA, "in-the-memtable".getBytes(StandardCharsets.UTF_8), value);
+                s.commit(b);
+            }
+            assertThat(s.levelSizes().get(0).files()).as("two flushes on level 0").isGreaterThanOrEqualTo(2);
+            long rawBytes = 4000L * value.length;
+
+            assertThat(s.startFullCompaction()).isTrue();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (s.compacting() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(s.compacting()).as("compaction over within 60 s").isFalse();
+            java.util.List<Storage.LevelSize> levels = s.levelSizes();
+            for (int l = 0; l < 6; l++) {
+                assertThat(levels.get(l).files()).as("files on level %d", l).isZero();
+            }
+            assertThat(levels.get(6).bytes()).as("bytes on the last level").isEqualTo(s.sstBytes())
+                    .isPositive().isLessThan(rawBytes / 5);
+            assertThat(s.get(ColumnFamily.METADATA, "in-the-memtable".getBytes(StandardCharsets.UTF_8))).isEqualTo(value);
+        }
+    }
 }

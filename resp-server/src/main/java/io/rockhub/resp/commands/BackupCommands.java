@@ -13,7 +13,9 @@ import io.rockhub.resp.server.BackupTrigger;
 /**
  * BGSAVE and LASTSAVE as Redis users expect them, on RockHub's backups: BGSAVE starts a checkpoint
  * backup to the configured object store; LASTSAVE is the time of the last successful one (the
- * server's start time before any, as Redis answers before its first save).
+ * server's start time before any, as Redis answers before its first save). COMPACT, as Kvrocks's:
+ * a full compaction in the background after a bulk load or a mass delete ({@code compacting} in
+ * INFO rocksdb says when it is over).
  */
 final class BackupCommands {
     private BackupCommands() {
@@ -24,6 +26,14 @@ final class BackupCommands {
                  BackupCommands::bgsave))
          .add(of("save", 1, "admin noscript no_async_loading no_multi", 0, 0, 0, "@admin @slow @dangerous",
                  BackupCommands::save))
+         .add(of("compact", 1, "admin noscript", 0, 0, 0, "@admin @slow @dangerous",
+                 a -> (ctx, out) -> {
+                     if (ctx.hub().storage().startFullCompaction()) {
+                         out.ok();
+                     } else {
+                         out.error("ERR a full compaction is already in progress");
+                     }
+                 }))
          .add(of("lastsave", 1, "loading stale fast", 0, 0, 0, "@admin @fast @dangerous",
                  a -> (ctx, out) -> {
                      BackupTrigger b = ctx.hub().backups();

@@ -442,6 +442,7 @@ final class InfoReport {
         line(sb, "num_running_compactions", st.longProperty(ColumnFamily.DEFAULT, "rocksdb.num-running-compactions"));
         line(sb, "num_running_flushes", st.longProperty(ColumnFamily.DEFAULT, "rocksdb.num-running-flushes"));
         line(sb, "sst_total_bytes", st.sstBytes());
+        line(sb, "compacting", st.compacting() ? 1 : 0);
         for (Storage.LevelSize level : st.levelSizes()) {
             line(sb, "level" + level.level(), "files=" + level.files() + ",bytes=" + level.bytes());
         }

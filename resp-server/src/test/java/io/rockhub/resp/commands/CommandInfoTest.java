@@ -21,7 +21,7 @@ class CommandInfoTest {
     /** Commands newer than Redis 7.0 that clients send (Jedis 5 sends CLIENT SETINFO). */
     private static final Set<String> NEWER_THAN_REFERENCE = Set.of("client|setinfo", "client|no-touch");
     /** RockHub's own commands, which Redis does not have. */
-    private static final Set<String> ROCKHUB_ONLY = Set.of("hub.deadletter", "replfetch", "hub.digest");
+    private static final Set<String> ROCKHUB_ONLY = Set.of("hub.deadletter", "replfetch", "hub.digest", "compact");
 
     @Test
     @SuppressWarnings("unchecked")
