@@ -12,8 +12,12 @@ public final class Cursor implements AutoCloseable {
     private byte[] key;
     private int valid = -1; // -1 unknown, 0 no, 1 yes
 
-    Cursor(RocksIterator it) {
+    /** Closed after the iterator: its read options and their bound. */
+    private final AutoCloseable[] owned;
+
+    Cursor(RocksIterator it, AutoCloseable... owned) {
         this.it = it;
+        this.owned = owned;
     }
 
     private void moved() {
@@ -68,5 +72,12 @@ public final class Cursor implements AutoCloseable {
     @Override
     public void close() {
         it.close();
+        for (AutoCloseable c : owned) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 }

@@ -266,6 +266,32 @@ public final class Keyspace {
         return read;
     }
 
+    /**
+     * The name of the {@code n}-th subkey (from 0, in byte order) of a collection of {@code m.size()}
+     * entries, stepping a cursor without copying the entries before it: a random pick (SPOP,
+     * SRANDMEMBER) reads half the collection on average instead of all of it. Null if the
+     * collection has no such entry.
+     */
+    public byte[] nthSubkey(byte[] key, Metadata m, long n) {
+        if (n < 0 || n >= m.size()) {
+            return null;
+        }
+        List<Entry> cached = cache.enabled() && !storage.inTransaction() ? cache.entries(key, m) : null;
+        if (cached != null) {
+            return n < cached.size() ? cached.get((int) n).sub() : null;
+        }
+        byte[] prefix = InternalKey.prefix(key, m.version());
+        try (io.rockhub.core.storage.Cursor it = storage.prefixCursor(ColumnFamily.SUBKEY, prefix)) {
+            it.seek(prefix);
+            // The size in the metadata is exact, so the first n positions are all this collection's.
+            for (long i = 0; i < n && it.isValid(); i++) {
+                it.next();
+            }
+            return it.isValid() && io.rockhub.core.encoding.Bytes.startsWith(it.key(), prefix)
+                    ? InternalKey.subkey(it.key()) : null;
+        }
+    }
+
     /** Collections up to this size keep all their entries in the metadata cache once read whole. */
     private static final int SNAPSHOT_MAX_ENTRIES = 64;
 
@@ -277,7 +303,7 @@ public final class Keyspace {
         List<Entry> out = new ArrayList<>();
         limit = Math.min(limit, count);
         byte[] prefix = InternalKey.prefix(key, m.version());
-        try (io.rockhub.core.storage.Cursor it = storage.cursor(ColumnFamily.SUBKEY)) {
+        try (io.rockhub.core.storage.Cursor it = storage.prefixCursor(ColumnFamily.SUBKEY, prefix)) {
             if (from != null) {
                 it.seek(InternalKey.encode(key, m.version(), from));
             } else {
@@ -624,7 +650,7 @@ public final class Keyspace {
             // Read everything first: inside a transaction the batch being written is also what the
             // iterator reads, and must not change under it.
             List<byte[][]> entries = new ArrayList<>();
-            try (io.rockhub.core.storage.Cursor it = storage.cursor(cf)) {
+            try (io.rockhub.core.storage.Cursor it = storage.prefixCursor(cf, prefix)) {
                 for (it.seek(prefix); it.isValid() && io.rockhub.core.encoding.Bytes.startsWith(it.key(), prefix); it.next()) {
                     entries.add(new byte[][] {InternalKey.subkey(it.key()), it.value()});
                 }

@@ -140,6 +140,14 @@ public final class SetStore {
      * members that may repeat. Reads the whole set: O(n).
      */
     public Result<List<byte[]>> random(byte[] key, long count) {
+        if (count == 1 || count == -1) {
+            Result<Metadata> r = keys.collection(key, DataType.SET);
+            if (!r.isOk()) {
+                return r.status() == Status.NOT_FOUND ? Result.ok(List.of()) : Result.of(r.status());
+            }
+            byte[] member = keys.nthSubkey(key, r.value(), ThreadLocalRandom.current().nextLong(r.value().size()));
+            return Result.ok(member == null ? List.of() : List.of(member));
+        }
         Result<List<byte[]>> all = members(key);
         if (!all.isOk() || all.value().isEmpty() || count == 0) {
             return all.isOk() ? Result.ok(List.of()) : all;
@@ -169,11 +177,17 @@ public final class SetStore {
                 return r.status() == Status.NOT_FOUND ? Result.ok(List.of()) : Result.of(r.status());
             }
             Metadata m = r.value();
-            List<byte[]> all = new ArrayList<>();
-            for (Keyspace.Entry e : keys.subkeys(key, m, null, Long.MAX_VALUE)) {
-                all.add(e.sub());
+            List<byte[]> popped;
+            if (count == 1) {
+                byte[] member = keys.nthSubkey(key, m, ThreadLocalRandom.current().nextLong(m.size()));
+                popped = member == null ? List.of() : List.of(member);
+            } else {
+                List<byte[]> all = new ArrayList<>();
+                for (Keyspace.Entry e : keys.subkeys(key, m, null, Long.MAX_VALUE)) {
+                    all.add(e.sub());
+                }
+                popped = pick(all, count);
             }
-            List<byte[]> popped = pick(all, count);
             for (byte[] member : popped) {
                 b.delete(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), member));
             }

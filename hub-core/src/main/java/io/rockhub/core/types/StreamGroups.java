@@ -161,7 +161,7 @@ public final class StreamGroups {
 
     List<byte[]> keysWithPrefix(byte[] prefix) {
         List<byte[]> out = new ArrayList<>();
-        try (Cursor it = keys.storage().cursor(ColumnFamily.STREAM)) {
+        try (Cursor it = keys.storage().prefixCursor(ColumnFamily.STREAM, prefix)) {
             for (it.seek(prefix); it.isValid() && Bytes.startsWith(it.key(), prefix); it.next()) {
                 out.add(it.key());
             }
@@ -504,7 +504,7 @@ public final class StreamGroups {
     List<StreamGroupInfo.ConsumerInfo> consumers(byte[] key, Metadata m, byte[] group) {
         byte[] prefix = InternalKey.encode(key, m.version(), StreamGroupCodec.consumerSub(group, new byte[0]));
         List<StreamGroupInfo.ConsumerInfo> out = new ArrayList<>();
-        try (Cursor it = keys.storage().cursor(ColumnFamily.STREAM)) {
+        try (Cursor it = keys.storage().prefixCursor(ColumnFamily.STREAM, prefix)) {
             for (it.seek(prefix); it.isValid() && Bytes.startsWith(it.key(), prefix); it.next()) {
                 StreamGroupCodec.ConsumerRecord c = StreamGroupCodec.decodeConsumer(it.value());
                 out.add(new StreamGroupInfo.ConsumerInfo(Arrays.copyOfRange(it.key(), prefix.length, it.key().length),
@@ -549,7 +549,7 @@ public final class StreamGroups {
     List<Pending> pending(byte[] key, Metadata m, byte[] group, StreamId start, StreamId end, long count) {
         byte[] prefix = InternalKey.encode(key, m.version(), StreamGroupCodec.pendingPrefix(group));
         List<Pending> out = new ArrayList<>();
-        try (Cursor it = keys.storage().cursor(ColumnFamily.STREAM)) {
+        try (Cursor it = keys.storage().prefixCursor(ColumnFamily.STREAM, prefix)) {
             for (it.seek(InternalKey.encode(key, m.version(), StreamGroupCodec.pendingSub(group, start)));
                  it.isValid() && Bytes.startsWith(it.key(), prefix) && out.size() < count; it.next()) {
                 StreamId id = StreamId.decode(it.key(), prefix.length);
@@ -584,7 +584,7 @@ public final class StreamGroups {
                             long count) {
         byte[] prefix = InternalKey.encode(key, m.version(), StreamGroupCodec.ownedPrefix(group, consumer));
         List<StreamId> out = new ArrayList<>();
-        try (Cursor it = keys.storage().cursor(ColumnFamily.STREAM)) {
+        try (Cursor it = keys.storage().prefixCursor(ColumnFamily.STREAM, prefix)) {
             for (it.seek(InternalKey.encode(key, m.version(), StreamGroupCodec.ownedSub(group, consumer, start)));
                  it.isValid() && Bytes.startsWith(it.key(), prefix) && out.size() < count; it.next()) {
                 StreamId id = StreamId.decode(it.key(), prefix.length);

@@ -252,7 +252,7 @@ public final class ZSetStore {
         byte[] prefix = InternalKey.prefix(key, m.version());
         ScoredMember first = byScore.get(0);
         int n = 0;
-        try (Cursor it = keys.storage().cursor(ColumnFamily.ZSET_SCORE)) {
+        try (Cursor it = keys.storage().prefixCursor(ColumnFamily.ZSET_SCORE, prefix)) {
             for (it.seek(ZSetScoreKey.encode(key, m.version(), first.score(), first.member()));
                  it.isValid() && Bytes.startsWith(it.key(), prefix) && n < byScore.size(); it.next(), n++) {
                 ScoredMember at = byScore.get(n);

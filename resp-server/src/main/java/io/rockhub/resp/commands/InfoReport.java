@@ -437,6 +437,11 @@ final class InfoReport {
         line(sb, "block_cache_hits", hits);
         line(sb, "block_cache_misses", misses);
         line(sb, "block_cache_hit_rate", hits + misses == 0 ? "0.0000" : String.format("%.4f", (double) hits / (hits + misses)));
+        // Which blocks a read from disk was for: with partitioned index and filters a point read
+        // needs a filter partition, an index partition and a data block.
+        line(sb, "block_cache_data_misses", st.ticker(TickerType.BLOCK_CACHE_DATA_MISS));
+        line(sb, "block_cache_index_misses", st.ticker(TickerType.BLOCK_CACHE_INDEX_MISS));
+        line(sb, "block_cache_filter_misses", st.ticker(TickerType.BLOCK_CACHE_FILTER_MISS));
         line(sb, "memtable_size", st.longPropertyAll("rocksdb.cur-size-all-mem-tables"));
         line(sb, "estimate_pending_compaction_bytes", st.longPropertyAll("rocksdb.estimate-pending-compaction-bytes"));
         line(sb, "num_running_compactions", st.longProperty(ColumnFamily.DEFAULT, "rocksdb.num-running-compactions"));
