@@ -31,10 +31,8 @@ public final class HubConfig {
         Setting.integer("port", 6380, 0, 65535, false, "TCP port of the RESP server (0 picks a free port)"),
         Setting.string("dir", "./data", false, "data directory holding the RocksDB files"),
         Setting.string("requirepass", "", true, "password clients must AUTH with; empty disables AUTH"),
-        // A read that misses the block cache blocks its event loop on the disk: more loops than
-        // cores keep other connections moving meanwhile (bench/large: p99 of GET 16 -> 6 ms).
-        Setting.integer("workers", Math.max(4, Runtime.getRuntime().availableProcessors()), 1, 256, false,
-            "event-loop threads that read, execute and reply (default: the cores, at least 4)"),
+        Setting.integer("workers", Math.max(1, Runtime.getRuntime().availableProcessors() / 2), 1, 256, false,
+            "event-loop threads that read, execute and reply (default: half the cores)"),
         Setting.integer("maxclients", 10000, 1, 1_000_000, true, "maximum simultaneous client connections"),
         Setting.keyspaceEvents("notify-keyspace-events", "", true,
             "keyspace events published on __keyspace@<db>__ and __keyevent@<db>__ channels (Redis's flags: "

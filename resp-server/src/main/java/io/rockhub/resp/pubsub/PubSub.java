@@ -125,10 +125,13 @@ public final class PubSub {
             long now = clock.millis();
             ClientBufferLimits.Limit l = limit;
             Set<Subscriber> subs = channels.get(ByteBuffer.wrap(channel));
+            Set<Subscriber> toDrain = new java.util.LinkedHashSet<>();
             if (subs != null) {
                 Frames f = new Frames(frame(MESSAGE, null, channel, message));
                 for (Subscriber s : subs) {
-                    s.deliver(f.forProtocol(s.protocol()), l, now, publisher);
+                    if (s.enqueue(f.forProtocol(s.protocol()), l, now, publisher)) {
+                        toDrain.add(s);
+                    }
                     receivers++;
                 }
             }
@@ -139,10 +142,13 @@ public final class PubSub {
                 }
                 Frames f = new Frames(frame(PMESSAGE, pattern, channel, message));
                 for (Subscriber s : e.getValue()) {
-                    s.deliver(f.forProtocol(s.protocol()), l, now, publisher);
+                    if (s.enqueue(f.forProtocol(s.protocol()), l, now, publisher)) {
+                        toDrain.add(s);
+                    }
                     receivers++;
                 }
             }
+            toDrain.forEach(Subscriber::scheduleDrain);
             for (Listener listener : listeners) {
                 listener.published(false, channel, message);
             }

@@ -95,13 +95,25 @@ public final class Subscriber {
      * subscriber sees one order). A subscriber past its output limits is disconnected instead.
      */
     void deliver(byte[] frame, ClientBufferLimits.Limit limit, long nowMillis, Subscriber publisher) {
+        if (enqueue(frame, limit, nowMillis, publisher)) {
+            scheduleDrain();
+        }
+    }
+
+    /**
+     * As {@link #deliver} without handing the frame to the connection yet: true if a
+     * {@link #scheduleDrain} must follow. A PUBLISH that reaches one subscriber through its channel
+     * and its patterns queues every frame first, so they leave in one write, before the
+     * publisher's reply, whichever event loops the two connections are on.
+     */
+    boolean enqueue(byte[] frame, ClientBufferLimits.Limit limit, long nowMillis, Subscriber publisher) {
         if (closing) {
-            return;
+            return false;
         }
         if (publisher == this && sink.dispatchingHere()) {
             drainInline();
             sink.pushInline(frame);
-            return;
+            return false;
         }
         long queued = queuedBytes.addAndGet(frame.length);
         String over = overLimit(queued + sink.pendingBytes(), limit, nowMillis);
@@ -110,9 +122,13 @@ public final class Subscriber {
             queue.clear();
             queuedBytes.set(0);
             sink.closeForOutputLimit(over);
-            return;
+            return false;
         }
         queue.add(frame);
+        return true;
+    }
+
+    void scheduleDrain() {
         if (drainScheduled.compareAndSet(false, true)) {
             try {
                 sink.executor().execute(drain);

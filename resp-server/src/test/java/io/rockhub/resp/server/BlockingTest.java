@@ -194,8 +194,10 @@ class BlockingTest {
                 RawClient c = new RawClient(server.port());
                 c.send("XREADGROUP", "GROUP", "workers", "w" + i, "BLOCK", "0", "STREAMS", "jobs:stream", ">");
                 consumers.add(c);
+                // Blocked one after the other: connections on different event loops are not
+                // served in the order their commands were sent, only in the order they blocked.
+                awaitBlocked(i + 1);
             }
-            awaitBlocked(5);
             producer.call("XADD", "jobs:stream", "1-1", "job", "a");
             String reply = consumers.get(0).readReply();
             assertThat(reply).contains("1-1").contains("job");
