@@ -226,8 +226,8 @@ class BlockingTest {
                 c.send("XREADGROUP", "GROUP", "workers", "w" + i, "COUNT", "1", "BLOCK", "0", "STREAMS", "jobs:hundred",
                         ">");
                 consumers.add(c);
+                awaitBlocked(i + 1); // the order they block in is the order they are served
             }
-            awaitBlocked(n);
             long before = server.hub().blocked().wakeups();
             producer.call("XADD", "jobs:hundred", "1-1", "job", "only");
             assertThat(consumers.get(0).readReply()).contains("only");
