@@ -1,28 +1,8 @@
 # The serial command patterns of Redis's own unit tests (set.tcl, zset.tcl, scan.tcl), seeded, timed
 # per server: bench/redis-tests runs them. A minimal RESP client, so nothing needs installing.
-import random, socket, sys, time
+import random, sys, time
 
-class Conn:
-    def __init__(self, port):
-        self.s = socket.create_connection(("127.0.0.1", port)); self.s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.f = self.s.makefile("rb")
-    def __call__(self, *args):
-        out = [b"*%d\r\n" % len(args)]
-        for a in args:
-            a = a if isinstance(a, bytes) else str(a).encode()
-            out.append(b"$%d\r\n%s\r\n" % (len(a), a))
-        self.s.sendall(b"".join(out)); return self.read()
-    def read(self):
-        line = self.f.readline(); t, rest = line[:1], line[1:-2]
-        if t in (b"+", b":"): return rest if t == b"+" else int(rest)
-        if t == b"-": raise Exception(rest.decode())
-        if t == b"$":
-            n = int(rest)
-            if n < 0: return None
-            d = self.f.read(n + 2); return d[:-2]
-        if t == b"*":
-            n = int(rest); return None if n < 0 else [self.read() for _ in range(n)]
-        raise Exception("bad reply %r" % line)
+from resp import Conn
 
 def intset_stress(r, rnd):
     for j in range(20):
