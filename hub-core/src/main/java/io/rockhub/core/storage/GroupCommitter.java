@@ -212,7 +212,7 @@ public final class GroupCommitter implements AutoCloseable {
         return syncNanos.get();
     }
 
-    /** Waiters released by all fsyncs; divided by {@link #syncCount()} it is the mean group size. */
+    /** Clients released by all fsyncs (an event loop's batch counts its clients); divided by the syncs, the mean group size. */
     public long releasedWaiters() {
         return syncedWaiters.get();
     }

@@ -416,15 +416,26 @@ public final class Storage implements AutoCloseable {
 
     /** A new iterator over one column family (and this thread's transaction); the caller closes it. */
     public RocksIterator iterator(ColumnFamily cf) {
+        return iteratorWithTransaction(cf, readOptions);
+    }
+
+    /** An iterator with {@code options}, through this thread's indexed transaction if there is one. */
+    private RocksIterator iteratorWithTransaction(ColumnFamily cf, ReadOptions options) {
         Transaction tx = transaction.get();
-        RocksIterator base = db.newIterator(handles.get(cf), readOptions);
+        RocksIterator base = db.newIterator(handles.get(cf), options);
         return tx != null && tx.batch instanceof WriteBatchWithIndex indexedBatch
-                ? indexedBatch.newIteratorWithBase(handles.get(cf), base) : base;
+                ? indexedBatch.newIteratorWithBase(handles.get(cf), base, options) : base;
     }
 
     /** As {@link #iterator(ColumnFamily)}, for loops that look at each key more than once. */
     public Cursor cursor(ColumnFamily cf) {
         return new Cursor(iterator(cf));
+    }
+
+    /** A cursor bounded to the keys that start with {@code prefix} (see {@link #cursor(ColumnFamily, byte[])}). */
+    public Cursor prefixCursor(ColumnFamily cf, byte[] prefix) {
+        byte[] end = io.rockhub.core.encoding.Bytes.prefixEnd(prefix);
+        return end == null ? cursor(cf) : cursor(cf, end);
     }
 
     /**
@@ -434,20 +445,10 @@ public final class Storage implements AutoCloseable {
      * keys' entries (dropped collection versions, popped members) is most of the cost of a read.
      * Entries of the connection's open transaction are still seen (they are few).
      */
-    /** A cursor bounded to the keys that start with {@code prefix} (see {@link #cursor(ColumnFamily, byte[])}). */
-    public Cursor prefixCursor(ColumnFamily cf, byte[] prefix) {
-        byte[] end = io.rockhub.core.encoding.Bytes.prefixEnd(prefix);
-        return end == null ? cursor(cf) : cursor(cf, end);
-    }
-
     public Cursor cursor(ColumnFamily cf, byte[] upperBound) {
         org.rocksdb.Slice bound = new org.rocksdb.Slice(upperBound);
         ReadOptions options = new ReadOptions().setIterateUpperBound(bound);
-        Transaction tx = transaction.get();
-        RocksIterator base = db.newIterator(handles.get(cf), options);
-        RocksIterator it = tx != null && tx.batch instanceof WriteBatchWithIndex indexedBatch
-                ? indexedBatch.newIteratorWithBase(handles.get(cf), base, options) : base;
-        return new Cursor(it, options, bound);
+        return new Cursor(iteratorWithTransaction(cf, options), options, bound);
     }
 
     /** A new iterator with the caller's read options (bounds, snapshot); the caller closes both. */

@@ -137,7 +137,7 @@ public final class SetStore {
 
     /**
      * SRANDMEMBER: {@code count >= 0} distinct members (at most all), {@code count < 0} |count|
-     * members that may repeat. Reads the whole set: O(n).
+     * members that may repeat. Reads the whole set, O(n); one member, half of it on average.
      */
     public Result<List<byte[]>> random(byte[] key, long count) {
         if (count == 1 || count == -1) {
@@ -145,14 +145,19 @@ public final class SetStore {
             if (!r.isOk()) {
                 return r.status() == Status.NOT_FOUND ? Result.ok(List.of()) : Result.of(r.status());
             }
-            byte[] member = keys.nthSubkey(key, r.value(), ThreadLocalRandom.current().nextLong(r.value().size()));
-            return Result.ok(member == null ? List.of() : List.of(member));
+            return Result.ok(randomMember(key, r.value()));
         }
         Result<List<byte[]>> all = members(key);
         if (!all.isOk() || all.value().isEmpty() || count == 0) {
             return all.isOk() ? Result.ok(List.of()) : all;
         }
         return Result.ok(pick(all.value(), count));
+    }
+
+    /** One member at a uniformly random position, stepped to without reading the others (empty if none). */
+    private List<byte[]> randomMember(byte[] key, Metadata m) {
+        byte[] member = keys.nthSubkey(key, m, ThreadLocalRandom.current().nextLong(m.size()));
+        return member == null ? List.of() : List.of(member);
     }
 
     private static List<byte[]> pick(List<byte[]> members, long count) {
@@ -179,8 +184,7 @@ public final class SetStore {
             Metadata m = r.value();
             List<byte[]> popped;
             if (count == 1) {
-                byte[] member = keys.nthSubkey(key, m, ThreadLocalRandom.current().nextLong(m.size()));
-                popped = member == null ? List.of() : List.of(member);
+                popped = randomMember(key, m);
             } else {
                 List<byte[]> all = new ArrayList<>();
                 for (Keyspace.Entry e : keys.subkeys(key, m, null, Long.MAX_VALUE)) {

@@ -70,12 +70,12 @@ public final class Tracking implements Keyspace.KeyChangeListener {
         return tracked != 0;
     }
 
-    /** The client whose command runs on this thread (for NOLOOP); -1 for none. */
     /** The client whose command is writing on this thread now (-1: none). */
     public long writer() {
         return writer.get();
     }
 
+    /** The client whose command runs on this thread (for NOLOOP); -1 for none. */
     public void writer(long clientId) {
         writer.set(clientId);
     }
