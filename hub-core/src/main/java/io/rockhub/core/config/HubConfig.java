@@ -91,6 +91,8 @@ public final class HubConfig {
         Setting.integer("metrics-port", 0, 0, 65535, false,
             "port of the Prometheus endpoint http://metrics-bind:metrics-port/metrics (0 = off)"),
         Setting.string("metrics-bind", "127.0.0.1", false, "address of the Prometheus endpoint"),
+        Setting.bool("metrics-tls", false, false,
+            "serve the Prometheus endpoint over HTTPS with tls-cert-file (clients verified as tls-auth-clients says)"),
         Setting.string("backup-dir", "", false,
             "local directory used as the backup object store when no backup-s3-bucket is set (empty: <dir>.backups)"),
         Setting.string("backup-s3-bucket", "", false, "S3 bucket for backups (empty: use backup-dir)"),
@@ -282,6 +284,12 @@ public final class HubConfig {
             throw new ConfigException(s.name(), "can't set immutable config");
         }
         canonical(s, value);
+    }
+
+    /** The setting's own name for {@code key} (an alias names its target), or null if it names none. */
+    public static String canonicalName(String key) {
+        Setting s = BY_NAME.get(key.toLowerCase(Locale.ROOT));
+        return s == null ? null : s.name();
     }
 
     /** Whether {@code key} names a setting at all. */

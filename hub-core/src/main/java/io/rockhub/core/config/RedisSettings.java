@@ -47,6 +47,12 @@ final class RedisSettings {
                 boolean mutable = f[2].equals("y");
                 String def = f[3];
                 String kind = f[1];
+                if (kind.startsWith("INT:")) { // INT:min:max, Redis's bounds
+                    String[] b = kind.split(":");
+                    settings.add(new Setting(name, def, mutable, Setting.Kind.INT, Long.parseLong(b[1]), Long.parseLong(b[2]),
+                            List.of(), COMPATIBILITY));
+                    continue;
+                }
                 settings.add(switch (kind) {
                     case "BOOL" -> new Setting(name, def, mutable, Setting.Kind.BOOL, 0, 0, List.of(), COMPATIBILITY);
                     case "INT" -> new Setting(name, def, mutable, Setting.Kind.INT, Long.MIN_VALUE, Long.MAX_VALUE,

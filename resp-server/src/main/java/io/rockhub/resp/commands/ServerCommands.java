@@ -22,6 +22,8 @@ import java.util.Map;
 
 /** Server commands: INFO, DBSIZE, FLUSHDB, FLUSHALL, TIME, SHUTDOWN and CONFIG. */
 final class ServerCommands {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServerCommands.class);
+
     private ServerCommands() {
     }
 
@@ -224,8 +226,24 @@ final class ServerCommands {
                 for (Map.Entry<String, String> c : changes.entrySet()) {
                     config.check(c.getKey(), c.getValue());
                 }
+                Map<String, String> before = new LinkedHashMap<>();
                 for (Map.Entry<String, String> c : changes.entrySet()) {
+                    String name = HubConfig.canonicalName(c.getKey());
+                    before.put(name, config.get(name));
                     config.set(c.getKey(), c.getValue());
+                }
+                String tlsKey = changes.keySet().stream().filter(k -> k.startsWith("tls-")).findFirst().orElse(null);
+                if (tlsKey != null) {
+                    try {
+                        ctx.hub().tls().reload();
+                    } catch (io.rockhub.resp.tls.TlsSetupException e) {
+                        LOG.warn("Failed applying new configuration (possibly related to new {} setting): {}."
+                                + " Restoring previous settings.", tlsKey, e.getMessage());
+                        for (Map.Entry<String, String> b : before.entrySet()) {
+                            config.set(b.getKey(), b.getValue());
+                        }
+                        throw new ConfigException(tlsKey, e.reply());
+                    }
                 }
                 out.ok();
             } catch (ConfigException e) {

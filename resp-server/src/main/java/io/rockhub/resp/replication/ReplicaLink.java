@@ -152,14 +152,28 @@ public final class ReplicaLink implements Runnable {
             s.connect(new InetSocketAddress(host, port), 5_000);
             s.setTcpNoDelay(true);
             s.setSoTimeout((int) Math.min(Integer.MAX_VALUE, hub.config().getLong("repl-timeout") * 1000));
-            LinkIo io = new LinkIo(new BufferedInputStream(s.getInputStream(), 1 << 16),
-                    new BufferedOutputStream(s.getOutputStream(), 1 << 16));
+            boolean tls = hub.config().getBool("tls-replication");
+            Socket link = s;
+            if (tls) {
+                javax.net.ssl.SSLSocket ssl;
+                try {
+                    ssl = (javax.net.ssl.SSLSocket) hub.tls().clientSockets().createSocket(s, host, port, true);
+                } catch (io.rockhub.resp.tls.TlsSetupException e) {
+                    throw new IOException(e.getMessage(), e);
+                }
+                ssl.setUseClientMode(true);
+                ssl.startHandshake();
+                link = ssl;
+            }
+            LinkIo io = new LinkIo(new BufferedInputStream(link.getInputStream(), 1 << 16),
+                    new BufferedOutputStream(link.getOutputStream(), 1 << 16));
             String auth = hub.config().get("masterauth");
             if (!auth.isEmpty()) {
                 io.send("AUTH", auth);
                 io.status();
             }
-            io.send("REPLCONF", "listening-port", Integer.toString(hub.port()));
+            // The port the primary lists this replica under: the TLS one when the link is TLS, as Redis.
+            io.send("REPLCONF", "listening-port", Integer.toString(tls && hub.tls().port() != 0 ? hub.tls().port() : hub.port()));
             io.status();
             ReplicationState mine = replication.state();
             long next = hub.storage().latestSequence() + 1;

@@ -63,6 +63,7 @@ public final class Hub implements AutoCloseable {
     private final io.rockhub.resp.pubsub.KeyspaceNotifier keyspaceNotifier;
     private final io.rockhub.resp.tracking.Tracking tracking;
     private final io.rockhub.resp.scripting.Scripts scripts;
+    private final io.rockhub.resp.tls.Tls tls;
     private final CommandTable commands;
     private final long startMillis;
     private final String runId;
@@ -78,6 +79,11 @@ public final class Hub implements AutoCloseable {
     private Hub(HubConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
+        try {
+            this.tls = new io.rockhub.resp.tls.Tls(config); // before the data opens: a bad certificate stops the start
+        } catch (io.rockhub.resp.tls.TlsSetupException e) {
+            throw new IllegalArgumentException("Failed to configure TLS: " + e.getMessage(), e);
+        }
         this.storage = Storage.open(config);
         this.keys = new Keyspace(storage, clock, config.megabytes("metadata-cache-size"));
         this.strings = new StringStore(keys);
@@ -389,6 +395,11 @@ public final class Hub implements AutoCloseable {
     }
 
     /** EVAL's script store and Lua VMs. */
+    /** TLS for the RESP port and the replica link (see {@code tls-*}). */
+    public io.rockhub.resp.tls.Tls tls() {
+        return tls;
+    }
+
     public io.rockhub.resp.scripting.Scripts scripts() {
         return scripts;
     }
