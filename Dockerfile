@@ -8,4 +8,6 @@ FROM eclipse-temurin:17-jre
 COPY --from=build /src/routes/target/rockhub.jar /opt/rockhub/rockhub.jar
 VOLUME /data
 EXPOSE 6380 9464 2003
-ENTRYPOINT ["java", "-jar", "/opt/rockhub/rockhub.jar", "--bind", "0.0.0.0", "--dir", "/data"]
+# Reached through the container's network, not its loopback: protected mode off, as Redis's own image
+# does; give --requirepass (or keep the port unpublished) in production.
+ENTRYPOINT ["java", "-jar", "/opt/rockhub/rockhub.jar", "--bind", "0.0.0.0", "--protected-mode", "no", "--dir", "/data"]

@@ -105,6 +105,19 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
             ctx.writeAndFlush(b).addListener(ChannelFutureListener.CLOSE);
             return;
         }
+        if (ProtectedMode.refuses(hub, ctx.channel().remoteAddress())) {
+            hub.stats().rejectedConnections.increment();
+            session.requestClose(); // what the client sends is read and dropped
+            // Half-close after the explanation and close a moment later: closing with the client's
+            // command unread would reset the connection and could lose the explanation on the way.
+            ctx.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(ProtectedMode.DENIED)).addListener(f -> {
+                if (ctx.channel() instanceof io.netty.channel.socket.DuplexChannel d) {
+                    d.shutdownOutput();
+                }
+                ctx.executor().schedule(() -> ctx.close(), 1, java.util.concurrent.TimeUnit.SECONDS);
+            });
+            return;
+        }
         hub.clients().add(session);
         ctx.fireChannelActive();
     }
@@ -602,6 +615,10 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
         // ours (out of direct memory, a bug in a handler) and must not vanish without a trace.
         if (cause instanceof java.io.IOException) {
             LOG.debug("connection id={} closed: {}", session.id(), cause.toString());
+        } else if (cause.getCause() instanceof javax.net.ssl.SSLException tls) {
+            // A client that cannot complete the handshake (no certificate, an unknown CA, no common
+            // protocol): one line, as Redis logs "Error accepting a client connection".
+            LOG.info("TLS with {} failed: {}", session.address(), tls.getMessage());
         } else {
             LOG.warn("closing connection id={} addr={} after an unexpected error", session.id(), session.address(), cause);
         }
