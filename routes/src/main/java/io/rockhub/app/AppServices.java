@@ -13,7 +13,6 @@ import io.rockhub.app.timeseries.TimeSeriesRoute;
 import io.rockhub.app.timeseries.TsdbConfig;
 import java.util.ArrayList;
 import java.util.List;
-import redis.clients.jedis.JedisPooled;
 import io.rockhub.core.config.HubConfig;
 import io.rockhub.resp.server.Node;
 import java.io.IOException;
@@ -52,7 +51,12 @@ final class AppServices implements AutoCloseable {
         metrics.bind(node);
         node.onReopen(metrics::listenForLatency);
         if (config.getInt("metrics-port") > 0) {
-            metrics.serve(config.get("metrics-bind"), config.getInt("metrics-port"));
+            try {
+                metrics.serve(config.get("metrics-bind"), config.getInt("metrics-port"),
+                        config.getBool("metrics-tls") ? node.hub().tls().jdkServer() : null);
+            } catch (io.rockhub.resp.tls.TlsSetupException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
         }
         BackupService backups = new BackupService(config, node, metrics.registry());
         List<RouteBuilder> routes = new ArrayList<>();
@@ -65,17 +69,19 @@ final class AppServices implements AutoCloseable {
         if (!file.isEmpty()) {
             String password = config.get("requirepass").isEmpty() ? null : config.get("requirepass");
             Properties p = load(Path.of(file));
-            p.putIfAbsent("rockhub.export.redis.port", Integer.toString(node.port()));
+            RockHubEndpoint local = RockHubEndpoint.local(node, password);
+            boolean exportsLocally = !p.containsKey("rockhub.export.redis.port");
+            p.putIfAbsent("rockhub.export.redis.port", Integer.toString(local.port()));
             if (password != null) {
                 p.putIfAbsent("rockhub.export.redis.password", password);
             }
             TsdbConfig tsdb = TsdbConfig.from(p);
             if (tsdb != null) {
-                routes.addAll(timeSeriesRoutes(tsdb, node.port(), password, metrics));
+                routes.addAll(timeSeriesRoutes(tsdb, local, metrics));
             }
             ExportConfig export = ExportConfig.from(p);
             if (export != null) {
-                routes.add(new ExportRoute(new StreamExporter(export), metrics.registry()));
+                routes.add(new ExportRoute(new StreamExporter(export, exportsLocally ? local.tls() : null), metrics.registry()));
                 LOG.info("exporting streams {} to Kafka at {} (topics {})", export.streams(), export.bootstrapServers(),
                         export.topicTemplate());
             }
@@ -96,20 +102,20 @@ final class AppServices implements AutoCloseable {
     }
 
     /** An export route per configured TSDB, and the TCP ingest if it has a port. */
-    private static List<RouteBuilder> timeSeriesRoutes(TsdbConfig tsdb, int port, String password, Metrics metrics) {
+    private static List<RouteBuilder> timeSeriesRoutes(TsdbConfig tsdb, RockHubEndpoint rockhub, Metrics metrics) {
         List<TimeSeriesExporter> exporters = new ArrayList<>();
         if (!tsdb.prometheusUrl().isEmpty()) {
             exporters.add(new TimeSeriesExporter(new PrometheusRemoteWriter(tsdb.prometheusUrl()), tsdb.template(),
-                    "127.0.0.1", port, password, tsdb.batchSize()));
+                    rockhub, tsdb.batchSize()));
         }
         if (!tsdb.influxUrl().isEmpty()) {
             exporters.add(new TimeSeriesExporter(new InfluxWriter(tsdb.influxUrl(), tsdb.influxDatabase()),
-                    tsdb.template(), "127.0.0.1", port, password, tsdb.batchSize()));
+                    tsdb.template(), rockhub, tsdb.batchSize()));
         }
         List<RouteBuilder> out = new ArrayList<>();
         out.add(new TimeSeriesRoute(exporters, tsdb.pollMillis(), metrics.registry()));
         if (tsdb.ingestPort() > 0) {
-            out.add(new Ingest(tsdb.template(), new JedisPooled("127.0.0.1", port, null, password), metrics.registry())
+            out.add(new Ingest(tsdb.template(), rockhub.pooled(), metrics.registry())
                     .route(tsdb.ingestBind(), tsdb.ingestPort()));
         }
         LOG.info("time series {}: export to {}, ingest {}", tsdb.template().scanPattern(),

@@ -66,7 +66,8 @@ public final class RockHubMain implements java.util.concurrent.Callable<Integer>
             System.err.println("rockhub: bad configuration: " + e.getMessage());
             return 2;
         } catch (Exception e) {
-            System.err.println("rockhub: cannot listen on " + config.get("bind") + ":" + config.get("port") + ": " + e);
+            System.err.println("rockhub: cannot listen on " + config.get("bind") + ":" + config.get("port")
+                    + (config.getInt("tls-port") != 0 ? " and TLS port " + config.get("tls-port") : "") + ": " + e);
             return 1;
         }
         int port = node.port();
@@ -102,8 +103,9 @@ public final class RockHubMain implements java.util.concurrent.Callable<Integer>
                 Thread.currentThread().interrupt();
             }
         }, "rockhub-shutdown-hook"));
+        int tlsPort = node.hub().tls().port();
         System.out.println("RockHub " + Hub.VERSION + " ready on " + config.get("bind").split("\\s+")[0] + ":" + port
-                + ", data in " + node.hub().storage().dir() + ", durability "
+                + (tlsPort != 0 ? ", TLS on port " + tlsPort : "") + ", data in " + node.hub().storage().dir() + ", durability "
                 + (config.getBool("rocksdb.write_options.sync") ? "sync (WAL fsynced before every reply)"
                         : "relaxed (WAL written before reply, fsynced every second)"));
         System.out.flush();

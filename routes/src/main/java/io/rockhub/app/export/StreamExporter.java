@@ -71,6 +71,7 @@ public final class StreamExporter implements AutoCloseable {
     }
 
     private final ExportConfig config;
+    private final io.rockhub.app.RockHubEndpoint rockhub;
     private final Map<String, Cursor> cursors = new ConcurrentHashMap<>();
     private final Map<String, String> stopped = new ConcurrentHashMap<>();
     private final Map<String, Lag> lags = new ConcurrentHashMap<>();
@@ -81,7 +82,13 @@ public final class StreamExporter implements AutoCloseable {
     private IntConsumer afterSend = i -> { };
 
     public StreamExporter(ExportConfig config) {
+        this(config, null);
+    }
+
+    /** With {@code tls} sockets when the configured RockHub port is a TLS one. */
+    public StreamExporter(ExportConfig config, javax.net.ssl.SSLSocketFactory tls) {
         this.config = config;
+        this.rockhub = new io.rockhub.app.RockHubEndpoint(config.redisHost(), config.redisPort(), config.redisPassword(), tls);
     }
 
     void afterSend(IntConsumer hook) {
@@ -184,10 +191,7 @@ public final class StreamExporter implements AutoCloseable {
     /** XINFO STREAM and the next entries in one MULTI/EXEC, so the counters and the entries agree. */
     private Snapshot read(String stream, Cursor cursor) {
         if (redis == null) {
-            redis = new Jedis(config.redisHost(), config.redisPort());
-            if (config.redisPassword() != null) {
-                redis.auth(config.redisPassword());
-            }
+            redis = rockhub.connect();
         }
         try {
             if (!redis.exists(stream)) {

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Micrometer metrics of the server (and, registered by them, of the routes), served for Prometheus
- * at {@code http://<metrics-bind>:<metrics-port>/metrics}. Gauges read the live node, so they follow
+ * at {@code http://<metrics-bind>:<metrics-port>/metrics} (https with {@code metrics-tls yes}). Gauges read the live node, so they follow
  * it across a replica's reopen.
  */
 public final class Metrics implements AutoCloseable {
@@ -81,7 +81,29 @@ public final class Metrics implements AutoCloseable {
 
     /** Serves /metrics on {@code bind:port} (port 0 picks a free one); returns the port. */
     public int serve(String bind, int port) throws IOException {
-        http = HttpServer.create(new InetSocketAddress(bind, port), 16);
+        return serve(bind, port, null);
+    }
+
+    /** As {@link #serve(String, int)}, over HTTPS with the node's TLS certificate when {@code tls} is given. */
+    public int serve(String bind, int port, io.rockhub.resp.tls.Tls.JdkServer tls) throws IOException {
+        if (tls == null) {
+            http = HttpServer.create(new InetSocketAddress(bind, port), 16);
+        } else {
+            com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress(bind, port), 16);
+            https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls.context()) {
+                @Override
+                public void configure(com.sun.net.httpserver.HttpsParameters params) {
+                    javax.net.ssl.SSLParameters p = tls.context().getDefaultSSLParameters();
+                    if (tls.clientCertificates() == null) {
+                        p.setWantClientAuth(true);
+                    } else {
+                        p.setNeedClientAuth(tls.clientCertificates());
+                    }
+                    params.setSSLParameters(p);
+                }
+            });
+            http = https;
+        }
         http.createContext("/metrics", exchange -> {
             byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
@@ -92,7 +114,7 @@ public final class Metrics implements AutoCloseable {
         });
         http.start();
         int bound = http.getAddress().getPort();
-        LOG.info("metrics for Prometheus on http://{}:{}/metrics", bind, bound);
+        LOG.info("metrics for Prometheus on {}://{}:{}/metrics", tls == null ? "http" : "https", bind, bound);
         return bound;
     }
 

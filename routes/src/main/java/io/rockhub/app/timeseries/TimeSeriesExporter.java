@@ -23,9 +23,7 @@ public final class TimeSeriesExporter implements AutoCloseable {
 
     private final TsdbWriter writer;
     private final SeriesTemplate template;
-    private final String host;
-    private final int port;
-    private final String password;
+    private final io.rockhub.app.RockHubEndpoint rockhub;
     private final int batchSize;
     private final String watermarks;
     private final AtomicLong exported = new AtomicLong();
@@ -35,11 +33,14 @@ public final class TimeSeriesExporter implements AutoCloseable {
 
     public TimeSeriesExporter(TsdbWriter writer, SeriesTemplate template, String host, int port, String password,
                               int batchSize) {
+        this(writer, template, new io.rockhub.app.RockHubEndpoint(host, port, password, null), batchSize);
+    }
+
+    public TimeSeriesExporter(TsdbWriter writer, SeriesTemplate template, io.rockhub.app.RockHubEndpoint rockhub,
+                              int batchSize) {
         this.writer = writer;
         this.template = template;
-        this.host = host;
-        this.port = port;
-        this.password = password;
+        this.rockhub = rockhub;
         this.batchSize = batchSize;
         this.watermarks = "rockhub:tsdb-watermark:" + writer.name();
     }
@@ -152,10 +153,7 @@ public final class TimeSeriesExporter implements AutoCloseable {
 
     private Jedis connection() {
         if (redis == null) {
-            redis = new Jedis(host, port);
-            if (password != null) {
-                redis.auth(password);
-            }
+            redis = rockhub.connect();
         }
         return redis;
     }
