@@ -39,6 +39,7 @@ public final class Commands {
         io.rockhub.resp.pubsub.PubSubCommands.register(t);
         io.rockhub.resp.scripting.ScriptCommands.register(t);
         io.rockhub.resp.scripting.FunctionCommands.register(t);
+        io.rockhub.resp.acl.AclCommands.register(t);
         return t;
     }
 }

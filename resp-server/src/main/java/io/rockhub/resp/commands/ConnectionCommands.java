@@ -213,14 +213,12 @@ final class ConnectionCommands {
         byte[] username = user;
         byte[] password = pass;
         String clientName = name;
+        String verb = a.string(0);
         return (ctx, out) -> {
             ClientSession s = ctx.session();
-            if (username != null) {
-                if (!checkCredentials(ctx.hub(), new String(username, StandardCharsets.UTF_8), password)) {
-                    out.error(Errors.WRONGPASS);
-                    return;
-                }
-                s.authenticated(true);
+            if (username != null && !logIn(ctx, new String(username, StandardCharsets.ISO_8859_1), password, verb)) {
+                out.error(Errors.WRONGPASS);
+                return;
             }
             if (s.authRequired()) {
                 out.error(Errors.HELLO_NOAUTH);
@@ -249,15 +247,15 @@ final class ConnectionCommands {
         if (a.size() > 3) {
             throw new CommandError(Errors.SYNTAX);
         }
-        String user = a.size() == 3 ? a.string(1) : null;
+        String user = a.size() == 3 ? new String(a.bytes(1), StandardCharsets.ISO_8859_1) : null;
         byte[] pass = a.bytes(a.size() - 1);
+        String verb = a.string(0);
         return (ctx, out) -> {
-            if (user == null && ctx.hub().config().get("requirepass").isEmpty()) {
+            if (user == null && ctx.hub().acl().defaultUser().nopass()) {
                 out.error(Errors.AUTH_NOT_CONFIGURED);
                 return;
             }
-            if (checkCredentials(ctx.hub(), user == null ? "default" : user, pass)) {
-                ctx.session().authenticated(true);
+            if (logIn(ctx, user == null ? "default" : user, pass, verb)) {
                 out.ok();
             } else {
                 out.error(Errors.WRONGPASS);
@@ -265,16 +263,21 @@ final class ConnectionCommands {
         };
     }
 
-    /** Only the "default" user exists; without requirepass it has no password (Redis's nopass). */
-    private static boolean checkCredentials(Hub hub, String user, byte[] password) {
-        if (!user.equals("default")) {
-            return false;
-        }
-        String required = hub.config().get("requirepass");
-        if (required.isEmpty()) {
+    /**
+     * Authenticates the connection as {@code user}: true, or false with the failure in ACL LOG
+     * (reason auth, the command as typed for object), as Redis.
+     */
+    static boolean logIn(io.rockhub.resp.command.CommandContext ctx, String user, byte[] password, String verb) {
+        io.rockhub.resp.acl.User u = ctx.hub().acl().authenticate(user, password);
+        if (u != null) {
+            ctx.session().user(u);
+            ctx.session().authenticated(true);
             return true;
         }
-        return MessageDigest.isEqual(required.getBytes(StandardCharsets.UTF_8), password);
+        ctx.hub().acl().log().add(io.rockhub.resp.acl.Acl.Reason.AUTH,
+                ctx.session().transaction().inMulti() ? "multi" : "toplevel", verb, user,
+                ctx.session().describe(ctx.hub().clock().millis()));
+        return false;
     }
 
     /**
@@ -296,6 +299,7 @@ final class ConnectionCommands {
         s.protocol(2);
         out.protocol(2);
         s.authenticated(false);
+        s.user(ctx.hub().acl().defaultUser());
         out.simple("RESET");
     }
 

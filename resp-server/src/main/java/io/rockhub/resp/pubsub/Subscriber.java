@@ -60,6 +60,16 @@ public final class Subscriber {
     }
 
     /** Whether any subscription of any kind is held (CLIENT LIST's P flag, RESP2's subscribed mode). */
+    /** The channels, patterns and shard channels subscribed to (read on the subscriber's event loop). */
+    public java.util.List<byte[]> subscriptions(boolean patterns, boolean shard) {
+        Set<ByteBuffer> from = patterns ? this.patterns : shard ? shardChannels : channels;
+        java.util.List<byte[]> out = new java.util.ArrayList<>();
+        for (ByteBuffer b : from) {
+            out.add(b.array());
+        }
+        return out;
+    }
+
     public boolean subscribed() {
         return channelCount + patternCount + shardCount > 0;
     }

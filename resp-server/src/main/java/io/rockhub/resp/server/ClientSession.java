@@ -24,6 +24,7 @@ public final class ClientSession implements DecoderLimits {
     private volatile String libVersion = "";
     private volatile int protocol = 2;
     private volatile boolean authenticated;
+    private volatile io.rockhub.resp.acl.User user;
     private volatile int db;
     private volatile boolean noEvict;
     /** CLIENT NO-TOUCH (Redis 7.2): this client's commands leave OBJECT IDLETIME alone, except TOUCH. */
@@ -172,6 +173,16 @@ public final class ClientSession implements DecoderLimits {
         this.authenticated = value;
     }
 
+    /** The ACL user this connection runs as (the default user until AUTH or HELLO AUTH). */
+    public io.rockhub.resp.acl.User user() {
+        io.rockhub.resp.acl.User u = user;
+        return u != null ? u : hub.acl().defaultUser();
+    }
+
+    public void user(io.rockhub.resp.acl.User u) {
+        this.user = u;
+    }
+
     public ReplyMode replyMode() {
         return replyMode;
     }
@@ -295,6 +306,6 @@ public final class ClientSession implements DecoderLimits {
                 + " ssub=" + (subscriber == null ? 0 : subscriber.shardCount()) + " multi="
                 + (transaction.inMulti() ? transaction.queued().size() : -1) + " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0"
                 + " rbs=0 rbp=0 obl=0 oll=0 omem=" + outputBytes() + " tot-mem=0 events=r cmd=" + lastCommand
-                + " user=default redir=" + (tracking.on() ? tracking.redirect() : -1) + " resp=" + protocol + " lib-name=" + libName + " lib-ver=" + libVersion;
+                + " user=" + user().name() + " redir=" + (tracking.on() ? tracking.redirect() : -1) + " resp=" + protocol + " lib-name=" + libName + " lib-ver=" + libVersion;
     }
 }

@@ -55,6 +55,22 @@ public final class Dispatcher {
         return hub.clientPause().holds(now, writes);
     }
 
+    /** The NOPERM refusal of {@code spec} for the session's user, logged in ACL LOG; null when allowed. */
+    private String aclRefusal(ClientSession session, CommandSpec spec, List<byte[]> argv, String context) {
+        io.rockhub.resp.acl.Acl.Denial d = hub.acl().check(session.user(), spec, argv);
+        if (d == null) {
+            return null;
+        }
+        String fullName = fullName(spec, argv);
+        io.rockhub.resp.acl.AclCommands.logDenial(hub, session, d, fullName, argv, context);
+        return io.rockhub.resp.acl.AclCommands.noPerm(d, fullName);
+    }
+
+    /** {@code config|get} for a subcommand (the table names subcommands so), else the command's name. */
+    private static String fullName(CommandSpec spec, List<byte[]> argv) {
+        return spec.name();
+    }
+
     public void dispatch(ClientSession session, List<byte[]> argv, RespWriter out) {
         Transaction tx = session.transaction();
         String name = new String(argv.get(0), StandardCharsets.UTF_8);
@@ -77,6 +93,13 @@ public final class Dispatcher {
         if (refusal == null && session.authRequired() && !spec.has(CommandFlag.NO_AUTH)) {
             refusal = Errors.NOAUTH;
         }
+        boolean queueing = tx.inMulti() && (spec == null || !TRANSACTION_CONTROL.contains(spec.name()));
+        if (refusal == null && queueing && spec.has(CommandFlag.NO_MULTI)) {
+            refusal = "ERR Command not allowed inside a transaction";
+        }
+        if (refusal == null) {
+            refusal = aclRefusal(session, spec, argv, tx.inMulti() ? "multi" : "toplevel");
+        }
         if (refusal == null && !spec.has(CommandFlag.ALLOW_BUSY) && hub.scripts().busy()) {
             refusal = hub.scripts().busyError();
         }
@@ -93,14 +116,17 @@ public final class Dispatcher {
             refusal = "ERR Can't execute '" + spec.name() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING"
                     + " / QUIT / RESET are allowed in this context";
         }
-        boolean queueing = tx.inMulti() && (spec == null || !TRANSACTION_CONTROL.contains(spec.name()));
-        if (refusal == null && queueing && spec.has(CommandFlag.NO_MULTI)) {
-            refusal = "ERR Command not allowed inside a transaction";
-        }
         if (refusal != null) {
             // Redis counts a refusal against the command it names, but not an unknown (sub)command.
             if (spec != null && !spec.isContainer()) {
                 hub.stats().rejected(spec.name());
+            }
+            if (spec != null && spec.name().equals("exec")) {
+                // A refused EXEC discards the transaction and says so, as Redis's execCommandAbort.
+                tx.end();
+                hub.watches().unwatchAll(session);
+                out.error("EXECABORT Transaction discarded because of: " + refusal);
+                return;
             }
             out.error(refusal);
             if (queueing) {
@@ -205,6 +231,17 @@ public final class Dispatcher {
         }
         if (spec.has(CommandFlag.NOSCRIPT)) {
             out.error("ERR This Redis command is not allowed from script");
+            return;
+        }
+        io.rockhub.resp.acl.Acl.Denial denial = hub.acl().check(session.user(), spec, argv);
+        if (denial != null) {
+            io.rockhub.resp.acl.AclCommands.logDenial(hub, session, denial, fullName(spec, argv), argv, "lua");
+            out.error(switch (denial.reason()) {
+                case COMMAND -> "ERR The user executing the script can't run this command or subcommand";
+                case KEY -> "ERR The user executing the script can't access at least one of the keys mentioned in the"
+                        + " command arguments";
+                default -> "ERR The user executing the script can't publish to the channel mentioned in the command";
+            });
             return;
         }
         if (readOnlyScript && spec.has(CommandFlag.WRITE)) {

@@ -60,9 +60,22 @@ public final class ExecRunner {
                     for (Transaction.Queued q : queued) {
                         // Again, as it runs: a SWAPDB earlier in this transaction moves later commands' data.
                         DbKeys.move(q.keys(), hub.databases().namespace(q.db()));
+                        io.rockhub.resp.acl.Acl.Denial denied = q.error() == null
+                                ? hub.acl().check(session.user(), q.spec(), q.original()) : null;
                         if (q.error() != null) {
                             out.error(q.error());
                             Dispatcher.feedMonitors(hub, session, q.spec(), q.original());
+                        } else if (denied != null) {
+                            // The rules changed after it was queued: it is refused now, as Redis.
+                            io.rockhub.resp.acl.AclCommands.logDenial(hub, session, denied, q.spec().name(), q.original(),
+                                    "multi");
+                            out.error("NOPERM ACLs rules changed between the moment the transaction was accumulated and"
+                                    + " the EXEC call. This command is no longer allowed for the following reason: "
+                                    + switch (denied.reason()) {
+                                        case COMMAND -> "no permission to execute the command or subcommand";
+                                        case KEY -> "no permission to touch the specified keys";
+                                        default -> "no permission to access one of the channels used as arguments";
+                                    });
                         } else {
                             io.rockhub.resp.pubsub.KeyMisses.report(hub, q.spec(), q.argv());
                             Dispatcher.rememberReads(hub, session, q.spec(), q.argv());

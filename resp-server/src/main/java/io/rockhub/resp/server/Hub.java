@@ -64,6 +64,7 @@ public final class Hub implements AutoCloseable {
     private final io.rockhub.resp.tracking.Tracking tracking;
     private final io.rockhub.resp.scripting.Scripts scripts;
     private final io.rockhub.resp.tls.Tls tls;
+    private final io.rockhub.resp.acl.Acl acl;
     private final CommandTable commands;
     private final long startMillis;
     private final String runId;
@@ -73,7 +74,6 @@ public final class Hub implements AutoCloseable {
     private volatile BackupTrigger backups;
     // Read on every request by the decoder and the auth check: kept parsed, refreshed on CONFIG SET.
     private volatile long maxBulkLength;
-    private volatile boolean passwordRequired;
     private volatile int port;
 
     private Hub(HubConfig config, Clock clock) {
@@ -138,6 +138,17 @@ public final class Hub implements AutoCloseable {
         }, config.getLong("tracking-table-max-keys"));
         keys.addListener(tracking);
         this.scripts = new io.rockhub.resp.scripting.Scripts(this);
+        this.acl = new io.rockhub.resp.acl.Acl(new io.rockhub.resp.acl.AclCommandSet(commands),
+                () -> config.get("acl-pubsub-default").equals("allchannels"),
+                new io.rockhub.resp.acl.AclLog(clock::millis, () -> config.getLong("acllog-max-len")));
+        acl.requirePass(config.get("requirepass"));
+        if (!config.get("aclfile").isEmpty()) {
+            String errors = io.rockhub.resp.acl.AclFile.loadInto(this, config.get("aclfile"));
+            if (errors != null) {
+                close();
+                throw new IllegalArgumentException("Aborting because of ACL errors: " + errors);
+            }
+        }
         keys.addListener(watches);
         keys.addListener(blocked);
         this.startMillis = clock.millis();
@@ -148,7 +159,6 @@ public final class Hub implements AutoCloseable {
         }
         this.runId = id.toString();
         this.maxBulkLength = config.getLong("proto-max-bulk-len");
-        this.passwordRequired = !config.get("requirepass").isEmpty();
         config.onChange(this::applyChange);
         slowLog.slowerThan(config.getLong("slowlog-log-slower-than"));
         slowLog.maxLength(config.getLong("slowlog-max-len"));
@@ -176,7 +186,7 @@ public final class Hub implements AutoCloseable {
             case "expire-sweep-batch" -> sweeper.setBatchLimit(Integer.parseInt(value));
             case "expire-compact-threshold" -> sweeper.setCompactThreshold(Long.parseLong(value));
             case "proto-max-bulk-len" -> maxBulkLength = Long.parseLong(value);
-            case "requirepass" -> passwordRequired = !value.isEmpty();
+            case "requirepass" -> acl.requirePass(value);
             case "slowlog-log-slower-than" -> slowLog.slowerThan(Long.parseLong(value));
             case "slowlog-max-len" -> slowLog.maxLength(Long.parseLong(value));
             case "latency-monitor-threshold" -> latency.threshold(Long.parseLong(value));
@@ -194,8 +204,58 @@ public final class Hub implements AutoCloseable {
         return maxBulkLength;
     }
 
+    /** Whether new connections must authenticate: the default user has a password, or is off (Redis's authRequired). */
     public boolean passwordRequired() {
-        return passwordRequired;
+        io.rockhub.resp.acl.User d = acl.defaultUser();
+        return !d.nopass() || !d.enabled();
+    }
+
+    /** The ACL users and their checks. */
+    public io.rockhub.resp.acl.Acl acl() {
+        return acl;
+    }
+
+    /**
+     * After ACL SETUSER took channels from {@code user}: its subscribed clients whose subscriptions
+     * the new rules no longer allow are closed, as Redis does (only when some pattern it had is gone,
+     * and never when it keeps allchannels).
+     */
+    public void disconnectRevokedSubscribers(io.rockhub.resp.acl.User user, io.rockhub.resp.acl.Acl.ChannelRules before) {
+        io.rockhub.resp.acl.Acl.ChannelRules after = acl.channelRules(user);
+        if (after.all() || after.patterns().containsAll(before.patterns())) {
+            return;
+        }
+        for (ClientSession s : clients.all()) {
+            io.rockhub.resp.pubsub.Subscriber sub = s.subscriberIfAny();
+            if (s.user() != user || sub == null) {
+                continue;
+            }
+            s.channel().eventLoop().execute(() -> { // the subscriber's sets belong to its loop
+                java.util.List<byte[]> channels = new java.util.ArrayList<>(sub.subscriptions(false, false));
+                channels.addAll(sub.subscriptions(false, true));
+                if (sub.subscribed() && after.revokes(channels, sub.subscriptions(true, false))) {
+                    s.channel().close();
+                }
+            });
+        }
+    }
+
+    /**
+     * Closes the connections authenticated as {@code user} (deleted, or replaced by ACL LOAD); the
+     * {@code current} one, if among them, after its reply, as Redis.
+     */
+    public void disconnectUser(io.rockhub.resp.acl.User user, ClientSession current) {
+        for (ClientSession s : clients.all()) {
+            if (s.user() == user) {
+                s.user(acl.defaultUser());
+                s.authenticated(false);
+                if (s == current) {
+                    s.requestClose();
+                } else {
+                    s.channel().close();
+                }
+            }
+        }
     }
 
     public HubConfig config() {
