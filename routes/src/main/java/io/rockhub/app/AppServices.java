@@ -77,7 +77,9 @@ final class AppServices implements AutoCloseable {
             }
             TsdbConfig tsdb = TsdbConfig.from(p);
             if (tsdb != null) {
-                routes.addAll(timeSeriesRoutes(tsdb, local, metrics));
+                String tsdbUser = p.getProperty("rockhub.tsdb.redis.user", "").trim();
+                routes.addAll(timeSeriesRoutes(tsdb, tsdbUser.isEmpty() ? local
+                        : local.as(tsdbUser, p.getProperty("rockhub.tsdb.redis.password", "")), metrics));
             }
             ExportConfig export = ExportConfig.from(p);
             if (export != null) {

@@ -16,6 +16,10 @@ public class RockHubStreamConfiguration implements Cloneable {
     @UriParam(label = "security", secret = true, description = "Password for AUTH, if the server requires one.")
     private String password;
 
+    @UriParam(label = "security", description = "ACL user to log in as (AUTH username password); the default user"
+            + " when not set. The README shows the least permissions a consumer and a producer need.")
+    private String username;
+
     @UriParam(label = "common", defaultValue = "false", description = "Whether the endpoint's path is a glob pattern "
             + "(e.g. orders:*): the consumer reads every stream whose name matches, found with SCAN TYPE stream and "
             + "refreshed every patternRefreshMillis.")
@@ -71,6 +75,14 @@ public class RockHubStreamConfiguration implements Cloneable {
 
     public void setPort(int port) {
         this.port = port;
+    }
+
+    public String getUsername() {
+        return username;
+    }
+
+    public void setUsername(String username) {
+        this.username = username;
     }
 
     public String getPassword() {

@@ -49,7 +49,8 @@ public class RockHubStreamEndpoint extends DefaultEndpoint {
 
     /** A new connection to the server, authenticated if a password is set. */
     Jedis connect(int socketTimeoutMillis) {
-        JedisClientConfig config = DefaultJedisClientConfig.builder().password(configuration.getPassword())
+        JedisClientConfig config = DefaultJedisClientConfig.builder().user(configuration.getUsername())
+                .password(configuration.getPassword())
                 .socketTimeoutMillis(socketTimeoutMillis).clientName("camel-rockhub-stream").build();
         return new Jedis(new HostAndPort(configuration.getHost(), configuration.getPort()), config);
     }

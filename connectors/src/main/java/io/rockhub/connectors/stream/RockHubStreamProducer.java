@@ -28,7 +28,7 @@ public class RockHubStreamProducer extends DefaultProducer {
     protected void doStart() throws Exception {
         super.doStart();
         RockHubStreamConfiguration c = endpoint.getConfiguration();
-        pool = new JedisPooled(c.getHost(), c.getPort(), null, c.getPassword());
+        pool = new JedisPooled(c.getHost(), c.getPort(), c.getUsername(), c.getPassword());
     }
 
     @Override

@@ -168,8 +168,13 @@ public final class ReplicaLink implements Runnable {
             LinkIo io = new LinkIo(new BufferedInputStream(link.getInputStream(), 1 << 16),
                     new BufferedOutputStream(link.getOutputStream(), 1 << 16));
             String auth = hub.config().get("masterauth");
+            String user = hub.config().get("masteruser");
             if (!auth.isEmpty()) {
-                io.send("AUTH", auth);
+                if (user.isEmpty()) {
+                    io.send("AUTH", auth);
+                } else {
+                    io.send("AUTH", user, auth); // a named user on the primary, as Redis's masteruser
+                }
                 io.status();
             }
             // The port the primary lists this replica under: the TLS one when the link is TLS, as Redis.

@@ -110,6 +110,30 @@ class ReplicationTest {
     }
 
     @Test
+    void aReplicaLogsInAsALeastPrivilegeUser() throws Exception {
+        // The README's ready-made replica user: the replication commands and nothing else.
+        try (TestServer primary = TestServer.start(Map.of("requirepass", "admin-pw"));
+             RawClient p = new RawClient(primary.port())) {
+            assertThat(p.call("AUTH", "admin-pw")).isEqualTo("+OK\r\n");
+            assertThat(p.call("ACL", "SETUSER", "replica", "on", ">replica-pw", "-@all", "+psync", "+replconf",
+                    "+replfetch", "+ping")).isEqualTo("+OK\r\n");
+            p.call("SET", "before", "copied");
+            try (TestServer replica = TestServer.start(Map.of("replicaof", "127.0.0.1 " + primary.port(),
+                    "masteruser", "replica", "masterauth", "replica-pw"))) {
+                p.call("SET", "after", "streamed");
+                Wait.until(Duration.ofSeconds(60), "the replica to have both keys", () -> {
+                    try (RawClient r = new RawClient(replica.port())) {
+                        return r.call("MGET", "before", "after").equals("*2\r\n$6\r\ncopied\r\n$8\r\nstreamed\r\n");
+                    } catch (java.io.IOException reopening) {
+                        return false;
+                    }
+                });
+                assertThat(p.call("ACL", "LOG")).as("nothing the replica did was refused").isEqualTo("*0\r\n");
+            }
+        }
+    }
+
+    @Test
     void databasesReplicateWithTheirSwapsAndFlushes() throws Exception {
         try (TestServer primary = TestServer.start(); TestServer replica = replicaOf(primary);
              RawClient p = new RawClient(primary.port())) {

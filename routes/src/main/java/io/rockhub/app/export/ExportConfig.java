@@ -19,12 +19,13 @@ import java.util.Properties;
  * rockhub.export.transactional-id         stable Kafka transactional id of this exporter (default rockhub-export)
  * rockhub.export.cursor-topic             compacted topic holding each stream's cursor (default rockhub-export-cursors)
  * rockhub.export.redis.host / .port / .password   where the streams are (default 127.0.0.1:6380)
+ * rockhub.export.redis.user                       the ACL user to read them as (default: the default user)
  * </pre>
  */
 public record ExportConfig(String bootstrapServers, List<String> streams, String topicTemplate,
                            java.util.Map<String, String> topics, String keyField, String valueField, int batchSize,
                            long pollTimeoutMillis, String transactionalId, String cursorTopic, String redisHost,
-                           int redisPort, String redisPassword) {
+                           int redisPort, String redisPassword, String redisUser) {
 
     public String topicFor(String stream) {
         return topics.getOrDefault(stream, topicTemplate.replace("{stream}", stream));
@@ -62,7 +63,8 @@ public record ExportConfig(String bootstrapServers, List<String> streams, String
                 p.getProperty("rockhub.export.cursor-topic", "rockhub-export-cursors").trim(),
                 p.getProperty("rockhub.export.redis.host", "127.0.0.1").trim(),
                 Integer.parseInt(p.getProperty("rockhub.export.redis.port", "6380").trim()),
-                emptyToNull(p.getProperty("rockhub.export.redis.password", "")));
+                emptyToNull(p.getProperty("rockhub.export.redis.password", "")),
+                emptyToNull(p.getProperty("rockhub.export.redis.user", "")));
     }
 
     private static String emptyToNull(String s) {

@@ -88,7 +88,8 @@ public final class StreamExporter implements AutoCloseable {
     /** With {@code tls} sockets when the configured RockHub port is a TLS one. */
     public StreamExporter(ExportConfig config, javax.net.ssl.SSLSocketFactory tls) {
         this.config = config;
-        this.rockhub = new io.rockhub.app.RockHubEndpoint(config.redisHost(), config.redisPort(), config.redisPassword(), tls);
+        this.rockhub = new io.rockhub.app.RockHubEndpoint(config.redisHost(), config.redisPort(), config.redisUser(),
+                config.redisPassword(), tls);
     }
 
     void afterSend(IntConsumer hook) {

@@ -33,7 +33,7 @@ public final class TimeSeriesExporter implements AutoCloseable {
 
     public TimeSeriesExporter(TsdbWriter writer, SeriesTemplate template, String host, int port, String password,
                               int batchSize) {
-        this(writer, template, new io.rockhub.app.RockHubEndpoint(host, port, password, null), batchSize);
+        this(writer, template, new io.rockhub.app.RockHubEndpoint(host, port, null, password, null), batchSize);
     }
 
     public TimeSeriesExporter(TsdbWriter writer, SeriesTemplate template, io.rockhub.app.RockHubEndpoint rockhub,

@@ -14,6 +14,7 @@ import java.util.Properties;
  * rockhub.tsdb.poll-ms                  pause between passes (default 1000)
  * rockhub.tsdb.ingest.port              TCP port accepting InfluxDB line protocol and Graphite plaintext (off if unset)
  * rockhub.tsdb.ingest.bind              its address (default 127.0.0.1)
+ * rockhub.tsdb.redis.user / .password   the ACL user the export and the ingest log in as (default: the default user)
  * </pre>
  */
 public record TsdbConfig(SeriesTemplate template, String prometheusUrl, String influxUrl, String influxDatabase,

@@ -147,6 +147,33 @@ class StreamExportTest {
     }
 
     @Test
+    void theExporterWorksAsTheReadyMadeLeastPrivilegeUser() throws Exception {
+        String stream = "audit-" + System.nanoTime();
+        addEntries(rockhub.port(), stream, 0, 20);
+        // The README's exporter user: it reads the exported streams and nothing else.
+        try (io.rockhub.resp.testing.RawClient admin = new io.rockhub.resp.testing.RawClient(rockhub.port())) {
+            assertThat(admin.call("ACL", "SETUSER", "exporter", "reset", "on", ">e-pw", "+exists", "+multi", "+exec",
+                    "+xinfo|stream", "+xrange", "+client|setinfo", "%R~audit-*")).isEqualTo("+OK\r\n");
+            admin.call("ACL", "LOG", "RESET");
+            ExportConfig base = config(stream, rockhub.port(), null);
+            Properties p = new Properties();
+            p.setProperty("rockhub.export.kafka.bootstrap-servers", kafka.bootstrapServers());
+            p.setProperty("rockhub.export.streams", stream);
+            p.setProperty("rockhub.export.transactional-id", base.transactionalId());
+            p.setProperty("rockhub.export.cursor-topic", base.cursorTopic());
+            p.setProperty("rockhub.export.redis.port", Integer.toString(rockhub.port()));
+            p.setProperty("rockhub.export.redis.user", "exporter");
+            p.setProperty("rockhub.export.redis.password", "e-pw");
+            try (StreamExporter exporter = new StreamExporter(ExportConfig.from(p))) {
+                exporter.start();
+                drain(exporter, stream, 20);
+            }
+            assertThat(committed("rockhub." + stream, 20)).hasSize(20);
+            assertThat(admin.call("ACL", "LOG")).as("nothing the exporter did was refused").isEqualTo("*0\r\n");
+        }
+    }
+
+    @Test
     void aStreamCanHaveItsOwnTopicAndOneFieldAsTheValue() throws Exception {
         String stream = "audit-" + System.nanoTime();
         addEntries(rockhub.port(), stream, 0, 5);
