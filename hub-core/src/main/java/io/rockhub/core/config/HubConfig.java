@@ -151,6 +151,7 @@ public final class HubConfig {
 
     private final Map<String, String> values = new ConcurrentHashMap<>();
     private final List<BiConsumer<String, String>> listeners = new CopyOnWriteArrayList<>();
+    private final List<String> userLines = new java.util.ArrayList<>();
     private final Optional<Path> file;
 
     private HubConfig(Optional<Path> file) {
@@ -190,6 +191,11 @@ public final class HubConfig {
                     continue;
                 }
                 String[] kv = t.split("\\s+", 2);
+                if (kv[0].equalsIgnoreCase("user")) {
+                    // An ACL user, as redis.conf declares one; kept whole ('#' starts a password hash here).
+                    config.userLines.add(kv.length > 1 ? kv[1] : "");
+                    continue;
+                }
                 String value = kv.length > 1 ? unquote(stripComment(kv[1])) : "";
                 try {
                     config.apply(kv[0], value);
@@ -359,6 +365,20 @@ public final class HubConfig {
     }
 
     /** The whole configuration as a kvrocks-style file, for CONFIG REWRITE. */
+    /** The {@code user} lines of the config file: each a user name and its ACL rules. */
+    public List<String> userLines() {
+        return List.copyOf(userLines);
+    }
+
+    /** As {@link #render()}, then a {@code user} line for each of {@code users} (name and rules). */
+    public String render(List<String> users) {
+        StringBuilder sb = new StringBuilder(render());
+        for (String u : users) {
+            sb.append("user ").append(u).append('\n');
+        }
+        return sb.toString();
+    }
+
     public String render() {
         StringBuilder sb = new StringBuilder("# Written by RockHub CONFIG REWRITE\n");
         for (Setting s : ALL) {

@@ -97,6 +97,47 @@ public final class Acl {
         return null;
     }
 
+    /**
+     * A {@code user} line of the config file ("name rule rule ..."), as Redis loads them at start:
+     * the default user starts again from reset; null, or why it cannot load.
+     */
+    public synchronized String configUser(String line) {
+        List<String> words = new ArrayList<>(List.of(line.trim().split(" +")));
+        String name = words.remove(0);
+        if (name.isEmpty() || Selector.hasSpaces(name)) {
+            return "Spaces not allowed in ACL usernames";
+        }
+        List<String> rules = mergeSelectors(words);
+        if (rules == null) {
+            return "Unmatched parenthesis in acl selector in the user line of " + name;
+        }
+        User u = users.get(name);
+        if (u != null && !name.equals("default")) {
+            return "Duplicate user '" + name + "' in the configuration";
+        }
+        User staged = u != null ? u.copy(name) : newUser(name);
+        try {
+            if (u != null) {
+                applyRule(staged, "reset");
+            }
+            for (String rule : rules) {
+                try {
+                    applyRule(staged, rule);
+                } catch (AclRuleException e) {
+                    return "Error loading ACL rule '" + rule + "' for the user named '" + name + "': " + e.getMessage();
+                }
+            }
+        } catch (AclRuleException e) {
+            throw new IllegalStateException(e);
+        }
+        if (u != null) {
+            u.takeRulesOf(staged);
+        } else {
+            users.put(name, staged);
+        }
+        return null;
+    }
+
     /** A user not yet in the registry, with no permissions (ACL LOAD builds the new set from these). */
     User newUser(String name) {
         return new User(name, allChannelsByDefault.getAsBoolean());

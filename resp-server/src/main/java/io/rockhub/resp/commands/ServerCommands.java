@@ -261,7 +261,15 @@ final class ServerCommands {
             }
             Path file = config.file().get();
             try {
-                DurableFiles.replace(file, config.render().getBytes(StandardCharsets.UTF_8));
+                // Users go into the config file unless an ACL file keeps them, as Redis rewrites them.
+                List<String> users = new ArrayList<>();
+                if (config.get("aclfile").isEmpty()) {
+                    io.rockhub.resp.acl.Acl acl = ctx.hub().acl();
+                    for (io.rockhub.resp.acl.User u : acl.users()) {
+                        users.add(u.name() + " " + acl.describe(u));
+                    }
+                }
+                DurableFiles.replace(file, config.render(users).getBytes(StandardCharsets.ISO_8859_1));
                 out.ok();
             } catch (IOException e) {
                 out.error("ERR Rewriting config file: " + e.getMessage());

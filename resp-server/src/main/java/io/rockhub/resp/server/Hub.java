@@ -142,6 +142,19 @@ public final class Hub implements AutoCloseable {
                 () -> config.get("acl-pubsub-default").equals("allchannels"),
                 new io.rockhub.resp.acl.AclLog(clock::millis, () -> config.getLong("acllog-max-len")));
         acl.requirePass(config.get("requirepass"));
+        if (!config.userLines().isEmpty() && !config.get("aclfile").isEmpty()) {
+            close();
+            throw new IllegalArgumentException("Configuring Redis with users defined in redis.conf and at the same setting"
+                    + " an ACL file path is invalid. This setup is very likely to lead to configuration errors and security"
+                    + " holes, please define either an ACL file or declare users directly in your redis.conf, but not both.");
+        }
+        for (String line : config.userLines()) {
+            String error = acl.configUser(line);
+            if (error != null) {
+                close();
+                throw new IllegalArgumentException(error);
+            }
+        }
         if (!config.get("aclfile").isEmpty()) {
             String errors = io.rockhub.resp.acl.AclFile.loadInto(this, config.get("aclfile"));
             if (errors != null) {
