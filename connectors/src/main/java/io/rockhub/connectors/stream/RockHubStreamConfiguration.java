@@ -20,6 +20,10 @@ public class RockHubStreamConfiguration implements Cloneable {
             + " when not set. The README shows the least permissions a consumer and a producer need.")
     private String username;
 
+    @UriParam(label = "security", description = "TLS for the connections (the server's tls-port): the trust store,"
+            + " and the key store when the server asks for client certificates (tls-auth-clients).")
+    private org.apache.camel.support.jsse.SSLContextParameters sslContextParameters;
+
     @UriParam(label = "common", defaultValue = "false", description = "Whether the endpoint's path is a glob pattern "
             + "(e.g. orders:*): the consumer reads every stream whose name matches, found with SCAN TYPE stream and "
             + "refreshed every patternRefreshMillis.")
@@ -75,6 +79,14 @@ public class RockHubStreamConfiguration implements Cloneable {
 
     public void setPort(int port) {
         this.port = port;
+    }
+
+    public org.apache.camel.support.jsse.SSLContextParameters getSslContextParameters() {
+        return sslContextParameters;
+    }
+
+    public void setSslContextParameters(org.apache.camel.support.jsse.SSLContextParameters sslContextParameters) {
+        this.sslContextParameters = sslContextParameters;
     }
 
     public String getUsername() {

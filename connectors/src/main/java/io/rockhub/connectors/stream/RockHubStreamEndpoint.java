@@ -49,10 +49,26 @@ public class RockHubStreamEndpoint extends DefaultEndpoint {
 
     /** A new connection to the server, authenticated if a password is set. */
     Jedis connect(int socketTimeoutMillis) {
-        JedisClientConfig config = DefaultJedisClientConfig.builder().user(configuration.getUsername())
-                .password(configuration.getPassword())
-                .socketTimeoutMillis(socketTimeoutMillis).clientName("camel-rockhub-stream").build();
-        return new Jedis(new HostAndPort(configuration.getHost(), configuration.getPort()), config);
+        return new Jedis(address(), clientConfig(socketTimeoutMillis, "camel-rockhub-stream"));
+    }
+
+    HostAndPort address() {
+        return new HostAndPort(configuration.getHost(), configuration.getPort());
+    }
+
+    /** How connections log in (user, password) and travel (TLS when sslContextParameters is set). */
+    JedisClientConfig clientConfig(int socketTimeoutMillis, String clientName) {
+        DefaultJedisClientConfig.Builder b = DefaultJedisClientConfig.builder().user(configuration.getUsername())
+                .password(configuration.getPassword()).socketTimeoutMillis(socketTimeoutMillis).clientName(clientName);
+        if (configuration.getSslContextParameters() != null) {
+            try {
+                b.ssl(true).sslSocketFactory(configuration.getSslContextParameters()
+                        .createSSLContext(getCamelContext()).getSocketFactory());
+            } catch (java.security.GeneralSecurityException | java.io.IOException e) {
+                throw new org.apache.camel.RuntimeCamelException("cannot set up TLS for " + getEndpointUri(), e);
+            }
+        }
+        return b.build();
     }
 
     @Override

@@ -27,8 +27,7 @@ public class RockHubStreamProducer extends DefaultProducer {
     @Override
     protected void doStart() throws Exception {
         super.doStart();
-        RockHubStreamConfiguration c = endpoint.getConfiguration();
-        pool = new JedisPooled(c.getHost(), c.getPort(), c.getUsername(), c.getPassword());
+        pool = new JedisPooled(endpoint.address(), endpoint.clientConfig(2_000, null));
     }
 
     @Override

@@ -121,6 +121,66 @@ class RockHubStreamComponentTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void producerAndConsumerTalkOverTlsWithAClientCertificate() throws Exception {
+        try (io.rockhub.resp.testing.TestCertificates certs = io.rockhub.resp.testing.TestCertificates.create()) {
+            java.util.Map<String, String> settings = certs.serverSettings(RealRedis.freePort());
+            settings.put("port", "0"); // TLS only
+            try (TestServer tls = TestServer.start(settings)) {
+                // Camel's own TLS settings: a PKCS12 trust store holding the CA, the client's PKCS12 key store.
+                java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+                trust.load(null, null);
+                try (java.io.InputStream in = java.nio.file.Files.newInputStream(certs.path("ca.crt"))) {
+                    trust.setCertificateEntry("ca", java.security.cert.CertificateFactory.getInstance("X.509")
+                            .generateCertificate(in));
+                }
+                java.nio.file.Path trustFile = certs.path("trust.p12");
+                try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(trustFile)) {
+                    trust.store(out, "changeit".toCharArray());
+                }
+                org.apache.camel.support.jsse.KeyStoreParameters trustStore = new org.apache.camel.support.jsse.KeyStoreParameters();
+                trustStore.setResource("file:" + trustFile);
+                trustStore.setPassword("changeit");
+                trustStore.setType("PKCS12");
+                org.apache.camel.support.jsse.TrustManagersParameters trustManagers = new org.apache.camel.support.jsse.TrustManagersParameters();
+                trustManagers.setKeyStore(trustStore);
+                org.apache.camel.support.jsse.KeyStoreParameters keyStore = new org.apache.camel.support.jsse.KeyStoreParameters();
+                keyStore.setResource("file:" + certs.path("client.p12"));
+                keyStore.setPassword(io.rockhub.resp.testing.TestCertificates.STORE_PASS);
+                keyStore.setType("PKCS12");
+                org.apache.camel.support.jsse.KeyManagersParameters keyManagers = new org.apache.camel.support.jsse.KeyManagersParameters();
+                keyManagers.setKeyStore(keyStore);
+                keyManagers.setKeyPassword(io.rockhub.resp.testing.TestCertificates.STORE_PASS);
+                org.apache.camel.support.jsse.SSLContextParameters ssl = new org.apache.camel.support.jsse.SSLContextParameters();
+                ssl.setTrustManagers(trustManagers);
+                ssl.setKeyManagers(keyManagers);
+
+                String stream = "orders:" + System.nanoTime();
+                String options = "?host=127.0.0.1&port=" + tls.hub().tls().port() + "&blockMillis=100"
+                        + "&sslContextParameters=#tlsParams";
+                List<Exchange> got = new CopyOnWriteArrayList<>();
+                CamelContext ctx = new DefaultCamelContext();
+                ctx.getRegistry().bind("tlsParams", ssl);
+                ctx.addRoutes(new RouteBuilder() {
+                    @Override
+                    public void configure() {
+                        from("direct:in").to("rockhub-stream:" + stream + options);
+                        from("rockhub-stream:" + stream + options + "&group=billing&consumerName=w1").process(got::add);
+                    }
+                });
+                ctx.start();
+                try (ctx) {
+                    ProducerTemplate producer = ctx.createProducerTemplate();
+                    for (int i = 0; i < 10; i++) {
+                        producer.sendBody("direct:in", Map.of("n", Integer.toString(i)));
+                    }
+                    Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> got.size() >= 10);
+                    assertThat(got).hasSize(10);
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"rockhub", "redis"})
     void aFailedExchangeStaysPendingAndIsReclaimedWithItsDeliveryCount(String server) throws Exception {
