@@ -121,13 +121,8 @@ class ReplicationTest {
             try (TestServer replica = TestServer.start(Map.of("replicaof", "127.0.0.1 " + primary.port(),
                     "masteruser", "replica", "masterauth", "replica-pw"))) {
                 p.call("SET", "after", "streamed");
-                Wait.until(Duration.ofSeconds(60), "the replica to have both keys", () -> {
-                    try (RawClient r = new RawClient(replica.port())) {
-                        return r.call("MGET", "before", "after").equals("*2\r\n$6\r\ncopied\r\n$8\r\nstreamed\r\n");
-                    } catch (java.io.IOException reopening) {
-                        return false;
-                    }
-                });
+                Wait.untilReply(Duration.ofSeconds(60), replica.port(), "*2\r\n$6\r\ncopied\r\n$8\r\nstreamed\r\n",
+                        "MGET", "before", "after");
                 assertThat(p.call("ACL", "LOG")).as("nothing the replica did was refused").isEqualTo("*0\r\n");
             }
         }

@@ -8,6 +8,20 @@ public final class Wait {
     private Wait() {
     }
 
+    /**
+     * Until {@code command}, sent on a new connection to {@code port} each time (a replica may be
+     * reopening on a full copy), answers {@code reply} exactly.
+     */
+    public static void untilReply(Duration timeout, int port, String reply, String... command) {
+        until(timeout, String.join(" ", command) + " to answer " + reply.strip(), () -> {
+            try (RawClient c = new RawClient(port)) {
+                return c.call(command).equals(reply);
+            } catch (java.io.IOException notYet) {
+                return false;
+            }
+        });
+    }
+
     public static void until(Duration timeout, String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {

@@ -30,13 +30,8 @@ class ReplicaOverTlsTest {
                 replicaSettings.put("replicaof", "127.0.0.1 " + tlsPort);
                 try (TestServer replica = TestServer.start(replicaSettings)) {
                     p.call("SET", "after", "streamed");
-                    Wait.until(Duration.ofSeconds(60), "the replica to have both keys", () -> {
-                        try (RawClient r = new RawClient(replica.port())) {
-                            return r.call("MGET", "before", "after").equals("*2\r\n$8\r\nthe copy\r\n$8\r\nstreamed\r\n");
-                        } catch (java.io.IOException reopening) {
-                            return false;
-                        }
-                    });
+                    Wait.untilReply(Duration.ofSeconds(60), replica.port(), "*2\r\n$8\r\nthe copy\r\n$8\r\nstreamed\r\n",
+                            "MGET", "before", "after");
                     Wait.until(Duration.ofSeconds(10), "the primary to list the replica", () -> {
                         try {
                             return p.call("INFO", "replication").contains("connected_slaves:1");
@@ -50,13 +45,7 @@ class ReplicaOverTlsTest {
                     // The same port, without TLS: no handshake, no copy.
                     try (TestServer plain = TestServer.start(Map.of("replicaof", "127.0.0.1 " + tlsPort))) {
                         p.call("SET", "later", "1");
-                        Wait.until(Duration.ofSeconds(30), "the TLS replica to have the later key", () -> {
-                            try (RawClient r = new RawClient(replica.port())) {
-                                return r.call("GET", "later").equals("$1\r\n1\r\n");
-                            } catch (java.io.IOException e) {
-                                return false;
-                            }
-                        });
+                        Wait.untilReply(Duration.ofSeconds(30), replica.port(), "$1\r\n1\r\n", "GET", "later");
                         try (RawClient r = new RawClient(plain.port())) {
                             assertThat(r.call("INFO", "replication")).contains("master_link_status:down");
                             assertThat(r.call("GET", "later")).isEqualTo("$-1\r\n");
