@@ -173,6 +173,21 @@ public final class Acl {
         return replaced;
     }
 
+    /**
+     * Takes the users of the ACL this one replaces (a replica reopening on a full-sync copy keeps its
+     * users, as a Redis replica keeps its ACL through a full sync) and its log.
+     */
+    public void adopt(Acl previous) {
+        Map<String, User> copies = new TreeMap<>();
+        for (User u : previous.users()) {
+            copies.put(u.name(), u.copy(u.name()));
+        }
+        synchronized (this) {
+            replaceAll(copies);
+        }
+        log.adopt(previous.log);
+    }
+
     /** Sets the default user's password from {@code requirepass} (empty: nopass), as Redis does. */
     public synchronized void requirePass(String password) {
         User d = users.get("default");

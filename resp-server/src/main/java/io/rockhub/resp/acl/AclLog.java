@@ -94,6 +94,18 @@ public final class AclLog {
         return new ArrayList<>(entries.subList(0, (int) Math.min(Math.max(0, count), entries.size())));
     }
 
+    /** Takes the entries of the log this one replaces. */
+    public void adopt(AclLog previous) {
+        List<Entry> theirs;
+        synchronized (previous) {
+            theirs = new ArrayList<>(previous.entries);
+        }
+        synchronized (this) {
+            entries.clear();
+            entries.addAll(theirs);
+        }
+    }
+
     public synchronized void reset() {
         entries.clear();
     }

@@ -83,11 +83,13 @@ public final class Node implements AutoCloseable {
             return;
         }
         LOG.info("full sync: closing to install the verified copy from {}", ready);
+        io.rockhub.resp.acl.Acl users = hub.acl();
         server.close();
         hub.close();
         DataDirs.installReady(dir);
         try {
             open(port);
+            hub.acl().adopt(users); // the data is the primary's; the users stay this server's
             reopened.forEach(l -> l.accept(hub));
             LOG.info("full sync: reopened on the copied data at sequence {}", hub.storage().latestSequence());
         } catch (InterruptedException e) {

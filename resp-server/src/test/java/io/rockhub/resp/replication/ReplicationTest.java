@@ -129,6 +129,25 @@ class ReplicationTest {
     }
 
     @Test
+    void aReplicaKeepsItsAclUsersThroughAFullCopy() throws Exception {
+        try (TestServer primary = TestServer.start(); TestServer replica = TestServer.start();
+             RawClient p = new RawClient(primary.port())) {
+            p.call("SET", "k", "from the primary");
+            Hub first = replica.hub();
+            try (RawClient r = new RawClient(replica.port())) {
+                assertThat(r.call("ACL", "SETUSER", "reader", "on", ">pw", "~*", "+@read")).isEqualTo("+OK\r\n");
+                assertThat(r.call("REPLICAOF", "127.0.0.1", Integer.toString(primary.port()))).isEqualTo("+OK\r\n");
+            }
+            Wait.untilReply(Duration.ofSeconds(60), replica.port(), "$16\r\nfrom the primary\r\n", "GET", "k");
+            assertThat(replica.hub()).as("reopened on the copy").isNotSameAs(first);
+            try (RawClient r = new RawClient(replica.port())) {
+                assertThat(r.call("AUTH", "reader", "pw")).isEqualTo("+OK\r\n");
+                assertThat(r.call("GET", "k")).isEqualTo("$16\r\nfrom the primary\r\n");
+            }
+        }
+    }
+
+    @Test
     void databasesReplicateWithTheirSwapsAndFlushes() throws Exception {
         try (TestServer primary = TestServer.start(); TestServer replica = replicaOf(primary);
              RawClient p = new RawClient(primary.port())) {
