@@ -52,7 +52,7 @@ public final class Monitors {
         }
     }
 
-    /** Sends one executed command to every monitor; passwords of AUTH and HELLO ... AUTH are redacted. */
+    /** Sends one executed command to every monitor; passwords are redacted as Redis does ({@code Redaction}). */
     public void feed(int db, String address, List<byte[]> argv) {
         long micros = clock.micros();
         byte[] line = line(micros, db, address, argv);
@@ -67,10 +67,10 @@ public final class Monitors {
         ByteArrayOutputStream b = new ByteArrayOutputStream(64);
         b.writeBytes(String.format("+%d.%06d [%d %s]", micros / 1_000_000, micros % 1_000_000, db, address)
                 .getBytes(StandardCharsets.US_ASCII));
-        String name = new String(argv.get(0), StandardCharsets.UTF_8);
+        String name = new String(argv.get(0), StandardCharsets.UTF_8).toLowerCase(java.util.Locale.ROOT);
         for (int i = 0; i < argv.size(); i++) {
             b.write(' ');
-            if (redacted(name, argv, i)) {
+            if (i > 0 && io.rockhub.resp.server.Redaction.hidden(name, argv, i)) {
                 b.writeBytes("\"(redacted)\"".getBytes(StandardCharsets.US_ASCII));
             } else {
                 quote(b, argv.get(i));
@@ -79,21 +79,6 @@ public final class Monitors {
         b.write('\r');
         b.write('\n');
         return b.toByteArray();
-    }
-
-    /** AUTH's arguments; HELLO's two after its AUTH token. */
-    private static boolean redacted(String name, List<byte[]> argv, int i) {
-        if (name.equalsIgnoreCase("auth")) {
-            return i > 0;
-        }
-        if (name.equalsIgnoreCase("hello")) {
-            for (int j = 2; j < argv.size() - 2; j++) {
-                if (new String(argv.get(j), StandardCharsets.UTF_8).equalsIgnoreCase("auth")) {
-                    return i == j + 1 || i == j + 2;
-                }
-            }
-        }
-        return false;
     }
 
     /** As Redis's sdscatrepr: quoted, with C escapes and \xHH for what is not printable. */

@@ -197,7 +197,7 @@ public final class Dispatcher {
         long micros = (end - start) / 1000;
         hub.latency().command(micros, spec.has(CommandFlag.FAST), now);
         if (hub.slowLog().wants(micros) && !spec.has(CommandFlag.SKIP_SLOWLOG)) {
-            hub.slowLog().record(argv, micros, now / 1000, session.address(), session.name());
+            hub.slowLog().record(Redaction.redact(argv), micros, now / 1000, session.address(), session.name());
         }
     }
 
