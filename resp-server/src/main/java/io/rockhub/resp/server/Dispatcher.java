@@ -61,14 +61,9 @@ public final class Dispatcher {
         if (d == null) {
             return null;
         }
-        String fullName = fullName(spec, argv);
-        io.rockhub.resp.acl.AclCommands.logDenial(hub, session, d, fullName, argv, context);
-        return io.rockhub.resp.acl.AclCommands.noPerm(d, fullName);
-    }
-
-    /** {@code config|get} for a subcommand (the table names subcommands so), else the command's name. */
-    private static String fullName(CommandSpec spec, List<byte[]> argv) {
-        return spec.name();
+        // The table names a subcommand by its full name (config|get), as NOPERM and ACL LOG print it.
+        io.rockhub.resp.acl.AclCommands.logDenial(hub, session, d, spec.name(), argv, context);
+        return io.rockhub.resp.acl.AclCommands.noPerm(d, spec.name());
     }
 
     public void dispatch(ClientSession session, List<byte[]> argv, RespWriter out) {
@@ -235,7 +230,7 @@ public final class Dispatcher {
         }
         io.rockhub.resp.acl.Acl.Denial denial = hub.acl().check(session.user(), spec, argv);
         if (denial != null) {
-            io.rockhub.resp.acl.AclCommands.logDenial(hub, session, denial, fullName(spec, argv), argv, "lua");
+            io.rockhub.resp.acl.AclCommands.logDenial(hub, session, denial, spec.name(), argv, "lua");
             out.error(switch (denial.reason()) {
                 case COMMAND -> "ERR The user executing the script can't run this command or subcommand";
                 case KEY -> "ERR The user executing the script can't access at least one of the keys mentioned in the"
