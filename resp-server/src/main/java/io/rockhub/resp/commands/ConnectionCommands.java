@@ -389,7 +389,7 @@ final class ConnectionCommands {
         };
     }
 
-    /** CLIENT KILL ip:port | CLIENT KILL [ID id] [ADDR ip:port] [LADDR ip:port] [SKIPME yes/no]. */
+    /** CLIENT KILL ip:port | CLIENT KILL [ID id] [ADDR ip:port] [LADDR ip:port] [USER name] [SKIPME yes/no]. */
     private static Execution kill(Args a) throws CommandError {
         if (a.size() == 3) {
             String addr = a.string(2);
@@ -407,6 +407,7 @@ final class ConnectionCommands {
         Long id = null;
         String addr = null;
         String laddr = null;
+        String user = null;
         boolean skipMe = true;
         for (int i = 2; i < a.size(); i += 2) {
             if (i + 1 >= a.size()) {
@@ -421,11 +422,7 @@ final class ConnectionCommands {
                 }
                 case "ADDR" -> addr = a.string(i + 1);
                 case "LADDR" -> laddr = a.string(i + 1);
-                case "USER" -> {
-                    if (!a.string(i + 1).equals("default")) {
-                        throw new CommandError("ERR No such user '" + a.string(i + 1) + "'");
-                    }
-                }
+                case "USER" -> user = new String(a.bytes(i + 1), StandardCharsets.ISO_8859_1);
                 case "TYPE" -> { }
                 case "SKIPME" -> {
                     if (a.is(i + 1, "yes")) {
@@ -442,12 +439,19 @@ final class ConnectionCommands {
         Long byId = id;
         String byAddr = addr;
         String byLaddr = laddr;
+        String byUser = user;
         boolean skip = skipMe;
         return (ctx, out) -> {
+            io.rockhub.resp.acl.User u = byUser == null ? null : ctx.hub().acl().user(byUser);
+            if (byUser != null && u == null) {
+                out.error("ERR No such user '" + byUser + "'");
+                return;
+            }
             int killed = 0;
             for (ClientSession s : ctx.hub().clients().all()) {
                 if ((byId != null && s.id() != byId) || (byAddr != null && !s.address().equals(byAddr))
                         || (byLaddr != null && !s.localAddress().equals(byLaddr))
+                        || (u != null && s.user() != u)
                         || (skip && s == ctx.session())) {
                     continue;
                 }

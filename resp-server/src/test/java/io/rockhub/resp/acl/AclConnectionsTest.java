@@ -53,6 +53,10 @@ class AclConnectionsTest {
             t.add("subscriber to a revoked channel closed: " + closed(loses));
             t.add(admin.call("PUBLISH", "alerts", "still here"));
             t.add("the other gets the message: " + keeps.readReply());
+            RawClient killed = new RawClient(port);
+            t.add(killed.call("AUTH", "sub", "pw"));
+            t.add(admin.call("CLIENT", "KILL", "USER", "sub") + admin.call("CLIENT", "KILL", "USER", "nosuch"));
+            t.add("killed by user name: " + closed(killed));
             t.add(admin.call("ACL", "DELUSER", "default"));
             keeps.close();
         }
