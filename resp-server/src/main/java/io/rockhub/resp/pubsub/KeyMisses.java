@@ -69,6 +69,16 @@ public final class KeyMisses {
         return false;
     }
 
+    /**
+     * Whether PFCOUNT or PFMERGE gets past this key, as Redis checks each in turn: a HyperLogLog
+     * (isHLLObjectOrReply) whose registers merge (a corrupt one ends the command with INVALIDOBJ).
+     */
+    private static boolean looksLikeHll(Hub hub, byte[] key, Metadata m) {
+        io.rockhub.core.encoding.HyperLogLog hll = io.rockhub.core.encoding.HyperLogLog.parse(
+                hub.strings().values().whole(key, m));
+        return hll != null && hll.mergeInto(new int[io.rockhub.core.encoding.HyperLogLog.REGISTERS]);
+    }
+
     /** Whether a multi-key command fails on this existing key's type, before looking at the next. */
     private static boolean stopsAt(Hub hub, String command, byte[] key, Metadata m) {
         switch (command) {
@@ -79,11 +89,7 @@ public final class KeyMisses {
             case "bitop":
                 return !m.type().isString();
             case "pfcount", "pfmerge":
-                if (!m.type().isString()) {
-                    return true;
-                }
-                byte[] head = hub.strings().values().read(key, m, 0, 4);
-                return head.length < 4 || head[0] != 'H' || head[1] != 'Y' || head[2] != 'L' || head[3] != 'L';
+                return !m.type().isString() || !looksLikeHll(hub, key, m);
             default:
                 return false;
         }
