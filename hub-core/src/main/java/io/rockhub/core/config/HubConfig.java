@@ -364,7 +364,6 @@ public final class HubConfig {
         }
     }
 
-    /** The whole configuration as a kvrocks-style file, for CONFIG REWRITE. */
     /** The {@code user} lines of the config file: each a user name and its ACL rules. */
     public List<String> userLines() {
         return List.copyOf(userLines);
@@ -379,6 +378,7 @@ public final class HubConfig {
         return sb.toString();
     }
 
+    /** The whole configuration as a kvrocks-style file, for CONFIG REWRITE. */
     public String render() {
         StringBuilder sb = new StringBuilder("# Written by RockHub CONFIG REWRITE\n");
         for (Setting s : ALL) {

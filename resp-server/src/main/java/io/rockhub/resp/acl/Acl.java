@@ -18,8 +18,11 @@ import java.util.function.BooleanSupplier;
  * every command passes, the description ACL LIST and GETUSER print, and the ACL LOG of denials.
  */
 public final class Acl {
-    /** Why a command was refused, and what it names (the command, a key, a channel). */
-    public enum Reason { COMMAND, KEY, CHANNEL, AUTH }
+    /**
+     * Why a command was refused, in Redis's ACL_DENIED_* order (command 1, key 2, auth 3, channel 4),
+     * which picks the denial reported when several selectors refuse.
+     */
+    public enum Reason { COMMAND, KEY, AUTH, CHANNEL }
 
     /** A refused command: the reason and the argument it is about (0 for the command itself). */
     public record Denial(Reason reason, int argument) {
@@ -36,16 +39,52 @@ public final class Acl {
         this.commands = commands;
         this.allChannelsByDefault = allChannelsByDefault;
         this.log = log;
-        User d = new User("default", allChannelsByDefault.getAsBoolean());
+        this.defaultUser = initialDefault();
+        users.put(defaultUser.name(), defaultUser);
+    }
+
+    /** The default user as Redis creates it: every command, key and channel, no password. */
+    private User initialDefault() {
+        User d = newUser("default");
         try {
             for (String op : List.of("+@all", "~*", "&*", "on", "nopass")) {
-                d.apply(op, commands, false);
+                applyRule(d, op);
             }
         } catch (AclRuleException e) {
             throw new IllegalStateException(e);
         }
-        users.put(d.name(), d);
-        this.defaultUser = d;
+        return d;
+    }
+
+    /**
+     * The ACL a server starts with: the default user with {@code requirepass}, then the users of
+     * the config file's {@code user} lines or of {@code aclfile} (not both, as Redis refuses); a
+     * configuration that does not load is an {@link IllegalArgumentException} with Redis's words.
+     */
+    public static Acl open(io.rockhub.core.config.HubConfig config, io.rockhub.resp.command.CommandTable table,
+                           java.util.function.LongSupplier millis) {
+        Acl acl = new Acl(new AclCommandSet(table), () -> config.get("acl-pubsub-default").equals("allchannels"),
+                new AclLog(millis, () -> config.getLong("acllog-max-len")));
+        acl.requirePass(config.get("requirepass"));
+        String aclFile = config.get("aclfile");
+        if (!config.userLines().isEmpty() && !aclFile.isEmpty()) {
+            throw new IllegalArgumentException("Configuring Redis with users defined in redis.conf and at the same setting"
+                    + " an ACL file path is invalid. This setup is very likely to lead to configuration errors and security"
+                    + " holes, please define either an ACL file or declare users directly in your redis.conf, but not both.");
+        }
+        for (String line : config.userLines()) {
+            String error = acl.configUser(line);
+            if (error != null) {
+                throw new IllegalArgumentException(error);
+            }
+        }
+        if (!aclFile.isEmpty()) {
+            String errors = AclFile.load(acl, aclFile).errors();
+            if (errors != null) {
+                throw new IllegalArgumentException("Aborting because of ACL errors: " + errors);
+            }
+        }
+        return acl;
     }
 
     public AclCommandSet commands() {
@@ -76,25 +115,30 @@ public final class Acl {
         if (Selector.hasSpaces(name)) {
             return "ERR Usernames can't contain spaces or null characters";
         }
-        List<String> merged = mergeSelectors(rules);
-        if (merged == null) {
-            return "ERR Unmatched parenthesis in acl selector starting at '" + rules.get(unmatched(rules)) + "'.";
+        Merged merged = mergeSelectors(rules);
+        if (merged.openAt() >= 0) {
+            return "ERR Unmatched parenthesis in acl selector starting at '" + rules.get(merged.openAt()) + "'.";
         }
         User existing = users.get(name);
-        User staged = existing != null ? existing.copy(name) : new User(name, allChannelsByDefault.getAsBoolean());
-        for (String op : merged) {
+        User staged = existing != null ? existing.copy(name) : newUser(name);
+        for (String op : merged.rules()) {
             try {
-                staged.apply(op, commands, allChannelsByDefault.getAsBoolean());
+                applyRule(staged, op);
             } catch (AclRuleException e) {
                 return "ERR Error in ACL SETUSER modifier '" + op + "': " + e.getMessage();
             }
         }
+        keep(name, existing, staged);
+        return null;
+    }
+
+    /** Publishes a user whose rules all applied: into the existing one (its sessions hold it), or as new. */
+    private void keep(String name, User existing, User staged) {
         if (existing != null) {
             existing.takeRulesOf(staged);
         } else {
             users.put(name, staged);
         }
-        return null;
     }
 
     /**
@@ -107,34 +151,31 @@ public final class Acl {
         if (name.isEmpty() || Selector.hasSpaces(name)) {
             return "Spaces not allowed in ACL usernames";
         }
-        List<String> rules = mergeSelectors(words);
-        if (rules == null) {
+        Merged merged = mergeSelectors(words);
+        if (merged.openAt() >= 0) {
             return "Unmatched parenthesis in acl selector in the user line of " + name;
         }
         User u = users.get(name);
         if (u != null && !name.equals("default")) {
             return "Duplicate user '" + name + "' in the configuration";
         }
-        User staged = u != null ? u.copy(name) : newUser(name);
-        try {
-            if (u != null) {
-                applyRule(staged, "reset");
-            }
-            for (String rule : rules) {
-                try {
-                    applyRule(staged, rule);
-                } catch (AclRuleException e) {
-                    return "Error loading ACL rule '" + rule + "' for the user named '" + name + "': " + e.getMessage();
-                }
-            }
-        } catch (AclRuleException e) {
-            throw new IllegalStateException(e);
-        }
+        // The only user already there is the default one: its line applies after a reset, as Redis.
+        User staged = newUser(name);
         if (u != null) {
-            u.takeRulesOf(staged);
-        } else {
-            users.put(name, staged);
+            try {
+                applyRule(staged, "reset");
+            } catch (AclRuleException e) {
+                throw new IllegalStateException(e);
+            }
         }
+        for (String rule : merged.rules()) {
+            try {
+                applyRule(staged, rule);
+            } catch (AclRuleException e) {
+                return "Error loading ACL rule '" + rule + "' for the user named '" + name + "': " + e.getMessage();
+            }
+        }
+        keep(name, u, staged);
         return null;
     }
 
@@ -152,24 +193,13 @@ public final class Acl {
      * default's rules (or the initial ones); returns the users replaced, whose clients must go.
      */
     synchronized List<User> replaceAll(Map<String, User> loaded) {
-        User current = users.get("default");
         User next = loaded.get("default");
-        if (next == null) {
-            next = new User("default", allChannelsByDefault.getAsBoolean());
-            try {
-                for (String op : List.of("+@all", "~*", "&*", "on", "nopass")) {
-                    next.apply(op, commands, false);
-                }
-            } catch (AclRuleException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        current.takeRulesOf(next);
+        defaultUser.takeRulesOf(next != null ? next : initialDefault());
         List<User> replaced = new ArrayList<>(users.values());
-        replaced.remove(current);
+        replaced.remove(defaultUser);
         users.clear();
         users.putAll(loaded);
-        users.put("default", current);
+        users.put("default", defaultUser);
         return replaced;
     }
 
@@ -182,18 +212,15 @@ public final class Acl {
         for (User u : previous.users()) {
             copies.put(u.name(), u.copy(u.name()));
         }
-        synchronized (this) {
-            replaceAll(copies);
-        }
+        replaceAll(copies);
         log.adopt(previous.log);
     }
 
     /** Sets the default user's password from {@code requirepass} (empty: nopass), as Redis does. */
     public synchronized void requirePass(String password) {
-        User d = users.get("default");
         try {
-            d.apply("resetpass", commands, false);
-            d.apply(password.isEmpty() ? "nopass" : ">" + password, commands, false);
+            applyRule(defaultUser, "resetpass");
+            applyRule(defaultUser, password.isEmpty() ? "nopass" : ">" + password);
         } catch (AclRuleException e) {
             throw new IllegalStateException(e);
         }
@@ -243,7 +270,7 @@ public final class Acl {
                 return null;
             }
             // Redis's pick: a key or channel over the command, the later argument among equals.
-            if (rank(d.reason()) > rank(relevant.reason())
+            if (d.reason().compareTo(relevant.reason()) > 0
                     || d.reason() == relevant.reason() && d.argument() > relevant.argument()) {
                 relevant = d;
             }
@@ -251,21 +278,11 @@ public final class Acl {
         return relevant;
     }
 
-    /** Redis's ACL_DENIED_* numbers: command 1, key 2, auth 3, channel 4. */
-    private static int rank(Reason r) {
-        return switch (r) {
-            case COMMAND -> 1;
-            case KEY -> 2;
-            case AUTH -> 3;
-            case CHANNEL -> 4;
-        };
-    }
-
     private Denial check(Selector s, AclCommandSet.Entry entry, List<byte[]> argv, List<KeyFinder.Found> keys) {
         if (!s.allCommands && !entry.spec().has(io.rockhub.resp.command.CommandFlag.NO_AUTH) && !s.allowed.get(entry.id())) {
             List<String> first = s.firstArgs.get(entry.id());
             int at = entry.parent() != null ? 2 : 1;
-            if (first == null || argv.size() < 2 || argv.size() <= at
+            if (first == null || argv.size() <= at
                     || first.stream().noneMatch(a -> a.equalsIgnoreCase(new String(argv.get(at), StandardCharsets.ISO_8859_1)))) {
                 return new Denial(Reason.COMMAND, 0);
             }
@@ -319,16 +336,6 @@ public final class Acl {
         for (String p : patterns) {
             byte[] pb = p.getBytes(StandardCharsets.ISO_8859_1);
             if (literal ? java.util.Arrays.equals(pb, channel) : Glob.matches(pb, channel, false)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** A channel (literal: a pattern, as PSUBSCRIBE names it) the user's selectors allow. */
-    public boolean channelAllowed(User user, byte[] channel, boolean literal) {
-        for (Selector s : user.selectors) {
-            if (s.allChannels || channelAllowed(s.channels, channel, literal)) {
                 return true;
             }
         }
@@ -405,11 +412,19 @@ public final class Acl {
     public synchronized List<String[]> selectorFields(User u) {
         List<String[]> out = new ArrayList<>();
         for (Selector s : u.selectors) {
-            String keys = s.allKeys ? "~*" : String.join(" ", s.keys.entrySet().stream().map(Acl::pattern).toList());
-            String channels = s.allChannels ? "&*" : String.join(" ", s.channels.stream().map(c -> "&" + c).toList());
-            out.add(new String[] {commandRules(s), keys, channels});
+            out.add(new String[] {commandRules(s), keys(s), channels(s)});
         }
         return out;
+    }
+
+    /** A selector's key rules as GETUSER shows them: "~*", or each pattern with its permissions. */
+    private static String keys(Selector s) {
+        return s.allKeys ? "~*" : String.join(" ", s.keys.entrySet().stream().map(Acl::pattern).toList());
+    }
+
+    /** A selector's channel rules as GETUSER shows them: "&*", or each pattern. */
+    private static String channels(Selector s) {
+        return s.allChannels ? "&*" : String.join(" ", s.channels.stream().map(c -> "&" + c).toList());
     }
 
     private static String pattern(Map.Entry<String, Integer> p) {
@@ -421,22 +436,19 @@ public final class Acl {
         return prefix + p.getKey();
     }
 
+    /** A selector as ACL LIST prints it: keys, channels (after "resetchannels" unless all), commands. */
     private String describe(Selector s) {
         StringBuilder sb = new StringBuilder();
-        if (s.allKeys) {
-            sb.append("~* ");
-        } else {
-            for (Map.Entry<String, Integer> p : s.keys.entrySet()) {
-                sb.append(pattern(p)).append(' ');
-            }
+        String keys = keys(s);
+        if (!keys.isEmpty()) {
+            sb.append(keys).append(' ');
         }
-        if (s.allChannels) {
-            sb.append("&* ");
-        } else {
+        String channels = channels(s);
+        if (!s.allChannels) {
             sb.append("resetchannels ");
-            for (String c : s.channels) {
-                sb.append('&').append(c).append(' ');
-            }
+        }
+        if (!channels.isEmpty()) {
+            sb.append(channels).append(' ');
         }
         return sb.append(commandRules(s)).toString();
     }
@@ -531,43 +543,32 @@ public final class Acl {
 
     // ---- rule strings ---------------------------------------------------------------------
 
-    /**
-     * Joins a selector given over several arguments ("(~key" "+get)") into one, as Redis does;
-     * null when a parenthesis is left open.
-     */
-    static List<String> mergeSelectors(List<String> rules) {
+    /** Rules with selectors joined; {@code openAt} the rule whose parenthesis is left open, or -1. */
+    record Merged(List<String> rules, int openAt) {
+    }
+
+    /** Joins a selector given over several arguments ("(~key" "+get)") into one, as Redis does. */
+    static Merged mergeSelectors(List<String> rules) {
         List<String> out = new ArrayList<>();
         StringBuilder open = null;
-        for (String op : rules) {
+        int openAt = -1;
+        for (int j = 0; j < rules.size(); j++) {
+            String op = rules.get(j);
             if (open == null && op.startsWith("(") && !op.endsWith(")")) {
                 open = new StringBuilder(op);
-                continue;
-            }
-            if (open != null) {
+                openAt = j;
+            } else if (open != null) {
                 open.append(' ').append(op);
                 if (op.endsWith(")")) {
                     out.add(open.toString());
                     open = null;
+                    openAt = -1;
                 }
-                continue;
-            }
-            out.add(op);
-        }
-        return open == null ? out : null;
-    }
-
-    /** The index of the rule opening the parenthesis left open. */
-    private static int unmatched(List<String> rules) {
-        int start = -1;
-        for (int j = 0; j < rules.size(); j++) {
-            String op = rules.get(j);
-            if (start == -1 && op.startsWith("(") && !op.endsWith(")")) {
-                start = j;
-            } else if (start != -1 && op.endsWith(")")) {
-                start = -1;
+            } else {
+                out.add(op);
             }
         }
-        return start;
+        return new Merged(out, openAt);
     }
 
     /** The words of a selector's inside, split as Redis's sdssplitargs does for simple words. */

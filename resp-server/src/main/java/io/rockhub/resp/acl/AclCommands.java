@@ -69,7 +69,7 @@ public final class AclCommands {
                 return;
             }
             if (before != null) {
-                ctx.hub().disconnectRevokedSubscribers(existing, before);
+                AclClients.disconnectRevokedSubscribers(ctx.hub(), existing, before);
             }
             out.ok();
         };
@@ -87,7 +87,7 @@ public final class AclCommands {
             }
             List<User> removed = ctx.hub().acl().deleteUsers(names);
             for (User u : removed) {
-                ctx.hub().disconnectUser(u, ctx.session());
+                AclClients.disconnect(ctx.hub(), u, ctx.session());
             }
             out.integer(removed.size());
         };

@@ -61,22 +61,28 @@ public final class AclFile {
             out.error(NOT_CONFIGURED);
             return;
         }
-        String errors = loadInto(hub, file);
-        if (errors == null) {
-            out.ok();
-        } else {
-            out.error("ERR " + errors);
+        Loaded loaded = load(hub.acl(), file);
+        if (loaded.errors() != null) {
+            out.error("ERR " + loaded.errors());
+            return;
         }
+        for (User gone : loaded.replaced()) {
+            AclClients.disconnect(hub, gone, null);
+        }
+        out.ok();
     }
 
-    /** Loads {@code file} into the hub's ACL: null, or the errors (nothing is changed then). */
-    public static String loadInto(Hub hub, String file) {
-        Acl acl = hub.acl();
+    /** What loading a file did: Redis's errors (and nothing changed), or the users it replaced. */
+    record Loaded(String errors, List<User> replaced) {
+    }
+
+    /** Loads {@code file} into {@code acl}, all users or none. */
+    static Loaded load(Acl acl, String file) {
         List<String> lines;
         try {
             lines = Arrays.asList(Files.readString(Path.of(file), StandardCharsets.ISO_8859_1).split("\n", -1));
         } catch (IOException e) {
-            return "Error loading ACLs, opening file '" + file + "': " + reason(e);
+            return new Loaded("Error loading ACLs, opening file '" + file + "': " + reason(e), List.of());
         }
         StringBuilder errors = new StringBuilder();
         TreeMap<String, User> loaded = new TreeMap<>();
@@ -108,12 +114,12 @@ public final class AclFile {
             }
             User u = acl.newUser(name);
             loaded.put(name, u);
-            List<String> rules = Acl.mergeSelectors(argv.subList(2, argv.size()));
-            if (rules == null) {
+            Acl.Merged rules = Acl.mergeSelectors(argv.subList(2, argv.size()));
+            if (rules.openAt() >= 0) {
                 errors.append(file).append(':').append(lineNumber).append(": Unmatched parenthesis in selector definition.");
                 continue;
             }
-            for (String rule : rules) {
+            for (String rule : rules.rules()) {
                 try {
                     acl.applyRule(u, rule.strip());
                 } catch (AclRuleException e) {
@@ -122,13 +128,10 @@ public final class AclFile {
             }
         }
         if (errors.length() > 0) {
-            return errors.append("WARNING: ACL errors detected, no change to the previously active ACL rules was performed")
-                    .toString();
+            return new Loaded(errors.append("WARNING: ACL errors detected, no change to the previously active ACL rules"
+                    + " was performed").toString(), List.of());
         }
-        for (User gone : acl.replaceAll(loaded)) {
-            hub.disconnectUser(gone, null);
-        }
-        return null;
+        return new Loaded(null, acl.replaceAll(loaded));
     }
 
     private static String reason(IOException e) {

@@ -138,29 +138,11 @@ public final class Hub implements AutoCloseable {
         }, config.getLong("tracking-table-max-keys"));
         keys.addListener(tracking);
         this.scripts = new io.rockhub.resp.scripting.Scripts(this);
-        this.acl = new io.rockhub.resp.acl.Acl(new io.rockhub.resp.acl.AclCommandSet(commands),
-                () -> config.get("acl-pubsub-default").equals("allchannels"),
-                new io.rockhub.resp.acl.AclLog(clock::millis, () -> config.getLong("acllog-max-len")));
-        acl.requirePass(config.get("requirepass"));
-        if (!config.userLines().isEmpty() && !config.get("aclfile").isEmpty()) {
+        try {
+            this.acl = io.rockhub.resp.acl.Acl.open(config, commands, clock::millis);
+        } catch (IllegalArgumentException e) {
             close();
-            throw new IllegalArgumentException("Configuring Redis with users defined in redis.conf and at the same setting"
-                    + " an ACL file path is invalid. This setup is very likely to lead to configuration errors and security"
-                    + " holes, please define either an ACL file or declare users directly in your redis.conf, but not both.");
-        }
-        for (String line : config.userLines()) {
-            String error = acl.configUser(line);
-            if (error != null) {
-                close();
-                throw new IllegalArgumentException(error);
-            }
-        }
-        if (!config.get("aclfile").isEmpty()) {
-            String errors = io.rockhub.resp.acl.AclFile.loadInto(this, config.get("aclfile"));
-            if (errors != null) {
-                close();
-                throw new IllegalArgumentException("Aborting because of ACL errors: " + errors);
-            }
+            throw e;
         }
         keys.addListener(watches);
         keys.addListener(blocked);
@@ -226,49 +208,6 @@ public final class Hub implements AutoCloseable {
     /** The ACL users and their checks. */
     public io.rockhub.resp.acl.Acl acl() {
         return acl;
-    }
-
-    /**
-     * After ACL SETUSER took channels from {@code user}: its subscribed clients whose subscriptions
-     * the new rules no longer allow are closed, as Redis does (only when some pattern it had is gone,
-     * and never when it keeps allchannels).
-     */
-    public void disconnectRevokedSubscribers(io.rockhub.resp.acl.User user, io.rockhub.resp.acl.Acl.ChannelRules before) {
-        io.rockhub.resp.acl.Acl.ChannelRules after = acl.channelRules(user);
-        if (after.all() || after.patterns().containsAll(before.patterns())) {
-            return;
-        }
-        for (ClientSession s : clients.all()) {
-            io.rockhub.resp.pubsub.Subscriber sub = s.subscriberIfAny();
-            if (s.user() != user || sub == null) {
-                continue;
-            }
-            s.channel().eventLoop().execute(() -> { // the subscriber's sets belong to its loop
-                java.util.List<byte[]> channels = new java.util.ArrayList<>(sub.subscriptions(false, false));
-                channels.addAll(sub.subscriptions(false, true));
-                if (sub.subscribed() && after.revokes(channels, sub.subscriptions(true, false))) {
-                    s.channel().close();
-                }
-            });
-        }
-    }
-
-    /**
-     * Closes the connections authenticated as {@code user} (deleted, or replaced by ACL LOAD); the
-     * {@code current} one, if among them, after its reply, as Redis.
-     */
-    public void disconnectUser(io.rockhub.resp.acl.User user, ClientSession current) {
-        for (ClientSession s : clients.all()) {
-            if (s.user() == user) {
-                s.user(acl.defaultUser());
-                s.authenticated(false);
-                if (s == current) {
-                    s.requestClose();
-                } else {
-                    s.channel().close();
-                }
-            }
-        }
     }
 
     public HubConfig config() {

@@ -143,7 +143,7 @@ public final class Tls {
 
     public JdkServer jdkServer() throws TlsSetupException {
         Contexts c = current;
-        if (c == null) {
+        if (c == null || c.jdkServer() == null) {
             throw new TlsSetupException("metrics-tls needs tls-cert-file and tls-key-file");
         }
         ClientAuth auth = c.settings().authClients();
@@ -181,10 +181,10 @@ public final class Tls {
                     .clientAuth(s.authClients())
                     .protocols(s.protocols());
             List<String> ciphers = ciphers(s);
-            if (!trusted.isEmpty()) {
-                server.trustManager(trusted);
-            } else if (s.authClients() != ClientAuth.NONE) {
-                server.trustManager(trustingNobody()); // never the JDK's public CAs
+            // Only the configured CAs, never the JDK's public ones (none at all when the directory held none).
+            javax.net.ssl.TrustManagerFactory trust = trusting(trusted);
+            if (!trusted.isEmpty() || s.authClients() != ClientAuth.NONE) {
+                server.trustManager(trust);
             }
             if (ciphers != null) {
                 server.ciphers(ciphers);
@@ -200,19 +200,15 @@ public final class Tls {
                     .sslProvider(SslProvider.JDK) // the replica link is a blocking socket: it needs the JDK's SSLContext
                     .keyManager(new File(s.client().certFile()), new File(s.client().keyFile()), s.client().keyPass())
                     .protocols(s.protocols().stream().filter(p -> !p.equals("TLSv1") && !p.equals("TLSv1.1")).toList());
-            if (!trusted.isEmpty()) {
-                client.trustManager(trusted);
-            } else {
-                client.trustManager(trustingNobody());
-            }
+            client.trustManager(trust);
             if (ciphers != null) {
                 client.ciphers(ciphers.stream().map(c -> {
                     String java = CipherSuiteConverter.toJava(c, "TLS");
                     return java == null ? c : java;
                 }).toList());
             }
-            server.sslProvider(SslProvider.JDK);
-            SSLContext jdkServer = ((JdkSslContext) server.build()).context();
+            // The HTTPS metrics endpoint needs the same certificate as a JDK context: built only for it.
+            SSLContext jdkServer = s.metrics() ? ((JdkSslContext) server.sslProvider(SslProvider.JDK).build()).context() : null;
             return new Contexts(s, built, jdkServer, ((JdkSslContext) client.build()).context());
         } catch (SSLException | IllegalArgumentException e) {
             throw new TlsSetupException("Failed to configure TLS with " + s.server().certFile() + " and "
@@ -220,17 +216,20 @@ public final class Tls {
         }
     }
 
-    /** A trust manager with no CA at all: a configured CA directory that holds none trusts no one. */
-    private static javax.net.ssl.TrustManagerFactory trustingNobody() throws TlsSetupException {
+    /** A trust manager holding exactly {@code cas}: none at all when a configured CA directory held none. */
+    private static javax.net.ssl.TrustManagerFactory trusting(List<X509Certificate> cas) throws TlsSetupException {
         try {
-            java.security.KeyStore empty = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
-            empty.load(null, null);
+            java.security.KeyStore store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+            store.load(null, null);
+            for (int i = 0; i < cas.size(); i++) {
+                store.setCertificateEntry("ca-" + i, cas.get(i));
+            }
             javax.net.ssl.TrustManagerFactory f = javax.net.ssl.TrustManagerFactory.getInstance(
                     javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-            f.init(empty);
+            f.init(store);
             return f;
         } catch (IOException | GeneralSecurityException e) {
-            throw new TlsSetupException("cannot make an empty trust store: " + e, e);
+            throw new TlsSetupException("cannot make a trust store of the configured CAs: " + e, e);
         }
     }
 
