@@ -39,17 +39,23 @@ public final class HashStore {
             Metadata m = r.value();
             Map<ByteBuffer, Boolean> seen = new HashMap<>();
             long added = 0;
+            List<Keyspace.Entry> known = keys.knownEntries(key, m);
             // Which fields exist, asked of RocksDB at once (a feature-store HSET names several).
-            List<byte[]> fields = new java.util.ArrayList<>(fieldValues.size() / 2);
-            for (int i = 0; i < fieldValues.size(); i += 2) {
-                fields.add(fieldValues.get(i));
+            List<byte[]> present = null;
+            if (known == null && m.size() > 0) {
+                List<byte[]> fields = new ArrayList<>(fieldValues.size() / 2);
+                for (int i = 0; i < fieldValues.size(); i += 2) {
+                    fields.add(fieldValues.get(i));
+                }
+                present = keys.subkeys(key, m, fields);
             }
-            List<byte[]> present = m.size() > 0 ? keys.subkeys(key, m, fields) : null;
+            List<byte[]> written = onlyNewFields ? new ArrayList<>(2) : fieldValues;
             for (int i = 0; i < fieldValues.size(); i += 2) {
                 byte[] field = fieldValues.get(i);
                 Boolean existed = seen.get(ByteBuffer.wrap(field));
                 if (existed == null) {
-                    existed = present != null && present.get(i / 2) != null;
+                    existed = known != null ? EntrySnapshots.indexOf(known, field) >= 0
+                            : present != null && present.get(i / 2) != null;
                 }
                 if (!existed) {
                     added++;
@@ -58,9 +64,15 @@ public final class HashStore {
                 }
                 seen.put(ByteBuffer.wrap(field), true);
                 b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), field), fieldValues.get(i + 1));
+                if (onlyNewFields) {
+                    written.add(field);
+                    written.add(fieldValues.get(i + 1));
+                }
             }
             if (added > 0 || !onlyNewFields) {
-                keys.store(b, key, m.withSize(m.size() + added));
+                Metadata neu = m.withSize(m.size() + added);
+                keys.store(b, key, neu);
+                keys.declareChange(neu, known, written, List.of());
                 b.event(KeyEvent.HASH, "hset", key);
                 keys.commit(b);
             }
@@ -98,7 +110,9 @@ public final class HashStore {
                 return r.status() == Status.NOT_FOUND ? Result.ok(0L) : Result.of(r.status());
             }
             Metadata m = r.value();
+            List<Keyspace.Entry> known = keys.knownEntries(key, m);
             Map<ByteBuffer, Boolean> done = new HashMap<>();
+            List<byte[]> gone = new ArrayList<>();
             long removed = 0;
             for (byte[] f : fields) {
                 if (done.putIfAbsent(ByteBuffer.wrap(f), true) != null) {
@@ -106,11 +120,14 @@ public final class HashStore {
                 }
                 if (keys.subkey(key, m, f) != null) {
                     b.delete(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), f));
+                    gone.add(f);
                     removed++;
                 }
             }
             if (removed > 0) {
-                keys.store(b, key, m.withSize(m.size() - removed));
+                Metadata neu = m.withSize(m.size() - removed);
+                keys.store(b, key, neu);
+                keys.declareChange(neu, known, List.of(), gone);
                 b.event(KeyEvent.HASH, "hdel", key);
                 keys.commit(b);
             }
@@ -174,9 +191,11 @@ public final class HashStore {
             } catch (ArithmeticException e) {
                 return Result.of(Status.OVERFLOW);
             }
-            b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), field),
-                    Long.toString(next).getBytes(StandardCharsets.US_ASCII));
-            keys.store(b, key, m.withSize(m.size() + (old == null ? 1 : 0)));
+            byte[] value = Long.toString(next).getBytes(StandardCharsets.US_ASCII);
+            b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), field), value);
+            Metadata neu = m.withSize(m.size() + (old == null ? 1 : 0));
+            keys.store(b, key, neu);
+            keys.declareChange(neu, keys.knownEntries(key, m), List.of(field, value), List.of());
             b.event(KeyEvent.HASH, "hincrby", key);
             keys.commit(b);
             return Result.ok(next);
@@ -203,9 +222,11 @@ public final class HashStore {
             if (text == null) {
                 return Result.of(Status.NAN_OR_INFINITY);
             }
-            b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), field),
-                    text.getBytes(StandardCharsets.US_ASCII));
-            keys.store(b, key, m.withSize(m.size() + (old == null ? 1 : 0)));
+            byte[] value = text.getBytes(StandardCharsets.US_ASCII);
+            b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), field), value);
+            Metadata neu = m.withSize(m.size() + (old == null ? 1 : 0));
+            keys.store(b, key, neu);
+            keys.declareChange(neu, keys.knownEntries(key, m), List.of(field, value), List.of());
             b.event(KeyEvent.HASH, "hincrbyfloat", key);
             keys.commit(b);
             return Result.ok(text);

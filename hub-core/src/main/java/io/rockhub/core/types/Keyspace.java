@@ -40,6 +40,7 @@ public final class Keyspace {
     private final List<KeyChangeListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Metadata changes of the transaction open on this thread, applied to the cache at its commit. */
     private final ThreadLocal<Map<ByteBuffer, Object>> transactionChanges = new ThreadLocal<>();
+    private final EntrySnapshots snapshots = new EntrySnapshots();
 
     /** Told about every committed change of a key's record (WATCH, blocked readers). */
     public interface KeyChangeListener {
@@ -231,7 +232,59 @@ public final class Keyspace {
 
     /** A subkey's value, or null. */
     public byte[] subkey(byte[] key, Metadata m, byte[] sub) {
+        List<Entry> known = knownEntries(key, m);
+        if (known != null) {
+            int i = EntrySnapshots.indexOf(known, sub);
+            return i >= 0 ? known.get(i).value() : null;
+        }
         return storage.get(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), sub));
+    }
+
+    /**
+     * Every entry of the collection record {@code m}, sorted, if known without reading RocksDB: it
+     * is empty, a write on this thread declared them, or the cache holds them; null otherwise.
+     * Reads inside a transaction see its writes this way too (a declaration is of the record
+     * the transaction holds; a cached list only of the committed record it has not changed).
+     */
+    public List<Entry> knownEntries(byte[] key, Metadata m) {
+        if (!cache.enabled() || m.size() > EntrySnapshots.MAX_ENTRIES || !declaresEntries(m.type())) {
+            return null;
+        }
+        if (m.size() == 0) {
+            return List.of();
+        }
+        List<Entry> declared = snapshots.declared(m);
+        return declared != null ? declared : cache.entries(key, m);
+    }
+
+    /**
+     * Types whose every change of an entry stores a new record object (so a declaration or a cached
+     * list of one record object can never describe changed entries) and whose size counts entries.
+     * A list's LSET keeps its record; a string's chunks are not entries.
+     */
+    private static boolean declaresEntries(DataType type) {
+        return type == DataType.HASH || type == DataType.SET || type == DataType.ZSET;
+    }
+
+    /**
+     * Declares {@code entries} (sorted by subkey, immutable) to be the whole content of the record
+     * {@code m} this thread is about to commit: the cache keeps them with it.
+     */
+    public void declareEntries(Metadata m, List<Entry> entries) {
+        if (cache.enabled()) {
+            snapshots.declare(m, entries);
+        }
+    }
+
+    /**
+     * The whole content of record {@code neu} after a write that put {@code subValues} (pairs of
+     * subkey and value) into and removed {@code removed} from the record {@code old} whose entries
+     * were {@code before} (null: unknown, so nothing is declared), declared as with {@link #declareEntries}.
+     */
+    public void declareChange(Metadata neu, List<Entry> before, List<byte[]> subValues, List<byte[]> removed) {
+        if (before != null && cache.enabled() && neu.size() <= EntrySnapshots.MAX_ENTRIES) {
+            snapshots.declare(neu, EntrySnapshots.with(before, subValues, removed));
+        }
     }
 
     /** The values of several subkeys of one collection (null where absent), read at once. */
@@ -253,7 +306,11 @@ public final class Keyspace {
      */
     public List<Entry> subkeys(byte[] key, Metadata m, byte[] after, long limit) {
         boolean whole = after == null && limit == Long.MAX_VALUE;
-        if (!whole || !cache.enabled() || storage.inTransaction() || m.size() > SNAPSHOT_MAX_ENTRIES) {
+        List<Entry> known = whole ? knownEntries(key, m) : null;
+        if (known != null) {
+            return known;
+        }
+        if (!whole || !cache.enabled() || storage.inTransaction() || m.size() > EntrySnapshots.MAX_ENTRIES) {
             return subkeys(key, m, after, limit, null, limit);
         }
         List<Entry> cached = cache.entries(key, m);
@@ -276,7 +333,7 @@ public final class Keyspace {
         if (n < 0 || n >= m.size()) {
             return null;
         }
-        List<Entry> cached = cache.enabled() && !storage.inTransaction() ? cache.entries(key, m) : null;
+        List<Entry> cached = knownEntries(key, m);
         if (cached != null) {
             return n < cached.size() ? cached.get((int) n).sub() : null;
         }
@@ -291,9 +348,6 @@ public final class Keyspace {
                     ? InternalKey.subkey(it.key()) : null;
         }
     }
-
-    /** Collections up to this size keep all their entries in the metadata cache once read whole. */
-    private static final int SNAPSHOT_MAX_ENTRIES = 64;
 
     /**
      * Like {@link #subkeys(byte[], Metadata, byte[], long)}, or, with {@code from} set, starting at
@@ -375,6 +429,7 @@ public final class Keyspace {
             return;
         }
         if (b.metadataChanges().isEmpty()) {
+            snapshots.clear();
             storage.commit(b);
             return;
         }
@@ -391,12 +446,19 @@ public final class Keyspace {
             storage.commit(b);
             committed = true;
         } finally {
-            for (Map.Entry<ByteBuffer, Object> e : b.metadataChanges().entrySet()) {
-                Object v = e.getValue();
-                cache.settle(e.getKey().array(), !committed || v == Batch.REMOVED ? null : (Metadata) v);
-            }
+            settle(b.metadataChanges(), committed);
         }
         notifyChanged(b.metadataChanges());
+    }
+
+    /** After a commit (or its failure): each changed key's cached record, with its declared entries. */
+    private void settle(Map<ByteBuffer, Object> changes, boolean committed) {
+        for (Map.Entry<ByteBuffer, Object> e : changes.entrySet()) {
+            Object v = e.getValue();
+            Metadata m = !committed || v == Batch.REMOVED ? null : (Metadata) v;
+            cache.settle(e.getKey().array(), m, m == null ? null : snapshots.declared(m));
+        }
+        snapshots.clear();
     }
 
     private void notifyChanged(Map<ByteBuffer, Object> changes) {
@@ -449,6 +511,7 @@ public final class Keyspace {
         if (commit) {
             commitTransaction(tx, changes);
         } else {
+            snapshots.clear();
             storage.abortTransaction(tx);
         }
     }
@@ -462,10 +525,7 @@ public final class Keyspace {
             storage.commitTransaction(tx);
             committed = true;
         } finally {
-            for (Map.Entry<ByteBuffer, Object> e : changes.entrySet()) {
-                Object v = e.getValue();
-                cache.settle(e.getKey().array(), !committed || v == Batch.REMOVED ? null : (Metadata) v);
-            }
+            settle(changes, committed);
         }
         notifyChanged(changes);
     }

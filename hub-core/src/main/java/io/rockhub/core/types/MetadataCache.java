@@ -239,6 +239,11 @@ final class MetadataCache {
      * for none or unknown. Every {@link #invalidate} is followed by exactly one settle.
      */
     void settle(byte[] key, Metadata m) {
+        settle(key, m, null);
+    }
+
+    /** As {@link #settle(byte[], Metadata)}, keeping {@code entries} (null if unknown) as all of m's. */
+    void settle(byte[] key, Metadata m, List<Keyspace.Entry> entries) {
         Key k = new Key(key);
         Stripe s = stripe(k);
         synchronized (s) {
@@ -247,7 +252,7 @@ final class MetadataCache {
             if (m == null) {
                 s.removeWeighed(k);
             } else {
-                s.putWeighed(k, m);
+                s.putWeighed(k, new Cached(m, entries));
             }
         }
     }

@@ -95,6 +95,102 @@ class HashStoreTest {
     }
 
     @Test
+    void aHashWrittenFromNothingIsKnownWholeWithoutReadingItBack() {
+        hashes.set(b("feat:1"), pairs("f2", "17", "f1", "0.25", "f2", "18"), false);
+        var m = keys.physical(b("feat:1"));
+        List<Keyspace.Entry> known = keys.knownEntries(b("feat:1"), m);
+        assertThat(known).as("write-through: the writer knew the whole hash").isNotNull();
+        assertThat(known.stream().map(e -> new String(e.sub()) + "=" + new String(e.value())))
+                .containsExactly("f1=0.25", "f2=18");
+    }
+
+    /**
+     * Whatever the cache holds as a hash's whole content (declared by writers, inside transactions
+     * too, or read once) is exactly what RocksDB holds, through every kind of hash write.
+     */
+    @Test
+    void entriesKnownWithoutRocksDbAlwaysMatchRocksDb() {
+        long seed = System.nanoTime();
+        java.util.Random rnd = new java.util.Random(seed);
+        String[] names = {"h1", "h2", "h3"};
+        java.util.Map<String, java.util.TreeMap<String, String>> model = new java.util.HashMap<>();
+        for (String n : names) {
+            model.put(n, new java.util.TreeMap<>());
+        }
+        for (int step = 0; step < 3000; step++) {
+            int group = 1 + rnd.nextInt(3);
+            Runnable ops = () -> {
+                for (int g = 0; g < group; g++) {
+                    randomWrite(rnd, names[rnd.nextInt(names.length)], model);
+                }
+            };
+            if (group > 1) {
+                keys.runTransaction(ops);
+            } else {
+                ops.run();
+            }
+            for (String n : names) {
+                var m = keys.physical(b(n));
+                List<String> stored = m == null ? List.of()
+                        : keys.subkeys(b(n), m, null, Long.MAX_VALUE, null, Long.MAX_VALUE).stream()
+                                .map(e -> new String(e.sub()) + "=" + new String(e.value())).toList();
+                List<String> expected = model.get(n).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+                assertThat(stored).as("seed %d step %d key %s in RocksDB", seed, step, n).isEqualTo(expected);
+                List<Keyspace.Entry> known = m == null ? null : keys.knownEntries(b(n), m);
+                if (known != null) {
+                    assertThat(known.stream().map(e -> new String(e.sub()) + "=" + new String(e.value())).toList())
+                            .as("seed %d step %d key %s known", seed, step, n).isEqualTo(expected);
+                }
+                assertThat(hashes.all(b(n)).value().stream().map(e -> new String(e.sub()) + "=" + new String(e.value())).toList())
+                        .as("seed %d step %d key %s HGETALL", seed, step, n).isEqualTo(expected);
+            }
+        }
+    }
+
+    private void randomWrite(java.util.Random rnd, String name, java.util.Map<String, java.util.TreeMap<String, String>> model) {
+        java.util.TreeMap<String, String> h = model.get(name);
+        String f = "f" + rnd.nextInt(6);
+        switch (rnd.nextInt(7)) {
+            case 0, 1 -> {
+                String f2 = "f" + rnd.nextInt(6);
+                String v = "v" + rnd.nextInt(100);
+                String v2 = "w" + rnd.nextInt(100);
+                hashes.set(b(name), pairs(f, v, f2, v2), false);
+                h.put(f, v);
+                h.put(f2, v2);
+            }
+            case 2 -> {
+                String v = "n" + rnd.nextInt(100);
+                hashes.set(b(name), pairs(f, v), true);
+                h.putIfAbsent(f, v);
+            }
+            case 3 -> {
+                String f2 = "f" + rnd.nextInt(6);
+                hashes.delete(b(name), pairs(f, f2));
+                h.remove(f);
+                h.remove(f2);
+            }
+            case 4 -> {
+                String cur = h.get(f);
+                if (cur == null || cur.matches("-?\\d+")) {
+                    hashes.incrBy(b(name), b(f), 3);
+                    h.put(f, Long.toString((cur == null ? 0 : Long.parseLong(cur)) + 3));
+                }
+            }
+            case 5 -> {
+                if (rnd.nextInt(4) == 0) {
+                    keys.delete(List.of(b(name)));
+                    h.clear();
+                }
+            }
+            default -> {
+                hashes.all(b(name)); // a whole read that may attach the entries
+                hashes.get(b(name), b(f));
+            }
+        }
+    }
+
+    @Test
     void removingTheLastFieldRemovesTheKeyAndItsSubkeys() {
         hashes.set(b("h"), pairs("a", "1", "b", "2"), false);
         assertThat(hashes.delete(b("h"), pairs("a", "a", "zz")).value()).isEqualTo(1);
