@@ -15,7 +15,8 @@ import java.util.Set;
  * to times cost a twentieth of the event loop and kept G1's refinement threads busy). A slot holds
  * a fingerprint of its key and the time of the access. Two keys may share a slot: the later access
  * takes it, and the other key then reports the time since the slot was last written, which is a
- * lower bound of its idle time.
+ * lower bound of its idle time. A touch only stores: the table is larger than the CPU's caches, and a
+ * read of the old slot first (to skip rewriting a hot key's) stalled every command on that miss.
  */
 public final class KeyAccess {
     static final int DEFAULT_SLOTS = 1 << 20;
@@ -52,14 +53,7 @@ public final class KeyAccess {
         long h = hash(storedKey);
         int i = (int) h & mask;
         long fingerprint = h >>> TIME_BITS;
-        long at = since(now);
-        long old = (long) SLOT.getOpaque(slots, i);
-        // Idle time is reported in seconds: a hot key is written back at most once a second, so its
-        // readers share the slot's cache line without writing it.
-        if (old >>> TIME_BITS == fingerprint && old != 0 && at - (old & TIME_MASK) < 1000 && at >= (old & TIME_MASK)) {
-            return;
-        }
-        SLOT.setOpaque(slots, i, fingerprint << TIME_BITS | at);
+        SLOT.setOpaque(slots, i, fingerprint << TIME_BITS | since(now));
     }
 
     public void touchAll(List<byte[]> storedKeys, long now) {
