@@ -118,7 +118,7 @@ public final class HashStore {
                 if (done.putIfAbsent(ByteBuffer.wrap(f), true) != null) {
                     continue;
                 }
-                if (keys.subkey(key, m, f) != null) {
+                if (known != null ? EntrySnapshots.indexOf(known, f) >= 0 : keys.subkey(key, m, f) != null) {
                     b.delete(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), f));
                     gone.add(f);
                     removed++;

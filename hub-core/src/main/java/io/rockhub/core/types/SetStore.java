@@ -35,9 +35,14 @@ public final class SetStore {
             if (!r.isOk()) {
                 return Result.of(r.status());
             }
-            long added = addAll(b, key, r.value(), members);
+            Metadata m = r.value();
+            List<Keyspace.Entry> known = keys.knownEntries(key, m);
+            List<byte[]> written = new ArrayList<>();
+            long added = addAll(b, key, m, members, known, written);
             if (added > 0) {
-                keys.store(b, key, r.value().withSize(r.value().size() + added));
+                Metadata neu = m.withSize(m.size() + added);
+                keys.store(b, key, neu);
+                keys.declareChange(neu, known, written, List.of());
                 b.event(KeyEvent.SET, "sadd", key);
                 keys.commit(b);
             }
@@ -45,15 +50,24 @@ public final class SetStore {
         }
     }
 
-    private long addAll(Batch b, byte[] key, Metadata m, java.util.Collection<byte[]> members) {
+    /**
+     * Puts the members not yet in the set (looked up in {@code known}, its entries, when not null),
+     * adding each with its value to {@code written}.
+     */
+    private long addAll(Batch b, byte[] key, Metadata m, java.util.Collection<byte[]> members,
+                        List<Keyspace.Entry> known, List<byte[]> written) {
         Set<ByteBuffer> seen = new java.util.HashSet<>();
         long added = 0;
         for (byte[] member : members) {
             if (!seen.add(ByteBuffer.wrap(member))) {
                 continue;
             }
-            if (m.size() == 0 || keys.subkey(key, m, member) == null) {
+            boolean present = known != null ? EntrySnapshots.indexOf(known, member) >= 0
+                    : m.size() > 0 && keys.subkey(key, m, member) != null;
+            if (!present) {
                 b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), member), EMPTY);
+                written.add(member);
+                written.add(EMPTY);
                 added++;
             }
         }
@@ -68,16 +82,23 @@ public final class SetStore {
                 return r.status() == Status.NOT_FOUND ? Result.ok(0L) : Result.of(r.status());
             }
             Metadata m = r.value();
+            List<Keyspace.Entry> known = keys.knownEntries(key, m);
             Set<ByteBuffer> seen = new java.util.HashSet<>();
+            List<byte[]> gone = new ArrayList<>();
             long removed = 0;
             for (byte[] member : members) {
-                if (seen.add(ByteBuffer.wrap(member)) && keys.subkey(key, m, member) != null) {
+                boolean present = known != null ? EntrySnapshots.indexOf(known, member) >= 0
+                        : keys.subkey(key, m, member) != null;
+                if (seen.add(ByteBuffer.wrap(member)) && present) {
                     b.delete(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), member));
+                    gone.add(member);
                     removed++;
                 }
             }
             if (removed > 0) {
-                keys.store(b, key, m.withSize(m.size() - removed));
+                Metadata neu = m.withSize(m.size() - removed);
+                keys.store(b, key, neu);
+                keys.declareChange(neu, known, List.of(), gone);
                 b.event(KeyEvent.SET, "srem", key);
                 keys.commit(b);
             }
@@ -226,7 +247,7 @@ public final class SetStore {
             b.delete(ColumnFamily.SUBKEY, InternalKey.encode(src, f.version(), member));
             keys.store(b, src, f.withSize(f.size() - 1));
             b.event(KeyEvent.SET, "srem", src);
-            long added = addAll(b, dst, to.value(), List.of(member));
+            long added = addAll(b, dst, to.value(), List.of(member), null, new ArrayList<>());
             if (added > 0) {
                 keys.store(b, dst, to.value().withSize(to.value().size() + added));
                 b.event(KeyEvent.SET, "sadd", dst);

@@ -79,6 +79,84 @@ class SetStoreTest {
         assertThat(keys.size()).isEqualTo(1);
     }
 
+    /**
+     * Whatever the cache holds as a set's whole content (declared by SADD and SREM, inside
+     * transactions too, or read once) is exactly what RocksDB holds, through every kind of set write.
+     */
+    @Test
+    void membersKnownWithoutRocksDbAlwaysMatchRocksDb() {
+        long seed = System.nanoTime();
+        java.util.Random rnd = new java.util.Random(seed);
+        String[] names = {"s1", "s2"};
+        java.util.Map<String, java.util.TreeSet<String>> model = new java.util.HashMap<>();
+        for (String n : names) {
+            model.put(n, new java.util.TreeSet<>());
+        }
+        for (int step = 0; step < 3000; step++) {
+            int group = 1 + rnd.nextInt(3);
+            Runnable ops = () -> {
+                for (int g = 0; g < group; g++) {
+                    String name = names[rnd.nextInt(names.length)];
+                    String other = name.equals("s1") ? "s2" : "s1";
+                    java.util.TreeSet<String> set = model.get(name);
+                    String m1 = "m" + rnd.nextInt(6);
+                    String m2 = "m" + rnd.nextInt(6);
+                    switch (rnd.nextInt(6)) {
+                        case 0, 1 -> {
+                            sets.add(b(name).get(0), b(m1, m2));
+                            set.add(m1);
+                            set.add(m2);
+                        }
+                        case 2 -> {
+                            sets.remove(b(name).get(0), b(m1, m2));
+                            set.remove(m1);
+                            set.remove(m2);
+                        }
+                        case 3 -> {
+                            for (String popped : str(sets.pop(b(name).get(0), 1 + rnd.nextInt(2)).value())) {
+                                assertThat(set.remove(popped)).as("seed %d: popped a member", seed).isTrue();
+                            }
+                        }
+                        case 4 -> {
+                            if (sets.move(b(name).get(0), b(other).get(0), b(m1).get(0)).value()) {
+                                set.remove(m1);
+                                model.get(other).add(m1);
+                            }
+                        }
+                        default -> {
+                            sets.members(b(name).get(0)); // a whole read that may attach the entries
+                            sets.contains(b(name).get(0), b(m1));
+                        }
+                    }
+                }
+            };
+            if (group > 1) {
+                keys.runTransaction(ops);
+            } else {
+                ops.run();
+            }
+            for (String n : names) {
+                var m = keys.physical(b(n).get(0));
+                List<String> stored = m == null ? List.of()
+                        : keys.subkeys(b(n).get(0), m, null, Long.MAX_VALUE, null, Long.MAX_VALUE).stream()
+                                .map(e -> new String(e.sub())).toList();
+                List<String> expected = List.copyOf(model.get(n));
+                assertThat(stored).as("seed %d step %d key %s in RocksDB", seed, step, n).isEqualTo(expected);
+                List<Keyspace.Entry> known = m == null ? null : keys.knownEntries(b(n).get(0), m);
+                if (known != null) {
+                    assertThat(known.stream().map(e -> new String(e.sub())).toList())
+                            .as("seed %d step %d key %s known", seed, step, n).isEqualTo(expected);
+                }
+                assertThat(str(sets.members(b(n).get(0)).value()))
+                        .as("seed %d step %d key %s SMEMBERS", seed, step, n).containsExactlyInAnyOrderElementsOf(expected);
+                for (String member : List.of("m0", "m3")) {
+                    assertThat(sets.contains(b(n).get(0), b(member)).value().get(0))
+                            .as("seed %d step %d SISMEMBER %s %s", seed, step, n, member).isEqualTo(expected.contains(member));
+                }
+            }
+        }
+    }
+
     @Test
     void wrongTypeAnywhereFailsTheWholeOperation() {
         new StringStore(keys).set(b("str").get(0), b("v").get(0), StringStore.Condition.ALWAYS, ExpiryChange.CLEAR, false);
