@@ -92,13 +92,15 @@ public final class ZSetStore {
                 return Result.of(r.status());
             }
             Metadata m = r.value();
+            List<Keyspace.Entry> known = keys.knownEntries(key, m);
             Map<ByteBuffer, Double> written = new HashMap<>();
+            List<byte[]> subValues = new ArrayList<>();
             long added = 0;
             long changed = 0;
             Double last = null;
             for (ScoredMember p : pairs) {
                 ByteBuffer id = ByteBuffer.wrap(p.member());
-                Double old = written.containsKey(id) ? written.get(id) : storedScore(key, m, p.member());
+                Double old = written.containsKey(id) ? written.get(id) : storedScore(key, m, known, p.member());
                 if (old == null ? o.xx() : o.nx()) {
                     last = null;
                     continue;
@@ -127,12 +129,17 @@ public final class ZSetStore {
                     changed++;
                     b.delete(ColumnFamily.ZSET_SCORE, ZSetScoreKey.encode(key, m.version(), old, p.member()));
                 }
-                b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), p.member()), ScoreCodec.exact(score));
+                byte[] exact = ScoreCodec.exact(score);
+                b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), p.member()), exact);
                 b.put(ColumnFamily.ZSET_SCORE, ZSetScoreKey.encode(key, m.version(), score, p.member()), new byte[0]);
                 written.put(id, score);
+                subValues.add(p.member());
+                subValues.add(exact);
             }
             if (added > 0 || changed > 0) {
-                keys.store(b, key, m.withSize(m.size() + added));
+                Metadata neu = m.withSize(m.size() + added);
+                keys.store(b, key, neu);
+                keys.declareChange(neu, known, subValues, List.of());
                 b.event(KeyEvent.ZSET, o.incr() ? "zincr" : "zadd", key);
                 keys.commit(b);
             }
@@ -140,12 +147,37 @@ public final class ZSetStore {
         }
     }
 
-    private Double storedScore(byte[] key, Metadata m, byte[] member) {
+    /** A member's score, looked up in {@code known} (the set's entries) when not null. */
+    private Double storedScore(byte[] key, Metadata m, List<Keyspace.Entry> known, byte[] member) {
         if (m.size() == 0) {
             return null;
         }
-        byte[] v = keys.subkey(key, m, member);
+        byte[] v;
+        if (known != null) {
+            int i = EntrySnapshots.indexOf(known, member);
+            v = i >= 0 ? known.get(i).value() : null;
+        } else {
+            v = keys.subkey(key, m, member);
+        }
         return v == null ? null : ScoreCodec.fromExact(v);
+    }
+
+    /**
+     * The whole set in index order (score, then member bytes) if its entries are known without
+     * reading RocksDB, else null: a small set's range read then needs no iterator, whose creation
+     * and seek over every memtable and file cost more than sorting a few dozen members.
+     */
+    private List<ScoredMember> knownInIndexOrder(byte[] key, Metadata m) {
+        List<Keyspace.Entry> known = keys.knownEntries(key, m);
+        if (known == null) {
+            return null;
+        }
+        List<ScoredMember> all = new ArrayList<>(known.size());
+        for (Keyspace.Entry e : known) {
+            all.add(new ScoredMember(e.sub(), ScoreCodec.fromExact(e.value())));
+        }
+        all.sort(ZSetStore::indexOrder);
+        return all;
     }
 
     /** ZREM: members removed; the set disappears with its last member. */
@@ -156,20 +188,25 @@ public final class ZSetStore {
                 return r.status() == Status.NOT_FOUND ? Result.ok(0L) : Result.of(r.status());
             }
             Metadata m = r.value();
+            List<Keyspace.Entry> known = keys.knownEntries(key, m);
             Map<ByteBuffer, Boolean> seen = new HashMap<>();
+            List<byte[]> gone = new ArrayList<>();
             long removed = 0;
             for (byte[] member : members) {
                 if (seen.putIfAbsent(ByteBuffer.wrap(member), true) != null) {
                     continue;
                 }
-                Double s = storedScore(key, m, member);
+                Double s = storedScore(key, m, known, member);
                 if (s != null) {
                     deleteMember(b, key, m, new ScoredMember(member, s));
+                    gone.add(member);
                     removed++;
                 }
             }
             if (removed > 0) {
-                keys.store(b, key, m.withSize(m.size() - removed));
+                Metadata neu = m.withSize(m.size() - removed);
+                keys.store(b, key, neu);
+                keys.declareChange(neu, known, List.of(), gone);
                 b.event(KeyEvent.ZSET, "zrem", key);
                 keys.commit(b);
             }
@@ -200,6 +237,7 @@ public final class ZSetStore {
                     return r.status() == Status.NOT_FOUND ? Result.ok(removed) : Result.of(r.status());
                 }
                 Metadata m = r.value();
+                List<Keyspace.Entry> known = keys.knownEntries(key, m);
                 boolean tx = keys.storage().inTransaction();
                 List<ScoredMember> chunk = selector.select(m, oneRound || tx ? Long.MAX_VALUE : CHUNK);
                 if (chunk.isEmpty()) {
@@ -228,7 +266,9 @@ public final class ZSetStore {
                             }
                         }
                     }
-                    keys.store(b, key, m.withSize(m.size() - chunk.size()));
+                    Metadata neu = m.withSize(m.size() - chunk.size());
+                    keys.store(b, key, neu);
+                    keys.declareChange(neu, known, List.of(), chunk.stream().map(ScoredMember::member).toList());
                     if (removed == 0) {
                         b.event(KeyEvent.ZSET, event, key); // once, with the first chunk
                     }
@@ -284,12 +324,15 @@ public final class ZSetStore {
                 return r.status() == Status.NOT_FOUND ? Result.ok(List.of()) : Result.of(r.status());
             }
             Metadata m = r.value();
+            List<Keyspace.Entry> known = keys.knownEntries(key, m);
             List<ScoredMember> popped = walkIndex(key, m, highest, count, e -> true);
             for (ScoredMember e : popped) {
                 deleteMember(b, key, m, e);
             }
             if (!popped.isEmpty()) {
-                keys.store(b, key, m.withSize(m.size() - popped.size()));
+                Metadata neu = m.withSize(m.size() - popped.size());
+                keys.store(b, key, neu);
+                keys.declareChange(neu, known, List.of(), popped.stream().map(ScoredMember::member).toList());
                 b.event(KeyEvent.ZSET, highest ? "zpopmax" : "zpopmin", key);
                 keys.commit(b);
             }
@@ -346,7 +389,7 @@ public final class ZSetStore {
         }
         List<Double> out = new ArrayList<>(members.size());
         for (byte[] member : members) {
-            out.add(r.isOk() ? storedScore(key, r.value(), member) : null);
+            out.add(r.isOk() ? storedScore(key, r.value(), null, member) : null);
         }
         return Result.ok(out);
     }
@@ -387,7 +430,7 @@ public final class ZSetStore {
             return Result.of(r.status());
         }
         Metadata m = r.value();
-        Double score = storedScore(key, m, member);
+        Double score = storedScore(key, m, null, member);
         if (score == null) {
             return Result.ok(null);
         }
@@ -466,6 +509,10 @@ public final class ZSetStore {
         if (min.value() > max.value() || (min.value() == max.value() && (min.exclusive() || max.exclusive()))) {
             return List.of();
         }
+        List<ScoredMember> known = knownInIndexOrder(key, m);
+        if (known != null) {
+            return scoreRange(known, min, max, reverse, offset, limit);
+        }
         byte[] prefix = InternalKey.prefix(key, m.version());
         List<ScoredMember> out = new ArrayList<>();
         long skipped = 0;
@@ -497,6 +544,28 @@ public final class ZSetStore {
                 }
                 out.add(new ScoredMember(ZSetScoreKey.member(it.key(), prefix.length), s));
             }
+        }
+        return out;
+    }
+
+    /** As the index walk above, over a whole set already in index order. */
+    private static List<ScoredMember> scoreRange(List<ScoredMember> all, ScoreBound min, ScoreBound max, boolean reverse,
+                                                 long offset, long limit) {
+        List<ScoredMember> out = new ArrayList<>();
+        long skipped = 0;
+        for (int n = 0; n < all.size() && out.size() < limit; n++) {
+            ScoredMember e = all.get(reverse ? all.size() - 1 - n : n);
+            double s = e.score();
+            if (!(reverse ? max.admitsFromAbove(s) : min.admitsFromBelow(s))) {
+                continue;
+            }
+            if (!(reverse ? min.admitsFromBelow(s) : max.admitsFromAbove(s))) {
+                break;
+            }
+            if (skipped++ < offset) {
+                continue;
+            }
+            out.add(e);
         }
         return out;
     }
@@ -533,6 +602,17 @@ public final class ZSetStore {
     /** Up to {@code limit} index entries from one end, keeping those {@code keep} accepts. */
     private List<ScoredMember> walkIndex(byte[] key, Metadata m, boolean fromTop, long limit,
                                          java.util.function.Predicate<ScoredMember> keep) {
+        List<ScoredMember> known = knownInIndexOrder(key, m);
+        if (known != null) {
+            List<ScoredMember> out = new ArrayList<>();
+            for (int n = 0; n < known.size() && out.size() < limit; n++) {
+                ScoredMember e = known.get(fromTop ? known.size() - 1 - n : n);
+                if (keep.test(e)) {
+                    out.add(e);
+                }
+            }
+            return out;
+        }
         byte[] prefix = InternalKey.prefix(key, m.version());
         List<ScoredMember> out = new ArrayList<>();
         try (Cursor it = keys.storage().cursor(ColumnFamily.ZSET_SCORE)) {

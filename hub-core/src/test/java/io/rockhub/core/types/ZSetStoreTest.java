@@ -141,4 +141,80 @@ class ZSetStoreTest {
         assertThat(members(zsets.pop(k, 2, true).value())).containsExactly("e", "d");
         assertThat(zsets.cardinality(k).value()).isEqualTo(1);
     }
+
+    /**
+     * Small sets answered from the entries the cache knows (declared by ZADD, ZREM, pops and range
+     * removals, inside transactions too) answer exactly as the same store without a cache, which
+     * walks RocksDB's score index for every read.
+     */
+    @Test
+    void aStoreAnsweringSmallSetsFromKnownEntriesAnswersAsOneReadingRocksDb() throws Exception {
+        long seed = System.nanoTime();
+        java.util.Random rnd = new java.util.Random(seed);
+        try (TempStorage plainTmp = new TempStorage()) {
+            Keyspace plainKeys = new Keyspace(plainTmp.storage, new ManualClock(1_700_000_000_000L));
+            ZSetStore plain = new ZSetStore(plainKeys);
+            double[] scores = {-1, 0, 1.5, 2, 3, 10, Double.POSITIVE_INFINITY};
+            for (int step = 0; step < 2000; step++) {
+                int group = 1 + rnd.nextInt(3);
+                long opSeed = rnd.nextLong();
+                List<String> cachedOut = new ArrayList<>();
+                List<String> plainOut = new ArrayList<>();
+                for (int side = 0; side < 2; side++) {
+                    Keyspace k = side == 0 ? keys : plainKeys;
+                    ZSetStore z = side == 0 ? zsets : plain;
+                    List<String> out = side == 0 ? cachedOut : plainOut;
+                    java.util.Random r = new java.util.Random(opSeed);
+                    Runnable ops = () -> {
+                        for (int g = 0; g < group; g++) {
+                            out.add(randomOp(r, z, scores));
+                        }
+                    };
+                    if (group > 1) {
+                        k.runTransaction(ops);
+                    } else {
+                        ops.run();
+                    }
+                }
+                assertThat(cachedOut).as("seed %d step %d", seed, step).isEqualTo(plainOut);
+            }
+        }
+    }
+
+    private static String randomOp(java.util.Random r, ZSetStore z, double[] scores) {
+        byte[] key = b("z" + r.nextInt(2));
+        String m1 = "m" + r.nextInt(8);
+        double s1 = scores[r.nextInt(scores.length)];
+        ScoreBound lo = new ScoreBound(r.nextBoolean() ? Double.NEGATIVE_INFINITY : scores[r.nextInt(scores.length)], r.nextBoolean());
+        ScoreBound hi = new ScoreBound(r.nextInt(4) == 0 ? Double.POSITIVE_INFINITY : scores[r.nextInt(scores.length)], r.nextBoolean());
+        return switch (r.nextInt(9)) {
+            case 0, 1, 2 -> {
+                AddOptions o = switch (r.nextInt(6)) {
+                    case 0 -> new AddOptions(true, false, false, false, true, false);
+                    case 1 -> new AddOptions(false, true, false, false, true, false);
+                    case 2 -> new AddOptions(false, false, true, false, true, false);
+                    case 3 -> new AddOptions(false, false, false, true, false, false);
+                    case 4 -> new AddOptions(false, false, false, false, false, true);
+                    default -> AddOptions.NONE;
+                };
+                List<ScoredMember> pairs = o.incr() ? List.of(new ScoredMember(b(m1), s1 == Double.POSITIVE_INFINITY ? 1 : s1))
+                        : List.of(new ScoredMember(b(m1), s1), new ScoredMember(b("m" + r.nextInt(8)), scores[r.nextInt(scores.length)]));
+                var res = z.add(key, pairs, o);
+                yield "add " + res.status() + (res.isOk() ? " " + res.value() : "");
+            }
+            case 3 -> "rem " + z.remove(key, List.of(b(m1), b("m" + r.nextInt(8)))).value();
+            case 4 -> "remrange " + z.removeRangeByScore(key, lo, hi).value();
+            case 5 -> "pop " + render(z.pop(key, 1 + r.nextInt(2), r.nextBoolean()).value());
+            case 6 -> "remrank " + z.removeRangeByRank(key, r.nextInt(3) - 1, r.nextInt(5) - 2).value();
+            case 7 -> "byscore " + render(z.rangeByScore(key, lo, hi, r.nextBoolean(), r.nextInt(3), 1 + r.nextInt(4)).value())
+                    + " count " + z.count(key, lo, hi).value();
+            default -> "byrank " + render(z.rangeByRank(key, r.nextInt(5) - 2, r.nextInt(7) - 3, r.nextBoolean()).value())
+                    + " rank " + z.rank(key, b(m1), r.nextBoolean()).value()
+                    + " scores " + z.scores(key, List.of(b(m1))).value();
+        };
+    }
+
+    private static String render(List<ScoredMember> l) {
+        return l.stream().map(e -> new String(e.member(), StandardCharsets.UTF_8) + "@" + e.score()).toList().toString();
+    }
 }
