@@ -64,6 +64,11 @@ public final class Storage implements AutoCloseable {
     private final ReadOptions readOptions = new ReadOptions();
     private final GroupCommitter committer;
     private volatile boolean closed;
+    /**
+     * The transaction open on each thread. Ended by setting null, not by remove(): every read asks
+     * it, and after a remove() the next read re-creates the thread's entry (a bursting event loop
+     * or the script thread opens and ends one per burst or script).
+     */
     private final ThreadLocal<Transaction> transaction = new ThreadLocal<>();
 
     private Storage(Path dir, RocksDB db, DBOptions dbOptions, List<ColumnFamilyHandle> allHandles,
@@ -274,7 +279,7 @@ public final class Storage implements AutoCloseable {
 
     /** Writes every gathered change atomically and ends the transaction. */
     public void commitTransaction(Transaction tx) {
-        transaction.remove();
+        transaction.set(null);
         try {
             if (tx.batch.count() > 0) {
                 stampCommitTime(tx.batch);
@@ -297,7 +302,7 @@ public final class Storage implements AutoCloseable {
 
     /** Drops every gathered change and ends the transaction. */
     public void abortTransaction(Transaction tx) {
-        transaction.remove();
+        transaction.set(null);
         tx.close();
     }
 

@@ -507,7 +507,7 @@ public final class Keyspace {
         // Not the transaction begun then if a FLUSHALL inside split it (see flushAll).
         Transaction tx = storage.currentTransaction();
         Map<ByteBuffer, Object> changes = transactionChanges.get();
-        transactionChanges.remove();
+        transactionChanges.set(null); // not remove(): see Storage's transaction
         if (commit) {
             commitTransaction(tx, changes);
         } else {
@@ -766,7 +766,7 @@ public final class Keyspace {
             // are committed, the flush runs on its own, and the rest of the EXEC continues in a
             // fresh transaction. Other clients see no gap (EXEC holds every key lock), but a crash
             // in between could keep the first part: the one exception to EXEC's atomicity.
-            transactionChanges.remove();
+            transactionChanges.set(null); // not remove(): see Storage's transaction
             commitTransaction(storage.currentTransaction(), pending);
             try {
                 flush(namespace);

@@ -125,7 +125,7 @@ final class Burst {
         open = false;
         committed = true;
         written.clear();
-        OPEN.remove();
+        OPEN.set(null); // not remove(): the next burst would re-create the thread's entry
         // Invalidations for client-side caching go out at the commit: they name this client as
         // the writer (NOLOOP), whichever command the commit happens in.
         long writing = hub.tracking().writer();
