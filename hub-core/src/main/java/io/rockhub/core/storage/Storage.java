@@ -62,6 +62,8 @@ public final class Storage implements AutoCloseable {
     private final Statistics statistics;
     private final WriteOptions writeOptions = new WriteOptions().setSync(false);
     private final ReadOptions readOptions = new ReadOptions();
+    /** Reads that may not touch a file: memtables and the block cache only. */
+    private final ReadOptions residentOnly = new ReadOptions().setReadTier(org.rocksdb.ReadTier.BLOCK_CACHE_TIER);
     private final GroupCommitter committer;
     private volatile boolean closed;
     /**
@@ -398,6 +400,25 @@ public final class Storage implements AutoCloseable {
             }
             return db.get(handles.get(cf), readOptions, key);
         } catch (RocksDBException e) {
+            throw new StorageException("read failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** What {@link #getIfResident} answers when the value is only in a file, not in memory. */
+    public static final byte[] NOT_RESIDENT = new byte[0];
+
+    /**
+     * A committed value read without any file I/O (memtables, block cache, and the filters that
+     * prove a key absent); null if there is none; {@link #NOT_RESIDENT} (compare by identity) when
+     * answering would need a read from disk. An event loop asks this before a read that could block it.
+     */
+    public byte[] getIfResident(ColumnFamily cf, byte[] key) {
+        try {
+            return db.get(handles.get(cf), residentOnly, key);
+        } catch (RocksDBException e) {
+            if (e.getStatus() != null && e.getStatus().getCode() == org.rocksdb.Status.Code.Incomplete) {
+                return NOT_RESIDENT;
+            }
             throw new StorageException("read failed: " + e.getMessage(), e);
         }
     }
@@ -865,6 +886,7 @@ public final class Storage implements AutoCloseable {
         }
         writeOptions.close();
         readOptions.close();
+        residentOnly.close();
         dbOptions.close();
         for (AutoCloseable r : resources) {
             try {

@@ -124,6 +124,43 @@ public final class Keyspace {
         return m;
     }
 
+    /** What {@link #physicalIfResident} answers for a record it cannot read without the disk. */
+    public static final Metadata NOT_RESIDENT = Metadata.string(new byte[0], 0);
+
+    /**
+     * As {@link #physical}, but only if it can be read without file I/O (it is cached, in a memtable,
+     * in the block cache, or proven absent by a filter): else {@link #NOT_RESIDENT} (compare by
+     * identity), so that an event loop never waits for the disk. A string stored in chunks, whose
+     * chunks may be on disk, is not resident. A record read this way is cached.
+     */
+    public Metadata physicalIfResident(byte[] key) {
+        Object changed = storage.transactionMetadata(key);
+        if (changed != Storage.UNCHANGED) {
+            return changed == Batch.REMOVED ? null : inMemory((Metadata) changed);
+        }
+        Metadata cached = cache.enabled() ? cache.get(key) : null;
+        if (cached != null) {
+            return inMemory(cached);
+        }
+        long generation = cache.generation(key);
+        byte[] raw = storage.getIfResident(ColumnFamily.METADATA, key);
+        if (raw == Storage.NOT_RESIDENT) {
+            return NOT_RESIDENT;
+        }
+        if (raw == null) {
+            return null;
+        }
+        Metadata m = Metadata.decode(raw);
+        if (cache.enabled()) {
+            cache.installIfUnchanged(key, m, generation);
+        }
+        return inMemory(m);
+    }
+
+    private static Metadata inMemory(Metadata m) {
+        return m.type() == DataType.STRING_CHUNKS ? NOT_RESIDENT : m;
+    }
+
     /** The record if the key exists now (not expired); null otherwise. */
     public Metadata live(byte[] key) {
         Metadata m = physical(key);

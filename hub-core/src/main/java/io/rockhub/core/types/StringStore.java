@@ -42,7 +42,16 @@ public final class StringStore {
     }
 
     public Result<byte[]> get(byte[] key) {
-        Metadata m = keys.physical(key);
+        return get(key, keys.physical(key));
+    }
+
+    /** GET without waiting for the disk: null when the key's record is only in a file. */
+    public Result<byte[]> getIfResident(byte[] key) {
+        Metadata m = keys.physicalIfResident(key);
+        return m == Keyspace.NOT_RESIDENT ? null : get(key, m);
+    }
+
+    private Result<byte[]> get(byte[] key, Metadata m) {
         Status s = stringStatus(m);
         return s == Status.OK ? Result.ok(values.whole(key, m)) : Result.of(s);
     }

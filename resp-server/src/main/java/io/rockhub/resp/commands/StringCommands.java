@@ -76,17 +76,25 @@ final class StringCommands {
         return ctx.hub().strings();
     }
 
+    /** GET; on the read pool when the key's record is only on disk (see {@link io.rockhub.resp.server.ReadPool}). */
     private static Execution get(Args a) {
         byte[] key = a.bytes(1);
         return (ctx, out) -> {
-            Result<byte[]> r = strings(ctx).get(key);
-            if (r.status() == Status.WRONG_TYPE) {
-                out.error(Errors.WRONG_TYPE);
+            Result<byte[]> r = strings(ctx).getIfResident(key);
+            if (r == null && ctx.session().offloadRead(w -> reply(ctx, strings(ctx).get(key), w))) {
                 return;
             }
-            (r.isOk() ? ctx.hub().stats().keyspaceHits : ctx.hub().stats().keyspaceMisses).increment();
-            out.bulk(r.value());
+            reply(ctx, r != null ? r : strings(ctx).get(key), out);
         };
+    }
+
+    private static void reply(CommandContext ctx, Result<byte[]> r, RespWriter out) {
+        if (r.status() == Status.WRONG_TYPE) {
+            out.error(Errors.WRONG_TYPE);
+            return;
+        }
+        (r.isOk() ? ctx.hub().stats().keyspaceHits : ctx.hub().stats().keyspaceMisses).increment();
+        out.bulk(r.value());
     }
 
     /** SET key value [NX | XX] [GET] [EX s | PX ms | EXAT ts | PXAT ms-ts | KEEPTTL]. */

@@ -57,11 +57,14 @@ public final class ClientSession implements DecoderLimits {
     }
 
     private java.util.function.Consumer<io.rockhub.resp.protocol.RespWriter> offloaded;
+    private boolean offloadedRead;
     private boolean canOffload;
+    private io.netty.util.concurrent.EventExecutor loop;
 
-    /** Set by the connection's handler: it can wait for work run on another thread (a script). */
-    void canOffload(boolean v) {
-        this.canOffload = v;
+    /** Set by the connection's handler: it can wait for work run on another thread (a script, a read). */
+    void canOffload(io.netty.util.concurrent.EventExecutor loop) {
+        this.canOffload = true;
+        this.loop = loop;
     }
 
     /**
@@ -77,10 +80,30 @@ public final class ClientSession implements DecoderLimits {
         return true;
     }
 
+    /**
+     * As {@link #offload}, for a read that would wait for the disk: it runs on the read pool, so the
+     * event loop goes on serving other connections. False unless called by the connection's own
+     * event loop for a command it dispatched (not inside EXEC, not from a script's thread).
+     */
+    public boolean offloadRead(java.util.function.Consumer<io.rockhub.resp.protocol.RespWriter> work) {
+        if (loop == null || !loop.inEventLoop() || !offload(work)) {
+            return false;
+        }
+        offloadedRead = true;
+        return true;
+    }
+
     java.util.function.Consumer<io.rockhub.resp.protocol.RespWriter> takeOffload() {
         java.util.function.Consumer<io.rockhub.resp.protocol.RespWriter> w = offloaded;
         offloaded = null;
         return w;
+    }
+
+    /** Whether the work {@link #takeOffload} just gave is a read (see {@link #offloadRead}). */
+    boolean takeOffloadedRead() {
+        boolean r = offloadedRead;
+        offloadedRead = false;
+        return r;
     }
 
     Blocking takeBlocking() {

@@ -63,6 +63,7 @@ public final class Hub implements AutoCloseable {
     private final io.rockhub.resp.pubsub.KeyspaceNotifier keyspaceNotifier;
     private final io.rockhub.resp.tracking.Tracking tracking;
     private final io.rockhub.resp.scripting.Scripts scripts;
+    private final ReadPool reads;
     private final io.rockhub.resp.tls.Tls tls;
     private final io.rockhub.resp.acl.Acl acl;
     private final CommandTable commands;
@@ -138,6 +139,7 @@ public final class Hub implements AutoCloseable {
         }, config.getLong("tracking-table-max-keys"));
         keys.addListener(tracking);
         this.scripts = new io.rockhub.resp.scripting.Scripts(this);
+        this.reads = new ReadPool(config.getInt("read-threads"));
         try {
             this.acl = io.rockhub.resp.acl.Acl.open(config, commands, clock::millis);
         } catch (IllegalArgumentException e) {
@@ -412,6 +414,11 @@ public final class Hub implements AutoCloseable {
         return tls;
     }
 
+    /** Where reads that would wait for the disk run, off the event loops. */
+    public ReadPool reads() {
+        return reads;
+    }
+
     public io.rockhub.resp.scripting.Scripts scripts() {
         return scripts;
     }
@@ -450,6 +457,9 @@ public final class Hub implements AutoCloseable {
             replication.close();
         }
         sweeper.close();
+        if (reads != null) {
+            reads.close();
+        }
         storage.close();
     }
 

@@ -61,6 +61,8 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
     private Blocking blocked;
     private io.netty.util.concurrent.ScheduledFuture<?> blockTimeout;
     private final ArrayDeque<Object> deferred = new ArrayDeque<>();
+    /** Taking requests from {@link #deferred}, first first: they are in order by construction. */
+    private boolean draining;
     /** Replies beyond the write buffer's high mark: requests wait in {@link #deferred} until it drains. */
     private boolean heldForOutput;
     /** Waiting out a CLIENT PAUSE: the request that met it is first in {@link #deferred}. */
@@ -70,6 +72,8 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
      * (the thread runs them in order); any other request waits until they are done.
      */
     private int offloaded;
+    /** Of those, reads on the read pool: nothing may run for this client until they are done. */
+    private int offloadedReads;
     private final Runnable unpause = () -> {
         try {
             ctx.executor().execute(this::resumeAfterPause);
@@ -90,7 +94,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
         this.writer = new RespWriter(null);
         this.writer.onError(hub.stats()::error);
         session.pushSink(this);
-        session.canOffload(true);
+        session.canOffload(ctx.executor());
         this.burst = new Burst(hub, session.id());
         session.burst(burst);
     }
@@ -159,7 +163,10 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
         if (session.closeRequested()) {
             return;
         }
-        if (blocked != null || paused || heldForOutput || (offloaded > 0 && !joinsScripts(msg))) {
+        // A request never passes one that waits: a script that could join the script thread must
+        // still wait behind a read or a write that came before it.
+        boolean behindWaiting = !draining && !deferred.isEmpty();
+        if (behindWaiting || blocked != null || paused || heldForOutput || (offloaded > 0 && !joinsOffloaded(msg))) {
             deferred.addLast(msg);
             // Waiting only for the client to read: keep reading, so a client that writes its whole
             // pipeline before it reads any reply can finish writing. Its requests wait here, small,
@@ -199,7 +206,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
             }
             java.util.function.Consumer<RespWriter> work = session.takeOffload();
             if (work != null) {
-                offload(work, replyOff);
+                offload(work, replyOff, session.takeOffloadedRead());
             }
             if (current != null && current.readableBytes() >= SEGMENT_BYTES) {
                 // Large replies: a buffer grown past 4 MB grows 4 MB at a time, copying all it holds,
@@ -429,9 +436,14 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
     }
 
     private void drainDeferred() {
-        while (blocked == null && !paused && !heldForOutput && !deferred.isEmpty()
-                && (offloaded == 0 || joinsScripts(deferred.peekFirst()))) {
-            channelRead(ctx, deferred.pollFirst());
+        draining = true;
+        try {
+            while (blocked == null && !paused && !heldForOutput && !deferred.isEmpty()
+                    && (offloaded == 0 || joinsOffloaded(deferred.peekFirst()))) {
+                channelRead(ctx, deferred.pollFirst());
+            }
+        } finally {
+            draining = false;
         }
         submitBatch();
         sealSegment();
@@ -443,10 +455,11 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
     /**
      * Whether a request may go to the script thread behind this client's scripts already there: a
      * script command (they run in order there), unless a script is busy (Redis reads nothing more
-     * from a client whose script runs long).
+     * from a client whose script runs long) or a read of this client is still on the read pool
+     * (the script could write what that read is about to read).
      */
-    private boolean joinsScripts(Object msg) {
-        if (!(msg instanceof RespRequest req) || req.args().isEmpty() || hub.scripts().busy()
+    private boolean joinsOffloaded(Object msg) {
+        if (offloadedReads > 0 || !(msg instanceof RespRequest req) || req.args().isEmpty() || hub.scripts().busy()
                 || session.transaction().inMulti()) {
             return false;
         }
@@ -462,20 +475,24 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
      * can tell them the server is busy, and take SCRIPT KILL). Its reply takes its place among this
      * client's replies at once, filled in when the script is done.
      */
-    private void offload(java.util.function.Consumer<RespWriter> work, boolean replyOff) {
+    private void offload(java.util.function.Consumer<RespWriter> work, boolean replyOff, boolean read) {
         offloaded++;
+        if (read) {
+            offloadedReads++;
+        }
         sealSegment();
         Segment slot = new Segment(null, Long.MAX_VALUE);
         slot.pending = true;
         waiting.add(slot);
-        batch.add(new Offload(slot, work, replyOff, session.protocol()));
+        batch.add(new Offload(slot, work, replyOff, session.protocol(), read));
     }
 
-    /** A script waiting to be handed over, and the place its reply will take. */
-    private record Offload(Segment slot, java.util.function.Consumer<RespWriter> work, boolean replyOff, int protocol) {
+    /** A script or a read waiting to be handed over, and the place its reply will take. */
+    private record Offload(Segment slot, java.util.function.Consumer<RespWriter> work, boolean replyOff, int protocol,
+                           boolean read) {
     }
 
-    /** Scripts read in this burst: handed to the script thread together (one wake-up each way). */
+    /** Scripts (and a read) met in this burst: scripts go to the script thread together (one wake-up each way). */
     private java.util.List<Offload> batch = new java.util.ArrayList<>();
 
     private void submitBatch() {
@@ -484,40 +501,58 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
         }
         java.util.List<Offload> jobs = batch;
         batch = new java.util.ArrayList<>();
+        java.util.List<Offload> scripts = new java.util.ArrayList<>(jobs.size());
+        for (Offload job : jobs) {
+            if (job.read()) {
+                hub.reads().execute(() -> runOffloaded(java.util.List.of(job), "a read"));
+            } else {
+                scripts.add(job);
+            }
+        }
+        if (!scripts.isEmpty()) {
+            hub.scripts().runOffLoop(() -> runOffloaded(scripts, "a script"));
+        }
+    }
+
+    /** Off the event loop: runs the jobs in order, then hands their replies back to the loop. */
+    private void runOffloaded(java.util.List<Offload> jobs, String what) {
         io.netty.buffer.ByteBufAllocator alloc = ctx.alloc();
-        hub.scripts().runOffLoop(() -> {
-            ByteBuf[] replies = new ByteBuf[jobs.size()];
-            for (int i = 0; i < replies.length; i++) {
-                Offload job = jobs.get(i);
-                ByteBuf buf = alloc.buffer(256);
-                RespWriter w = new RespWriter(buf);
-                w.protocol(job.protocol());
-                w.onError(hub.stats()::error);
-                try {
-                    job.work().accept(w);
-                } catch (RuntimeException e) {
-                    LOG.error("bug: a script failed", e);
-                    buf.clear();
-                    w.error("ERR internal error in a script, see the server log");
-                }
-                if (job.replyOff()) {
-                    buf.clear();
-                }
-                replies[i] = buf;
-            }
-            long seq = hub.storage().latestSequence();
+        ByteBuf[] replies = new ByteBuf[jobs.size()];
+        for (int i = 0; i < replies.length; i++) {
+            Offload job = jobs.get(i);
+            ByteBuf buf = alloc.buffer(256);
+            RespWriter w = new RespWriter(buf);
+            w.protocol(job.protocol());
+            w.onError(hub.stats()::error);
             try {
-                ctx.executor().execute(() -> offloadDone(jobs, replies, seq));
-            } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
-                for (ByteBuf b : replies) {
-                    b.release();
-                }
+                job.work().accept(w);
+            } catch (RuntimeException e) {
+                LOG.error("bug: {} failed", what, e);
+                buf.clear();
+                w.error("ERR internal error in " + what + ", see the server log");
             }
-        });
+            if (job.replyOff()) {
+                buf.clear();
+            }
+            replies[i] = buf;
+        }
+        long seq = hub.storage().latestSequence();
+        try {
+            ctx.executor().execute(() -> offloadDone(jobs, replies, seq));
+        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            for (ByteBuf b : replies) {
+                b.release();
+            }
+        }
     }
 
     private void offloadDone(java.util.List<Offload> jobs, ByteBuf[] replies, long seq) {
         offloaded -= jobs.size();
+        for (Offload job : jobs) {
+            if (job.read()) {
+                offloadedReads--;
+            }
+        }
         boolean active = ctx.channel().isActive();
         for (int i = 0; i < replies.length; i++) {
             Segment slot = jobs.get(i).slot();
