@@ -33,8 +33,8 @@ public final class HubConfig {
         Setting.string("requirepass", "", true, "password clients must AUTH with; empty disables AUTH"),
         Setting.integer("workers", Math.max(1, Runtime.getRuntime().availableProcessors() / 2), 1, 256, false,
             "event-loop threads that read, execute and reply (default: half the cores)"),
-        Setting.integer("read-threads", 8, 1, 256, false,
-            "threads that serve reads needing the disk, so that an event loop never waits for one"),
+        Setting.integer("read-threads", 0, 0, 256, false,
+            "threads that serve GETs needing the disk, so that an event loop never waits for one (0: the loop reads)"),
         Setting.integer("maxclients", 10000, 1, 1_000_000, true, "maximum simultaneous client connections"),
         Setting.keyspaceEvents("notify-keyspace-events", "", true,
             "keyspace events published on __keyspace@<db>__ and __keyevent@<db>__ channels (Redis's flags: "

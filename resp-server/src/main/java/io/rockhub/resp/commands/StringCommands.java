@@ -80,9 +80,12 @@ final class StringCommands {
     private static Execution get(Args a) {
         byte[] key = a.bytes(1);
         return (ctx, out) -> {
-            Result<byte[]> r = strings(ctx).getIfResident(key);
-            if (r == null && ctx.session().offloadRead(w -> reply(ctx, strings(ctx).get(key), w))) {
-                return;
+            Result<byte[]> r = null;
+            if (ctx.hub().reads().enabled()) {
+                r = strings(ctx).getIfResident(key);
+                if (r == null && ctx.session().offloadRead(w -> reply(ctx, strings(ctx).get(key), w))) {
+                    return;
+                }
             }
             reply(ctx, r != null ? r : strings(ctx).get(key), out);
         };

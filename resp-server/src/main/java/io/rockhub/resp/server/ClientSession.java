@@ -86,7 +86,7 @@ public final class ClientSession implements DecoderLimits {
      * event loop for a command it dispatched (not inside EXEC, not from a script's thread).
      */
     public boolean offloadRead(java.util.function.Consumer<io.rockhub.resp.protocol.RespWriter> work) {
-        if (loop == null || !loop.inEventLoop() || !offload(work)) {
+        if (loop == null || !loop.inEventLoop() || !hub.reads().enabled() || !offload(work)) {
             return false;
         }
         offloadedRead = true;

@@ -16,19 +16,32 @@ public final class ReadPool implements java.util.concurrent.Executor, AutoClosea
     private final ExecutorService threads;
     private final LongAdder submitted = new LongAdder();
 
+    /** @param size threads; 0 turns the pool off (event loops read from disk themselves) */
     ReadPool(int size) {
         AtomicInteger n = new AtomicInteger();
-        this.threads = Executors.newFixedThreadPool(size, r -> {
+        this.threads = size == 0 ? null : Executors.newFixedThreadPool(size, r -> {
             Thread t = new Thread(r, "rockhub-read-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
     }
 
+    public boolean enabled() {
+        return threads != null;
+    }
+
+    /** Runs {@code read} on a pool thread; in place once the pool is closing (the server is stopping). */
     @Override
     public void execute(Runnable read) {
         submitted.increment();
-        threads.execute(read);
+        try {
+            if (threads == null) {
+                throw new java.util.concurrent.RejectedExecutionException("no read threads");
+            }
+            threads.execute(read);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            read.run();
+        }
     }
 
     /** Reads handed to the pool since the start (INFO rocksdb's reads_off_loop). */
@@ -39,6 +52,9 @@ public final class ReadPool implements java.util.concurrent.Executor, AutoClosea
     /** Waits for the reads in progress (they read RocksDB, which closes next). */
     @Override
     public void close() {
+        if (threads == null) {
+            return;
+        }
         threads.shutdown();
         try {
             if (!threads.awaitTermination(10, TimeUnit.SECONDS)) {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class ReadPoolTest {
     /** No heap cache and a block cache of 1 MB: after a flush, most records are only in files. */
     private static final Map<String, String> SMALL_CACHES = Map.of("metadata-cache-size", "0",
-            "rocksdb.block_cache_size", "1");
+            "rocksdb.block_cache_size", "1", "read-threads", "4");
 
     private static byte[] pipeline(List<String[]> commands) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
@@ -137,6 +137,26 @@ class ReadPoolTest {
                 assertThat(c.readReply()).isEqualTo("+OK\r\n");
                 assertThat(c.readReply()).as("round %d", round).isEqualTo(bulk("b" + round));
             }
+        }
+    }
+
+    @Test
+    void withoutReadThreadsEveryGetRunsOnItsEventLoop() throws Exception {
+        try (TestServer server = TestServer.start(Map.of("metadata-cache-size", "0", "rocksdb.block_cache_size", "1"));
+             RawClient c = new RawClient(server.port())) {
+            List<String[]> load = new ArrayList<>();
+            for (int i = 0; i < 5_000; i++) {
+                load.add(new String[] {"SET", "k" + i, "v" + i});
+            }
+            c.sendRaw(pipeline(load));
+            for (int i = 0; i < load.size(); i++) {
+                c.readReply();
+            }
+            server.hub().storage().flushMemtables();
+            for (int i = 0; i < 100; i++) {
+                assertThat(c.call("GET", "k" + (i * 37))).isEqualTo(bulk("v" + (i * 37)));
+            }
+            assertThat(readsOffLoop(server)).isZero();
         }
     }
 }
