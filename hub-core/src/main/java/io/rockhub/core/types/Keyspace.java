@@ -41,6 +41,7 @@ public final class Keyspace {
     /** Metadata changes of the transaction open on this thread, applied to the cache at its commit. */
     private final ThreadLocal<Map<ByteBuffer, Object>> transactionChanges = new ThreadLocal<>();
     private final EntrySnapshots snapshots = new EntrySnapshots();
+    private final WriteSequences writes = new WriteSequences();
 
     /** Told about every committed change of a key's record (WATCH, blocked readers). */
     public interface KeyChangeListener {
@@ -418,7 +419,12 @@ public final class Keyspace {
     public void applyReplicated(io.rockhub.core.replication.WalBatch batch) {
         Storage.Applied what = storage.describe(batch);
         if (what.databasesChanged()) {
-            storage.applyReplicated(batch);
+            writes.beginEveryKey();
+            try {
+                storage.applyReplicated(batch);
+            } finally {
+                writes.endEveryKey(storage.latestSequence());
+            }
             for (KeyChangeListener l : listeners) {
                 l.databasesSwapped();
                 l.flushed();
@@ -427,9 +433,11 @@ public final class Keyspace {
         }
         if (what.flushedAll()) {
             cache.beginClear();
+            writes.beginEveryKey();
             try {
                 storage.applyReplicated(batch);
             } finally {
+                writes.endEveryKey(storage.latestSequence());
                 cache.endClear();
             }
             for (KeyChangeListener l : listeners) {
@@ -439,12 +447,15 @@ public final class Keyspace {
         }
         for (byte[] k : what.keys()) {
             cache.invalidate(k);
+            writes.begin(k);
         }
         try {
             storage.applyReplicated(batch);
         } finally {
+            long committed = storage.latestSequence();
             for (byte[] k : what.keys()) {
                 cache.settle(k, null);
+                writes.end(k, committed);
             }
         }
         for (byte[] k : what.keys()) {
@@ -467,16 +478,20 @@ public final class Keyspace {
         }
         if (b.metadataChanges().isEmpty()) {
             snapshots.clear();
-            storage.commit(b);
-            return;
-        }
-        if (!cache.enabled()) {
-            storage.commit(b);
-            notifyChanged(b.metadataChanges());
+            // No key named: counted as a write to every key, as it may change what any read sees.
+            writes.beginEveryKey();
+            try {
+                storage.commit(b);
+            } finally {
+                writes.endEveryKey(storage.latestSequence());
+            }
             return;
         }
         for (ByteBuffer k : b.metadataChanges().keySet()) {
-            cache.invalidate(k.array());
+            if (cache.enabled()) {
+                cache.invalidate(k.array());
+            }
+            writes.begin(k.array());
         }
         boolean committed = false;
         try {
@@ -488,12 +503,27 @@ public final class Keyspace {
         notifyChanged(b.metadataChanges());
     }
 
-    /** After a commit (or its failure): each changed key's cached record, with its declared entries. */
+    /**
+     * The sequence a reply that showed what a read of {@code key} found must wait to be durable
+     * (see {@link WriteSequences}).
+     */
+    public long readSequence(byte[] key) {
+        return writes.readOf(key, storage::latestSequence);
+    }
+
+    /**
+     * After a commit (or its failure): each changed key's cached record, with its declared entries,
+     * and the sequence its readers wait for.
+     */
     private void settle(Map<ByteBuffer, Object> changes, boolean committed) {
+        long sequence = storage.latestSequence();
         for (Map.Entry<ByteBuffer, Object> e : changes.entrySet()) {
             Object v = e.getValue();
             Metadata m = !committed || v == Batch.REMOVED ? null : (Metadata) v;
-            cache.settle(e.getKey().array(), m, m == null ? null : snapshots.declared(m));
+            if (cache.enabled()) {
+                cache.settle(e.getKey().array(), m, m == null ? null : snapshots.declared(m));
+            }
+            writes.end(e.getKey().array(), sequence);
         }
         snapshots.clear();
     }
@@ -555,7 +585,10 @@ public final class Keyspace {
 
     private void commitTransaction(Transaction tx, Map<ByteBuffer, Object> changes) {
         for (ByteBuffer k : changes.keySet()) {
-            cache.invalidate(k.array());
+            if (cache.enabled()) {
+                cache.invalidate(k.array());
+            }
+            writes.begin(k.array());
         }
         boolean committed = false;
         try {
@@ -815,6 +848,7 @@ public final class Keyspace {
         }
         try (KeyLocks.Held all = locks.lockAll(); Batch b = storage.newBatch()) {
             cache.beginClear();
+            writes.beginEveryKey();
             try {
                 if (namespace < 0) {
                     flushAllColumnFamilies(b);
@@ -822,6 +856,7 @@ public final class Keyspace {
                     flushNamespaceRanges(b, namespace);
                 }
             } finally {
+                writes.endEveryKey(storage.latestSequence());
                 cache.endClear();
             }
         }

@@ -58,6 +58,19 @@ public final class ClientSession implements DecoderLimits {
 
     private java.util.function.Consumer<io.rockhub.resp.protocol.RespWriter> offloaded;
     private boolean offloadedRead;
+    private long replySequence = -1;
+
+    /** Set by the dispatcher: the commit the last command's reply waits for (-1: all so far). */
+    void replySequence(long sequence) {
+        this.replySequence = sequence;
+    }
+
+    /** The sequence {@link #replySequence} set, once; -1 when none was set (the caller waits for all). */
+    long takeReplySequence() {
+        long s = replySequence;
+        replySequence = -1;
+        return s;
+    }
     private boolean canOffload;
     private io.netty.util.concurrent.EventExecutor loop;
 

@@ -67,6 +67,7 @@ public final class Dispatcher {
     }
 
     public void dispatch(ClientSession session, List<byte[]> argv, RespWriter out) {
+        session.replySequence(-1);
         Transaction tx = session.transaction();
         String name = new String(argv.get(0), StandardCharsets.UTF_8);
         CommandSpec spec = hub.commands().lookup(name);
@@ -176,6 +177,7 @@ public final class Dispatcher {
             burst.before(session, spec, stored);
         }
         long end = run(hub, session, spec, execution, out, start);
+        session.replySequence(replySequence(session, spec, stored));
         if (tracked) {
             hub.tracking().writer(-1);
         }
@@ -194,6 +196,25 @@ public final class Dispatcher {
         if (hub.slowLog().wants(micros) && !spec.has(CommandFlag.SKIP_SLOWLOG)) {
             hub.slowLog().record(Redaction.redact(argv), micros, now / 1000, session.address(), session.name());
         }
+    }
+
+    /**
+     * What the reply of a command that only read its fixed keys must wait to be durable: the last
+     * commits of those keys. -1 for any other command: everything committed so far.
+     */
+    private long replySequence(ClientSession session, CommandSpec spec, List<byte[]> stored) {
+        if (!spec.has(CommandFlag.READONLY) || spec.has(CommandFlag.MOVABLEKEYS) || session.transaction().inMulti()) {
+            return -1;
+        }
+        int[] positions = DbKeys.positions(spec, stored);
+        if (positions.length == 0) {
+            return -1;
+        }
+        long sequence = 0;
+        for (int i : positions) {
+            sequence = Math.max(sequence, hub.keys().readSequence(stored.get(i)));
+        }
+        return sequence;
     }
 
     /** Records the access of the command's keys for OBJECT IDLETIME (not for commands Redis runs without touching). */

@@ -199,7 +199,10 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
             if (replyOff) {
                 current.writerIndex(mark);
             }
-            currentSeq = hub.storage().latestSequence();
+            // A reply waits until what it could show is durable: for a read of fixed keys their last
+            // commits, else everything committed so far.
+            long waitFor = session.takeReplySequence();
+            currentSeq = Math.max(currentSeq, waitFor >= 0 ? waitFor : hub.storage().latestSequence());
             Blocking b = session.takeBlocking();
             if (b != null) {
                 block(b);

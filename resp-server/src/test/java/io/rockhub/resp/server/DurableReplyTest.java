@@ -43,4 +43,35 @@ class DurableReplyTest {
             }
         }
     }
+
+    /**
+     * A read waits only for the commits of the keys it read: a GET of a key nobody wrote since the
+     * last fsync is answered while another key's fsync is held; a read of the written key, alone or
+     * among others, is not.
+     */
+    @Test
+    void aReadWaitsForTheFsyncOfTheKeysItReadNotOfOtherKeys() throws Exception {
+        try (TestServer server = TestServer.start();
+             RawClient writer = new RawClient(server.port());
+             RawClient quiet = new RawClient(server.port());
+             RawClient reader = new RawClient(server.port())) {
+            assertThat(writer.call("SET", "calm", "c")).isEqualTo("+OK\r\n");
+            try (WalGate gate = WalGate.hold(server)) {
+                long before = server.hub().storage().latestSequence();
+                writer.send("SET", "k", "v");
+                gate.awaitHeldBeyond(before, "the SET's flush to be under way");
+
+                quiet.send("GET", "calm");
+                assertThat(quiet.replyArrivesWithin(Duration.ofSeconds(10))).as("a key written before is answered").isTrue();
+                assertThat(quiet.readReply()).isEqualTo("$1\r\nc\r\n");
+                reader.send("MGET", "calm", "k");
+                assertThat(reader.replyArrivesWithin(Duration.ofMillis(200))).as("MGET of the held key answered early").isFalse();
+                assertThat(writer.replyArrivesWithin(Duration.ofMillis(1))).isFalse();
+
+                gate.open();
+                assertThat(writer.readReply()).isEqualTo("+OK\r\n");
+                assertThat(reader.readReply()).isEqualTo("*2\r\n$1\r\nc\r\n$1\r\nv\r\n");
+            }
+        }
+    }
 }
