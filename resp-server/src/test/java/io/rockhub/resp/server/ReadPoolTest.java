@@ -32,6 +32,19 @@ class ReadPoolTest {
         return server.hub().reads().submitted();
     }
 
+    /** SET k0..k(n-1) to v0.., then flushes the memtables: the records are in files only. */
+    private static void writeToFiles(TestServer server, RawClient c, int n) throws Exception {
+        List<String[]> load = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            load.add(new String[] {"SET", "k" + i, "v" + i});
+        }
+        c.sendRaw(pipeline(load));
+        for (int i = 0; i < n; i++) {
+            assertThat(c.readReply()).isEqualTo("+OK\r\n");
+        }
+        server.hub().storage().flushMemtables();
+    }
+
     private static String bulk(String v) {
         return v == null ? "$-1\r\n" : "$" + v.length() + "\r\n" + v + "\r\n";
     }
@@ -103,15 +116,7 @@ class ReadPoolTest {
     @Test
     void aReadInsideATransactionOrAScriptStaysWhereItRuns() throws Exception {
         try (TestServer server = TestServer.start(SMALL_CACHES); RawClient c = new RawClient(server.port())) {
-            List<String[]> load = new ArrayList<>();
-            for (int i = 0; i < 5_000; i++) {
-                load.add(new String[] {"SET", "k" + i, "v" + i});
-            }
-            c.sendRaw(pipeline(load));
-            for (int i = 0; i < load.size(); i++) {
-                c.readReply();
-            }
-            server.hub().storage().flushMemtables();
+            writeToFiles(server, c, 5_000);
             long before = readsOffLoop(server);
             assertThat(c.call("MULTI")).isEqualTo("+OK\r\n");
             assertThat(c.call("GET", "k1")).isEqualTo("+QUEUED\r\n");
@@ -144,15 +149,7 @@ class ReadPoolTest {
     void withoutReadThreadsEveryGetRunsOnItsEventLoop() throws Exception {
         try (TestServer server = TestServer.start(Map.of("metadata-cache-size", "0", "rocksdb.block_cache_size", "1"));
              RawClient c = new RawClient(server.port())) {
-            List<String[]> load = new ArrayList<>();
-            for (int i = 0; i < 5_000; i++) {
-                load.add(new String[] {"SET", "k" + i, "v" + i});
-            }
-            c.sendRaw(pipeline(load));
-            for (int i = 0; i < load.size(); i++) {
-                c.readReply();
-            }
-            server.hub().storage().flushMemtables();
+            writeToFiles(server, c, 5_000);
             for (int i = 0; i < 100; i++) {
                 assertThat(c.call("GET", "k" + (i * 37))).isEqualTo(bulk("v" + (i * 37)));
             }
