@@ -67,9 +67,14 @@ public final class TestServer implements AutoCloseable {
 
     @Override
     public void close() {
-        node.close();
-        if (ownsDir) {
-            deleteTree(dir);
+        try {
+            node.close();
+        } finally {
+            if (ownsDir) {
+                deleteTree(dir);
+                // Full syncs served to replicas leave their checkpoints beside the data directory.
+                deleteTree(dir.resolveSibling(dir.getFileName() + ".checkpoints"));
+            }
         }
     }
 
