@@ -27,8 +27,14 @@ public final class TestServer implements AutoCloseable {
         all.put("rocksdb.block_cache_size", "16");
         all.put("rocksdb.write_buffer_size", "4");
         all.putAll(settings);
-        HubConfig config = HubConfig.load(null, all);
-        this.node = Node.start(config, clock);
+        try {
+            this.node = Node.start(HubConfig.load(null, all), clock);
+        } catch (Exception | Error e) {
+            if (ownsDir) {
+                deleteTree(dir); // a server that refuses to start (a test of a bad setting) leaves nothing
+            }
+            throw e;
+        }
     }
 
     public static TestServer start() throws Exception {
