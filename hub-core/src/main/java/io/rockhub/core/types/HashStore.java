@@ -118,7 +118,7 @@ public final class HashStore {
                 if (done.putIfAbsent(ByteBuffer.wrap(f), true) != null) {
                     continue;
                 }
-                if (known != null ? EntrySnapshots.indexOf(known, f) >= 0 : keys.subkey(key, m, f) != null) {
+                if (keys.subkey(key, m, known, f) != null) {
                     b.delete(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), f));
                     gone.add(f);
                     removed++;
@@ -176,7 +176,8 @@ public final class HashStore {
                 return Result.of(r.status());
             }
             Metadata m = r.value();
-            byte[] old = m.size() > 0 ? keys.subkey(key, m, field) : null;
+            List<Keyspace.Entry> known = keys.knownEntries(key, m);
+            byte[] old = m.size() > 0 ? keys.subkey(key, m, known, field) : null;
             long current = 0;
             if (old != null) {
                 Long parsed = Numbers.parseLong(old);
@@ -195,7 +196,7 @@ public final class HashStore {
             b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), field), value);
             Metadata neu = m.withSize(m.size() + (old == null ? 1 : 0));
             keys.store(b, key, neu);
-            keys.declareChange(neu, keys.knownEntries(key, m), List.of(field, value), List.of());
+            keys.declareChange(neu, known, List.of(field, value), List.of());
             b.event(KeyEvent.HASH, "hincrby", key);
             keys.commit(b);
             return Result.ok(next);
@@ -210,7 +211,8 @@ public final class HashStore {
                 return Result.of(r.status());
             }
             Metadata m = r.value();
-            byte[] old = m.size() > 0 ? keys.subkey(key, m, field) : null;
+            List<Keyspace.Entry> known = keys.knownEntries(key, m);
+            byte[] old = m.size() > 0 ? keys.subkey(key, m, known, field) : null;
             Numbers.LongDouble current = Numbers.LongDouble.of(BigDecimal.ZERO);
             if (old != null) {
                 current = Numbers.parseLongDouble(old);
@@ -226,7 +228,7 @@ public final class HashStore {
             b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), field), value);
             Metadata neu = m.withSize(m.size() + (old == null ? 1 : 0));
             keys.store(b, key, neu);
-            keys.declareChange(neu, keys.knownEntries(key, m), List.of(field, value), List.of());
+            keys.declareChange(neu, known, List.of(field, value), List.of());
             b.event(KeyEvent.HASH, "hincrbyfloat", key);
             keys.commit(b);
             return Result.ok(text);

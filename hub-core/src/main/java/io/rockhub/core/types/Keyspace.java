@@ -105,24 +105,7 @@ public final class Keyspace {
             byte[] raw = storage.get(ColumnFamily.METADATA, key);
             return raw == null ? null : Metadata.decode(raw);
         }
-        // In a transaction (EXEC, a script): its own change if it made one, else the committed
-        // state, which the cache mirrors as it does outside one.
-        Object changed = storage.transactionMetadata(key);
-        if (changed != Storage.UNCHANGED) {
-            return changed == Batch.REMOVED ? null : (Metadata) changed;
-        }
-        Metadata cached = cache.get(key);
-        if (cached != null) {
-            return cached;
-        }
-        long generation = cache.generation(key);
-        byte[] raw = storage.get(ColumnFamily.METADATA, key);
-        if (raw == null) {
-            return null;
-        }
-        Metadata m = Metadata.decode(raw);
-        cache.installIfUnchanged(key, m, generation);
-        return m;
+        return lookUp(key, false);
     }
 
     /** What {@link #physicalIfResident} answers for a record it cannot read without the disk. */
@@ -135,16 +118,28 @@ public final class Keyspace {
      * chunks may be on disk, is not resident. A record read this way is cached.
      */
     public Metadata physicalIfResident(byte[] key) {
+        Metadata m = lookUp(key, true);
+        return m != null && m.type() == DataType.STRING_CHUNKS ? NOT_RESIDENT : m;
+    }
+
+    /**
+     * The record through the open transaction's own change, the cache, then RocksDB (caching what
+     * it read); with {@code residentOnly}, {@link #NOT_RESIDENT} where RocksDB would read a file.
+     */
+    private Metadata lookUp(byte[] key, boolean residentOnly) {
+        // In a transaction (EXEC, a script): its own change if it made one, else the committed
+        // state, which the cache mirrors as it does outside one.
         Object changed = storage.transactionMetadata(key);
         if (changed != Storage.UNCHANGED) {
-            return changed == Batch.REMOVED ? null : inMemory((Metadata) changed);
+            return changed == Batch.REMOVED ? null : (Metadata) changed;
         }
         Metadata cached = cache.enabled() ? cache.get(key) : null;
         if (cached != null) {
-            return inMemory(cached);
+            return cached;
         }
         long generation = cache.generation(key);
-        byte[] raw = storage.getIfResident(ColumnFamily.METADATA, key);
+        byte[] raw = residentOnly ? storage.getIfResident(ColumnFamily.METADATA, key)
+                : storage.get(ColumnFamily.METADATA, key);
         if (raw == Storage.NOT_RESIDENT) {
             return NOT_RESIDENT;
         }
@@ -155,11 +150,7 @@ public final class Keyspace {
         if (cache.enabled()) {
             cache.installIfUnchanged(key, m, generation);
         }
-        return inMemory(m);
-    }
-
-    private static Metadata inMemory(Metadata m) {
-        return m.type() == DataType.STRING_CHUNKS ? NOT_RESIDENT : m;
+        return m;
     }
 
     /** The record if the key exists now (not expired); null otherwise. */
@@ -270,7 +261,15 @@ public final class Keyspace {
 
     /** A subkey's value, or null. */
     public byte[] subkey(byte[] key, Metadata m, byte[] sub) {
-        List<Entry> known = knownEntries(key, m);
+        return subkey(key, m, knownEntries(key, m), sub);
+    }
+
+    /**
+     * As {@link #subkey(byte[], Metadata, byte[])}, looked up in {@code known} (the collection's
+     * entries from {@link #knownEntries}) when not null: a write asking for several subkeys looks
+     * the entries up once.
+     */
+    public byte[] subkey(byte[] key, Metadata m, List<Entry> known, byte[] sub) {
         if (known != null) {
             int i = EntrySnapshots.indexOf(known, sub);
             return i >= 0 ? known.get(i).value() : null;
@@ -305,19 +304,10 @@ public final class Keyspace {
     }
 
     /**
-     * Declares {@code entries} (sorted by subkey, immutable) to be the whole content of the record
-     * {@code m} this thread is about to commit: the cache keeps them with it.
-     */
-    public void declareEntries(Metadata m, List<Entry> entries) {
-        if (cache.enabled()) {
-            snapshots.declare(m, entries);
-        }
-    }
-
-    /**
      * The whole content of record {@code neu} after a write that put {@code subValues} (pairs of
      * subkey and value) into and removed {@code removed} from the record {@code old} whose entries
-     * were {@code before} (null: unknown, so nothing is declared), declared as with {@link #declareEntries}.
+     * were {@code before} (null: unknown, so nothing is declared), declared to be the whole content of
+     * the record this thread is about to commit: the cache keeps it with the record.
      */
     public void declareChange(Metadata neu, List<Entry> before, List<byte[]> subValues, List<byte[]> removed) {
         if (before != null && cache.enabled() && neu.size() <= EntrySnapshots.MAX_ENTRIES) {
@@ -351,7 +341,8 @@ public final class Keyspace {
         if (!whole || !cache.enabled() || storage.inTransaction() || m.size() > EntrySnapshots.MAX_ENTRIES) {
             return subkeys(key, m, after, limit, null, limit);
         }
-        List<Entry> cached = cache.entries(key, m);
+        // knownEntries already asked the cache for the types that declare their entries.
+        List<Entry> cached = declaresEntries(m.type()) ? null : cache.entries(key, m);
         if (cached != null) {
             return cached;
         }
@@ -508,7 +499,8 @@ public final class Keyspace {
      * (see {@link WriteSequences}).
      */
     public long readSequence(byte[] key) {
-        return writes.readOf(key, storage::latestSequence);
+        long sequence = writes.readOf(key);
+        return sequence >= 0 ? sequence : storage.latestSequence();
     }
 
     /**

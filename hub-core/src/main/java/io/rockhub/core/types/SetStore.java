@@ -51,8 +51,8 @@ public final class SetStore {
     }
 
     /**
-     * Puts the members not yet in the set (looked up in {@code known}, its entries, when not null),
-     * adding each with its value to {@code written}.
+     * Puts the members not yet in the set ({@code known}: its entries as {@link Keyspace#knownEntries}
+     * gave them), adding each with its value to {@code written}.
      */
     private long addAll(Batch b, byte[] key, Metadata m, java.util.Collection<byte[]> members,
                         List<Keyspace.Entry> known, List<byte[]> written) {
@@ -62,9 +62,7 @@ public final class SetStore {
             if (!seen.add(ByteBuffer.wrap(member))) {
                 continue;
             }
-            boolean present = known != null ? EntrySnapshots.indexOf(known, member) >= 0
-                    : m.size() > 0 && keys.subkey(key, m, member) != null;
-            if (!present) {
+            if (m.size() == 0 || keys.subkey(key, m, known, member) == null) {
                 b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), member), EMPTY);
                 written.add(member);
                 written.add(EMPTY);
@@ -87,9 +85,7 @@ public final class SetStore {
             List<byte[]> gone = new ArrayList<>();
             long removed = 0;
             for (byte[] member : members) {
-                boolean present = known != null ? EntrySnapshots.indexOf(known, member) >= 0
-                        : keys.subkey(key, m, member) != null;
-                if (seen.add(ByteBuffer.wrap(member)) && present) {
+                if (seen.add(ByteBuffer.wrap(member)) && keys.subkey(key, m, known, member) != null) {
                     b.delete(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), member));
                     gone.add(member);
                     removed++;
@@ -247,7 +243,8 @@ public final class SetStore {
             b.delete(ColumnFamily.SUBKEY, InternalKey.encode(src, f.version(), member));
             keys.store(b, src, f.withSize(f.size() - 1));
             b.event(KeyEvent.SET, "srem", src);
-            long added = addAll(b, dst, to.value(), List.of(member), null, new ArrayList<>());
+            long added = addAll(b, dst, to.value(), List.of(member), keys.knownEntries(dst, to.value()),
+                    new ArrayList<>());
             if (added > 0) {
                 keys.store(b, dst, to.value().withSize(to.value().size() + added));
                 b.event(KeyEvent.SET, "sadd", dst);

@@ -2,7 +2,6 @@ package io.rockhub.core.types;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.function.LongSupplier;
 
 /**
  * Which commit a read of a key may have seen, so that its reply waits for that commit to be durable
@@ -51,14 +50,14 @@ final class WriteSequences {
         everyKeyInFlight.decrementAndGet();
     }
 
-    /** After reading {@code key}: the sequence its reply must wait for ({@code latest} if unsure). */
-    long readOf(byte[] key, LongSupplier latest) {
+    /** After reading {@code key}: the sequence its reply must wait for; -1 if unsure (wait for all). */
+    long readOf(byte[] key) {
         if (everyKeyInFlight.get() > 0) {
-            return latest.getAsLong();
+            return -1;
         }
         int i = 2 * slot(key);
         if (slots.get(i) > 0) {
-            return latest.getAsLong();
+            return -1;
         }
         return Math.max(slots.get(i + 1), everyKeySequence.get());
     }

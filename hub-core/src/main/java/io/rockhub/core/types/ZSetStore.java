@@ -147,18 +147,12 @@ public final class ZSetStore {
         }
     }
 
-    /** A member's score, looked up in {@code known} (the set's entries) when not null. */
+    /** A member's score; {@code known} is the set's entries as {@link Keyspace#knownEntries} gave them. */
     private Double storedScore(byte[] key, Metadata m, List<Keyspace.Entry> known, byte[] member) {
         if (m.size() == 0) {
             return null;
         }
-        byte[] v;
-        if (known != null) {
-            int i = EntrySnapshots.indexOf(known, member);
-            v = i >= 0 ? known.get(i).value() : null;
-        } else {
-            v = keys.subkey(key, m, member);
-        }
+        byte[] v = keys.subkey(key, m, known, member);
         return v == null ? null : ScoreCodec.fromExact(v);
     }
 
@@ -388,8 +382,9 @@ public final class ZSetStore {
             return Result.wrongType();
         }
         List<Double> out = new ArrayList<>(members.size());
+        List<Keyspace.Entry> known = r.isOk() ? keys.knownEntries(key, r.value()) : null;
         for (byte[] member : members) {
-            out.add(r.isOk() ? storedScore(key, r.value(), null, member) : null);
+            out.add(r.isOk() ? storedScore(key, r.value(), known, member) : null);
         }
         return Result.ok(out);
     }
@@ -430,7 +425,7 @@ public final class ZSetStore {
             return Result.of(r.status());
         }
         Metadata m = r.value();
-        Double score = storedScore(key, m, null, member);
+        Double score = storedScore(key, m, keys.knownEntries(key, m), member);
         if (score == null) {
             return Result.ok(null);
         }

@@ -56,8 +56,6 @@ public final class ClientSession implements DecoderLimits {
         this.blocking = b;
     }
 
-    private java.util.function.Consumer<io.rockhub.resp.protocol.RespWriter> offloaded;
-    private boolean offloadedRead;
     private long replySequence = -1;
 
     /** Set by the dispatcher: the commit the last command's reply waits for (-1: all so far). */
@@ -71,12 +69,14 @@ public final class ClientSession implements DecoderLimits {
         replySequence = -1;
         return s;
     }
-    private boolean canOffload;
+
+    private java.util.function.Consumer<io.rockhub.resp.protocol.RespWriter> offloaded;
+    private boolean offloadedRead;
+    /** The connection's event loop; null when no handler of its own can wait for offloaded work. */
     private io.netty.util.concurrent.EventExecutor loop;
 
     /** Set by the connection's handler: it can wait for work run on another thread (a script, a read). */
     void canOffload(io.netty.util.concurrent.EventExecutor loop) {
-        this.canOffload = true;
         this.loop = loop;
     }
 
@@ -86,7 +86,7 @@ public final class ClientSession implements DecoderLimits {
      * cannot (no handler of its own, or inside EXEC): run it in place.
      */
     public boolean offload(java.util.function.Consumer<io.rockhub.resp.protocol.RespWriter> work) {
-        if (!canOffload || executingTransaction) {
+        if (loop == null || executingTransaction) {
             return false;
         }
         this.offloaded = work;
