@@ -63,6 +63,9 @@ public final class HubConfig {
             "yes: acknowledge writes only after the WAL is fsynced (group commit); no: after the WAL write"),
         Setting.integer("rocksdb.group_commit_max_delay_us", 1000, 0, 100_000, true,
             "longest a WAL sync waits to gather more writers into one fsync"),
+        Setting.integer("lua-inline-budget-us", 1000, 0, 1_000_000, true,
+            "how long a script may run on the event loop that read it before it starts over on the script"
+            + " thread (0: every script runs there)"),
         Setting.integer("lua-heap-limit-mb", 1024, 1, 1 << 20, true,
             "the most memory one Lua interpreter's heap may hold; a script passing it is stopped with an error"),
         Setting.integer("metadata-cache-size", 256, 0, 1 << 20, false,

@@ -89,6 +89,18 @@ public final class KeyLocks {
         return w::unlock;
     }
 
+    /**
+     * As {@link #exclusive}, without waiting: null when another thread holds either side, or this
+     * thread holds the shared one.
+     */
+    public Held tryExclusive() {
+        if (world.getReadHoldCount() > 0 && !world.isWriteLockedByCurrentThread()) {
+            return null;
+        }
+        java.util.concurrent.locks.Lock w = world.writeLock();
+        return w.tryLock() ? w::unlock : null;
+    }
+
     public Held lock(byte[]... keys) {
         if (keys.length == 1) {
             return lock(keys[0]);

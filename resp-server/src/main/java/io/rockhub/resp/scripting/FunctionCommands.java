@@ -82,7 +82,7 @@ public final class FunctionCommands {
         String name = a.string(1);
         List<byte[]> keys = new ArrayList<>(a.all().subList(3, 3 + (int) (long) numKeys));
         List<byte[]> args = new ArrayList<>(a.all().subList(3 + (int) (long) numKeys, a.size()));
-        return (ctx, client) -> ctx.hub().scripts().submit(ctx.session(), client,
+        return (ctx, client) -> ctx.hub().scripts().submit(ctx.session(), client, "function " + name,
                 out -> ctx.hub().scripts().callFunction(ctx.session(), verb, name, keys, args, out, readOnly));
     }
 

@@ -108,7 +108,10 @@ public final class ScriptCommands {
         byte[] script = a.bytes(1);
         List<byte[]> keys = new ArrayList<>(a.all().subList(3, 3 + (int) numKeys));
         List<byte[]> args = new ArrayList<>(a.all().subList(3 + (int) numKeys, a.size()));
-        return (ctx, client) -> ctx.hub().scripts().submit(ctx.session(), client, out -> {
+        // What remembers a script that ran long (see Scripts#submit): its SHA, or its body's hash.
+        String label = bySha ? "sha " + new String(script, java.nio.charset.StandardCharsets.ISO_8859_1)
+                : "body " + java.util.Arrays.hashCode(script) + " " + script.length;
+        return (ctx, client) -> ctx.hub().scripts().submit(ctx.session(), client, label, out -> {
             Scripts scripts = ctx.hub().scripts();
             ScriptSource s;
             if (bySha) {

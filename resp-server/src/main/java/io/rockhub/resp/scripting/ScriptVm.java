@@ -103,8 +103,8 @@ final class ScriptVm implements AutoCloseable {
             "    error(killed)",
             "  end",
             "end",
-            "guarded = function(f)",
-            "  sethook(on_hook, '', " + HOOK_EVERY + ")",
+            "guarded = function(f, every)",
+            "  sethook(on_hook, '', every)",
             "  local ok, r = xpcall(f, handler)",
             "  sethook()",
             "  return ok, r",
@@ -118,7 +118,7 @@ final class ScriptVm implements AutoCloseable {
             "    return rep(s, n, ...)",
             "  end",
             "end",
-            "local function run(sha) return guarded(scripts[sha]) end",
+            "local function run(sha, every) return guarded(scripts[sha], every) end",
             "local function forget() scripts = {} end",
             // FUNCTION libraries (Redis 7.0's rules): a library's code runs once in an environment
             // that holds nothing but a redis table able to register functions and log; its functions
@@ -209,9 +209,9 @@ final class ScriptVm implements AutoCloseable {
             "end",
             "local function store_function(name, cb) functions[name:lower()] = cb end",
             "local function forget_functions() functions = {} end",
-            "local function call_function(name, keys, args)",
+            "local function call_function(name, keys, args, every)",
             "  local f = functions[name:lower()]",
-            "  return guarded(function() return f(keys, args) end)",
+            "  return guarded(function() return f(keys, args) end, every)",
             "end",
             "return store, run, forget, load_library, store_function, forget_functions, call_function");
 
@@ -359,7 +359,7 @@ final class ScriptVm implements AutoCloseable {
                 return 0;
             });
             lua.setField(-2, "setresp");
-            lua.push((JFunction) ScriptVm::log);
+            lua.push((JFunction) this::log);
             lua.setField(-2, "log");
             // Every user may run every command until ACLs exist (issue 16): only unknown names fail.
             lua.push((JFunction) l -> {
@@ -403,7 +403,7 @@ final class ScriptVm implements AutoCloseable {
     private static final org.slf4j.Logger SCRIPT_LOG = org.slf4j.LoggerFactory.getLogger("rockhub.script");
 
     /** redis.log(level, ...): the arguments joined by spaces, to the server log at the matching level. */
-    private static int log(Lua l) {
+    private int log(Lua l) {
         int n = l.getTop();
         if (n < 2) {
             pushError(l, "ERR redis.log() requires two arguments or more.");
@@ -427,12 +427,46 @@ final class ScriptVm implements AutoCloseable {
                 msg.append(new String(bytes(l, i), StandardCharsets.UTF_8));
             }
         }
+        if (heldLogs != null) {
+            heldLogs.add(new String[] {Integer.toString(level), msg.toString()});
+        } else {
+            writeLog(level, msg.toString());
+        }
+        return 0;
+    }
+
+    private static void writeLog(int level, String msg) {
         switch (level) {
             case 0, 1 -> SCRIPT_LOG.debug("{}", msg);
             case 2 -> SCRIPT_LOG.info("{}", msg);
             default -> SCRIPT_LOG.warn("{}", msg);
         }
-        return 0;
+    }
+
+    /** redis.log lines of a run that may start over elsewhere, written only if it does not; else null. */
+    private java.util.List<String[]> heldLogs;
+
+    /** Until {@link #releaseLogs}, redis.log lines wait: a run that starts over must not log twice. */
+    void holdLogs() {
+        heldLogs = new java.util.ArrayList<>(0);
+    }
+
+    /** Ends {@link #holdLogs}: the held lines are written ({@code write}) or dropped. */
+    void releaseLogs(boolean write) {
+        java.util.List<String[]> held = heldLogs;
+        heldLogs = null;
+        if (write && held != null) {
+            for (String[] line : held) {
+                writeLog(Integer.parseInt(line[0]), line[1]);
+            }
+        }
+    }
+
+    /** Instructions between two runs of the hook (kill, heap limit, a run's time on an event loop). */
+    private int hookEvery = HOOK_EVERY;
+
+    void hookEvery(int instructions) {
+        this.hookEvery = instructions;
     }
 
     /**
@@ -761,8 +795,9 @@ final class ScriptVm implements AutoCloseable {
         lua.push(name);
         pushArray(keys);
         pushArray(args);
+        lua.push(hookEvery);
         try {
-            lua.pCall(3, 2);
+            lua.pCall(4, 2);
         } catch (LuaException e) {
             lua.setTop(0);
             lua.push(false);
@@ -814,8 +849,9 @@ final class ScriptVm implements AutoCloseable {
         setArray("ARGV", args);
         lua.getField(REGISTRY, "rockhub_run");
         lua.push(sha);
+        lua.push(hookEvery);
         try {
-            lua.pCall(1, 2);
+            lua.pCall(2, 2);
         } catch (LuaException e) {
             // Only a failure of the runner itself (out of memory): report it as a script error.
             lua.setTop(0);

@@ -94,16 +94,101 @@ public final class Scripts {
         scriptThread.execute(work);
     }
 
-    /** Runs {@code work} for the client off its event loop when it can, else in place (inside EXEC). */
-    void submit(ClientSession session, RespWriter out, java.util.function.Consumer<RespWriter> work) {
+    /**
+     * Runs a script for the client: first on its event loop, if it may run there (see
+     * {@link #tryOnLoop}); else off the loop on the script thread; in place inside EXEC.
+     */
+    void submit(ClientSession session, RespWriter out, String label, java.util.function.Consumer<RespWriter> work) {
+        if (tryOnLoop(session, out, label, work)) {
+            return;
+        }
         if (!session.offload(work)) {
             work.accept(out);
         }
     }
 
-    /** An EXEC holding scripts: run off the event loop like them (see {@link #submit}). */
+    /** An EXEC holding scripts: run off the event loop (it may publish, flush, or run long). */
     public void submitExec(ClientSession session, RespWriter out, java.util.function.Consumer<RespWriter> exec) {
-        submit(session, out, exec);
+        if (!session.offload(exec)) {
+            exec.accept(out);
+        }
+    }
+
+    // ---- scripts on the event loop -------------------------------------------------------------
+
+    /**
+     * Handing a script to the script thread and its reply back costs two thread wake-ups, more than
+     * a short script itself; so a script first runs on the event loop that read it, alone among
+     * writers as anywhere. Its writes stay in its batch until it ends, so a run that passes
+     * {@code lua-inline-budget-us} is stopped (the hook, or its next redis.call), dropped whole and
+     * started over on the script thread, where the loop's other clients can be told it is busy and
+     * SCRIPT KILL can reach it. Only a run that has done something a batch cannot take back
+     * (published, flushed, swapped databases, or fed a MONITOR) runs on to its end where it is.
+     */
+    private static final class OnLoop {
+        /** System.nanoTime past which the run stops and starts over; 0 when not running on a loop. */
+        long deadline;
+        long budgetNanos;
+        boolean irrevocable;
+        /** Why the run did not finish here: null (it did), or the reason, for the log at debug. */
+        String fallback;
+    }
+
+    private final ThreadLocal<OnLoop> onLoop = ThreadLocal.withInitial(OnLoop::new);
+    /** Scripts and functions that once ran past the budget: they go to the script thread at once. */
+    private final java.util.Set<String> long_ = ConcurrentHashMap.newKeySet();
+    private static final int LONG_REMEMBERED = 10_000;
+    /** The hook's interval on a loop: often enough to stop well within the budget. */
+    private static final int ON_LOOP_HOOK_EVERY = 10_000;
+    private static final String START_OVER = "ROCKHUB start over off the event loop";
+    private final java.util.concurrent.atomic.LongAdder ranOnLoop = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder startedOver = new java.util.concurrent.atomic.LongAdder();
+
+    /** Scripts and functions answered on an event loop since the start (INFO's scripts_on_loop). */
+    public long ranOnLoop() {
+        return ranOnLoop.sum();
+    }
+
+    /** Runs on a loop stopped at the budget and started over (INFO's scripts_started_over). */
+    public long startedOver() {
+        return startedOver.sum();
+    }
+
+    /** True when the script ran (and answered) on the event loop; false: run it as before. */
+    private boolean tryOnLoop(ClientSession session, RespWriter out, String label, java.util.function.Consumer<RespWriter> work) {
+        long budget = hub.config().getLong("lua-inline-budget-us");
+        if (budget <= 0 || label == null || !session.mayRunOnLoop() || long_.contains(label) || busy()
+                || hub.monitors().active()) {
+            return false;
+        }
+        OnLoop state = onLoop.get();
+        state.budgetNanos = budget * 1000;
+        state.deadline = System.nanoTime() + state.budgetNanos; // set again once the VM is ready
+        state.irrevocable = false;
+        state.fallback = null;
+        try {
+            work.accept(out);
+        } finally {
+            state.deadline = 0;
+        }
+        if (state.fallback == null) {
+            ranOnLoop.increment();
+            return true;
+        }
+        if (state.fallback == START_OVER) {
+            startedOver.increment();
+            if (long_.size() >= LONG_REMEMBERED) {
+                long_.clear();
+            }
+            long_.add(label);
+        }
+        return false;
+    }
+
+    /** Whether a command run by a script does something its batch cannot take back. */
+    private boolean irrevocable(io.rockhub.resp.command.CommandSpec spec) {
+        return spec.has(io.rockhub.resp.command.CommandFlag.PUBSUB)
+                || spec.has(io.rockhub.resp.command.CommandFlag.WRITE) && spec.firstKey() == 0;
     }
 
     /** Whether a script has run past busy-reply-threshold: other commands are refused with -BUSY. */
@@ -146,10 +231,15 @@ public final class Scripts {
 
     /** Asked by the VM's hook every so many instructions: the error that stops the script, or null. */
     private String interruption() {
-        if (!killRequested) {
-            return null;
+        if (killRequested) {
+            return "ERR Script killed by user with SCRIPT KILL..."; // FUNCTION KILL's too, in Redis 7.0
         }
-        return "ERR Script killed by user with SCRIPT KILL..."; // FUNCTION KILL's too, in Redis 7.0
+        OnLoop state = onLoop.get();
+        if (state.fallback == START_OVER || state.deadline != 0 && !state.irrevocable && System.nanoTime() - state.deadline > 0) {
+            state.fallback = START_OVER;
+            return START_OVER;
+        }
+        return null;
     }
 
     /**
@@ -344,7 +434,17 @@ public final class Scripts {
             keys.add(StoredKey.user(k));
         }
         Lua lua = vm.lua();
-        KeyLocks.Held exclusive = hub.keys().locks().exclusive();
+        OnLoop state = onLoop.get();
+        boolean here = state.deadline != 0;
+        KeyLocks.Held exclusive = here ? hub.keys().locks().tryExclusive() : hub.keys().locks().exclusive();
+        if (here && exclusive == null) {
+            state.fallback = "another script or a writer holds the keys";
+            return;
+        }
+        vm.hookEvery(here ? ON_LOOP_HOOK_EVERY : ScriptVm.HOOK_EVERY);
+        if (here) {
+            vm.holdLogs();
+        }
         boolean outermost = inProgress == null;
         if (outermost) {
             List<byte[]> command = new ArrayList<>();
@@ -369,8 +469,15 @@ public final class Scripts {
         resp.get()[0] = 2;
         begun.get()[0] = false;
         boolean committed = false;
+        if (here) {
+            state.deadline = System.nanoTime() + state.budgetNanos; // a VM made for this run took none of it
+        }
         try {
             body.accept(keys);
+            if (here && state.fallback != null) {
+                vm.takeKill(); // stopped to start over: nothing of this run stays (the batch is dropped below)
+                return;
+            }
             // Writes made before an error stay, as in Redis: the batch commits either way.
             if (begun.get()[0]) {
                 hub.keys().endTransaction(true);
@@ -390,7 +497,11 @@ public final class Scripts {
                 killRequested = false;
             }
             if (!committed && begun.get()[0]) {
-                hub.keys().endTransaction(false); // a fault in the server itself: nothing of it lands
+                // A fault in the server itself, or a run that starts over: nothing of it lands.
+                hub.keys().endTransaction(false);
+            }
+            if (here) {
+                vm.releaseLogs(state.fallback == null);
             }
             begun.get()[0] = outerBegun[0];
             resp.get()[0] = outerResp;
@@ -431,23 +542,37 @@ public final class Scripts {
         return v;
     }
 
-    /** Whether a command line names a command that may write (unknown ones are refused later anyway). */
-    private boolean writes(List<byte[]> argv) {
+    /** The command a command line names, or null (unknown ones are refused later anyway). */
+    private io.rockhub.resp.command.CommandSpec spec(List<byte[]> argv) {
         io.rockhub.resp.command.CommandSpec spec = hub.commands().lookup(argv.get(0));
         if (spec != null && spec.isContainer() && argv.size() >= 2) {
             spec = spec.subcommand(new String(argv.get(1), StandardCharsets.UTF_8));
         }
-        return spec != null && spec.has(io.rockhub.resp.command.CommandFlag.WRITE);
+        return spec;
     }
 
     /** redis.call / redis.pcall: runs the command for the script's client and pushes its reply. */
     private void call(Lua lua, List<byte[]> argv) {
         ClientSession session = running.get();
+        io.rockhub.resp.command.CommandSpec spec = spec(argv);
+        OnLoop state = onLoop.get();
+        if (state.deadline != 0) {
+            if (state.fallback == START_OVER || !state.irrevocable && System.nanoTime() - state.deadline > 0) {
+                // Past the budget between two hooks: this command fails, and so does every later one
+                // (a pcall may catch that; the next hook's stop it cannot).
+                state.fallback = START_OVER;
+                ScriptVm.pushError(lua, START_OVER);
+                return;
+            }
+            if (spec != null && irrevocable(spec)) {
+                state.irrevocable = true;
+            }
+        }
         ByteBuf buf = scratch.get();
         buf.clear();
         RespWriter w = new RespWriter(buf);
         w.protocol(resp.get()[0]);
-        boolean writes = writes(argv);
+        boolean writes = spec != null && spec.has(io.rockhub.resp.command.CommandFlag.WRITE);
         if (writes) {
             runningWrote = true;
         }

@@ -75,9 +75,22 @@ public final class ClientSession implements DecoderLimits {
     /** The connection's event loop; null when no handler of its own can wait for offloaded work. */
     private io.netty.util.concurrent.EventExecutor loop;
 
+    /** Whether none of the connection's work is off its loop now (its later requests wait behind such). */
+    private java.util.function.BooleanSupplier nothingOffloaded = () -> false;
+
     /** Set by the connection's handler: it can wait for work run on another thread (a script, a read). */
-    void canOffload(io.netty.util.concurrent.EventExecutor loop) {
+    void canOffload(io.netty.util.concurrent.EventExecutor loop, java.util.function.BooleanSupplier nothingOffloaded) {
         this.loop = loop;
+        this.nothingOffloaded = nothingOffloaded;
+    }
+
+    /**
+     * Whether a script may run right here, on the connection's event loop, instead of being handed
+     * to the script thread: the loop is the caller, the command is not inside EXEC, and none of the
+     * connection's earlier requests is still off the loop (it would be answered after this one).
+     */
+    public boolean mayRunOnLoop() {
+        return loop != null && loop.inEventLoop() && !executingTransaction && nothingOffloaded.getAsBoolean();
     }
 
     /**

@@ -94,7 +94,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
         this.writer = new RespWriter(null);
         this.writer.onError(hub.stats()::error);
         session.pushSink(this);
-        session.canOffload(ctx.executor());
+        session.canOffload(ctx.executor(), () -> offloaded == 0);
         this.burst = new Burst(hub, session.id());
         session.burst(burst);
     }

@@ -1,0 +1,121 @@
+package io.rockhub.resp.scripting;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rockhub.resp.testing.RawClient;
+import io.rockhub.resp.testing.RedisAndRockHub;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Scripts first run on the event loop that read them, and one that passes lua-inline-budget-us
+ * starts over on the script thread: compared with Debian's redis-server, such a script's effects
+ * and reply are those of one run, whether it was stopped by the hook (a Lua loop) or at a
+ * redis.call; a script that published first runs on to its end where it is, so the message goes
+ * out once. INFO's counters show which way each went.
+ */
+class ScriptsOnLoopTest {
+    /** About 30 ms of redis.call('time'): far past the 1 ms budget. */
+    private static final String SPIN_CALLS = "local t = redis.call('time') local s = t[1] * 1000000 + t[2]"
+            + " repeat local n = redis.call('time') until n[1] * 1000000 + n[2] - s > 30000 ";
+    /** Millions of Lua instructions without a redis.call: only the hook can stop it. */
+    private static final String SPIN_LUA = "local i = 0 while i < 3000000 do i = i + 1 end ";
+
+    @Test
+    void aScriptPastItsBudgetStartsOverAndTakesEffectOnce() throws Exception {
+        try (RedisAndRockHub servers = RedisAndRockHub.start(Map.of())) {
+            String redis = transcript(servers.redisPort());
+            warm(servers.rockhubPort());
+            long before = info(servers.rockhubPort(), "scripts_started_over");
+            assertThat(transcript(servers.rockhubPort())).isEqualTo(redis);
+            // The first run of each of the three long scripts started over (the later ones went to the
+            // script thread at once); a short one may too, if a pause of the machine took its budget.
+            assertThat(info(servers.rockhubPort(), "scripts_started_over") - before).isGreaterThanOrEqualTo(3);
+        }
+    }
+
+    private static String transcript(int port) throws Exception {
+        List<String> t = new ArrayList<>();
+        try (RawClient c = new RawClient(port)) {
+            c.call("FLUSHALL");
+            String calls = "redis.call('incr', KEYS[1]) redis.call('rpush', KEYS[2], ARGV[1]) " + SPIN_CALLS
+                    + "return {redis.call('get', KEYS[1]), redis.call('llen', KEYS[2])}";
+            String lua = "redis.call('incr', KEYS[1]) redis.call('rpush', KEYS[2], ARGV[1]) " + SPIN_LUA
+                    + "return {redis.call('get', KEYS[1]), redis.call('llen', KEYS[2])}";
+            for (int i = 0; i < 3; i++) {
+                t.add(c.call("EVAL", calls, "2", "n", "log", "calls" + i));
+                t.add(c.call("EVAL", lua, "2", "m", "log", "lua" + i));
+            }
+            t.add(c.call("LRANGE", "log", "0", "-1"));
+            t.add(c.call("MGET", "n", "m"));
+            // A short script, and one caught by pcall past the budget: still one effect each.
+            t.add(c.call("EVAL", "return redis.call('incr', KEYS[1])", "1", "n"));
+            t.add(c.call("EVAL", "redis.call('incr', KEYS[1]) " + SPIN_CALLS.replace("redis.call('time')",
+                    "(function() local ok, r = pcall(redis.call, 'time') return ok and r or {0, 0} end)()")
+                    + "local i = 0 while i < 3000000 do i = i + 1 end return redis.call('get', KEYS[1])", "1", "p"));
+            t.add(c.call("GET", "p"));
+        }
+        return String.join("\n", t);
+    }
+
+    @Test
+    void aScriptThatPublishedRunsToItsEndWhereItIs() throws Exception {
+        try (RedisAndRockHub servers = RedisAndRockHub.start(Map.of())) {
+            String redis = publishing(servers.redisPort());
+            warm(servers.rockhubPort());
+            // A budget the publish surely comes within, even on a busy machine; the script runs past it.
+            try (RawClient c = new RawClient(servers.rockhubPort())) {
+                assertThat(c.call("CONFIG", "SET", "lua-inline-budget-us", "20000")).isEqualTo("+OK\r\n");
+            }
+            long before = info(servers.rockhubPort(), "scripts_started_over");
+            long onLoop = info(servers.rockhubPort(), "scripts_on_loop");
+            assertThat(publishing(servers.rockhubPort())).isEqualTo(redis);
+            assertThat(info(servers.rockhubPort(), "scripts_started_over")).isEqualTo(before);
+            assertThat(info(servers.rockhubPort(), "scripts_on_loop") - onLoop).isEqualTo(1);
+        }
+    }
+
+    private static String publishing(int port) throws Exception {
+        List<String> t = new ArrayList<>();
+        try (RawClient sub = new RawClient(port); RawClient c = new RawClient(port)) {
+            t.add(sub.call("SUBSCRIBE", "ch"));
+            t.add(c.call("EVAL", "redis.call('incr', 'k') local n = redis.call('publish', 'ch', 'once') " + SPIN_LUA
+                    + SPIN_CALLS + "return n", "0"));
+            t.add(sub.readReply());
+            sub.assertNothingMoreWithin(Duration.ofMillis(200));
+            t.add(c.call("GET", "k"));
+        }
+        return String.join("\n", t);
+    }
+
+    /**
+     * A server's first commands load their classes, which can take a run's whole budget: both
+     * event loops (connections take turns) run the commands the scripts here call, a few times.
+     */
+    private static void warm(int port) throws Exception {
+        try (RawClient a = new RawClient(port); RawClient b = new RawClient(port)) {
+            for (int i = 0; i < 5; i++) {
+                for (RawClient c : List.of(a, b)) {
+                    c.call("EVAL", "redis.call('incr', 'warm') redis.call('rpush', 'warmlog', 'x') redis.call('time')"
+                            + " redis.call('llen', 'warmlog') redis.call('get', 'warm')"
+                            + " return redis.call('publish', 'elsewhere', ARGV[1])", "0", Integer.toString(i));
+                }
+            }
+            a.call("DEL", "warm", "warmlog");
+        }
+    }
+
+    private static long info(int port, String field) throws Exception {
+        try (RawClient c = new RawClient(port)) {
+            for (String line : c.call("INFO", "rocksdb").split("\r\n")) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.substring(field.length() + 1));
+                }
+            }
+        }
+        throw new AssertionError("INFO has no " + field);
+    }
+}
