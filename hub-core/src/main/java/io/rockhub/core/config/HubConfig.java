@@ -73,6 +73,8 @@ public final class HubConfig {
         Setting.integer("rocksdb.block_cache_size", 512, 1, 1 << 20, false, "shared block cache, in MB"),
         Setting.integer("rocksdb.row_cache_size", 0, 0, 1 << 20, false, "row cache for hot keys, in MB (0 = off)"),
         Setting.integer("rocksdb.write_buffer_size", 64, 1, 4096, false, "memtable size per column family, in MB"),
+        Setting.integer("rocksdb.metadata_write_buffer_size", 0, 0, 4096, false,
+            "memtable size of the metadata column family, in MB (0: rocksdb.write_buffer_size)"),
         Setting.integer("rocksdb.max_write_buffer_number", 4, 2, 64, false, "memtables per column family"),
         Setting.integer("rocksdb.max_background_jobs", 4, 1, 64, false, "flush and compaction threads"),
         Setting.integer("rocksdb.max_open_files", 8096, -1, 1_000_000, false, "open SST files (-1 = unlimited)"),
