@@ -90,15 +90,20 @@ public final class KeyLocks {
     }
 
     /**
-     * As {@link #exclusive}, without waiting: null when another thread holds either side, or this
-     * thread holds the shared one.
+     * As {@link #exclusive}, waiting at most {@code waitNanos}: null when another thread holds either
+     * side that long, or this thread holds the shared one.
      */
-    public Held tryExclusive() {
+    public Held tryExclusive(long waitNanos) {
         if (world.getReadHoldCount() > 0 && !world.isWriteLockedByCurrentThread()) {
             return null;
         }
         java.util.concurrent.locks.Lock w = world.writeLock();
-        return w.tryLock() ? w::unlock : null;
+        try {
+            return w.tryLock(waitNanos, java.util.concurrent.TimeUnit.NANOSECONDS) ? w::unlock : null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     public Held lock(byte[]... keys) {

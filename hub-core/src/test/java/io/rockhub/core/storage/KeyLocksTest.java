@@ -15,10 +15,10 @@ class KeyLocksTest {
     @Test
     void tryExclusiveTakesTheLocksWhenNobodyHoldsThem() {
         KeyLocks locks = new KeyLocks(16);
-        KeyLocks.Held held = locks.tryExclusive();
+        KeyLocks.Held held = locks.tryExclusive(1_000_000);
         assertThat(held).isNotNull();
         held.close();
-        assertThat(locks.tryExclusive()).as("released, so free again").isNotNull();
+        assertThat(locks.tryExclusive(1_000_000)).as("released, so free again").isNotNull();
     }
 
     @Test
@@ -36,10 +36,10 @@ class KeyLocksTest {
                 }
             });
             assertThat(taken.await(10, TimeUnit.SECONDS)).isTrue();
-            assertThat(locks.tryExclusive()).as(script ? "a script holds it" : "a writer holds a key").isNull();
+            assertThat(locks.tryExclusive(1_000_000)).as(script ? "a script holds it" : "a writer holds a key").isNull();
             done.countDown();
             other.get(10, TimeUnit.SECONDS);
-            KeyLocks.Held after = locks.tryExclusive();
+            KeyLocks.Held after = locks.tryExclusive(1_000_000);
             assertThat(after).isNotNull();
             after.close();
         }
@@ -49,9 +49,9 @@ class KeyLocksTest {
     void tryExclusiveGivesUpWhenThisThreadAlreadyWrites() {
         KeyLocks locks = new KeyLocks(16);
         try (KeyLocks.Held writing = locks.lock(KEY)) {
-            assertThat(locks.tryExclusive()).isNull();
+            assertThat(locks.tryExclusive(1_000_000)).isNull();
         }
-        KeyLocks.Held held = locks.tryExclusive();
+        KeyLocks.Held held = locks.tryExclusive(1_000_000);
         assertThat(held).isNotNull();
         held.close();
     }

@@ -102,9 +102,24 @@ public final class Scripts {
         if (tryOnLoop(session, out, label, work)) {
             return;
         }
-        if (!session.offload(work)) {
-            work.accept(out);
+        java.util.function.Consumer<RespWriter> run = label != null && long_.contains(label) ? timed(label, work) : work;
+        if (!session.offload(run)) {
+            run.accept(out);
         }
+    }
+
+    /**
+     * A script once too long for a loop, timed on the script thread: within the budget there (its
+     * long run was a server's first, say, loading classes), it may try the loop again next time.
+     */
+    private java.util.function.Consumer<RespWriter> timed(String label, java.util.function.Consumer<RespWriter> work) {
+        return w -> {
+            long start = System.nanoTime();
+            work.accept(w);
+            if (System.nanoTime() - start < hub.config().getLong("lua-inline-budget-us") * 1000) {
+                long_.remove(label);
+            }
+        };
     }
 
     /** An EXEC holding scripts: run off the event loop (it may publish, flush, or run long). */
@@ -135,7 +150,10 @@ public final class Scripts {
     }
 
     private final ThreadLocal<OnLoop> onLoop = ThreadLocal.withInitial(OnLoop::new);
-    /** Scripts and functions that once ran past the budget: they go to the script thread at once. */
+    /**
+     * Scripts and functions whose last run passed the budget: they go to the script thread at once,
+     * until a run there is short again.
+     */
     private final java.util.Set<String> long_ = ConcurrentHashMap.newKeySet();
     private static final int LONG_REMEMBERED = 10_000;
     /** The hook's interval on a loop: often enough to stop well within the budget. */
@@ -436,7 +454,8 @@ public final class Scripts {
         Lua lua = vm.lua();
         OnLoop state = onLoop.get();
         boolean here = state.deadline != 0;
-        KeyLocks.Held exclusive = here ? hub.keys().locks().tryExclusive() : hub.keys().locks().exclusive();
+        // On a loop it waits as long as a run there may last: another loop's script ends within it.
+        KeyLocks.Held exclusive = here ? hub.keys().locks().tryExclusive(state.budgetNanos) : hub.keys().locks().exclusive();
         if (here && exclusive == null) {
             state.fallback = "another script or a writer holds the keys";
             return;

@@ -78,6 +78,28 @@ class ScriptsOnLoopTest {
         }
     }
 
+    @Test
+    void aScriptLongOnceComesBackToTheLoopAfterAShortRun() throws Exception {
+        try (RedisAndRockHub servers = RedisAndRockHub.start(Map.of())) {
+            int port = servers.rockhubPort();
+            warm(port);
+            String spin = "local i = 0 while i < tonumber(ARGV[1]) do i = i + 1 end return i";
+            try (RawClient c = new RawClient(port)) {
+                long over = info(port, "scripts_started_over");
+                assertThat(c.call("EVAL", spin, "0", "3000000")).isEqualTo(":3000000\r\n");
+                assertThat(info(port, "scripts_started_over")).isEqualTo(over + 1);
+                // Marked long: the next run goes to the script thread, and is short there.
+                long onLoop = info(port, "scripts_on_loop");
+                assertThat(c.call("EVAL", spin, "0", "10")).isEqualTo(":10\r\n");
+                assertThat(info(port, "scripts_on_loop")).isEqualTo(onLoop);
+                // So the one after runs on the loop again.
+                assertThat(c.call("EVAL", spin, "0", "10")).isEqualTo(":10\r\n");
+                assertThat(info(port, "scripts_on_loop")).isEqualTo(onLoop + 1);
+                assertThat(info(port, "scripts_started_over")).isEqualTo(over + 1);
+            }
+        }
+    }
+
     private static String publishing(int port) throws Exception {
         List<String> t = new ArrayList<>();
         try (RawClient sub = new RawClient(port); RawClient c = new RawClient(port)) {
