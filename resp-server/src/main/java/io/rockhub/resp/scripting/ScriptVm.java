@@ -76,8 +76,9 @@ final class ScriptVm implements AutoCloseable {
             "local setfenv = setfenv",
             "local function store(f, sha, env) setfenv(f, env) scripts[sha] = f end",
             // Every script and function runs under a count hook: it is how SCRIPT KILL reaches a
-            // script in a loop, and how the Lua heap stays bounded (checked every HOOK_EVERY
-            // instructions; string.rep, the one way to allocate much in one instruction, checks first).
+            // script in a loop, how the Lua heap stays bounded and how a run on an event loop is held to
+            // its budget (every HOOK_EVERY instructions, or as often as Java asks; string.rep, the one
+            // way to allocate much in one instruction, checks first).
             // Once killed, the hook raises at every instruction, so no pcall can swallow the kill.
             "local sethook, getinfo, registry = dbg.sethook, dbg.getinfo, dbg.getregistry()",
             "local guarded",
@@ -428,7 +429,7 @@ final class ScriptVm implements AutoCloseable {
             }
         }
         if (heldLogs != null) {
-            heldLogs.add(new String[] {Integer.toString(level), msg.toString()});
+            heldLogs.add(new HeldLine(level, msg.toString()));
         } else {
             writeLog(level, msg.toString());
         }
@@ -443,8 +444,11 @@ final class ScriptVm implements AutoCloseable {
         }
     }
 
+    private record HeldLine(int level, String text) {
+    }
+
     /** redis.log lines of a run that may start over elsewhere, written only if it does not; else null. */
-    private java.util.List<String[]> heldLogs;
+    private java.util.List<HeldLine> heldLogs;
 
     /** Until {@link #releaseLogs}, redis.log lines wait: a run that starts over must not log twice. */
     void holdLogs() {
@@ -453,11 +457,11 @@ final class ScriptVm implements AutoCloseable {
 
     /** Ends {@link #holdLogs}: the held lines are written ({@code write}) or dropped. */
     void releaseLogs(boolean write) {
-        java.util.List<String[]> held = heldLogs;
+        java.util.List<HeldLine> held = heldLogs;
         heldLogs = null;
         if (write && held != null) {
-            for (String[] line : held) {
-                writeLog(Integer.parseInt(line[0]), line[1]);
+            for (HeldLine line : held) {
+                writeLog(line.level(), line.text());
             }
         }
     }

@@ -102,7 +102,7 @@ public final class Scripts {
         if (tryOnLoop(session, out, label, work)) {
             return;
         }
-        java.util.function.Consumer<RespWriter> run = label != null && long_.contains(label) ? timed(label, work) : work;
+        java.util.function.Consumer<RespWriter> run = label != null && tooLong.contains(label) ? timed(label, work) : work;
         if (!session.offload(run)) {
             run.accept(out);
         }
@@ -117,7 +117,7 @@ public final class Scripts {
             long start = System.nanoTime();
             work.accept(w);
             if (System.nanoTime() - start < hub.config().getLong("lua-inline-budget-us") * 1000) {
-                long_.remove(label);
+                tooLong.remove(label);
             }
         };
     }
@@ -138,14 +138,15 @@ public final class Scripts {
      * {@code lua-inline-budget-us} is stopped (the hook, or its next redis.call), dropped whole and
      * started over on the script thread, where the loop's other clients can be told it is busy and
      * SCRIPT KILL can reach it. Only a run that has done something a batch cannot take back
-     * (published, flushed, swapped databases, or fed a MONITOR) runs on to its end where it is.
+     * (published, or wrote no key: FLUSHALL, SWAPDB) runs on to its end where it is; while a MONITOR
+     * is open no script runs on a loop, since what a run fed it could not be taken back either.
      */
     private static final class OnLoop {
         /** System.nanoTime past which the run stops and starts over; 0 when not running on a loop. */
         long deadline;
         long budgetNanos;
         boolean irrevocable;
-        /** Why the run did not finish here: null (it did), or the reason, for the log at debug. */
+        /** Why the run did not finish here: null (it did), START_OVER, or that the locks stayed held. */
         String fallback;
     }
 
@@ -154,7 +155,7 @@ public final class Scripts {
      * Scripts and functions whose last run passed the budget: they go to the script thread at once,
      * until a run there is short again.
      */
-    private final java.util.Set<String> long_ = ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> tooLong = ConcurrentHashMap.newKeySet();
     private static final int LONG_REMEMBERED = 10_000;
     /** The hook's interval on a loop: often enough to stop well within the budget. */
     private static final int ON_LOOP_HOOK_EVERY = 10_000;
@@ -175,7 +176,7 @@ public final class Scripts {
     /** True when the script ran (and answered) on the event loop; false: run it as before. */
     private boolean tryOnLoop(ClientSession session, RespWriter out, String label, java.util.function.Consumer<RespWriter> work) {
         long budget = hub.config().getLong("lua-inline-budget-us");
-        if (budget <= 0 || label == null || !session.mayRunOnLoop() || long_.contains(label) || busy()
+        if (budget <= 0 || label == null || !session.mayRunOnLoop() || tooLong.contains(label) || busy()
                 || hub.monitors().active()) {
             return false;
         }
@@ -195,10 +196,10 @@ public final class Scripts {
         }
         if (state.fallback == START_OVER) {
             startedOver.increment();
-            if (long_.size() >= LONG_REMEMBERED) {
-                long_.clear();
+            if (tooLong.size() >= LONG_REMEMBERED) {
+                tooLong.clear();
             }
-            long_.add(label);
+            tooLong.add(label);
         }
         return false;
     }
