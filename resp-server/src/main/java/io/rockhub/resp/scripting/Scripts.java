@@ -71,7 +71,7 @@ public final class Scripts {
     static final String SLOW_FUNCTION = "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
 
     /** The script or function running now (one at a time: each holds the exclusive key lock). */
-    record Running(long startNanos, boolean function, String name, List<byte[]> argv) {
+    record Running(long startNanos, boolean function, String name, List<byte[]> argv, boolean onLoop) {
     }
 
     private volatile Running inProgress;
@@ -455,8 +455,12 @@ public final class Scripts {
         Lua lua = vm.lua();
         OnLoop state = onLoop.get();
         boolean here = state.deadline != 0;
-        // On a loop it waits as long as a run there may last: another loop's script ends within it.
-        KeyLocks.Held exclusive = here ? hub.keys().locks().tryExclusive(state.budgetNanos) : hub.keys().locks().exclusive();
+        // On a loop it waits as long as a run there may last, for a short script ends within it; not
+        // for one already longer than that on the script thread, which may run for seconds.
+        Running holder = inProgress;
+        long wait = holder != null && !holder.onLoop() && System.nanoTime() - holder.startNanos() > state.budgetNanos
+                ? 0 : state.budgetNanos;
+        KeyLocks.Held exclusive = here ? hub.keys().locks().tryExclusive(wait) : hub.keys().locks().exclusive();
         if (here && exclusive == null) {
             state.fallback = "another script or a writer holds the keys";
             return;
@@ -475,7 +479,7 @@ public final class Scripts {
             command.addAll(args);
             runningWrote = false;
             killRequested = false;
-            inProgress = new Running(System.nanoTime(), function, label, command);
+            inProgress = new Running(System.nanoTime(), function, label, command, here);
         }
         ClientSession outer = running.get();
         boolean outerReadOnly = readOnlyScript.get();
