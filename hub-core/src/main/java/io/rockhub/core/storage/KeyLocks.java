@@ -82,7 +82,7 @@ public final class KeyLocks {
      * with what it holds.
      */
     public Held exclusive() {
-        if (world.getReadHoldCount() > 0 && !world.isWriteLockedByCurrentThread()) {
+        if (writesUnderSharedSide()) {
             return null;
         }
         java.util.concurrent.locks.Lock w = acquire(world.writeLock());
@@ -94,7 +94,7 @@ public final class KeyLocks {
      * side that long, or this thread holds the shared one.
      */
     public Held tryExclusive(long waitNanos) {
-        if (world.getReadHoldCount() > 0 && !world.isWriteLockedByCurrentThread()) {
+        if (writesUnderSharedSide()) {
             return null;
         }
         java.util.concurrent.locks.Lock w = world.writeLock();
@@ -104,6 +104,11 @@ public final class KeyLocks {
             Thread.currentThread().interrupt();
             return null;
         }
+    }
+
+    /** A thread holding the shared side cannot take the exclusive one (it would wait for itself). */
+    private boolean writesUnderSharedSide() {
+        return world.getReadHoldCount() > 0 && !world.isWriteLockedByCurrentThread();
     }
 
     public Held lock(byte[]... keys) {

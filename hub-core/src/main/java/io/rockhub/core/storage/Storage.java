@@ -213,7 +213,7 @@ public final class Storage implements AutoCloseable {
             }
             cfo.setMemtablePrefixBloomSizeRatio(0.1).setMemtableWholeKeyFiltering(true);
             // Every write of every type writes this family; a smaller skiplist makes each insert a
-            // shorter search (see the README's "How it stores and commits" for the figures).
+            // shorter search; but where it holds the data (strings) reads meet more files (README, "Benchmark").
             if (config.getLong("rocksdb.metadata_write_buffer_size") > 0) {
                 cfo.setWriteBufferSize(config.megabytes("rocksdb.metadata_write_buffer_size"));
             }

@@ -146,8 +146,28 @@ public final class Scripts {
         long deadline;
         long budgetNanos;
         boolean irrevocable;
-        /** Why the run did not finish here: null (it did), START_OVER, or that the locks stayed held. */
-        String fallback;
+        /** Why the run did not finish here, or null (it did). */
+        Fallback fallback;
+
+        /**
+         * Whether a run here must stop now (past its budget with nothing irrevocable done, or already
+         * told to): it then starts over on the script thread.
+         */
+        boolean mustStartOver() {
+            if (fallback == Fallback.START_OVER
+                    || deadline != 0 && !irrevocable && System.nanoTime() - deadline > 0) {
+                fallback = Fallback.START_OVER;
+                return true;
+            }
+            return false;
+        }
+    }
+
+    private enum Fallback {
+        /** Stopped at the budget: dropped, to start over on the script thread. */
+        START_OVER,
+        /** The key locks stayed held by another script or a writer: it never started here. */
+        LOCKS_HELD
     }
 
     private final ThreadLocal<OnLoop> onLoop = ThreadLocal.withInitial(OnLoop::new);
@@ -159,6 +179,7 @@ public final class Scripts {
     private static final int LONG_REMEMBERED = 10_000;
     /** The hook's interval on a loop: often enough to stop well within the budget. */
     private static final int ON_LOOP_HOOK_EVERY = 10_000;
+    /** The error that stops a run at the budget (never sent to a client: the run starts over). */
     private static final String START_OVER = "ROCKHUB start over off the event loop";
     private final java.util.concurrent.atomic.LongAdder ranOnLoop = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder startedOver = new java.util.concurrent.atomic.LongAdder();
@@ -194,7 +215,7 @@ public final class Scripts {
             ranOnLoop.increment();
             return true;
         }
-        if (state.fallback == START_OVER) {
+        if (state.fallback == Fallback.START_OVER) {
             startedOver.increment();
             if (tooLong.size() >= LONG_REMEMBERED) {
                 tooLong.clear();
@@ -202,6 +223,18 @@ public final class Scripts {
             tooLong.add(label);
         }
         return false;
+    }
+
+    /**
+     * How long a run on a loop waits for the key locks: as long as a run there may last, for a short
+     * script ends within it; not at all behind one already longer than that on the script thread,
+     * which may run for seconds.
+     */
+    private long lockWaitOnLoop(OnLoop state) {
+        Running holder = inProgress;
+        boolean longOnScriptThread = holder != null && !holder.onLoop()
+                && System.nanoTime() - holder.startNanos() > state.budgetNanos;
+        return longOnScriptThread ? 0 : state.budgetNanos;
     }
 
     /** Whether a command run by a script does something its batch cannot take back. */
@@ -254,8 +287,7 @@ public final class Scripts {
             return "ERR Script killed by user with SCRIPT KILL..."; // FUNCTION KILL's too, in Redis 7.0
         }
         OnLoop state = onLoop.get();
-        if (state.fallback == START_OVER || state.deadline != 0 && !state.irrevocable && System.nanoTime() - state.deadline > 0) {
-            state.fallback = START_OVER;
+        if (onLoop.get().mustStartOver()) {
             return START_OVER;
         }
         return null;
@@ -455,14 +487,10 @@ public final class Scripts {
         Lua lua = vm.lua();
         OnLoop state = onLoop.get();
         boolean here = state.deadline != 0;
-        // On a loop it waits as long as a run there may last, for a short script ends within it; not
-        // for one already longer than that on the script thread, which may run for seconds.
-        Running holder = inProgress;
-        long wait = holder != null && !holder.onLoop() && System.nanoTime() - holder.startNanos() > state.budgetNanos
-                ? 0 : state.budgetNanos;
-        KeyLocks.Held exclusive = here ? hub.keys().locks().tryExclusive(wait) : hub.keys().locks().exclusive();
+        KeyLocks.Held exclusive = here ? hub.keys().locks().tryExclusive(lockWaitOnLoop(state))
+                : hub.keys().locks().exclusive();
         if (here && exclusive == null) {
-            state.fallback = "another script or a writer holds the keys";
+            state.fallback = Fallback.LOCKS_HELD;
             return;
         }
         vm.hookEvery(here ? ON_LOOP_HOOK_EVERY : ScriptVm.HOOK_EVERY);
@@ -581,10 +609,9 @@ public final class Scripts {
         io.rockhub.resp.command.CommandSpec spec = spec(argv);
         OnLoop state = onLoop.get();
         if (state.deadline != 0) {
-            if (state.fallback == START_OVER || !state.irrevocable && System.nanoTime() - state.deadline > 0) {
+            if (state.mustStartOver()) {
                 // Past the budget between two hooks: this command fails, and so does every later one
                 // (a pcall may catch that; the next hook's stop it cannot).
-                state.fallback = START_OVER;
                 ScriptVm.pushError(lua, START_OVER);
                 return;
             }
