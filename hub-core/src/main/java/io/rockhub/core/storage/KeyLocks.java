@@ -171,6 +171,15 @@ public final class KeyLocks {
         return true;
     }
 
+    /**
+     * Whether a thread waits for either side (a script for the exclusive one, say): stripe holders
+     * that only try their locks should step back, since their tries would barge past it for as long
+     * as one of them holds the shared side.
+     */
+    public boolean waited() {
+        return world.hasQueuedThreads();
+    }
+
     /** Gives back everything {@code h} holds. */
     public void release(Holding h) {
         for (int i = h.held.size() - 1; i >= 0; i--) {

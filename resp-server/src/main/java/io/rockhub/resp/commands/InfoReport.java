@@ -444,6 +444,7 @@ final class InfoReport {
         line(sb, "block_cache_filter_misses", st.ticker(TickerType.BLOCK_CACHE_FILTER_MISS));
         line(sb, "reads_off_loop", hub.reads().submitted());
         line(sb, "scripts_on_loop", hub.scripts().ranOnLoop());
+        line(sb, "scripts_on_loop_by_key", hub.scripts().ranByKey());
         line(sb, "scripts_started_over", hub.scripts().startedOver());
         line(sb, "memtable_size", st.longPropertyAll("rocksdb.cur-size-all-mem-tables"));
         line(sb, "estimate_pending_compaction_bytes", st.longPropertyAll("rocksdb.estimate-pending-compaction-bytes"));

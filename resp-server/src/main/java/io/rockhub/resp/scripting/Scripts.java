@@ -51,6 +51,7 @@ public final class Scripts {
     /** The running script's redis.setresp choice (2 at every script's start). */
     private final ThreadLocal<int[]> resp = ThreadLocal.withInitial(() -> new int[] {2});
     private final ThreadLocal<ByteBuf> scratch = ThreadLocal.withInitial(() -> Unpooled.buffer(256));
+    private final io.rockhub.resp.server.Dispatcher.ScriptGate byKeyGate = this::admitByKey;
 
     public Scripts(Hub hub) {
         this.hub = hub;
@@ -146,16 +147,25 @@ public final class Scripts {
         long deadline;
         long budgetNanos;
         boolean irrevocable;
+        /**
+         * Whether the run holds only the stripe locks of the keys it touches (see {@link #tryOnLoop}),
+         * not the exclusive side: scripts on two loops then run side by side.
+         */
+        boolean byKey;
+        /** The stripes a run by key holds, taken without waiting as its commands name keys. */
+        final KeyLocks.Holding holding = new KeyLocks.Holding();
         /** Why the run did not finish here, or null (it did). */
         Fallback fallback;
 
         /**
          * Whether a run here must stop now (past its budget with nothing irrevocable done, or already
-         * told to): it then starts over on the script thread.
+         * told to): it then starts over, on the script thread or alone among writers here.
          */
         boolean mustStartOver() {
-            if (fallback == Fallback.START_OVER
-                    || deadline != 0 && !irrevocable && System.nanoTime() - deadline > 0) {
+            if (fallback != null) {
+                return true;
+            }
+            if (deadline != 0 && !irrevocable && System.nanoTime() - deadline > 0) {
                 fallback = Fallback.START_OVER;
                 return true;
             }
@@ -167,7 +177,14 @@ public final class Scripts {
         /** Stopped at the budget: dropped, to start over on the script thread. */
         START_OVER,
         /** The key locks stayed held by another script or a writer: it never started here. */
-        LOCKS_HELD
+        LOCKS_HELD,
+        /** Run by key, it met a key another thread holds: dropped, to run again here alone among writers. */
+        KEY_HELD,
+        /**
+         * Run by key, it called a command whose keys the table does not name (KEYS, SCAN, FLUSHALL,
+         * SORT ... BY, PUBLISH): dropped, to run again here alone; the script runs alone from then on.
+         */
+        UNNAMED_KEYS
     }
 
     private final ThreadLocal<OnLoop> onLoop = ThreadLocal.withInitial(OnLoop::new);
@@ -176,6 +193,8 @@ public final class Scripts {
      * until a run there is short again.
      */
     private final java.util.Set<String> tooLong = ConcurrentHashMap.newKeySet();
+    /** Scripts and functions that called a command a run by key cannot cover: they run alone on a loop. */
+    private final java.util.Set<String> alone = ConcurrentHashMap.newKeySet();
     private static final int LONG_REMEMBERED = 10_000;
     /** The hook's interval on a loop: often enough to stop well within the budget. */
     private static final int ON_LOOP_HOOK_EVERY = 10_000;
@@ -183,10 +202,16 @@ public final class Scripts {
     private static final String START_OVER = "ROCKHUB start over off the event loop";
     private final java.util.concurrent.atomic.LongAdder ranOnLoop = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder startedOver = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder ranByKey = new java.util.concurrent.atomic.LongAdder();
 
     /** Scripts and functions answered on an event loop since the start (INFO's scripts_on_loop). */
     public long ranOnLoop() {
         return ranOnLoop.sum();
+    }
+
+    /** Of those, the ones that held only their keys' locks (INFO's scripts_on_loop_by_key). */
+    public long ranByKey() {
+        return ranByKey.sum();
     }
 
     /** Runs on a loop stopped at the budget and started over (INFO's scripts_started_over). */
@@ -194,7 +219,17 @@ public final class Scripts {
         return startedOver.sum();
     }
 
-    /** True when the script ran (and answered) on the event loop; false: run it as before. */
+    /**
+     * True when the script ran (and answered) on the event loop; false: run it as before.
+     *
+     * <p>A run here first holds only the stripe locks of the keys it touches, declared or not, each
+     * taken without waiting as a command names it: two loops then run scripts on different keys side
+     * by side (taking the exclusive side by turns, each parking while the other ran, cost them more
+     * than the scripts). Every key it reads or writes stays locked until its batch is committed, so
+     * it is as isolated as a run alone; a key another thread holds, or a command whose keys the
+     * table does not name, drops the run (nothing of it has happened yet), which runs again here
+     * alone among writers; so a loop may spend up to twice the budget on one script.
+     */
     private boolean tryOnLoop(ClientSession session, RespWriter out, String label, java.util.function.Consumer<RespWriter> work) {
         long budget = hub.config().getLong("lua-inline-budget-us");
         if (budget <= 0 || label == null || !session.mayRunOnLoop() || tooLong.contains(label) || busy()
@@ -203,26 +238,75 @@ public final class Scripts {
         }
         OnLoop state = onLoop.get();
         state.budgetNanos = budget * 1000;
-        state.deadline = System.nanoTime() + state.budgetNanos; // set again once the VM is ready
-        state.irrevocable = false;
-        state.fallback = null;
-        try {
-            work.accept(out);
-        } finally {
-            state.deadline = 0;
+        state.byKey = !alone.contains(label);
+        while (true) {
+            state.deadline = System.nanoTime() + state.budgetNanos; // set again once the VM is ready
+            state.irrevocable = false;
+            state.fallback = null;
+            try {
+                work.accept(out);
+            } finally {
+                state.deadline = 0;
+            }
+            if (state.fallback != Fallback.KEY_HELD && state.fallback != Fallback.UNNAMED_KEYS) {
+                break;
+            }
+            if (state.fallback == Fallback.UNNAMED_KEYS) {
+                remember(alone, label);
+            }
+            state.byKey = false;
         }
         if (state.fallback == null) {
             ranOnLoop.increment();
+            if (state.byKey) {
+                ranByKey.increment();
+            }
             return true;
         }
         if (state.fallback == Fallback.START_OVER) {
             startedOver.increment();
-            if (tooLong.size() >= LONG_REMEMBERED) {
-                tooLong.clear();
-            }
-            tooLong.add(label);
+            remember(tooLong, label);
         }
         return false;
+    }
+
+    private static void remember(java.util.Set<String> labels, String label) {
+        if (labels.size() >= LONG_REMEMBERED) {
+            labels.clear();
+        }
+        labels.add(label);
+    }
+
+    /**
+     * What a run by key does before each command, once the command parsed: takes the stripes of the
+     * keys it names, or stops the run (to run again alone) when one is held elsewhere or the command
+     * reaches keys the table does not name.
+     */
+    private String admitByKey(io.rockhub.resp.command.CommandSpec spec, List<byte[]> keys) {
+        OnLoop state = onLoop.get();
+        if (reachesUnnamedKeys(spec)) {
+            state.fallback = Fallback.UNNAMED_KEYS;
+            return START_OVER;
+        }
+        if (!keys.isEmpty() && !hub.keys().locks().tryHold(state.holding, keys)) {
+            state.fallback = Fallback.KEY_HELD;
+            return START_OVER;
+        }
+        return null;
+    }
+
+    /**
+     * Commands whose effect the stripes of their named keys do not cover: keyless reads and writes of
+     * the keyspace (KEYS, SCAN, DBSIZE, FLUSHALL), keys found by key specs (SORT's BY and GET patterns
+     * are not among them), another database's key (MOVE, COPY ... DB), and what a batch cannot take
+     * back (PUBLISH).
+     */
+    private static boolean reachesUnnamedKeys(io.rockhub.resp.command.CommandSpec spec) {
+        return spec.has(io.rockhub.resp.command.CommandFlag.PUBSUB)
+                || spec.has(io.rockhub.resp.command.CommandFlag.MOVABLEKEYS)
+                || spec.firstKey() == 0 && (spec.has(io.rockhub.resp.command.CommandFlag.WRITE)
+                        || spec.has(io.rockhub.resp.command.CommandFlag.READONLY))
+                || spec.name().equals("move") || spec.name().equals("copy");
     }
 
     /**
@@ -286,7 +370,6 @@ public final class Scripts {
         if (killRequested) {
             return "ERR Script killed by user with SCRIPT KILL..."; // FUNCTION KILL's too, in Redis 7.0
         }
-        OnLoop state = onLoop.get();
         if (onLoop.get().mustStartOver()) {
             return START_OVER;
         }
@@ -487,17 +570,28 @@ public final class Scripts {
         Lua lua = vm.lua();
         OnLoop state = onLoop.get();
         boolean here = state.deadline != 0;
-        KeyLocks.Held exclusive = here ? hub.keys().locks().tryExclusive(lockWaitOnLoop(state))
-                : hub.keys().locks().exclusive();
-        if (here && exclusive == null) {
-            state.fallback = Fallback.LOCKS_HELD;
-            return;
+        boolean byKey = here && state.byKey;
+        KeyLocks.Held exclusive = null;
+        if (byKey) {
+            // Behind a script waiting to run alone, this one runs alone too (after it, in turn).
+            if (hub.keys().locks().waited() || !hub.keys().locks().tryHold(state.holding, storedKeys)) {
+                hub.keys().locks().release(state.holding);
+                state.fallback = Fallback.KEY_HELD;
+                return;
+            }
+        } else {
+            exclusive = here ? hub.keys().locks().tryExclusive(lockWaitOnLoop(state)) : hub.keys().locks().exclusive();
+            if (here && exclusive == null) {
+                state.fallback = Fallback.LOCKS_HELD;
+                return;
+            }
         }
         vm.hookEvery(here ? ON_LOOP_HOOK_EVERY : ScriptVm.HOOK_EVERY);
         if (here) {
             vm.holdLogs();
         }
-        boolean outermost = inProgress == null;
+        // A run by key is short (its budget) and never alone: busy replies and kills are not for it.
+        boolean outermost = !byKey && inProgress == null;
         if (outermost) {
             List<byte[]> command = new ArrayList<>();
             command.add(function ? functionVerb : "eval".getBytes(StandardCharsets.US_ASCII));
@@ -527,7 +621,7 @@ public final class Scripts {
         try {
             body.accept(keys);
             if (here && state.fallback != null) {
-                vm.takeKill(); // stopped to start over: nothing of this run stays (the batch is dropped below)
+                vm.takeKill(); // stopped to run again: nothing of this run stays (the batch is dropped below)
                 return;
             }
             // Writes made before an error stay, as in Redis: the batch commits either way.
@@ -564,6 +658,9 @@ public final class Scripts {
             readOnlyScript.set(outerReadOnly);
             if (exclusive != null) {
                 exclusive.close();
+            }
+            if (byKey) {
+                hub.keys().locks().release(state.holding);
             }
         }
     }
@@ -615,8 +712,8 @@ public final class Scripts {
                 ScriptVm.pushError(lua, START_OVER);
                 return;
             }
-            if (spec != null && irrevocable(spec)) {
-                state.irrevocable = true;
+            if (spec != null && irrevocable(spec) && !state.byKey) {
+                state.irrevocable = true; // by key, such a command stops the run before it runs
             }
         }
         ByteBuf buf = scratch.get();
@@ -631,7 +728,8 @@ public final class Scripts {
             hub.keys().beginTransaction(); // inside EXEC there is one already, gathering everything
             begun.get()[0] = true;
         }
-        dispatcher.runFromScript(session, argv, w, readOnlyScript.get());
+        dispatcher.runFromScript(session, argv, w, readOnlyScript.get(),
+                state.deadline != 0 && state.byKey ? byKeyGate : null);
         byte[] raw = new byte[buf.readableBytes()];
         buf.getBytes(buf.readerIndex(), raw);
         if (raw.length == 0) {

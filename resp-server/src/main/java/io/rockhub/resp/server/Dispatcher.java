@@ -231,7 +231,17 @@ public final class Dispatcher {
      * A command called by a script (redis.call): Redis's refusals for scripts, then the command
      * itself in the calling client's database and session, its reply written to {@code out}.
      */
-    public void runFromScript(ClientSession session, List<byte[]> argv, RespWriter out, boolean readOnlyScript) {
+    /**
+     * Asked before a script's command runs, once it parsed: what the keys it names (stored keys, in
+     * its database) allow. A refusal is the command's error reply; the command does not run.
+     */
+    public interface ScriptGate {
+        /** Null to let {@code spec} run on {@code keys}, else the error it answers instead. */
+        String refusal(CommandSpec spec, List<byte[]> keys);
+    }
+
+    public void runFromScript(ClientSession session, List<byte[]> argv, RespWriter out, boolean readOnlyScript,
+                              ScriptGate gate) {
         String name = new String(argv.get(0), StandardCharsets.UTF_8);
         CommandSpec spec = hub.commands().lookup(name);
         if (spec != null && spec.isContainer()) {
@@ -277,6 +287,18 @@ public final class Dispatcher {
             out.error(e.getMessage());
             hub.stats().record(spec.name(), (System.nanoTime() - start) / 1000, true);
             return;
+        }
+        if (gate != null) {
+            int[] at = DbKeys.positions(spec, stored);
+            List<byte[]> keys = new java.util.ArrayList<>(at.length);
+            for (int i : at) {
+                keys.add(stored.get(i));
+            }
+            String refused = gate.refusal(spec, keys);
+            if (refused != null) {
+                out.error(refused);
+                return;
+            }
         }
         run(hub, session, spec, execution, out, start);
         if (!spec.has(CommandFlag.ADMIN)) {
