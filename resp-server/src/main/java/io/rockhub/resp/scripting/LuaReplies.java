@@ -135,7 +135,7 @@ final class LuaReplies {
      * Writes the Lua value at {@code index} as a script's reply. {@code resp3} is the script's
      * redis.setresp choice: under it booleans are booleans (#t/#f) rather than 1 and nil.
      */
-    static void write(Lua l, int index, RespWriter out, boolean resp3) {
+    static void write(Lua l, int index, RespWriter out, boolean resp3, int shapeRef) {
         int at = index < 0 ? l.getTop() + index + 1 : index;
         switch (l.type(at)) {
             case NUMBER -> out.integer(truncate(l.toNumber(at)));
@@ -149,7 +149,7 @@ final class LuaReplies {
                     out.nullBulk();
                 }
             }
-            case TABLE -> writeTable(l, at, out, resp3);
+            case TABLE -> writeTable(l, at, out, resp3, shapeRef);
             default -> out.nullBulk();
         }
     }
@@ -162,102 +162,91 @@ final class LuaReplies {
         return (long) d;
     }
 
-    private static void writeTable(Lua l, int at, RespWriter out, boolean resp3) {
-        rawField(l, at, "err");
-        if (l.type(-1) == Lua.LuaType.STRING) {
-            String err = new String(ScriptVm.bytes(l, -1), StandardCharsets.UTF_8);
-            l.pop(1);
-            out.error(err);
-            return;
+    /**
+     * A table: what it stands for comes from the VM's {@code shape} function ({@code shapeRef}), one
+     * call where asking for each of its seven fields from Java took dozens of JNI crossings.
+     */
+    private static void writeTable(Lua l, int at, RespWriter out, boolean resp3, int shapeRef) {
+        l.refGet(shapeRef);
+        l.pushValue(at);
+        try {
+            l.pCall(1, 2);
+        } catch (party.iroiro.luajava.LuaException e) {
+            throw new IllegalStateException("shape of a script's reply: " + e.getMessage(), e);
         }
-        l.pop(1);
-        rawField(l, at, "ok");
-        if (l.type(-1) == Lua.LuaType.STRING) {
-            String ok = new String(ScriptVm.bytes(l, -1), StandardCharsets.UTF_8);
-            l.pop(1);
-            out.simple(ok);
-            return;
-        }
-        l.pop(1);
-        if (writeResp3Table(l, at, out, resp3)) {
-            return;
-        }
-        int n = 0;
-        while (true) {
-            l.rawGetI(at, n + 1);
-            boolean nil = l.isNil(-1);
-            l.pop(1);
-            if (nil) {
-                break;
+        int shape = (int) l.toNumber(-2);
+        int n = (int) l.toNumber(-1);
+        l.pop(2);
+        switch (shape) {
+            case 1 -> {
+                rawField(l, at, "err");
+                String err = new String(ScriptVm.bytes(l, -1), StandardCharsets.UTF_8);
+                l.pop(1);
+                out.error(err);
             }
-            n++;
-        }
-        out.array(n);
-        for (int i = 1; i <= n; i++) {
-            l.rawGetI(at, i);
-            write(l, -1, out, resp3);
-            l.pop(1);
+            case 2 -> {
+                rawField(l, at, "ok");
+                String ok = new String(ScriptVm.bytes(l, -1), StandardCharsets.UTF_8);
+                l.pop(1);
+                out.simple(ok);
+            }
+            case 3 -> {
+                rawField(l, at, "double");
+                double d = l.toNumber(-1);
+                l.pop(1);
+                out.doubleValue(d);
+            }
+            case 4 -> {
+                rawField(l, at, "big_number");
+                String digits = new String(ScriptVm.bytes(l, -1), StandardCharsets.US_ASCII);
+                l.pop(1);
+                out.bigNumber(digits);
+            }
+            case 5 -> {
+                rawField(l, at, "verbatim_string");
+                int v = l.getTop();
+                rawField(l, v, "format");
+                String format = l.type(-1) == Lua.LuaType.STRING ? l.toString(-1) : "txt";
+                rawField(l, v, "string");
+                byte[] text = l.type(-1) == Lua.LuaType.STRING ? ScriptVm.bytes(l, -1) : new byte[0];
+                l.pop(3);
+                out.verbatim(format, text);
+            }
+            case 6, 7 -> writeCollection(l, at, shape == 6, out, resp3, shapeRef);
+            default -> {
+                out.array(n);
+                for (int i = 1; i <= n; i++) {
+                    l.rawGetI(at, i);
+                    write(l, -1, out, resp3, shapeRef);
+                    l.pop(1);
+                }
+            }
         }
     }
 
-    /** {double=}, {big_number=}, {verbatim_string=}, {map=}, {set=}: the RESP3 types a script returns. */
-    private static boolean writeResp3Table(Lua l, int at, RespWriter out, boolean resp3) {
-        rawField(l, at, "double");
-        if (l.type(-1) == Lua.LuaType.NUMBER) {
-            double d = l.toNumber(-1);
+    /** {map=} or {set=}: the RESP3 types a script returns as a table of its keys. */
+    private static void writeCollection(Lua l, int at, boolean map, RespWriter out, boolean resp3, int shapeRef) {
+        rawField(l, at, map ? "map" : "set");
+        int t = l.getTop();
+        int n = 0;
+        l.pushNil();
+        while (l.next(t) != 0) {
             l.pop(1);
-            out.doubleValue(d);
-            return true;
+            n++;
         }
-        l.pop(1);
-        rawField(l, at, "big_number");
-        if (l.type(-1) == Lua.LuaType.STRING) {
-            String digits = new String(ScriptVm.bytes(l, -1), StandardCharsets.US_ASCII);
-            l.pop(1);
-            out.bigNumber(digits);
-            return true;
+        if (map) {
+            out.map(n);
+        } else {
+            out.set(n);
         }
-        l.pop(1);
-        rawField(l, at, "verbatim_string");
-        if (l.type(-1) == Lua.LuaType.TABLE) {
-            int v = l.getTop();
-            rawField(l, v, "format");
-            String format = l.type(-1) == Lua.LuaType.STRING ? l.toString(-1) : "txt";
-            rawField(l, v, "string");
-            byte[] text = l.type(-1) == Lua.LuaType.STRING ? ScriptVm.bytes(l, -1) : new byte[0];
-            l.pop(3);
-            out.verbatim(format, text);
-            return true;
-        }
-        l.pop(1);
-        for (String kind : new String[] {"map", "set"}) {
-            rawField(l, at, kind);
-            if (l.type(-1) == Lua.LuaType.TABLE) {
-                int t = l.getTop();
-                int n = 0;
-                l.pushNil();
-                while (l.next(t) != 0) {
-                    l.pop(1);
-                    n++;
-                }
-                if (kind.equals("map")) {
-                    out.map(n);
-                } else {
-                    out.set(n);
-                }
-                l.pushNil();
-                while (l.next(t) != 0) {
-                    write(l, -2, out, resp3);
-                    if (kind.equals("map")) {
-                        write(l, -1, out, resp3);
-                    }
-                    l.pop(1);
-                }
-                l.pop(1);
-                return true;
+        l.pushNil();
+        while (l.next(t) != 0) {
+            write(l, -2, out, resp3, shapeRef);
+            if (map) {
+                write(l, -1, out, resp3, shapeRef);
             }
             l.pop(1);
         }
-        return false;
+        l.pop(1);
     }
 }

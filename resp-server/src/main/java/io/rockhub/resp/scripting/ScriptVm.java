@@ -32,6 +32,7 @@ final class ScriptVm implements AutoCloseable {
 
     private static final String SETUP = String.join("\n",
             "local call, pcall_, dbg, rawget, type, tostring, check, collectgarbage, heap_limit_kb = ...",
+            "local G, rawset = _G, rawset",
             "redis = {}",
             "redis.call = call",
             "redis.pcall = pcall_",
@@ -119,7 +120,18 @@ final class ScriptVm implements AutoCloseable {
             "    return rep(s, n, ...)",
             "  end",
             "end",
-            "local function run(sha, every) return guarded(scripts[sha], every) end",
+            // A run's KEYS and ARGV come as arguments (set past the sandbox's guard, as Redis does), and
+            // it answers whether it was killed: one call from Java instead of a dozen.
+            "local function ended(ok, r)",
+            "  local killed = registry.rockhub_killed",
+            "  registry.rockhub_killed = nil",
+            "  return ok, r, killed",
+            "end",
+            "local function run(id, every, keys, argv)",
+            "  rawset(G, 'KEYS', keys)",
+            "  rawset(G, 'ARGV', argv)",
+            "  return ended(guarded(scripts[id], every))",
+            "end",
             "local function forget() scripts = {} end",
             // FUNCTION libraries (Redis 7.0's rules): a library's code runs once in an environment
             // that holds nothing but a redis table able to register functions and log; its functions
@@ -212,9 +224,23 @@ final class ScriptVm implements AutoCloseable {
             "local function forget_functions() functions = {} end",
             "local function call_function(name, keys, args, every)",
             "  local f = functions[name:lower()]",
-            "  return guarded(function() return f(keys, args) end, every)",
+            "  return ended(guarded(function() return f(keys, args) end, every))",
             "end",
-            "return store, run, forget, load_library, store_function, forget_functions, call_function");
+            // What a table a script returns stands for, in Redis's order of checks (see LuaReplies),
+            // and for an array its length up to the first nil.
+            "local function shape(t)",
+            "  if type(rawget(t, 'err')) == 'string' then return 1, 0 end",
+            "  if type(rawget(t, 'ok')) == 'string' then return 2, 0 end",
+            "  if type(rawget(t, 'double')) == 'number' then return 3, 0 end",
+            "  if type(rawget(t, 'big_number')) == 'string' then return 4, 0 end",
+            "  if type(rawget(t, 'verbatim_string')) == 'table' then return 5, 0 end",
+            "  if type(rawget(t, 'map')) == 'table' then return 6, 0 end",
+            "  if type(rawget(t, 'set')) == 'table' then return 7, 0 end",
+            "  local n = 0",
+            "  while rawget(t, n + 1) ~= nil do n = n + 1 end",
+            "  return 0, n",
+            "end",
+            "return store, run, forget, load_library, store_function, forget_functions, call_function, shape");
 
     /**
      * Redis 7.0's sandbox, built in Lua: the library tables and the globals are read-only (through
@@ -288,12 +314,22 @@ final class ScriptVm implements AutoCloseable {
             "})",
             "return env");
 
+    /** Lua 5.1's type codes (lua.h), as luajava's natives return them. */
+    static final int LUA_TNUMBER = 3;
+    static final int LUA_TSTRING = 4;
+
     /** Lua 5.1's pseudo-indices of the registry and the globals table. */
     static final int REGISTRY = -10000;
     static final int GLOBALS = -10002;
 
     private final Lua lua;
-    private final Set<String> compiled = new HashSet<>();
+    /** Compiled scripts by SHA: the number each is kept under in the VM (cheaper to pass than the SHA). */
+    private final java.util.Map<String, Integer> compiled = new java.util.HashMap<>();
+    private int nextScriptId;
+    /** Registry references of the glue called at every run (an integer, not a name to convert). */
+    private int runRef;
+    private int callFunctionRef;
+    private int shapeRef;
 
     /**
      * A VM for EVAL scripts, or ({@code forFunctions}) one for FUNCTION libraries: Redis keeps the two
@@ -327,17 +363,18 @@ final class ScriptVm implements AutoCloseable {
                 l.push((double) (heapLimitBytes.getAsLong() / 1024));
                 return 1;
             });
-            lua.pCall(9, 7);
+            lua.pCall(9, 8);
             lua.getGlobal("debug");
             lua.getField(-1, "sethook");
             lua.setField(REGISTRY, "rockhub_sethook");
             lua.pop(1);
-            lua.setField(REGISTRY, "rockhub_call_function");
+            shapeRef = lua.ref();
+            callFunctionRef = lua.ref();
             lua.setField(REGISTRY, "rockhub_forget_functions");
             lua.setField(REGISTRY, "rockhub_store_function");
             lua.setField(REGISTRY, "rockhub_load_library");
             lua.setField(REGISTRY, "rockhub_forget");
-            lua.setField(REGISTRY, "rockhub_run");
+            runRef = lua.ref();
             lua.setField(REGISTRY, "rockhub_store");
             lua.getGlobal("redis");
             lua.push((JFunction) l -> {
@@ -539,8 +576,8 @@ final class ScriptVm implements AutoCloseable {
             }
             java.util.ArrayList<byte[]> argv = new java.util.ArrayList<>(n);
             for (int i = 1; i <= n; i++) {
-                Lua.LuaType t = l.type(i);
-                if (t != Lua.LuaType.STRING && t != Lua.LuaType.NUMBER) {
+                int t = l.getLuaNatives().lua_type(l.getPointer(), i);
+                if (t != LUA_TSTRING && t != LUA_TNUMBER) {
                     pushError(l, "ERR Lua redis lib command arguments must be strings or integers");
                     return raise ? -1 : 1;
                 }
@@ -568,14 +605,18 @@ final class ScriptVm implements AutoCloseable {
 
     /** A Lua string or number at {@code index} as bytes (a number as Lua prints it, %.14g). */
     static byte[] bytes(Lua l, int index) {
-        if (l.type(index) == Lua.LuaType.NUMBER) {
-            return l.toString(index).getBytes(StandardCharsets.US_ASCII);
+        party.iroiro.luajava.LuaNatives c = l.getLuaNatives();
+        long state = l.getPointer();
+        if (c.lua_type(state, index) == LUA_TNUMBER) {
+            return c.lua_tostring(state, index).getBytes(StandardCharsets.US_ASCII);
         }
         // Most arguments are ASCII: as a Java string they cost no buffer object made through JNI. The
         // binding decodes Lua's bytes as modified UTF-8, so the string is trusted only when it kept
         // every byte and all are ASCII (any byte >= 0x80 shortens it or yields a char >= 0x80).
-        String text = l.toString(index);
-        if (text != null && text.length() == l.rawLength(index) && ascii(text)) {
+        // luajava's own methods first ask the C stack for room (one more JNI crossing each): reading
+        // needs none, so the hot paths here call its natives directly.
+        String text = c.lua_tostring(state, index);
+        if (text != null && text.length() == c.luaJ_len(state, index) && ascii(text)) {
             return text.getBytes(StandardCharsets.ISO_8859_1);
         }
         // A view of Lua's own string (no copy into a new direct buffer, nothing for the GC to clean).
@@ -599,6 +640,18 @@ final class ScriptVm implements AutoCloseable {
      * UTF-8 text without NUL or 4-byte characters; anything else is built from a tiny chunk of
      * decimal escapes, which is exact for every byte.
      */
+    /**
+     * As {@link #pushBytes}, for a caller that knows the stack has room for one more value (luajava's
+     * own push asks the C stack for room first, one more JNI crossing per value).
+     */
+    static void pushBytesWithRoom(Lua l, byte[] v) {
+        if (plainUtf8(v)) {
+            l.getLuaNatives().luaJ_pushstring(l.getPointer(), new String(v, StandardCharsets.UTF_8));
+        } else {
+            pushBytes(l, v);
+        }
+    }
+
     static void pushBytes(Lua l, byte[] v) {
         if (plainUtf8(v)) {
             l.push(new String(v, StandardCharsets.UTF_8));
@@ -655,7 +708,7 @@ final class ScriptVm implements AutoCloseable {
      * (not a global: scripts cannot reach it). Returns null, or Redis's compile error text.
      */
     String compile(ScriptSource s) {
-        if (compiled.contains(s.sha())) {
+        if (compiled.containsKey(s.sha())) {
             return null;
         }
         try {
@@ -665,9 +718,10 @@ final class ScriptVm implements AutoCloseable {
             lua.setTop(0);
             return "ERR Error compiling script (new function): " + e.getMessage();
         }
+        int id = ++nextScriptId;
         lua.getField(REGISTRY, "rockhub_store");
         lua.pushValue(-2);
-        lua.push(s.sha());
+        lua.push(id);
         lua.getField(REGISTRY, "rockhub_env");
         try {
             lua.pCall(3, 0);
@@ -676,12 +730,8 @@ final class ScriptVm implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         lua.setTop(0);
-        compiled.add(s.sha());
+        compiled.put(s.sha(), id);
         return null;
-    }
-
-    boolean isCompiled(String sha) {
-        return compiled.contains(sha);
     }
 
     /** As Redis: a library's loading code may run for 500 ms at most. */
@@ -793,26 +843,39 @@ final class ScriptVm implements AutoCloseable {
         lua.setTop(0);
     }
 
-    /** Calls a registered function with KEYS and ARGV tables; leaves {@code ok, result-or-error}. */
+    /** Calls a registered function with KEYS and ARGV tables; leaves what {@link #run} leaves. */
     void callFunction(String name, List<byte[]> keys, List<byte[]> args) {
-        lua.getField(REGISTRY, "rockhub_call_function");
+        lua.refGet(callFunctionRef);
         lua.push(name);
         pushArray(keys);
         pushArray(args);
         lua.push(hookEvery);
+        call(4);
+    }
+
+    /** Calls the glue with {@code args} arguments; a failure of the glue itself reads as a script error. */
+    private void call(int args) {
         try {
-            lua.pCall(4, 2);
+            lua.pCall(args, 3);
         } catch (LuaException e) {
+            // Only a failure of the runner itself (out of memory): report it as a script error.
             lua.setTop(0);
             lua.push(false);
             pushError(lua, "ERR " + e.getMessage());
+            lua.pushNil();
         }
     }
 
+    /** Writes the run's result at {@code index} as a script's reply (see {@link LuaReplies#write}). */
+    void writeResult(int index, io.rockhub.resp.protocol.RespWriter out, boolean resp3) {
+        LuaReplies.write(lua, index, out, resp3, shapeRef);
+    }
+
+    /** A new table of {@code values}: each is set as soon as it is pushed, so the stack stays shallow. */
     private void pushArray(List<byte[]> values) {
         lua.newTable();
         for (int i = 0; i < values.size(); i++) {
-            pushBytes(lua, values.get(i));
+            pushBytesWithRoom(lua, values.get(i));
             lua.rawSetI(-2, i + 1);
         }
     }
@@ -846,33 +909,16 @@ final class ScriptVm implements AutoCloseable {
 
     /**
      * Runs a compiled script with KEYS and ARGV set; leaves on the stack {@code true, result} or
-     * {@code false, errorTable} (err, source, line).
+     * {@code false, errorTable} (err, source, line), then the error table of a kill (SCRIPT KILL, the
+     * heap limit, the hook's stop) or nil.
      */
     void run(String sha, List<byte[]> keys, List<byte[]> args) {
-        setArray("KEYS", keys);
-        setArray("ARGV", args);
-        lua.getField(REGISTRY, "rockhub_run");
-        lua.push(sha);
+        lua.refGet(runRef);
+        lua.push(compiled.get(sha));
         lua.push(hookEvery);
-        try {
-            lua.pCall(2, 2);
-        } catch (LuaException e) {
-            // Only a failure of the runner itself (out of memory): report it as a script error.
-            lua.setTop(0);
-            lua.push(false);
-            pushError(lua, "ERR " + e.getMessage());
-        }
-    }
-
-    /** KEYS / ARGV: set straight in the globals table, past the sandbox's guard, as Redis does. */
-    private void setArray(String name, List<byte[]> values) {
-        lua.push(name);
-        lua.newTable();
-        for (int i = 0; i < values.size(); i++) {
-            pushBytes(lua, values.get(i));
-            lua.rawSetI(-2, i + 1);
-        }
-        lua.rawSet(GLOBALS);
+        pushArray(keys);
+        pushArray(args);
+        call(4);
     }
 
     @Override

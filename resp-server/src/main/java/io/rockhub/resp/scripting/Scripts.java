@@ -629,11 +629,12 @@ public final class Scripts {
                 hub.keys().endTransaction(true);
             }
             committed = true;
-            if (vm.takeKill()) {
+            if (!lua.isNil(3)) {
                 // Killed, or past the heap limit: the error the hook raised, where the script was.
-                writeFailure(lua, lua.getTop(), label, out);
+                vm.takeKill();
+                writeFailure(lua, 3, label, out);
             } else if (lua.toBoolean(1)) {
-                LuaReplies.write(lua, 2, out, resp.get()[0] == 3);
+                vm.writeResult(2, out, resp.get()[0] == 3);
             } else {
                 writeFailure(lua, 2, label, out);
             }
