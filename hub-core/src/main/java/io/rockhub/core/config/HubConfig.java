@@ -45,6 +45,13 @@ public final class HubConfig {
         Setting.integer("timeout", 0, 0, Integer.MAX_VALUE, true, "close a client idle this many seconds (0 = never)"),
         Setting.bytes("proto-max-bulk-len", "512mb", 1024 * 1024, Long.MAX_VALUE / 2, true,
             "largest bulk string a client may send"),
+        Setting.bool("cluster-enabled", false, false,
+            "cluster mode: keys hash to 16384 slots, a node serves the slots its topology gives it (CLUSTERX SETNODES) "
+                + "and redirects clients for the others (-MOVED), database 0 only"),
+        Setting.string("cluster-config-file", "", false,
+            "where a cluster node keeps its id and last topology (default: <dir>.nodes.conf beside the data directory)"),
+        Setting.bool("cluster-require-full-coverage", true, true,
+            "whether keys are served only while every slot has a primary, as Redis's default"),
         Setting.integer("databases", 16, 1, io.rockhub.core.encoding.StoredKey.MAX_DATABASES, false, "number of logical databases (SELECT 0..databases-1)"),
         // Redis tools (redis-benchmark, some clients) read these two; RocksDB's WAL replaces both.
         Setting.integer("slowlog-log-slower-than", 10_000, -1, Long.MAX_VALUE, true,

@@ -40,6 +40,7 @@ public final class Commands {
         io.rockhub.resp.scripting.ScriptCommands.register(t);
         io.rockhub.resp.scripting.FunctionCommands.register(t);
         io.rockhub.resp.acl.AclCommands.register(t);
+        io.rockhub.resp.cluster.ClusterCommands.register(t);
         return t;
     }
 }

@@ -306,6 +306,10 @@ final class ConnectionCommands {
     private static Execution select(Args a) throws CommandError {
         long db = a.longAt(1);
         return (ctx, out) -> {
+            if (db != 0 && ctx.hub().cluster().enabled()) {
+                out.error("ERR SELECT is not allowed in cluster mode");
+                return;
+            }
             if (db < 0 || db >= ctx.hub().databaseCount()) {
                 out.error(Errors.DB_OUT_OF_RANGE);
                 return;

@@ -49,7 +49,8 @@ final class InfoReport {
                 case "cpu" -> cpu(sb);
                 case "errorstats" -> errorstats(hub, sb);
                 case "latencystats" -> latencystats(hub, sb);
-                case "cluster" -> sb.append("# Cluster\r\n").append("cluster_enabled:0\r\n");
+                case "cluster" -> sb.append("# Cluster\r\n").append("cluster_enabled:")
+                        .append(hub.cluster().enabled() ? 1 : 0).append("\r\n");
                 case "keyspace" -> keyspace(hub, sb);
                 case "rocksdb" -> rocksdb(hub, sb);
                 default -> { }

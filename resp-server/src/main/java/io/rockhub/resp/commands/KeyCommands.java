@@ -246,6 +246,10 @@ final class KeyCommands {
         Long toDb = db;
         return (ctx, out) -> {
             byte[] target = dst;
+            if (toDb != null && toDb != 0 && ctx.hub().cluster().enabled()) {
+                out.error("ERR Copying to another database is not allowed in cluster mode");
+                return;
+            }
             if (toDb != null) {
                 if (toDb < 0 || toDb >= ctx.hub().databaseCount()) {
                     out.error(Errors.DB_OUT_OF_RANGE);
@@ -262,7 +266,12 @@ final class KeyCommands {
     }
 
     /** MOVE key db: as RENAMENX into another database; the key keeps its TTL. */
-    private static Execution move(Args a) throws CommandError {
+    private static Execution move(Args a) {
+        return io.rockhub.resp.cluster.ClusterCommands.refusedInClusterMode("ERR MOVE is not allowed in cluster mode",
+                () -> moveParsed(a));
+    }
+
+    private static Execution moveParsed(Args a) throws CommandError {
         byte[] key = a.bytes(1);
         long db = a.longAt(2);
         return (ctx, out) -> {

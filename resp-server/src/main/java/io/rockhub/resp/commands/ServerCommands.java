@@ -148,7 +148,12 @@ final class ServerCommands {
     }
 
     /** SWAPDB index1 index2: clients of either database see the other's data from now on. */
-    private static Execution swapdb(Args a) throws CommandError {
+    private static Execution swapdb(Args a) {
+        return io.rockhub.resp.cluster.ClusterCommands.refusedInClusterMode("ERR SWAPDB is not allowed in cluster mode",
+                () -> swapdbParsed(a));
+    }
+
+    private static Execution swapdbParsed(Args a) throws CommandError {
         Long first = io.rockhub.core.util.Numbers.parseLong(a.bytes(1));
         if (first == null) {
             throw new CommandError("ERR invalid first DB index");

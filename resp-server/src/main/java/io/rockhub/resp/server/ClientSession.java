@@ -43,6 +43,16 @@ public final class ClientSession implements DecoderLimits {
     private final io.rockhub.resp.tracking.ClientTracking tracking = new io.rockhub.resp.tracking.ClientTracking();
     private Blocking blocking;
     private boolean executingTransaction;
+    /** READONLY: in cluster mode a replica serves this client's reads of its primary's slots. */
+    private volatile boolean clusterReadOnly;
+
+    public boolean clusterReadOnly() {
+        return clusterReadOnly;
+    }
+
+    public void clusterReadOnly(boolean on) {
+        this.clusterReadOnly = on;
+    }
 
     public ClientSession(Hub hub, Channel channel) {
         this.hub = hub;

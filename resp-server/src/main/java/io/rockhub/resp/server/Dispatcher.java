@@ -96,6 +96,11 @@ public final class Dispatcher {
         if (refusal == null) {
             refusal = aclRefusal(session, spec, argv, tx.inMulti() ? "multi" : "toplevel");
         }
+        boolean redirected = false;
+        if (refusal == null && hub.cluster().enabled()) {
+            refusal = clusterRedirect(session, spec, argv);
+            redirected = refusal != null;
+        }
         if (refusal == null && !spec.has(CommandFlag.ALLOW_BUSY) && hub.scripts().busy()) {
             refusal = hub.scripts().busyError();
         }
@@ -118,10 +123,11 @@ public final class Dispatcher {
                 hub.stats().rejected(spec.name());
             }
             if (spec != null && spec.name().equals("exec")) {
-                // A refused EXEC discards the transaction and says so, as Redis's execCommandAbort.
+                // A refused EXEC discards the transaction and says so, as Redis's execCommandAbort;
+                // a redirect (its commands' keys are elsewhere) is told as it is.
                 tx.end();
                 hub.watches().unwatchAll(session);
-                out.error("EXECABORT Transaction discarded because of: " + refusal);
+                out.error(redirected ? refusal : "EXECABORT Transaction discarded because of: " + refusal);
                 return;
             }
             out.error(refusal);
@@ -196,6 +202,39 @@ public final class Dispatcher {
         if (hub.slowLog().wants(micros) && !spec.has(CommandFlag.SKIP_SLOWLOG)) {
             hub.slowLog().record(Redaction.redact(argv), micros, now / 1000, session.address(), session.name());
         }
+    }
+
+    /**
+     * In cluster mode, where a command must go (null: here): its keys, or for EXEC the keys of every
+     * queued command, must hash to one slot this node serves (see {@link io.rockhub.resp.cluster.Cluster#redirect}).
+     */
+    private String clusterRedirect(ClientSession session, CommandSpec spec, List<byte[]> argv) {
+        List<byte[]> keys = new java.util.ArrayList<>();
+        boolean write;
+        if (spec.name().equals("exec")) {
+            if (!session.transaction().inMulti()) {
+                return null;
+            }
+            write = false;
+            for (Transaction.Queued q : session.transaction().queued()) {
+                for (int i : DbKeys.positions(q.spec(), q.original())) {
+                    keys.add(q.original().get(i));
+                }
+                write |= mayWrite(q.spec());
+            }
+        } else {
+            for (int i : DbKeys.positions(spec, argv)) {
+                keys.add(argv.get(i));
+            }
+            write = mayWrite(spec);
+        }
+        return hub.cluster().redirect(keys, write, session.clusterReadOnly());
+    }
+
+    /** A script or function not declared read-only may write, as Redis counts it for routing. */
+    private static boolean mayWrite(CommandSpec spec) {
+        return spec.has(CommandFlag.WRITE) || !spec.has(CommandFlag.READONLY)
+                && (spec.name().startsWith("eval") || spec.name().startsWith("fcall"));
     }
 
     /**

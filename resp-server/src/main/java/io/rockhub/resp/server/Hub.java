@@ -66,6 +66,7 @@ public final class Hub implements AutoCloseable {
     private final ReadPool reads;
     private final io.rockhub.resp.tls.Tls tls;
     private final io.rockhub.resp.acl.Acl acl;
+    private final io.rockhub.resp.cluster.Cluster cluster;
     private final CommandTable commands;
     private final long startMillis;
     private final String runId;
@@ -85,6 +86,7 @@ public final class Hub implements AutoCloseable {
         } catch (io.rockhub.resp.tls.TlsSetupException e) {
             throw new IllegalArgumentException("Failed to configure TLS: " + e.getMessage(), e);
         }
+        this.cluster = io.rockhub.resp.cluster.Cluster.open(config); // a bad cluster state stops the start first
         this.storage = Storage.open(config);
         this.keys = new Keyspace(storage, clock, config.megabytes("metadata-cache-size"));
         this.strings = new StringStore(keys);
@@ -210,6 +212,10 @@ public final class Hub implements AutoCloseable {
     /** The ACL users and their checks. */
     public io.rockhub.resp.acl.Acl acl() {
         return acl;
+    }
+
+    public io.rockhub.resp.cluster.Cluster cluster() {
+        return cluster;
     }
 
     public HubConfig config() {

@@ -52,8 +52,14 @@ public final class Transaction {
         queuedDb = db;
     }
 
+    /**
+     * Queues a command; not once the transaction failed, as Redis: nothing of it will run, and at
+     * EXEC a cluster node routes by the commands queued before the failure only.
+     */
     public void queue(Queued q) {
-        queued.add(q);
+        if (!failed) {
+            queued.add(q);
+        }
     }
 
     /** A command refused while queuing: EXEC will answer EXECABORT. */

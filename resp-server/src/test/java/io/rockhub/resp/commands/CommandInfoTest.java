@@ -21,7 +21,8 @@ class CommandInfoTest {
     /** Commands newer than Redis 7.0 that clients send (Jedis 5 sends CLIENT SETINFO). */
     private static final Set<String> NEWER_THAN_REFERENCE = Set.of("client|setinfo", "client|no-touch");
     /** RockHub's own commands, which Redis does not have. */
-    private static final Set<String> ROCKHUB_ONLY = Set.of("hub.deadletter", "replfetch", "hub.digest", "compact");
+    private static final Set<String> ROCKHUB_ONLY = Set.of("hub.deadletter", "replfetch", "hub.digest", "compact", "clusterx",
+            "clusterx|setnodeid", "clusterx|setnodes", "clusterx|version");
 
     @Test
     @SuppressWarnings("unchecked")

@@ -80,6 +80,8 @@ public final class TestServer implements AutoCloseable {
                 deleteTree(dir);
                 // Full syncs served to replicas leave their checkpoints beside the data directory.
                 deleteTree(dir.resolveSibling(dir.getFileName() + ".checkpoints"));
+                // A cluster node keeps its id and topology beside the data directory too.
+                dir.resolveSibling(dir.getFileName() + ".nodes.conf").toFile().delete();
             }
         }
     }
