@@ -107,10 +107,32 @@ public final class ClusterCommands {
             String refused = cluster(ctx).apply(t, force);
             if (refused != null) {
                 out.error(refused);
-            } else {
-                out.ok();
+                return;
             }
+            followRole(ctx.hub());
+            out.ok();
         });
+    }
+
+    /**
+     * Takes the role the topology gives this node: a replica follows its primary (as REPLICAOF does),
+     * a primary that was a replica stops following and keeps what it applied. A node the topology
+     * does not name keeps its role.
+     */
+    static void followRole(io.rockhub.resp.server.Hub hub) {
+        Cluster c = hub.cluster();
+        ClusterNode me = c.me();
+        if (me == null) {
+            return;
+        }
+        if (me.primary()) {
+            if (hub.replication().isReplica()) {
+                hub.replication().promote();
+            }
+            return;
+        }
+        ClusterNode primary = c.topology().node(me.primaryId());
+        hub.replication().replicaOf(primary.host(), primary.port());
     }
 
     /** Parses a command's arguments (as the command table's parsers do). */
