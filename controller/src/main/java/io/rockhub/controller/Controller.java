@@ -1,0 +1,196 @@
+package io.rockhub.controller;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.leader.LeaderLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One controller of a cluster. Several run; ZooKeeper elects one leader (Curator's LeaderLatch) and
+ * only it acts. Every {@code probeInterval} the leader reads the committed topology, asks every data
+ * node which epoch it serves and pushes the topology to those behind (a node that was down, or
+ * missed a push, catches up: a topology is never left unpushed), and watches the primaries: one that
+ * has not answered for {@code failAfter} is replaced by its replica that has applied the most, in a
+ * new topology committed by compare-and-set in ZooKeeper, then pushed. The old primary, when it
+ * returns, is pushed the new topology and rejoins as a replica of its successor.
+ */
+public final class Controller implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
+
+    /** How often the leader looks, and how long a primary may stay silent before its replica takes over. */
+    public record Timing(long probeIntervalMillis, long failAfterMillis, int nodeTimeoutMillis) {
+        public static final Timing DEFAULT = new Timing(500, 3_000, 1_000);
+    }
+
+    private final ClusterStore store;
+    private final LeaderLatch latch;
+    private final Timing timing;
+    private final NodeClient nodes;
+    private final ScheduledExecutorService loop;
+    /** When each node last answered (System.nanoTime), while this controller leads. */
+    private final Map<String, Long> lastSeen = new HashMap<>();
+    private volatile boolean leading;
+
+    public Controller(CuratorFramework zk, String cluster, String name, Timing timing) {
+        this.store = new ClusterStore(zk, cluster);
+        this.latch = new LeaderLatch(zk, store.leaderPath(), name);
+        this.timing = timing;
+        this.nodes = new NodeClient(timing.nodeTimeoutMillis());
+        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "rockhub-controller-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public Controller start() throws Exception {
+        latch.start();
+        loop.scheduleWithFixedDelay(this::tickSafely, 0, timing.probeIntervalMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    public boolean leading() {
+        return latch.hasLeadership();
+    }
+
+    private void tickSafely() {
+        try {
+            tick();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("controller round failed: {}", e.toString());
+        }
+    }
+
+    private void tick() throws Exception {
+        if (!latch.hasLeadership()) {
+            if (leading) {
+                LOG.info("no longer the cluster controller's leader");
+            }
+            leading = false;
+            lastSeen.clear();
+            return;
+        }
+        long now = System.nanoTime();
+        if (!leading) {
+            // A new leader gives every node a full failAfter before judging it: it has seen none yet.
+            leading = true;
+            LOG.info("leading the cluster controller");
+        }
+        ClusterStore.Versioned current = store.read();
+        if (current == null) {
+            return;
+        }
+        Topology t = current.topology();
+        for (Topology.Node n : t.nodes()) {
+            lastSeen.putIfAbsent(n.id(), now);
+            try {
+                if (nodes.version(n) < t.epoch()) {
+                    nodes.push(n, t);
+                    LOG.info("pushed topology epoch {} to {} ({})", t.epoch(), n.id(), n.address());
+                }
+                lastSeen.put(n.id(), now);
+            } catch (RuntimeException down) {
+                // Silent this round: judged below.
+            }
+        }
+        for (Topology.Node primary : t.nodes()) {
+            if (primary.primary() && !primary.slots().isEmpty()
+                    && now - lastSeen.get(primary.id()) > TimeUnit.MILLISECONDS.toNanos(timing.failAfterMillis())) {
+                failover(current, primary);
+                return; // one change per round, on a fresh read
+            }
+        }
+    }
+
+    /** Promotes the failed primary's replica that has applied the most, if one answers. */
+    private void failover(ClusterStore.Versioned current, Topology.Node primary) throws Exception {
+        Topology t = current.topology();
+        Topology.Node best = null;
+        long bestOffset = -1;
+        for (Topology.Node r : t.replicasOf(primary.id())) {
+            try {
+                long offset = nodes.replicationOffset(r);
+                if (offset > bestOffset) {
+                    best = r;
+                    bestOffset = offset;
+                }
+            } catch (RuntimeException down) {
+                // Not a candidate.
+            }
+        }
+        if (best == null) {
+            LOG.warn("primary {} ({}) is down and no replica of it answers: its slots are not served", primary.id(),
+                    primary.address());
+            return;
+        }
+        Topology next = t.promote(best.id());
+        if (!store.replace(next, current.version())) {
+            LOG.info("the topology changed under this failover; the next round reads it again");
+            return;
+        }
+        LOG.warn("primary {} ({}) silent for {} ms: promoted {} ({}) at offset {}, topology epoch {}", primary.id(),
+                primary.address(), timing.failAfterMillis(), best.id(), best.address(), bestOffset, next.epoch());
+        lastSeen.put(best.id(), System.nanoTime());
+        pushAll(next);
+    }
+
+    private void pushAll(Topology t) {
+        // The new primary first: it stops following before its old primary is told to follow it.
+        List<Topology.Node> order = new ArrayList<>(t.nodes());
+        order.sort((a, b) -> Boolean.compare(!a.primary(), !b.primary()));
+        for (Topology.Node n : order) {
+            try {
+                nodes.push(n, t);
+            } catch (RuntimeException down) {
+                LOG.info("node {} ({}) not reached with epoch {}: pushed when it answers", n.id(), n.address(), t.epoch());
+            }
+        }
+    }
+
+    /**
+     * Creates a cluster from data nodes (given as host and port; their ids are asked): the first
+     * ones primaries sharing the slots evenly, the rest their replicas; committed to ZooKeeper as
+     * epoch 1 and pushed. Refused when the cluster exists.
+     */
+    public static Topology create(CuratorFramework zk, String cluster, List<String> addresses, int replicas,
+                                  int nodeTimeoutMillis) throws Exception {
+        NodeClient client = new NodeClient(nodeTimeoutMillis);
+        List<Topology.Node> given = new ArrayList<>();
+        for (String a : addresses) {
+            int colon = a.lastIndexOf(':');
+            String host = a.substring(0, colon);
+            int port = Integer.parseInt(a.substring(colon + 1));
+            given.add(new Topology.Node(client.myId(host, port), host, port, null, List.of()));
+        }
+        Topology t = Topology.create(given, replicas);
+        if (!new ClusterStore(zk, cluster).create(t)) {
+            throw new IllegalStateException("cluster " + cluster + " exists already");
+        }
+        for (Topology.Node n : t.nodes()) {
+            client.push(n, t);
+        }
+        return t;
+    }
+
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** Stops acting and gives up the leadership (another controller takes it); closing twice is harmless. */
+    @Override
+    public void close() throws Exception {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        loop.shutdownNow();
+        loop.awaitTermination(10, TimeUnit.SECONDS);
+        latch.close();
+    }
+}

@@ -1,0 +1,52 @@
+package io.rockhub.controller;
+
+import java.util.List;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol;
+import redis.clients.jedis.util.SafeEncoder;
+
+/** What the controller asks a data node, over RESP with short timeouts: a node that does not answer is down. */
+final class NodeClient {
+    private final int timeoutMillis;
+
+    NodeClient(int timeoutMillis) {
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    private Jedis connect(String host, int port) {
+        return new Jedis(host, port, timeoutMillis);
+    }
+
+    String myId(String host, int port) {
+        try (Jedis j = connect(host, port)) {
+            return SafeEncoder.encode((byte[]) j.sendCommand(Protocol.Command.CLUSTER, "MYID"));
+        }
+    }
+
+    /** The epoch of the topology the node serves. */
+    long version(Topology.Node n) {
+        try (Jedis j = connect(n.host(), n.port())) {
+            return (Long) j.sendCommand(() -> SafeEncoder.encode("CLUSTERX"), "VERSION");
+        }
+    }
+
+    void push(Topology.Node n, Topology t) {
+        try (Jedis j = connect(n.host(), n.port())) {
+            j.sendCommand(() -> SafeEncoder.encode("CLUSTERX"), "SETNODES", t.text(), Long.toString(t.epoch()));
+        }
+    }
+
+    /** How far a node has applied its primary's writes (its own sequence on a primary). */
+    long replicationOffset(Topology.Node n) {
+        try (Jedis j = connect(n.host(), n.port())) {
+            for (String line : j.info("replication").split("\r\n")) {
+                for (String field : List.of("slave_repl_offset:", "master_repl_offset:")) {
+                    if (line.startsWith(field)) {
+                        return Long.parseLong(line.substring(field.length()));
+                    }
+                }
+            }
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.rockhub.controller;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The cluster as the controller keeps it: every data node, which slot ranges each primary serves,
+ * and the epoch. Its text is what data nodes take with {@code CLUSTERX SETNODES} (one line per node:
+ * {@code <id> <host> <port> master|slave <primary id>|- [<from>-<to> ...]}); the data nodes check it
+ * in full, the controller only builds it.
+ */
+public record Topology(long epoch, List<Node> nodes) {
+    public static final int SLOTS = 16_384;
+
+    /** A data node; {@code primaryId} null for a primary, {@code slots} ("0-5460", "7") empty for a replica. */
+    public record Node(String id, String host, int port, String primaryId, List<String> slots) {
+        public Node {
+            slots = List.copyOf(slots);
+        }
+
+        public boolean primary() {
+            return primaryId == null;
+        }
+
+        public String address() {
+            return host + ":" + port;
+        }
+    }
+
+    public Topology {
+        nodes = List.copyOf(nodes);
+    }
+
+    public static Topology parse(String text, long epoch) {
+        List<Node> nodes = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length < 5) {
+                continue;
+            }
+            boolean primary = f[3].equals("master");
+            nodes.add(new Node(f[0], f[1], Integer.parseInt(f[2]), primary ? null : f[4],
+                    List.of(f).subList(5, f.length)));
+        }
+        return new Topology(epoch, nodes);
+    }
+
+    public String text() {
+        StringBuilder sb = new StringBuilder();
+        for (Node n : nodes) {
+            sb.append(n.id()).append(' ').append(n.host()).append(' ').append(n.port()).append(' ')
+                    .append(n.primary() ? "master -" : "slave " + n.primaryId());
+            n.slots().forEach(s -> sb.append(' ').append(s));
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    public Node node(String id) {
+        return nodes.stream().filter(n -> n.id().equals(id)).findFirst().orElse(null);
+    }
+
+    public List<Node> replicasOf(String primaryId) {
+        return nodes.stream().filter(n -> primaryId.equals(n.primaryId())).toList();
+    }
+
+    /**
+     * The topology after {@code promoted} takes over its primary's slots: the primary and its other
+     * replicas become its replicas (a returning primary rejoins as one), the epoch one higher.
+     */
+    public Topology promote(String promoted) {
+        Node candidate = node(promoted);
+        Node primary = node(candidate.primaryId());
+        List<Node> next = new ArrayList<>();
+        for (Node n : nodes) {
+            if (n.id().equals(promoted)) {
+                next.add(new Node(n.id(), n.host(), n.port(), null, primary.slots()));
+            } else if (n.id().equals(primary.id()) || primary.id().equals(n.primaryId())) {
+                next.add(new Node(n.id(), n.host(), n.port(), promoted, List.of()));
+            } else {
+                next.add(n);
+            }
+        }
+        return new Topology(epoch + 1, next);
+    }
+
+    /**
+     * A new cluster: the first {@code nodes.size() / (1 + replicas)} nodes are primaries with equal
+     * shares of the slots, the others their replicas in turn.
+     */
+    public static Topology create(List<Node> nodes, int replicas) {
+        int primaries = nodes.size() / (1 + replicas);
+        if (primaries == 0 || primaries * (1 + replicas) != nodes.size()) {
+            throw new IllegalArgumentException(nodes.size() + " nodes cannot make shards of one primary and "
+                    + replicas + " replicas");
+        }
+        List<Node> out = new ArrayList<>();
+        for (int i = 0; i < primaries; i++) {
+            Node n = nodes.get(i);
+            int from = (int) ((long) SLOTS * i / primaries);
+            int to = (int) ((long) SLOTS * (i + 1) / primaries) - 1;
+            out.add(new Node(n.id(), n.host(), n.port(), null, List.of(from + "-" + to)));
+        }
+        for (int i = primaries; i < nodes.size(); i++) {
+            Node n = nodes.get(i);
+            out.add(new Node(n.id(), n.host(), n.port(), out.get((i - primaries) % primaries).id(), List.of()));
+        }
+        return new Topology(1, out);
+    }
+}

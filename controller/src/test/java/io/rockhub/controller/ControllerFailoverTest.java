@@ -1,0 +1,112 @@
+package io.rockhub.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rockhub.resp.testing.RawClient;
+import io.rockhub.resp.testing.TestServer;
+import io.rockhub.resp.testing.Wait;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.curator.test.TestingServer;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisCluster;
+
+/**
+ * Two controllers over a real ZooKeeper (Curator's in-process TestingServer) and a shard of two
+ * RockHub nodes created by the controller: the leading controller goes away and the other takes
+ * over; then the primary goes away, and the controller promotes the replica (every write the primary
+ * acknowledged with WAIT is there, and a cluster client writes on); the old primary, restarted on its
+ * data, is pushed the new topology and follows its successor.
+ */
+class ControllerFailoverTest {
+    private static final Controller.Timing FAST = new Controller.Timing(100, 1_000, 500);
+
+    @Test
+    void aSilentPrimaryIsReplacedByItsReplicaWhichItThenFollows() throws Exception {
+        Path root = Files.createTempDirectory("controller-test");
+        Map<String, String> aSettings = Map.of("cluster-enabled", "yes",
+                "cluster-config-file", root.resolve("a.nodes.conf").toString());
+        TestServer a = null;
+        try (TestingServer zkServer = new TestingServer(true);
+             CuratorFramework zk = CuratorFrameworkFactory.newClient(zkServer.getConnectString(),
+                     new ExponentialBackoffRetry(100, 3));
+             TestServer b = TestServer.start(Map.of("cluster-enabled", "yes"))) {
+            zk.start();
+            a = TestServer.startIn(root.resolve("a"), aSettings);
+            int portA = a.port();
+            Topology created = Controller.create(zk, "orders", List.of("127.0.0.1:" + portA, "127.0.0.1:" + b.port()), 1, 1_000);
+            assertThat(created.text()).contains(" master - 0-16383\n");
+            linkUp(b.port());
+            try (Controller c1 = new Controller(zk, "orders", "c1", FAST).start();
+                 Controller c2 = new Controller(zk, "orders", "c2", FAST).start()) {
+                Wait.until(Duration.ofSeconds(20), "a leader", () -> c1.leading() || c2.leading());
+                try (RawClient c = new RawClient(portA)) {
+                    for (int i = 0; i < 200; i++) {
+                        assertThat(c.call("SET", "order:" + i, "paid")).isEqualTo("+OK\r\n");
+                    }
+                    assertThat(c.call("WAIT", "1", "10000")).isEqualTo(":1\r\n");
+                }
+                Controller leader = c1.leading() ? c1 : c2;
+                Controller other = leader == c1 ? c2 : c1;
+                leader.close();
+                Wait.until(Duration.ofSeconds(20), "the other controller to lead", other::leading);
+
+                a.close();
+                a = null;
+                Wait.untilReply(Duration.ofSeconds(30), b.port(), ":2\r\n", "CLUSTERX", "VERSION");
+                Wait.until(Duration.ofSeconds(10), "the replica to be primary", () -> info(b.port()).contains("role:master"));
+                try (JedisCluster cluster = new JedisCluster(Set.of(new HostAndPort("127.0.0.1", b.port())))) {
+                    for (int i = 0; i < 200; i++) {
+                        assertThat(cluster.get("order:" + i)).isEqualTo("paid");
+                    }
+                    for (int i = 200; i < 250; i++) {
+                        cluster.set("order:" + i, "new");
+                    }
+                }
+
+                // The old primary comes back on its data and port: it is told the new topology and follows.
+                Map<String, String> again = new java.util.HashMap<>(aSettings);
+                again.put("port", Integer.toString(portA));
+                a = TestServer.startIn(root.resolve("a"), again);
+                Wait.untilReply(Duration.ofSeconds(30), portA, ":2\r\n", "CLUSTERX", "VERSION");
+                linkUp(portA);
+                try (RawClient c = new RawClient(portA)) {
+                    assertThat(c.call("READONLY")).isEqualTo("+OK\r\n");
+                    Wait.until(Duration.ofSeconds(10), "the new writes on the old primary", () -> {
+                        try {
+                            return c.call("GET", "order:249").equals("$3\r\nnew\r\n");
+                        } catch (java.io.IOException e) {
+                            return false;
+                        }
+                    });
+                    assertThat(c.call("SET", "order:1", "x")).startsWith("-MOVED ").endsWith(" 127.0.0.1:" + b.port() + "\r\n");
+                }
+            }
+        } finally {
+            if (a != null) {
+                a.close();
+            }
+            TestServer.deleteTree(root);
+        }
+    }
+
+    private static String info(int port) {
+        try (RawClient c = new RawClient(port)) {
+            return c.call("INFO", "replication");
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    private static void linkUp(int port) {
+        Wait.until(Duration.ofSeconds(30), "the replica's link to its primary", () -> info(port).contains("master_link_status:up"));
+    }
+}
