@@ -1,0 +1,144 @@
+package io.rockhub.controller;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code bin/rockhub cluster ...}: the controller process, cluster creation and status, a local cluster. */
+@Command(name = "rockhub cluster", mixinStandardHelpOptions = true,
+        subcommands = {ControllerMain.Run.class, ControllerMain.Create.class, ControllerMain.Status.class,
+            ControllerMain.ZooKeeper.class, LocalCluster.class},
+        description = "Cluster mode: the controller (topology in ZooKeeper, failover), and a local cluster to try it.")
+public final class ControllerMain implements Callable<Integer> {
+    @Override
+    public Integer call() {
+        CommandLine.usage(this, System.out);
+        return 2;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ControllerMain()).execute(args));
+    }
+
+    static CuratorFramework connect(String zookeeper) {
+        CuratorFramework zk = CuratorFrameworkFactory.newClient(zookeeper, new ExponentialBackoffRetry(200, 10));
+        zk.start();
+        return zk;
+    }
+
+    /** Options every command that reaches a cluster takes. */
+    static class Target {
+        @Option(names = "--zookeeper", required = true, paramLabel = "HOST:PORT[,...]", description = "ZooKeeper ensemble")
+        String zookeeper;
+
+        @Option(names = "--cluster", defaultValue = "default", description = "cluster name (default: ${DEFAULT-VALUE})")
+        String cluster;
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "Runs a controller; run several, one leads (elected in ZooKeeper).")
+    static final class Run implements Callable<Integer> {
+        @CommandLine.Mixin
+        Target target;
+
+        @Option(names = "--name", description = "this controller's name in the election (default: host and pid)")
+        String name;
+
+        @Option(names = "--fail-after-ms", defaultValue = "3000",
+                description = "how long a primary may stay silent before its replica takes over (default: ${DEFAULT-VALUE})")
+        long failAfter;
+
+        @Override
+        public Integer call() throws Exception {
+            String me = name != null ? name : java.net.InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
+            CuratorFramework zk = connect(target.zookeeper);
+            Controller c = new Controller(zk, target.cluster, me,
+                    new Controller.Timing(500, failAfter, 1_000)).start();
+            CountDownLatch stop = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    c.close();
+                    zk.close();
+                } catch (Exception ignored) {
+                    // Stopping anyway.
+                }
+                stop.countDown();
+            }));
+            System.err.println("rockhub controller " + me + " running for cluster " + target.cluster);
+            stop.await();
+            return 0;
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Creates a cluster from running data nodes (cluster-enabled yes): the first are primaries "
+                    + "sharing the slots evenly, the others their replicas.")
+    static final class Create implements Callable<Integer> {
+        @CommandLine.Mixin
+        Target target;
+
+        @Option(names = "--replicas", defaultValue = "0", description = "replicas per primary (default: ${DEFAULT-VALUE})")
+        int replicas;
+
+        @Parameters(paramLabel = "HOST:PORT", arity = "1..*", description = "data nodes")
+        List<String> nodes;
+
+        @Override
+        public Integer call() throws Exception {
+            try (CuratorFramework zk = connect(target.zookeeper)) {
+                Topology t = Controller.create(zk, target.cluster, nodes, replicas, 2_000);
+                System.out.print(t.text());
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Prints the committed topology.")
+    static final class Status implements Callable<Integer> {
+        @CommandLine.Mixin
+        Target target;
+
+        @Override
+        public Integer call() throws Exception {
+            try (CuratorFramework zk = connect(target.zookeeper)) {
+                ClusterStore.Versioned v = new ClusterStore(zk, target.cluster).read();
+                if (v == null) {
+                    System.err.println("no cluster " + target.cluster);
+                    return 1;
+                }
+                System.out.println("epoch " + v.topology().epoch());
+                System.out.print(v.topology().text());
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "zookeeper", mixinStandardHelpOptions = true,
+            description = "Runs a standalone ZooKeeper server (for a local cluster; production runs an ensemble).")
+    static final class ZooKeeper implements Callable<Integer> {
+        @Option(names = "--port", required = true)
+        int port;
+
+        @Option(names = "--dir", required = true)
+        Path dir;
+
+        @Override
+        public Integer call() throws Exception {
+            java.nio.file.Files.createDirectories(dir);
+            // Its HTTP admin server would need Jetty, and nothing here uses it.
+            System.setProperty("zookeeper.admin.enableServer", "false");
+            org.apache.zookeeper.server.ServerConfig config = new org.apache.zookeeper.server.ServerConfig();
+            config.parse(new String[] {Integer.toString(port), dir.toAbsolutePath().toString()});
+            new org.apache.zookeeper.server.ZooKeeperServerMain().runFromConfig(config);
+            return 0;
+        }
+    }
+}
