@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One controller of a cluster. Several run; ZooKeeper elects one leader (Curator's LeaderLatch) and
- * only it acts. Every {@code probeInterval} the leader reads the committed topology, asks every data
- * node which epoch it serves and pushes the topology to those behind (a node that was down, or
+ * only it acts. Every {@code probeInterval} the leader reads the committed topology, renews every data
+ * node's lease (see {@code CLUSTERX LEASE}: a node cut off from the leader stops serving keys before
+ * its replica is promoted), learns from it which epoch it serves and pushes the topology to those behind (a node that was down, or
  * missed a push, catches up: a topology is never left unpushed), and watches the primaries: one that
  * has not answered for {@code failAfter} is replaced by its replica that has applied the most, in a
  * new topology committed by compare-and-set in ZooKeeper, then pushed. The old primary, when it
@@ -27,6 +28,15 @@ public final class Controller implements AutoCloseable {
     /** How often the leader looks, and how long a primary may stay silent before its replica takes over. */
     public record Timing(long probeIntervalMillis, long failAfterMillis, int nodeTimeoutMillis) {
         public static final Timing DEFAULT = new Timing(500, 3_000, 1_000);
+
+        /**
+         * The lease each probe renews: half the failover delay, so a primary cut off from the leader
+         * has stopped serving well before its replica is promoted (the lease runs from when the node
+         * got it, before the leader saw the answer that the failover delay runs from).
+         */
+        public long leaseMillis() {
+            return failAfterMillis / 2;
+        }
     }
 
     private final ClusterStore store;
@@ -93,7 +103,7 @@ public final class Controller implements AutoCloseable {
         for (Topology.Node n : t.nodes()) {
             lastSeen.putIfAbsent(n.id(), now);
             try {
-                if (nodes.version(n) < t.epoch()) {
+                if (nodes.lease(n, timing.leaseMillis()) < t.epoch()) {
                     nodes.push(n, t);
                     LOG.info("pushed topology epoch {} to {} ({})", t.epoch(), n.id(), n.address());
                 }

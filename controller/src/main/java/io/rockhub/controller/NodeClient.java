@@ -23,10 +23,10 @@ final class NodeClient {
         }
     }
 
-    /** The epoch of the topology the node serves. */
-    long version(Topology.Node n) {
+    /** Renews the node's lease ({@code CLUSTERX LEASE}): the epoch of the topology it serves. */
+    long lease(Topology.Node n, long millis) {
         try (Jedis j = connect(n.host(), n.port())) {
-            return (Long) j.sendCommand(() -> SafeEncoder.encode("CLUSTERX"), "VERSION");
+            return (Long) j.sendCommand(() -> SafeEncoder.encode("CLUSTERX"), "LEASE", Long.toString(millis));
         }
     }
 

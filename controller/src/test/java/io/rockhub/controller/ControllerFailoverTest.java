@@ -98,6 +98,56 @@ class ControllerFailoverTest {
         }
     }
 
+    @Test
+    void aPrimaryCutOffFromItsControllerStopsServingUntilALeaseComesAgainRestartsIncluded() throws Exception {
+        Path root = Files.createTempDirectory("controller-lease");
+        Map<String, String> settings = Map.of("cluster-enabled", "yes",
+                "cluster-config-file", root.resolve("nodes.conf").toString());
+        TestServer a = null;
+        try (TestingServer zkServer = new TestingServer(true);
+             CuratorFramework zk = CuratorFrameworkFactory.newClient(zkServer.getConnectString(),
+                     new ExponentialBackoffRetry(100, 3))) {
+            zk.start();
+            a = TestServer.startIn(root.resolve("data"), settings);
+            int port = a.port();
+            Controller.create(zk, "leases", List.of("127.0.0.1:" + port), 0, 1_000);
+            String down = "-CLUSTERDOWN The cluster is down\r\n";
+            try (Controller c = new Controller(zk, "leases", "c", FAST).start()) {
+                // Leased once, the node says so in its state file: managed from then on.
+                Wait.until(Duration.ofSeconds(20), "the first lease", () -> {
+                    try {
+                        return Files.readString(root.resolve("nodes.conf")).contains("\nmanaged yes\n");
+                    } catch (java.io.IOException e) {
+                        return false;
+                    }
+                });
+                Wait.untilReply(Duration.ofSeconds(20), port, "+OK\r\n", "SET", "k", "1");
+            }
+            // No controller renews the lease: within it, the node stops serving keys, reads included.
+            Wait.untilReply(Duration.ofSeconds(10), port, down, "GET", "k");
+            try (RawClient c = new RawClient(port)) {
+                assertThat(c.call("SET", "k", "2")).isEqualTo(down);
+                assertThat(c.call("CLUSTER", "INFO")).contains("cluster_state:fail");
+            }
+            // Restarted, it remembers it is managed: nothing is served before a controller vouches for it.
+            a.close();
+            Map<String, String> again = new java.util.HashMap<>(settings);
+            again.put("port", Integer.toString(port));
+            a = TestServer.startIn(root.resolve("data"), again);
+            try (RawClient c = new RawClient(port)) {
+                assertThat(c.call("SET", "k", "3")).isEqualTo(down);
+            }
+            try (Controller c = new Controller(zk, "leases", "c2", FAST).start()) {
+                Wait.untilReply(Duration.ofSeconds(20), port, "$1\r\n1\r\n", "GET", "k");
+            }
+        } finally {
+            if (a != null) {
+                a.close();
+            }
+            TestServer.deleteTree(root);
+        }
+    }
+
     private static String info(int port) {
         try (RawClient c = new RawClient(port)) {
             return c.call("INFO", "replication");

@@ -25,7 +25,7 @@ public final class Cluster {
     private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
 
     /** One consistent view: a command routed during an update sees the old or the new one whole. */
-    private record View(String myId, Topology topology, ClusterNode[] owners, int assigned) {
+    private record View(String myId, Topology topology, ClusterNode[] owners, int assigned, boolean managed) {
         ClusterNode me() {
             return topology.node(myId);
         }
@@ -36,14 +36,14 @@ public final class Cluster {
     private final HubConfig config;
     private volatile View view;
 
-    private Cluster(boolean enabled, Path file, HubConfig config, String myId, Topology topology) {
+    private Cluster(boolean enabled, Path file, HubConfig config, String myId, Topology topology, boolean managed) {
         this.enabled = enabled;
         this.file = file;
         this.config = config;
-        this.view = view(myId, topology);
+        this.view = view(myId, topology, managed);
     }
 
-    private static View view(String myId, Topology t) {
+    private static View view(String myId, Topology t, boolean managed) {
         ClusterNode[] owners = t.owners();
         int assigned = 0;
         for (ClusterNode n : owners) {
@@ -51,25 +51,27 @@ public final class Cluster {
                 assigned++;
             }
         }
-        return new View(myId, t, owners, assigned);
+        return new View(myId, t, owners, assigned, managed);
     }
 
     /** Cluster mode as configured; when enabled, the id and topology kept by an earlier run. */
     public static Cluster open(HubConfig config) {
         if (!config.getBool("cluster-enabled")) {
-            return new Cluster(false, null, config, randomId(), Topology.EMPTY);
+            return new Cluster(false, null, config, randomId(), Topology.EMPTY, false);
         }
         Path file = configFile(config);
         try {
             if (Files.exists(file)) {
-                String[] saved = Files.readString(file, StandardCharsets.UTF_8).split("\n", 3);
+                String[] saved = Files.readString(file, StandardCharsets.UTF_8).split("\n", 4);
                 String id = field(saved[0], "id");
                 long epoch = Long.parseLong(field(saved[1], "epoch"));
-                Topology t = Topology.parse(saved.length > 2 ? saved[2] : "", epoch);
-                LOG.info("cluster mode: node {} at topology epoch {} ({} nodes) from {}", id, epoch, t.nodes().size(), file);
-                return new Cluster(true, file, config, id, t);
+                boolean managed = field(saved[2], "managed").equals("yes");
+                Topology t = Topology.parse(saved.length > 3 ? saved[3] : "", epoch);
+                LOG.info("cluster mode: node {} at topology epoch {} ({} nodes) from {}{}", id, epoch, t.nodes().size(), file,
+                        managed ? "; serving keys again once its controller renews its lease" : "");
+                return new Cluster(true, file, config, id, t, managed);
             }
-            Cluster c = new Cluster(true, file, config, randomId(), Topology.EMPTY);
+            Cluster c = new Cluster(true, file, config, randomId(), Topology.EMPTY, false);
             c.save(c.view);
             LOG.info("cluster mode: new node {}, no topology yet (CLUSTERX SETNODES gives one)", c.view.myId());
             return c;
@@ -106,7 +108,8 @@ public final class Cluster {
     }
 
     private void save(View v) {
-        String text = "id " + v.myId() + "\nepoch " + v.topology().epoch() + "\n" + v.topology().text();
+        String text = "id " + v.myId() + "\nepoch " + v.topology().epoch() + "\nmanaged " + (v.managed() ? "yes" : "no")
+                + "\n" + v.topology().text();
         try {
             DurableFiles.replace(file, text.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
@@ -142,12 +145,40 @@ public final class Cluster {
      */
     public boolean ok() {
         View v = view;
+        if (v.managed() && System.nanoTime() - leaseUntilNanos > 0) {
+            return false;
+        }
         return config.getBool("cluster-require-full-coverage") ? v.assigned() == HashSlot.SLOTS : v.assigned() > 0;
+    }
+
+    /** Until when (System.nanoTime) the controller's last lease lets a managed node serve keys. */
+    private volatile long leaseUntilNanos = System.nanoTime();
+
+    /**
+     * CLUSTERX LEASE: the controller vouches for this node for {@code millis} more. Once a node has been
+     * given a lease (and from then on, across restarts) it serves keys only while one runs: a primary cut
+     * off from its controller stops before the controller, which waits longer than the lease, promotes
+     * its replica, so two primaries never take writes for one slot. As Redis's node in a minority, it
+     * answers -CLUSTERDOWN The cluster is down meanwhile.
+     */
+    public void lease(long millis) {
+        leaseUntilNanos = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
+        if (!view.managed()) {
+            synchronized (this) {
+                View v = view;
+                if (!v.managed()) {
+                    View managed = view(v.myId(), v.topology(), true);
+                    save(managed);
+                    view = managed;
+                    LOG.info("cluster mode: managed by a controller from now on (keys served under its lease)");
+                }
+            }
+        }
     }
 
     /** CLUSTERX SETNODEID: which node of the topology this one is. */
     public synchronized void setMyId(String id) {
-        View v = view(id, view.topology());
+        View v = view(id, view.topology(), view.managed());
         save(v);
         view = v;
     }
@@ -161,7 +192,7 @@ public final class Cluster {
         if (!force && t.epoch() <= current.topology().epoch()) {
             return "ERR Invalid version of cluster";
         }
-        View v = view(current.myId(), t);
+        View v = view(current.myId(), t, current.managed());
         save(v);
         view = v;
         LOG.info("cluster topology epoch {} applied: {} nodes, {} slots assigned", t.epoch(), t.nodes().size(), v.assigned());

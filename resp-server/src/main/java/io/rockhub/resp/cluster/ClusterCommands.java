@@ -85,7 +85,18 @@ public final class ClusterCommands {
                 }),
                 of("setnodes", -4, "admin noscript stale", 0, 0, 0, "@slow @admin @dangerous", ClusterCommands::setNodes),
                 of("version", 2, "stale", 0, 0, 0, "@slow", a -> enabled((ctx, out) ->
-                        out.integer(cluster(ctx).topology().epoch())))));
+                        out.integer(cluster(ctx).topology().epoch()))),
+                of("lease", 3, "admin noscript stale", 0, 0, 0, "@slow @admin @dangerous", a -> {
+                    long millis = a.longAt(2);
+                    return enabled((ctx, out) -> {
+                        if (millis <= 0) {
+                            out.error("ERR lease must be positive (milliseconds)");
+                            return;
+                        }
+                        cluster(ctx).lease(millis);
+                        out.integer(cluster(ctx).topology().epoch());
+                    });
+                })));
     }
 
     /** CLUSTERX SETNODES <topology> <epoch> [FORCE]. */
