@@ -103,9 +103,11 @@ public final class Controller implements AutoCloseable {
         for (Topology.Node n : t.nodes()) {
             lastSeen.putIfAbsent(n.id(), now);
             try {
-                if (nodes.lease(n, timing.leaseMillis()) < t.epoch()) {
+                if (nodes.lease(n, timing.leaseMillis(), t.epoch()) < t.epoch()) {
+                    // Behind: no lease until it serves this topology (a returning primary would take writes).
                     nodes.push(n, t);
                     LOG.info("pushed topology epoch {} to {} ({})", t.epoch(), n.id(), n.address());
+                    nodes.lease(n, timing.leaseMillis(), t.epoch());
                 }
                 lastSeen.put(n.id(), now);
             } catch (RuntimeException down) {

@@ -23,10 +23,14 @@ final class NodeClient {
         }
     }
 
-    /** Renews the node's lease ({@code CLUSTERX LEASE}): the epoch of the topology it serves. */
-    long lease(Topology.Node n, long millis) {
+    /**
+     * Renews the node's lease ({@code CLUSTERX LEASE}) if it serves {@code epoch} or later: the epoch it
+     * serves (below {@code epoch}: no lease given, push it the topology first).
+     */
+    long lease(Topology.Node n, long millis, long epoch) {
         try (Jedis j = connect(n.host(), n.port())) {
-            return (Long) j.sendCommand(() -> SafeEncoder.encode("CLUSTERX"), "LEASE", Long.toString(millis));
+            return (Long) j.sendCommand(() -> SafeEncoder.encode("CLUSTERX"), "LEASE", Long.toString(millis),
+                    Long.toString(epoch));
         }
     }
 

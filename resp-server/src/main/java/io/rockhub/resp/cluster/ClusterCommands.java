@@ -86,14 +86,22 @@ public final class ClusterCommands {
                 of("setnodes", -4, "admin noscript stale", 0, 0, 0, "@slow @admin @dangerous", ClusterCommands::setNodes),
                 of("version", 2, "stale", 0, 0, 0, "@slow", a -> enabled((ctx, out) ->
                         out.integer(cluster(ctx).topology().epoch()))),
-                of("lease", 3, "admin noscript stale", 0, 0, 0, "@slow @admin @dangerous", a -> {
+                of("lease", -3, "admin noscript stale", 0, 0, 0, "@slow @admin @dangerous", a -> {
+                    if (a.size() > 4) {
+                        throw new CommandError("ERR syntax error");
+                    }
                     long millis = a.longAt(2);
+                    long epoch = a.size() == 4 ? a.longAt(3) : 0;
                     return enabled((ctx, out) -> {
                         if (millis <= 0) {
                             out.error("ERR lease must be positive (milliseconds)");
                             return;
                         }
-                        cluster(ctx).lease(millis);
+                        // Never a lease for an older topology: a returning primary that still thinks it
+                        // serves its slots must take the new topology before it serves anything.
+                        if (cluster(ctx).topology().epoch() >= epoch) {
+                            cluster(ctx).lease(millis);
+                        }
                         out.integer(cluster(ctx).topology().epoch());
                     });
                 })));

@@ -83,6 +83,28 @@ class ClusterReplicaTest {
     }
 
     @Test
+    void aNodeLeasedOnceServesKeysOnlyUnderALeaseForItsTopologyOrANewer() throws Exception {
+        try (TestServer n = TestServer.start(Map.of("cluster-enabled", "yes"))) {
+            int port = n.port();
+            push(id(port) + " 127.0.0.1 " + port + " master - 0-16383", 1, port);
+            String down = "-CLUSTERDOWN The cluster is down\r\n";
+            try (RawClient c = new RawClient(port)) {
+                assertThat(c.call("SET", "k", "1")).isEqualTo("+OK\r\n"); // never leased: not managed
+                assertThat(c.call("CLUSTERX", "LEASE", "1", "1")).isEqualTo(":1\r\n");
+            }
+            Wait.untilReply(Duration.ofSeconds(10), port, down, "GET", "k");
+            try (RawClient c = new RawClient(port)) {
+                // A lease for a topology it does not serve yet is not taken.
+                assertThat(c.call("CLUSTERX", "LEASE", "60000", "2")).isEqualTo(":1\r\n");
+                assertThat(c.call("GET", "k")).isEqualTo(down);
+                assertThat(c.call("CLUSTERX", "LEASE", "60000", "1")).isEqualTo(":1\r\n");
+                assertThat(c.call("GET", "k")).isEqualTo("$1\r\n1\r\n");
+                assertThat(c.call("CLUSTERX", "LEASE", "0")).isEqualTo("-ERR lease must be positive (milliseconds)\r\n");
+            }
+        }
+    }
+
+    @Test
     void aRestartedNodeKeepsItsIdAndTopology() throws Exception {
         java.nio.file.Path root = java.nio.file.Files.createTempDirectory("cluster-restart");
         try {
