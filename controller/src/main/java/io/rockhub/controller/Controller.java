@@ -156,14 +156,21 @@ public final class Controller implements AutoCloseable {
     }
 
     private void pushAll(Topology t) {
-        // The new primary first: it stops following before its old primary is told to follow it.
-        List<Topology.Node> order = new ArrayList<>(t.nodes());
-        order.sort((a, b) -> Boolean.compare(!a.primary(), !b.primary()));
-        for (Topology.Node n : order) {
-            try {
-                nodes.push(n, t);
-            } catch (RuntimeException down) {
-                LOG.info("node {} ({}) not reached with epoch {}: pushed when it answers", n.id(), n.address(), t.epoch());
+        new Pusher(nodes).pushAll(t);
+    }
+
+    /** Pushes a new topology to every node it reaches. */
+    private record Pusher(NodeClient nodes) {
+        void pushAll(Topology t) {
+            // The new primary first: it stops following before its old primary is told to follow it.
+            List<Topology.Node> order = new ArrayList<>(t.nodes());
+            order.sort((a, b) -> Boolean.compare(!a.primary(), !b.primary()));
+            for (Topology.Node n : order) {
+                try {
+                    nodes.push(n, t);
+                } catch (RuntimeException down) {
+                    LOG.info("node {} ({}) not reached with epoch {}: pushed when it answers", n.id(), n.address(), t.epoch());
+                }
             }
         }
     }
@@ -196,6 +203,54 @@ public final class Controller implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** Stops acting and gives up the leadership (another controller takes it); closing twice is harmless. */
+    /**
+     * A planned failover: the replica takes over its primary's slots with nothing lost and writes held
+     * (not refused) only meanwhile. The primary holds its clients' writes (CLIENT PAUSE WRITE), the
+     * replica catches up with the sequence the primary had then, the new topology is committed in
+     * ZooKeeper and pushed (the replica first), and the held writes go on: to the new primary, by
+     * -MOVED. Returns how long writes were held, in milliseconds. Safe beside a running leader: the
+     * commit is a compare-and-set.
+     */
+    public static long plannedFailover(CuratorFramework zk, String cluster, String replicaId, long catchUpMillis)
+            throws Exception {
+        ClusterStore store = new ClusterStore(zk, cluster);
+        ClusterStore.Versioned current = store.read();
+        Topology t = current.topology();
+        Topology.Node replica = t.node(replicaId);
+        if (replica == null || replica.primary()) {
+            throw new IllegalArgumentException(replicaId + " is not a replica in cluster " + cluster);
+        }
+        Topology.Node primary = t.node(replica.primaryId());
+        NodeClient client = new NodeClient(1_000);
+        long start = System.nanoTime();
+        client.pauseWrites(primary, catchUpMillis + 5_000);
+        try {
+            long target = client.replicationOffset(primary);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(catchUpMillis);
+            while (client.replicationOffset(replica) < target) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("replica " + replicaId + " did not catch up with sequence " + target
+                            + " within " + catchUpMillis + " ms: nothing changed");
+                }
+                Thread.sleep(1);
+            }
+            Topology next = t.promote(replicaId);
+            if (!store.replace(next, current.version())) {
+                throw new IllegalStateException("the topology changed meanwhile: nothing changed");
+            }
+            new Controller.Pusher(client).pushAll(next);
+            LOG.info("planned failover: {} ({}) took over from {} ({}), topology epoch {}", replicaId, replica.address(),
+                    primary.id(), primary.address(), next.epoch());
+        } finally {
+            try {
+                client.unpause(primary);
+            } catch (RuntimeException e) {
+                LOG.warn("could not unpause {} ({}): its pause ends by itself", primary.id(), primary.address());
+            }
+        }
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    }
+
     @Override
     public void close() throws Exception {
         if (!closed.compareAndSet(false, true)) {

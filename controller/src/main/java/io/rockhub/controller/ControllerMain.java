@@ -15,6 +15,7 @@ import picocli.CommandLine.Parameters;
 /** {@code bin/rockhub cluster ...}: the controller process, cluster creation and status, a local cluster. */
 @Command(name = "rockhub cluster", mixinStandardHelpOptions = true,
         subcommands = {ControllerMain.Run.class, ControllerMain.Create.class, ControllerMain.Status.class,
+            ControllerMain.Failover.class,
             ControllerMain.ZooKeeper.class, LocalCluster.class},
         description = "Cluster mode: the controller (topology in ZooKeeper, failover), and a local cluster to try it.")
 public final class ControllerMain implements Callable<Integer> {
@@ -96,6 +97,29 @@ public final class ControllerMain implements Callable<Integer> {
             try (CuratorFramework zk = connect(target.zookeeper)) {
                 Topology t = Controller.create(zk, target.cluster, nodes, replicas, 2_000);
                 System.out.print(t.text());
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "failover", mixinStandardHelpOptions = true,
+            description = "A planned failover: the replica takes over its primary's slots; the primary's writes are "
+                    + "held (not refused) until the replica has caught up.")
+    static final class Failover implements Callable<Integer> {
+        @CommandLine.Mixin
+        Target target;
+
+        @Option(names = "--replica", required = true, description = "the id of the replica that takes over")
+        String replica;
+
+        @Option(names = "--catch-up-ms", defaultValue = "5000", description = "longest wait for the replica (default: ${DEFAULT-VALUE})")
+        long catchUp;
+
+        @Override
+        public Integer call() throws Exception {
+            try (CuratorFramework zk = connect(target.zookeeper)) {
+                long held = Controller.plannedFailover(zk, target.cluster, replica, catchUp);
+                System.out.println("failed over to " + replica + "; writes held " + held + " ms");
                 return 0;
             }
         }

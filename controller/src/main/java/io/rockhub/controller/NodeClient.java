@@ -40,6 +40,19 @@ final class NodeClient {
         }
     }
 
+    /** CLIENT PAUSE timeout WRITE: the node holds clients' writes (not refused: they wait) until unpaused. */
+    void pauseWrites(Topology.Node n, long millis) {
+        try (Jedis j = connect(n.host(), n.port())) {
+            j.sendCommand(Protocol.Command.CLIENT, "PAUSE", Long.toString(millis), "WRITE");
+        }
+    }
+
+    void unpause(Topology.Node n) {
+        try (Jedis j = connect(n.host(), n.port())) {
+            j.sendCommand(Protocol.Command.CLIENT, "UNPAUSE");
+        }
+    }
+
     /** How far a node has applied its primary's writes (its own sequence on a primary). */
     long replicationOffset(Topology.Node n) {
         try (Jedis j = connect(n.host(), n.port())) {

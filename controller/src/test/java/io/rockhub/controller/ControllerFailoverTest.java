@@ -148,6 +148,54 @@ class ControllerFailoverTest {
         }
     }
 
+    @Test
+    void aPlannedFailoverHoldsWritesUntilTheReplicaCaughtUpAndLosesNone() throws Exception {
+        try (TestingServer zkServer = new TestingServer(true);
+             CuratorFramework zk = CuratorFrameworkFactory.newClient(zkServer.getConnectString(),
+                     new ExponentialBackoffRetry(100, 3));
+             TestServer a = TestServer.start(Map.of("cluster-enabled", "yes"));
+             TestServer b = TestServer.start(Map.of("cluster-enabled", "yes"))) {
+            zk.start();
+            Topology t = Controller.create(zk, "planned", List.of("127.0.0.1:" + a.port(), "127.0.0.1:" + b.port()), 1, 1_000);
+            String idB = t.nodes().get(1).id();
+            linkUp(b.port());
+            try (Controller c = new Controller(zk, "planned", "c", FAST).start()) {
+                // A writer that records every write acknowledged to it, before, during and after the switch.
+                java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+                List<Integer> acknowledged = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+                List<Throwable> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+                Thread writer = new Thread(() -> {
+                    try (JedisCluster cluster = new JedisCluster(Set.of(new HostAndPort("127.0.0.1", a.port())))) {
+                        for (int i = 0; !stop.get(); i++) {
+                            cluster.set("w:" + i, "v" + i);
+                            acknowledged.add(i);
+                        }
+                    } catch (Throwable e) {
+                        failures.add(e);
+                    }
+                });
+                writer.start();
+                Wait.until(Duration.ofSeconds(30), "writes before the switch", () -> acknowledged.size() > 300);
+                long held = Controller.plannedFailover(zk, "planned", idB, 5_000);
+                int atSwitch = acknowledged.size();
+                Wait.until(Duration.ofSeconds(30), "writes after the switch", () -> acknowledged.size() > atSwitch + 300
+                        || !failures.isEmpty());
+                stop.set(true);
+                writer.join();
+                assertThat(failures).isEmpty();
+                System.out.println("planned failover held writes for " + held + " ms");
+                assertThat(info(b.port())).contains("role:master");
+                try (RawClient cb = new RawClient(b.port())) {
+                    for (int i : new java.util.ArrayList<>(acknowledged)) {
+                        assertThat(cb.call("GET", "w:" + i)).as("acknowledged write %d", i).isEqualTo("$" + ("v" + i).length()
+                                + "\r\nv" + i + "\r\n");
+                    }
+                }
+                Wait.until(Duration.ofSeconds(30), "the old primary to follow", () -> info(a.port()).contains("role:slave"));
+            }
+        }
+    }
+
     private static String info(int port) {
         try (RawClient c = new RawClient(port)) {
             return c.call("INFO", "replication");
