@@ -35,11 +35,9 @@ class ControllerFailoverTest {
         Map<String, String> aSettings = Map.of("cluster-enabled", "yes",
                 "cluster-config-file", root.resolve("a.nodes.conf").toString());
         TestServer a = null;
-        try (TestingServer zkServer = new TestingServer(true);
-             CuratorFramework zk = CuratorFrameworkFactory.newClient(zkServer.getConnectString(),
-                     new ExponentialBackoffRetry(100, 3));
+        try (ZooKeeper zoo = new ZooKeeper();
              TestServer b = TestServer.start(Map.of("cluster-enabled", "yes"))) {
-            zk.start();
+            CuratorFramework zk = zoo.client();
             a = TestServer.startIn(root.resolve("a"), aSettings);
             int portA = a.port();
             Topology created = Controller.create(zk, "orders", List.of("127.0.0.1:" + portA, "127.0.0.1:" + b.port()), 1, 1_000);
@@ -104,10 +102,8 @@ class ControllerFailoverTest {
         Map<String, String> settings = Map.of("cluster-enabled", "yes",
                 "cluster-config-file", root.resolve("nodes.conf").toString());
         TestServer a = null;
-        try (TestingServer zkServer = new TestingServer(true);
-             CuratorFramework zk = CuratorFrameworkFactory.newClient(zkServer.getConnectString(),
-                     new ExponentialBackoffRetry(100, 3))) {
-            zk.start();
+        try (ZooKeeper zoo = new ZooKeeper()) {
+            CuratorFramework zk = zoo.client();
             a = TestServer.startIn(root.resolve("data"), settings);
             int port = a.port();
             Controller.create(zk, "leases", List.of("127.0.0.1:" + port), 0, 1_000);
@@ -150,12 +146,10 @@ class ControllerFailoverTest {
 
     @Test
     void aPlannedFailoverHoldsWritesUntilTheReplicaCaughtUpAndLosesNone() throws Exception {
-        try (TestingServer zkServer = new TestingServer(true);
-             CuratorFramework zk = CuratorFrameworkFactory.newClient(zkServer.getConnectString(),
-                     new ExponentialBackoffRetry(100, 3));
+        try (ZooKeeper zoo = new ZooKeeper();
              TestServer a = TestServer.start(Map.of("cluster-enabled", "yes"));
              TestServer b = TestServer.start(Map.of("cluster-enabled", "yes"))) {
-            zk.start();
+            CuratorFramework zk = zoo.client();
             Topology t = Controller.create(zk, "planned", List.of("127.0.0.1:" + a.port(), "127.0.0.1:" + b.port()), 1, 1_000);
             String idB = t.nodes().get(1).id();
             linkUp(b.port());
@@ -193,6 +187,27 @@ class ControllerFailoverTest {
                 }
                 Wait.until(Duration.ofSeconds(30), "the old primary to follow", () -> info(a.port()).contains("role:slave"));
             }
+        }
+    }
+
+    /** A real ZooKeeper server in-process (Curator's TestingServer) and a client of it. */
+    private static final class ZooKeeper implements AutoCloseable {
+        private final TestingServer server = new TestingServer(true);
+        private final CuratorFramework client = CuratorFrameworkFactory.newClient(server.getConnectString(),
+                new ExponentialBackoffRetry(100, 3));
+
+        ZooKeeper() throws Exception {
+            client.start();
+        }
+
+        CuratorFramework client() {
+            return client;
+        }
+
+        @Override
+        public void close() throws Exception {
+            client.close();
+            server.close();
         }
     }
 

@@ -178,30 +178,15 @@ final class LuaReplies {
         int n = (int) l.toNumber(-1);
         l.pop(2);
         switch (shape) {
-            case 1 -> {
-                rawField(l, at, "err");
-                String err = new String(ScriptVm.bytes(l, -1), StandardCharsets.UTF_8);
-                l.pop(1);
-                out.error(err);
-            }
-            case 2 -> {
-                rawField(l, at, "ok");
-                String ok = new String(ScriptVm.bytes(l, -1), StandardCharsets.UTF_8);
-                l.pop(1);
-                out.simple(ok);
-            }
+            case 1 -> out.error(stringField(l, at, "err"));
+            case 2 -> out.simple(stringField(l, at, "ok"));
             case 3 -> {
                 rawField(l, at, "double");
                 double d = l.toNumber(-1);
                 l.pop(1);
                 out.doubleValue(d);
             }
-            case 4 -> {
-                rawField(l, at, "big_number");
-                String digits = new String(ScriptVm.bytes(l, -1), StandardCharsets.US_ASCII);
-                l.pop(1);
-                out.bigNumber(digits);
-            }
+            case 4 -> out.bigNumber(stringField(l, at, "big_number"));
             case 5 -> {
                 rawField(l, at, "verbatim_string");
                 int v = l.getTop();
@@ -222,6 +207,14 @@ final class LuaReplies {
                 }
             }
         }
+    }
+
+    /** {@code t[key]}, a string (as {@code shape} found it), read without metamethods. */
+    private static String stringField(Lua l, int t, String key) {
+        rawField(l, t, key);
+        String v = new String(ScriptVm.bytes(l, -1), StandardCharsets.UTF_8);
+        l.pop(1);
+        return v;
     }
 
     /** {map=} or {set=}: the RESP3 types a script returns as a table of its keys. */
