@@ -52,6 +52,11 @@ public final class Scripts {
     private final ThreadLocal<int[]> resp = ThreadLocal.withInitial(() -> new int[] {2});
     private final ThreadLocal<ByteBuf> scratch = ThreadLocal.withInitial(() -> Unpooled.buffer(256));
     private final io.rockhub.resp.server.Dispatcher.ScriptGate byKeyGate = this::admitByKey;
+    private final io.rockhub.resp.server.Dispatcher.ScriptGate clusterGate = this::admitInCluster;
+    private final io.rockhub.resp.server.Dispatcher.ScriptGate clusterThenByKeyGate = (spec, keys) -> {
+        String refused = admitInCluster(spec, keys);
+        return refused != null ? refused : admitByKey(spec, keys);
+    };
 
     public Scripts(Hub hub) {
         this.hub = hub;
@@ -293,6 +298,26 @@ public final class Scripts {
             return START_OVER;
         }
         return null;
+    }
+
+    /**
+     * In cluster mode a script's command may touch only keys this node serves, declared or not; as
+     * Redis 7.0, keys of several of its slots are allowed across commands (not within one), and the
+     * refusal does not say where the key lives.
+     */
+    private String admitInCluster(io.rockhub.resp.command.CommandSpec spec, List<byte[]> keys) {
+        List<byte[]> user = new ArrayList<>(keys.size());
+        for (byte[] k : keys) {
+            user.add(StoredKey.user(k));
+        }
+        String redirect = hub.cluster().redirect(user, spec.has(io.rockhub.resp.command.CommandFlag.WRITE),
+                running.get().clusterReadOnly());
+        if (redirect == null) {
+            return null;
+        }
+        return redirect.equals("CLUSTERDOWN The cluster is down")
+                ? "ERR Script attempted to execute a command while the cluster is down"
+                : "ERR Script attempted to access a non local key in a cluster node";
     }
 
     /**
@@ -729,8 +754,11 @@ public final class Scripts {
             hub.keys().beginTransaction(); // inside EXEC there is one already, gathering everything
             begun.get()[0] = true;
         }
-        dispatcher.runFromScript(session, argv, w, readOnlyScript.get(),
-                state.deadline != 0 && state.byKey ? byKeyGate : null);
+        io.rockhub.resp.server.Dispatcher.ScriptGate gate = state.deadline != 0 && state.byKey ? byKeyGate : null;
+        if (hub.cluster().enabled()) {
+            gate = gate == null ? clusterGate : clusterThenByKeyGate;
+        }
+        dispatcher.runFromScript(session, argv, w, readOnlyScript.get(), gate);
         byte[] raw = new byte[buf.readableBytes()];
         buf.getBytes(buf.readerIndex(), raw);
         if (raw.length == 0) {

@@ -161,7 +161,7 @@ class ClusterDifferentialTest {
         for (int i = 0; i < n; i++) {
             String k = key(r);
             String k2 = key(r);
-            List<String> cmd = switch (r.nextInt(inMulti ? 12 : 26)) {
+            List<String> cmd = switch (r.nextInt(inMulti ? 12 : 27)) {
                 case 0 -> List.of("SET", k, "v" + r.nextInt(100));
                 case 1 -> List.of("GET", k);
                 case 2 -> List.of("MGET", k, k2);
@@ -187,6 +187,13 @@ class ClusterDifferentialTest {
                 case 22 -> List.of("CLUSTER", "KEYSLOT");
                 case 23 -> List.of("CLUSTER", oneOf(r, "NOSUCH", "MYID", "KEYSLOT"), "x", "y");
                 case 24 -> List.of("MULTI");
+                case 25 -> switch (r.nextInt(4)) {
+                    // Keys a script does not declare: served only when this node has their slot.
+                    case 0 -> List.of("EVAL", "return redis.call('get', ARGV[1])", "0", k);
+                    case 1 -> List.of("EVAL", "return redis.pcall('get', ARGV[1])", "0", k);
+                    case 2 -> List.of("EVAL", "return redis.call('mget', ARGV[1], ARGV[2])", "0", k, k2);
+                    default -> List.of("EVAL", "redis.call('set', ARGV[1], 'x') return redis.call('get', ARGV[2])", "0", k, k2);
+                };
                 default -> List.of("EXEC");
             };
             if (cmd.get(0).equals("MULTI")) {
