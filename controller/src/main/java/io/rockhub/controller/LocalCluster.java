@@ -146,6 +146,15 @@ final class LocalCluster implements Callable<Integer> {
         Files.writeString(dir.resolve(name + ".pid"), Long.toString(p.pid()));
     }
 
+    /**
+     * Whether a process is one a local cluster started (a pid file outliving its process may name an
+     * unrelated process that reused the pid): its command line names RockHub.
+     */
+    private static boolean ours(ProcessHandle h) {
+        return h.info().commandLine().map(c -> c.contains("rockhub") || c.contains(ControllerMain.class.getName()))
+                .orElse(true);
+    }
+
     /** The pids of DIR's processes still alive. */
     static List<ProcessHandle> running(Path dir) throws IOException {
         List<ProcessHandle> out = new ArrayList<>();
@@ -154,7 +163,8 @@ final class LocalCluster implements Callable<Integer> {
         }
         try (var files = Files.list(dir)) {
             for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".pid")).toList()) {
-                ProcessHandle.of(Long.parseLong(Files.readString(f).trim())).filter(ProcessHandle::isAlive).ifPresent(out::add);
+                ProcessHandle.of(Long.parseLong(Files.readString(f).trim())).filter(ProcessHandle::isAlive)
+                        .filter(LocalCluster::ours).ifPresent(out::add);
             }
         }
         return out;
@@ -180,7 +190,7 @@ final class LocalCluster implements Callable<Integer> {
             }
             List<ProcessHandle> handles = new ArrayList<>();
             for (Path f : pids) {
-                ProcessHandle.of(Long.parseLong(Files.readString(f).trim())).ifPresent(h -> {
+                ProcessHandle.of(Long.parseLong(Files.readString(f).trim())).filter(LocalCluster::ours).ifPresent(h -> {
                     h.destroy();
                     handles.add(h);
                 });
