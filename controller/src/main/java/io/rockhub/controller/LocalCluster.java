@@ -147,12 +147,13 @@ final class LocalCluster implements Callable<Integer> {
     }
 
     /**
-     * Whether a process is one a local cluster started (a pid file outliving its process may name an
-     * unrelated process that reused the pid): its command line names RockHub.
+     * The process a pid file names, if it is still the one started then: a pid file outliving its
+     * process may name an unrelated process that reused the pid, which started after the file was written.
      */
-    private static boolean ours(ProcessHandle h) {
-        return h.info().commandLine().map(c -> c.contains("rockhub") || c.contains(ControllerMain.class.getName()))
-                .orElse(true);
+    private static java.util.Optional<ProcessHandle> process(Path pidFile) throws IOException {
+        java.time.Instant written = Files.getLastModifiedTime(pidFile).toInstant().plusSeconds(1);
+        return ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim()))
+                .filter(h -> h.info().startInstant().map(started -> !started.isAfter(written)).orElse(true));
     }
 
     /** The pids of DIR's processes still alive. */
@@ -163,8 +164,7 @@ final class LocalCluster implements Callable<Integer> {
         }
         try (var files = Files.list(dir)) {
             for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".pid")).toList()) {
-                ProcessHandle.of(Long.parseLong(Files.readString(f).trim())).filter(ProcessHandle::isAlive)
-                        .filter(LocalCluster::ours).ifPresent(out::add);
+                process(f).filter(ProcessHandle::isAlive).ifPresent(out::add);
             }
         }
         return out;
@@ -190,7 +190,7 @@ final class LocalCluster implements Callable<Integer> {
             }
             List<ProcessHandle> handles = new ArrayList<>();
             for (Path f : pids) {
-                ProcessHandle.of(Long.parseLong(Files.readString(f).trim())).filter(LocalCluster::ours).ifPresent(h -> {
+                process(f).ifPresent(h -> {
                     h.destroy();
                     handles.add(h);
                 });

@@ -31,6 +31,7 @@ class LocalClusterTest {
     void aLocalClusterServesClientsFailsOverAndStopsCleanly() throws Exception {
         assertThat(ROCKHUB_JAR).as("build the routes module first").isRegularFile();
         Path dir = Files.createTempDirectory("local-cluster");
+        List<ProcessHandle> started6 = new java.util.ArrayList<>();
         int port = fourFreePorts();
         try {
             int started = new CommandLine(new ControllerMain()).execute("local", "--dir", dir.toString(),
@@ -40,6 +41,12 @@ class LocalClusterTest {
             for (int p = port; p < port + 4; p++) {
                 assertThat(dir.resolve(p + ".pid")).isRegularFile();
             }
+            try (var files = Files.list(dir)) {
+                for (Path f : files.filter(f -> f.toString().endsWith(".pid")).toList()) {
+                    ProcessHandle.of(Long.parseLong(Files.readString(f).trim())).ifPresent(started6::add);
+                }
+            }
+            assertThat(started6).hasSize(6); // ZooKeeper, four data nodes, the controller
             try (JedisCluster cluster = new JedisCluster(Set.of(new HostAndPort("127.0.0.1", port)))) {
                 for (int i = 0; i < 200; i++) {
                     cluster.set("session:" + i, "s" + i);
@@ -72,6 +79,8 @@ class LocalClusterTest {
         } finally {
             new CommandLine(new ControllerMain()).execute("local", "--dir", dir.toString(), "--stop");
             assertThat(LocalCluster.running(dir)).isEmpty();
+            // Checked apart from the pid files: none of the processes it started is left.
+            assertThat(started6).noneMatch(ProcessHandle::isAlive);
             TestServer.deleteTree(dir);
         }
     }
