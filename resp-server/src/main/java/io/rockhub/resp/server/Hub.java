@@ -171,7 +171,17 @@ public final class Hub implements AutoCloseable {
 
     /** As {@link #open(HubConfig, Clock)}, with who reopens the server on a full-sync copy, set before replication starts. */
     public static Hub open(HubConfig config, Clock clock, java.util.function.Consumer<java.nio.file.Path> reload) {
+        return open(config, clock, reload, config.getInt("port"));
+    }
+
+    /**
+     * As above, knowing the port it will listen on ({@code 0}: not yet known): a replica's link, started
+     * here, tells its primary that port (REPLCONF listening-port), which ROLE and INFO show there.
+     */
+    public static Hub open(HubConfig config, Clock clock, java.util.function.Consumer<java.nio.file.Path> reload,
+                           int port) {
         Hub hub = new Hub(config, clock);
+        hub.port = port;
         hub.reloadAction = reload;
         hub.sweeper.start(config.getLong("expire-sweep-interval-ms"));
         hub.replication = io.rockhub.resp.replication.Replication.open(hub);

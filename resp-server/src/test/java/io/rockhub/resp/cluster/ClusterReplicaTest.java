@@ -50,6 +50,8 @@ class ClusterReplicaTest {
                     1, a.port(), b.port());
             linkUp(b.port()); // a first sync reopens the replica on its copy, closing its connections
             try (RawClient ca = new RawClient(a.port()); RawClient cb = new RawClient(b.port())) {
+                // Reopened on its copy, the replica still told its primary the port it listens on.
+                assertThat(ca.call("INFO", "replication")).contains("slave0:ip=127.0.0.1,port=" + b.port() + ",");
                 assertThat(ca.call("SET", "somekey", "1")).isEqualTo("+OK\r\n");
                 assertThat(ca.call("WAIT", "1", "10000")).isEqualTo(":1\r\n");
                 String moved = "-MOVED 11058 127.0.0.1:" + a.port() + "\r\n";
