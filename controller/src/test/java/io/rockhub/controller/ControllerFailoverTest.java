@@ -190,8 +190,12 @@ class ControllerFailoverTest {
         }
     }
 
-    /** A real ZooKeeper server in-process (Curator's TestingServer) and a client of it. */
+    /**
+     * A real ZooKeeper server in-process (Curator's TestingServer) and a client of it. The server leaves
+     * a configuration file in the temp directory: removed on close with the rest.
+     */
     private static final class ZooKeeper implements AutoCloseable {
+        private final Set<Path> configsBefore = configFiles();
         private final TestingServer server = new TestingServer(true);
         private final CuratorFramework client = CuratorFrameworkFactory.newClient(server.getConnectString(),
                 new ExponentialBackoffRetry(100, 3));
@@ -204,10 +208,24 @@ class ControllerFailoverTest {
             return client;
         }
 
+        private static Set<Path> configFiles() {
+            try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+                return files.filter(f -> f.getFileName().toString().startsWith("zookeeper.configuration"))
+                        .collect(java.util.stream.Collectors.toSet());
+            } catch (java.io.IOException e) {
+                return Set.of();
+            }
+        }
+
         @Override
         public void close() throws Exception {
             client.close();
             server.close();
+            for (Path f : configFiles()) {
+                if (!configsBefore.contains(f)) {
+                    Files.deleteIfExists(f);
+                }
+            }
         }
     }
 
