@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,10 +24,8 @@ public final class Cluster {
     private static final Logger LOG = LoggerFactory.getLogger(Cluster.class);
 
     /** One consistent view: a command routed during an update sees the old or the new one whole. */
-    private record View(String myId, Topology topology, ClusterNode[] owners, int assigned, boolean managed) {
-        ClusterNode me() {
-            return topology.node(myId);
-        }
+    private record View(String myId, ClusterNode me, Topology topology, ClusterNode[] owners, int assigned,
+                        boolean managed) {
     }
 
     private final boolean enabled;
@@ -51,13 +48,13 @@ public final class Cluster {
                 assigned++;
             }
         }
-        return new View(myId, t, owners, assigned, managed);
+        return new View(myId, t.node(myId), t, owners, assigned, managed);
     }
 
     /** Cluster mode as configured; when enabled, the id and topology kept by an earlier run. */
     public static Cluster open(HubConfig config) {
         if (!config.getBool("cluster-enabled")) {
-            return new Cluster(false, null, config, randomId(), Topology.EMPTY, false);
+            return new Cluster(false, null, config, io.rockhub.resp.server.Hub.randomId(), Topology.EMPTY, false);
         }
         Path file = configFile(config);
         try {
@@ -71,7 +68,7 @@ public final class Cluster {
                         managed ? "; serving keys again once its controller renews its lease" : "");
                 return new Cluster(true, file, config, id, t, managed);
             }
-            Cluster c = new Cluster(true, file, config, randomId(), Topology.EMPTY, false);
+            Cluster c = new Cluster(true, file, config, io.rockhub.resp.server.Hub.randomId(), Topology.EMPTY, false);
             c.save(c.view);
             LOG.info("cluster mode: new node {}, no topology yet (CLUSTERX SETNODES gives one)", c.view.myId());
             return c;
@@ -97,14 +94,6 @@ public final class Cluster {
         }
         Path dir = Path.of(config.get("dir")).toAbsolutePath().normalize();
         return dir.resolveSibling(dir.getFileName() + ".nodes.conf");
-    }
-
-    private static String randomId() {
-        StringBuilder id = new StringBuilder(40);
-        for (int i = 0; i < 40; i++) {
-            id.append(Character.forDigit(ThreadLocalRandom.current().nextInt(16), 16));
-        }
-        return id.toString();
     }
 
     private void save(View v) {

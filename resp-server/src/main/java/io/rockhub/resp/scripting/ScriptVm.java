@@ -881,24 +881,19 @@ final class ScriptVm implements AutoCloseable {
     }
 
     /**
-     * After a killed run: the error the kill raised ({err, source, line}, pushed) or nothing pushed
-     * and false; the every-instruction hook is removed (called from Java, so it runs no Lua instruction).
+     * After a run that was killed or stopped (its error came back from the run itself): the
+     * every-instruction hook is removed (called from Java, so it runs no Lua instruction), and a kill
+     * the glue could not hand back (it failed itself) is forgotten, not reported by the next run.
      */
-    boolean takeKill() {
+    void endKilledRun() {
         lua.getField(REGISTRY, "rockhub_sethook");
         try {
             lua.pCall(0, 0);
         } catch (LuaException e) {
             throw new IllegalStateException(e);
         }
-        lua.getField(REGISTRY, "rockhub_killed");
-        if (lua.isNil(-1)) {
-            lua.pop(1);
-            return false;
-        }
         lua.pushNil();
         lua.setField(REGISTRY, "rockhub_killed");
-        return true;
     }
 
     /** SCRIPT FLUSH: compiled scripts go. */

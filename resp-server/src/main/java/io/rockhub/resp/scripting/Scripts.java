@@ -51,12 +51,7 @@ public final class Scripts {
     /** The running script's redis.setresp choice (2 at every script's start). */
     private final ThreadLocal<int[]> resp = ThreadLocal.withInitial(() -> new int[] {2});
     private final ThreadLocal<ByteBuf> scratch = ThreadLocal.withInitial(() -> Unpooled.buffer(256));
-    private final io.rockhub.resp.server.Dispatcher.ScriptGate byKeyGate = this::admitByKey;
-    private final io.rockhub.resp.server.Dispatcher.ScriptGate clusterGate = this::admitInCluster;
-    private final io.rockhub.resp.server.Dispatcher.ScriptGate clusterThenByKeyGate = (spec, keys) -> {
-        String refused = admitInCluster(spec, keys);
-        return refused != null ? refused : admitByKey(spec, keys);
-    };
+    private final io.rockhub.resp.server.Dispatcher.ScriptGate gate = this::admit;
 
     public Scripts(Hub hub) {
         this.hub = hub;
@@ -280,6 +275,13 @@ public final class Scripts {
             labels.clear();
         }
         labels.add(label);
+    }
+
+    /** What a script's command must pass once it parsed: the node's slots, then a run by key's locks. */
+    private String admit(io.rockhub.resp.command.CommandSpec spec, List<byte[]> keys) {
+        String refused = hub.cluster().enabled() ? admitInCluster(spec, keys) : null;
+        OnLoop state = onLoop.get();
+        return refused == null && state.deadline != 0 && state.byKey ? admitByKey(spec, keys) : refused;
     }
 
     /**
@@ -646,7 +648,7 @@ public final class Scripts {
         try {
             body.accept(keys);
             if (here && state.fallback != null) {
-                vm.takeKill(); // stopped to run again: nothing of this run stays (the batch is dropped below)
+                vm.endKilledRun(); // stopped to run again: nothing of this run stays (the batch is dropped below)
                 return;
             }
             // Writes made before an error stay, as in Redis: the batch commits either way.
@@ -656,7 +658,7 @@ public final class Scripts {
             committed = true;
             if (!lua.isNil(3)) {
                 // Killed, or past the heap limit: the error the hook raised, where the script was.
-                vm.takeKill();
+                vm.endKilledRun();
                 writeFailure(lua, 3, label, out);
             } else if (lua.toBoolean(1)) {
                 vm.writeResult(2, out, resp.get()[0] == 3);
@@ -754,11 +756,8 @@ public final class Scripts {
             hub.keys().beginTransaction(); // inside EXEC there is one already, gathering everything
             begun.get()[0] = true;
         }
-        io.rockhub.resp.server.Dispatcher.ScriptGate gate = state.deadline != 0 && state.byKey ? byKeyGate : null;
-        if (hub.cluster().enabled()) {
-            gate = gate == null ? clusterGate : clusterThenByKeyGate;
-        }
-        dispatcher.runFromScript(session, argv, w, readOnlyScript.get(), gate);
+        boolean gated = hub.cluster().enabled() || state.deadline != 0 && state.byKey;
+        dispatcher.runFromScript(session, argv, w, readOnlyScript.get(), gated ? gate : null);
         byte[] raw = new byte[buf.readableBytes()];
         buf.getBytes(buf.readerIndex(), raw);
         if (raw.length == 0) {

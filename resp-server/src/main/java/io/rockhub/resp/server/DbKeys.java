@@ -52,6 +52,16 @@ final class DbKeys {
         return found == null ? NONE : found.stream().mapToInt(KeyFinder.Found::position).toArray();
     }
 
+    /** The keys of a command line, in order (as they are in it: user or stored keys). */
+    static List<byte[]> keys(CommandSpec spec, List<byte[]> argv) {
+        int[] at = positions(spec, argv);
+        List<byte[]> keys = new ArrayList<>(at.length);
+        for (int i : at) {
+            keys.add(argv.get(i));
+        }
+        return keys;
+    }
+
     /** Just the rewritten command line, for a command that runs now. */
     static List<byte[]> argv(CommandSpec spec, List<byte[]> argv, int namespace) {
         return rewrite(spec, argv, namespace).argv();

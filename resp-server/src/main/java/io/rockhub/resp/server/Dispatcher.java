@@ -209,24 +209,17 @@ public final class Dispatcher {
      * queued command, must hash to one slot this node serves (see {@link io.rockhub.resp.cluster.Cluster#redirect}).
      */
     private String clusterRedirect(ClientSession session, CommandSpec spec, List<byte[]> argv) {
+        if (!spec.name().equals("exec")) {
+            return hub.cluster().redirect(DbKeys.keys(spec, argv), mayWrite(spec), session.clusterReadOnly());
+        }
+        if (!session.transaction().inMulti()) {
+            return null;
+        }
         List<byte[]> keys = new java.util.ArrayList<>();
-        boolean write;
-        if (spec.name().equals("exec")) {
-            if (!session.transaction().inMulti()) {
-                return null;
-            }
-            write = false;
-            for (Transaction.Queued q : session.transaction().queued()) {
-                for (int i : DbKeys.positions(q.spec(), q.original())) {
-                    keys.add(q.original().get(i));
-                }
-                write |= mayWrite(q.spec());
-            }
-        } else {
-            for (int i : DbKeys.positions(spec, argv)) {
-                keys.add(argv.get(i));
-            }
-            write = mayWrite(spec);
+        boolean write = false;
+        for (Transaction.Queued q : session.transaction().queued()) {
+            keys.addAll(DbKeys.keys(q.spec(), q.original()));
+            write |= mayWrite(q.spec());
         }
         return hub.cluster().redirect(keys, write, session.clusterReadOnly());
     }
@@ -328,12 +321,7 @@ public final class Dispatcher {
             return;
         }
         if (gate != null) {
-            int[] at = DbKeys.positions(spec, stored);
-            List<byte[]> keys = new java.util.ArrayList<>(at.length);
-            for (int i : at) {
-                keys.add(stored.get(i));
-            }
-            String refused = gate.refusal(spec, keys);
+            String refused = gate.refusal(spec, DbKeys.keys(spec, stored));
             if (refused != null) {
                 out.error(refused);
                 return;

@@ -152,11 +152,7 @@ public final class Hub implements AutoCloseable {
         keys.addListener(blocked);
         this.startMillis = clock.millis();
         this.keyAccess = new KeyAccess(startMillis);
-        StringBuilder id = new StringBuilder();
-        for (int i = 0; i < 40; i++) {
-            id.append(Character.forDigit(ThreadLocalRandom.current().nextInt(16), 16));
-        }
-        this.runId = id.toString();
+        this.runId = randomId();
         this.maxBulkLength = config.getLong("proto-max-bulk-len");
         config.onChange(this::applyChange);
         slowLog.slowerThan(config.getLong("slowlog-log-slower-than"));
@@ -350,6 +346,15 @@ public final class Hub implements AutoCloseable {
 
     public long startMillis() {
         return startMillis;
+    }
+
+    /** 40 random hex characters, as Redis's run ids and cluster node ids. */
+    public static String randomId() {
+        StringBuilder id = new StringBuilder(40);
+        for (int i = 0; i < 40; i++) {
+            id.append(Character.forDigit(ThreadLocalRandom.current().nextInt(16), 16));
+        }
+        return id.toString();
     }
 
     public String runId() {
