@@ -67,6 +67,7 @@ public final class Hub implements AutoCloseable {
     private final io.rockhub.resp.tls.Tls tls;
     private final io.rockhub.resp.acl.Acl acl;
     private final io.rockhub.resp.cluster.Cluster cluster;
+    private final io.rockhub.resp.cluster.SyncReplicas syncReplicas;
     private final CommandTable commands;
     private final long startMillis;
     private final String runId;
@@ -87,6 +88,7 @@ public final class Hub implements AutoCloseable {
             throw new IllegalArgumentException("Failed to configure TLS: " + e.getMessage(), e);
         }
         this.cluster = io.rockhub.resp.cluster.Cluster.open(config); // a bad cluster state stops the start first
+        this.syncReplicas = new io.rockhub.resp.cluster.SyncReplicas(cluster, (host, port) -> replication.ackedBy(host, port));
         this.storage = Storage.open(config);
         this.keys = new Keyspace(storage, clock, config.megabytes("metadata-cache-size"));
         this.strings = new StringStore(keys);
@@ -171,7 +173,17 @@ public final class Hub implements AutoCloseable {
 
     /** As {@link #open(HubConfig, Clock)}, with who reopens the server on a full-sync copy, set before replication starts. */
     public static Hub open(HubConfig config, Clock clock, java.util.function.Consumer<java.nio.file.Path> reload) {
+        return open(config, clock, reload, config.getInt("port"));
+    }
+
+    /**
+     * As above, knowing the port it will listen on ({@code 0}: not yet known): a replica's link, started
+     * here, tells its primary that port (REPLCONF listening-port), by which the primary knows it.
+     */
+    public static Hub open(HubConfig config, Clock clock, java.util.function.Consumer<java.nio.file.Path> reload,
+                           int port) {
         Hub hub = new Hub(config, clock);
+        hub.port = port;
         hub.reloadAction = reload;
         hub.sweeper.start(config.getLong("expire-sweep-interval-ms"));
         hub.replication = io.rockhub.resp.replication.Replication.open(hub);
@@ -216,6 +228,11 @@ public final class Hub implements AutoCloseable {
 
     public io.rockhub.resp.cluster.Cluster cluster() {
         return cluster;
+    }
+
+    /** In cluster mode, what a primary's replies also wait for: its synchronous replicas. */
+    public io.rockhub.resp.cluster.SyncReplicas syncReplicas() {
+        return syncReplicas;
     }
 
     public HubConfig config() {

@@ -46,7 +46,8 @@ public final class Node implements AutoCloseable {
 
     private void open(int requestedPort) throws InterruptedException {
         // A reload requested while this is still opening waits for it: reload is synchronized too.
-        Hub h = Hub.open(config, clock, this::reload);
+        // Reopened after a full sync on the port it had, which its replication link must announce.
+        Hub h = Hub.open(config, clock, this::reload, requestedPort);
         h.onShutdown(shutdownAction);
         RespServer s = new RespServer(h);
         try {
