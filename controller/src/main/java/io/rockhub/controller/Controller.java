@@ -46,6 +46,13 @@ public final class Controller implements AutoCloseable {
     private final ScheduledExecutorService loop;
     /** When each node last answered (System.nanoTime), while this controller leads. */
     private final Map<String, Long> lastSeen = new HashMap<>();
+    /** When each replica last had what its primary had a round before (System.nanoTime). */
+    private final Map<String, Long> keptUp = new HashMap<>();
+    /** The primaries' replication offsets of the last round. */
+    private Map<String, Long> previousOffsets = new HashMap<>();
+    /** Once a joining replica's primary serves the topology that made it joining: the primary's offset then. */
+    private final Map<String, Long> joinTargets = new HashMap<>();
+    private long leadingSince;
     private volatile boolean leading;
 
     public Controller(CuratorFramework zk, String cluster, String name, Timing timing) {
@@ -87,12 +94,16 @@ public final class Controller implements AutoCloseable {
             }
             leading = false;
             lastSeen.clear();
+            keptUp.clear();
+            joinTargets.clear();
+            previousOffsets = new HashMap<>();
             return;
         }
         long now = System.nanoTime();
         if (!leading) {
             // A new leader gives every node a full failAfter before judging it: it has seen none yet.
             leading = true;
+            leadingSince = now;
             LOG.info("leading the cluster controller");
         }
         ClusterStore.Versioned current = store.read();
@@ -100,25 +111,86 @@ public final class Controller implements AutoCloseable {
             return;
         }
         Topology t = current.topology();
+        Map<String, Long> versions = new HashMap<>();
+        Map<String, Long> offsets = new HashMap<>();
         for (Topology.Node n : t.nodes()) {
             lastSeen.putIfAbsent(n.id(), now);
             try {
-                if (nodes.lease(n, timing.leaseMillis(), t.epoch()) < t.epoch()) {
+                long version = nodes.lease(n, timing.leaseMillis(), t.epoch());
+                if (version < t.epoch()) {
                     // Behind: no lease until it serves this topology (a returning primary would take writes).
                     nodes.push(n, t);
                     LOG.info("pushed topology epoch {} to {} ({})", t.epoch(), n.id(), n.address());
-                    nodes.lease(n, timing.leaseMillis(), t.epoch());
+                    version = nodes.lease(n, timing.leaseMillis(), t.epoch());
                 }
+                versions.put(n.id(), version);
+                offsets.put(n.id(), nodes.replicationOffset(n));
                 lastSeen.put(n.id(), now);
             } catch (RuntimeException down) {
                 // Silent this round: judged below.
             }
         }
+        Map<String, Long> before = previousOffsets;
+        previousOffsets = offsets;
         for (Topology.Node primary : t.nodes()) {
             if (primary.primary() && !primary.slots().isEmpty()
                     && now - lastSeen.get(primary.id()) > TimeUnit.MILLISECONDS.toNanos(timing.failAfterMillis())) {
                 failover(current, primary);
                 return; // one change per round, on a fresh read
+            }
+        }
+        maintainSyncSets(current, versions, offsets, before, now);
+    }
+
+    /**
+     * Keeps each primary's synchronous set honest, one change per round, each committed in ZooKeeper
+     * before any node acts on it: a replica that has not kept up with its primary (had, each round,
+     * what the primary had the round before) for the failover delay leaves it (its primary then stops
+     * waiting for it); one that keeps up again joins (waited for, not promotable), and becomes in sync
+     * once it has what its primary had when it started waiting for it.
+     */
+    private void maintainSyncSets(ClusterStore.Versioned current, Map<String, Long> versions, Map<String, Long> offsets,
+                                  Map<String, Long> before, long now) throws Exception {
+        Topology t = current.topology();
+        for (Topology.Node r : t.nodes()) {
+            if (r.primary()) {
+                continue;
+            }
+            Long mine = offsets.get(r.id());
+            Long primaryBefore = before.get(r.primaryId());
+            Long primaryNow = offsets.get(r.primaryId());
+            boolean keepingUp = mine != null && primaryBefore != null && mine >= primaryBefore;
+            if (keepingUp) {
+                keptUp.put(r.id(), now);
+            }
+            Topology next = null;
+            switch (r.sync()) {
+                case IN_SYNC, JOINING -> {
+                    if (primaryNow != null && now - keptUp.getOrDefault(r.id(), leadingSince)
+                            > TimeUnit.MILLISECONDS.toNanos(timing.failAfterMillis())) {
+                        next = t.withSync(r.id(), Topology.Sync.OUT);
+                    } else if (r.sync() == Topology.Sync.JOINING && primaryNow != null
+                            && versions.getOrDefault(r.primaryId(), 0L) >= t.epoch()) {
+                        Long target = joinTargets.putIfAbsent(r.id(), primaryNow);
+                        if (target != null && mine != null && mine >= target) {
+                            next = t.withSync(r.id(), Topology.Sync.IN_SYNC);
+                        }
+                    }
+                }
+                case OUT -> {
+                    if (keepingUp) {
+                        next = t.withSync(r.id(), Topology.Sync.JOINING);
+                    }
+                }
+            }
+            if (next != null) {
+                if (store.replace(next, current.version())) {
+                    joinTargets.remove(r.id());
+                    LOG.info("replica {} ({}) of {}: {} -> {}, topology epoch {}", r.id(), r.address(), r.primaryId(),
+                            r.sync(), next.node(r.id()).sync(), next.epoch());
+                    pushAll(next);
+                }
+                return;
             }
         }
     }
@@ -129,6 +201,9 @@ public final class Controller implements AutoCloseable {
         Topology.Node best = null;
         long bestOffset = -1;
         for (Topology.Node r : t.replicasOf(primary.id())) {
+            if (r.sync() != Topology.Sync.IN_SYNC) {
+                continue; // it may lack acknowledged writes
+            }
             try {
                 long offset = nodes.replicationOffset(r);
                 if (offset > bestOffset) {
@@ -140,8 +215,8 @@ public final class Controller implements AutoCloseable {
             }
         }
         if (best == null) {
-            LOG.warn("primary {} ({}) is down and no replica of it answers: its slots are not served", primary.id(),
-                    primary.address());
+            LOG.warn("primary {} ({}) is down and no replica of it in sync answers: its slots are not served",
+                    primary.id(), primary.address());
             return;
         }
         Topology next = t.promote(best.id());
@@ -169,7 +244,7 @@ public final class Controller implements AutoCloseable {
                 try {
                     nodes.push(n, t);
                 } catch (RuntimeException down) {
-                    LOG.info("node {} ({}) not reached with epoch {}: pushed when it answers", n.id(), n.address(), t.epoch());
+                    LOG.info("node {} ({}) not reached with epoch {} ({}): pushed when it answers", n.id(), n.address(), t.epoch(), down.toString());
                 }
             }
         }
@@ -245,7 +320,7 @@ public final class Controller implements AutoCloseable {
             try {
                 client.unpause(primary);
             } catch (RuntimeException e) {
-                LOG.warn("could not unpause {} ({}): its pause ends by itself", primary.id(), primary.address());
+                LOG.warn("could not unpause {} ({}): its pause ends by itself ({})", primary.id(), primary.address(), e.toString());
             }
         }
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);

@@ -12,10 +12,27 @@ import java.util.List;
 public record Topology(long epoch, List<Node> nodes) {
     public static final int SLOTS = 16_384;
 
-    /** A data node; {@code primaryId} null for a primary, {@code slots} ("0-5460", "7") empty for a replica. */
-    public record Node(String id, String host, int port, String primaryId, List<String> slots) {
+    /**
+     * A data node; {@code primaryId} null for a primary, {@code slots} ("0-5460", "7") empty for a
+     * replica, {@code sync} a replica's place in its primary's synchronous set.
+     */
+    /**
+     * As the data nodes read it: the primary acknowledges a write once every IN_SYNC and JOINING
+     * replica has it; only an IN_SYNC replica may be promoted; OUT is neither.
+     */
+    public enum Sync { IN_SYNC, JOINING, OUT }
+
+    public record Node(String id, String host, int port, String primaryId, List<String> slots, Sync sync) {
         public Node {
             slots = List.copyOf(slots);
+        }
+
+        public Node(String id, String host, int port, String primaryId, List<String> slots) {
+            this(id, host, port, primaryId, slots, Sync.IN_SYNC);
+        }
+
+        Node with(Sync s) {
+            return new Node(id, host, port, primaryId, slots, s);
         }
 
         public boolean primary() {
@@ -39,8 +56,9 @@ public record Topology(long epoch, List<Node> nodes) {
                 continue;
             }
             boolean primary = f[3].equals("master");
+            Sync sync = !primary && f.length == 6 ? Sync.valueOf(f[5].toUpperCase(java.util.Locale.ROOT)) : Sync.IN_SYNC;
             nodes.add(new Node(f[0], f[1], Integer.parseInt(f[2]), primary ? null : f[4],
-                    List.of(f).subList(5, f.length)));
+                    primary ? List.of(f).subList(5, f.length) : List.of(), sync));
         }
         return new Topology(epoch, nodes);
     }
@@ -51,6 +69,9 @@ public record Topology(long epoch, List<Node> nodes) {
             sb.append(n.id()).append(' ').append(n.host()).append(' ').append(n.port()).append(' ')
                     .append(n.primary() ? "master -" : "slave " + n.primaryId());
             n.slots().forEach(s -> sb.append(' ').append(s));
+            if (!n.primary() && n.sync() != Sync.IN_SYNC) {
+                sb.append(' ').append(n.sync().name().toLowerCase(java.util.Locale.ROOT));
+            }
             sb.append('\n');
         }
         return sb.toString();
@@ -68,6 +89,15 @@ public record Topology(long epoch, List<Node> nodes) {
      * The topology after {@code promoted} takes over its primary's slots: the primary and its other
      * replicas become its replicas (a returning primary rejoins as one), the epoch one higher.
      */
+    /** The topology with one replica's place in the synchronous set changed, the epoch one higher. */
+    public Topology withSync(String replicaId, Sync sync) {
+        List<Node> next = new ArrayList<>();
+        for (Node n : nodes) {
+            next.add(n.id().equals(replicaId) ? n.with(sync) : n);
+        }
+        return new Topology(epoch + 1, next);
+    }
+
     public Topology promote(String promoted) {
         Node candidate = node(promoted);
         Node primary = node(candidate.primaryId());
@@ -76,7 +106,9 @@ public record Topology(long epoch, List<Node> nodes) {
             if (n.id().equals(promoted)) {
                 next.add(new Node(n.id(), n.host(), n.port(), null, primary.slots()));
             } else if (n.id().equals(primary.id()) || primary.id().equals(n.primaryId())) {
-                next.add(new Node(n.id(), n.host(), n.port(), promoted, List.of()));
+                // Out of the new primary's synchronous set until each has shown it keeps up with it (the
+                // old primary may hold writes never acknowledged, which it drops when it follows).
+                next.add(new Node(n.id(), n.host(), n.port(), promoted, List.of(), Sync.OUT));
             } else {
                 next.add(n);
             }

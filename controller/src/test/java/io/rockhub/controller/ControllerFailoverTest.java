@@ -190,6 +190,81 @@ class ControllerFailoverTest {
         }
     }
 
+    @Test
+    void aWriteIsAcknowledgedOnlyOnceItsInSyncReplicaHasItOrZooKeeperSaysTheReplicaIsOut() throws Exception {
+        Path root = Files.createTempDirectory("controller-sync");
+        Map<String, String> bSettings = Map.of("cluster-enabled", "yes",
+                "cluster-config-file", root.resolve("b.nodes.conf").toString());
+        TestServer b = null;
+        try (ZooKeeper zoo = new ZooKeeper();
+             TestServer a = TestServer.start(Map.of("cluster-enabled", "yes"))) {
+            CuratorFramework zk = zoo.client();
+            b = TestServer.startIn(root.resolve("b"), bSettings);
+            int portB = b.port();
+            Controller.create(zk, "sync", List.of("127.0.0.1:" + a.port(), "127.0.0.1:" + portB), 1, 1_000);
+            linkUp(portB);
+            ClusterStore store = new ClusterStore(zk, "sync");
+            try (Controller c = new Controller(zk, "sync", "c", FAST).start();
+                 RawClient ca = new RawClient(a.port())) {
+                Wait.until(Duration.ofSeconds(20), "the primary to wait for its replica",
+                        () -> rockhubInfo(a.port()).contains("cluster_sync_replicas:1\r\n"));
+                // Acknowledged only once the replica has it: it reads it back at once.
+                assertThat(ca.call("SET", "k1", "one")).isEqualTo("+OK\r\n");
+                assertThat(readOnReplica(portB, "k1")).isEqualTo("$3\r\none\r\n");
+
+                b.close();
+                b = null;
+                // Held until the controller took the replica out of the set, in ZooKeeper first.
+                assertThat(ca.call("SET", "k2", "two")).isEqualTo("+OK\r\n");
+                assertThat(syncAt(store, portB)).isEqualTo(Topology.Sync.OUT);
+                String info = rockhubInfo(a.port());
+                assertThat(info).contains("cluster_sync_replicas:0\r\n").doesNotContain("cluster_replies_held_for_replicas:0\r\n");
+                assertThat(ca.call("SET", "k3", "three")).isEqualTo("+OK\r\n"); // nobody to wait for now
+
+                // Back on its data and port: it catches up, joins, and is in sync again.
+                Map<String, String> again = new java.util.HashMap<>(bSettings);
+                again.put("port", Integer.toString(portB));
+                b = TestServer.startIn(root.resolve("b"), again);
+                Wait.until(Duration.ofSeconds(30), "the replica in sync again in ZooKeeper",
+                        () -> syncAt(store, portB) == Topology.Sync.IN_SYNC);
+                Wait.until(Duration.ofSeconds(20), "the primary to wait for it again",
+                        () -> rockhubInfo(a.port()).contains("cluster_sync_replicas:1\r\n"));
+                assertThat(ca.call("SET", "k4", "four")).isEqualTo("+OK\r\n");
+                assertThat(readOnReplica(portB, "k4")).isEqualTo("$4\r\nfour\r\n");
+                assertThat(readOnReplica(portB, "k3")).isEqualTo("$5\r\nthree\r\n");
+            }
+        } finally {
+            if (b != null) {
+                b.close();
+            }
+            TestServer.deleteTree(root);
+        }
+    }
+
+    /** The synchronous-set place ZooKeeper records for the node on {@code port}. */
+    private static Topology.Sync syncAt(ClusterStore store, int port) {
+        try {
+            return store.read().topology().nodes().stream().filter(n -> n.port() == port).findFirst().orElseThrow().sync();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String readOnReplica(int port, String key) throws java.io.IOException {
+        try (RawClient c = new RawClient(port)) {
+            c.call("READONLY");
+            return c.call("GET", key);
+        }
+    }
+
+    private static String rockhubInfo(int port) {
+        try (RawClient c = new RawClient(port)) {
+            return c.call("INFO", "rocksdb");
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
     /**
      * A real ZooKeeper server in-process (Curator's TestingServer) and a client of it. The server leaves
      * a configuration file in the temp directory: removed on close with the rest.

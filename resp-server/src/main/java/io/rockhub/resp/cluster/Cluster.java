@@ -123,6 +123,11 @@ public final class Cluster {
         return view.me();
     }
 
+    /** Whether a controller manages this node (it was leased once): it then serves keys only under a lease. */
+    public boolean managed() {
+        return view.managed();
+    }
+
     /** Slots some primary serves. */
     public int assignedSlots() {
         return view.assigned();

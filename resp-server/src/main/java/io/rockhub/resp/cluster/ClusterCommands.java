@@ -129,6 +129,7 @@ public final class ClusterCommands {
                 return;
             }
             followRole(ctx.hub());
+            ctx.hub().syncReplicas().changed(); // fewer replicas to wait for, or no longer a primary
             out.ok();
         });
     }

@@ -13,7 +13,8 @@ import java.util.Map;
  *
  * <p>Its text, as {@code CLUSTERX SETNODES} takes it (the format of Apache Kvrocks, so its
  * controller can drive RockHub too), is one line per node:
- * {@code <id> <host> <port> master|slave <primary id>|- [<slot>|<from>-<to> ...]}.
+ * {@code <id> <host> <port> master|slave <primary id>|- [<slot>|<from>-<to> ...]}; a replica's line
+ * may end with its place in the synchronous set, {@code joining} or {@code out} (none: in sync).
  */
 public record Topology(long epoch, List<ClusterNode> nodes) {
     public static final Topology EMPTY = new Topology(0, List.of());
@@ -66,7 +67,12 @@ public record Topology(long epoch, List<ClusterNode> nodes) {
                 throw new IllegalArgumentException("Invalid cluster node primary id");
             }
             List<SlotRange> slots = new ArrayList<>();
+            ClusterNode.Sync sync = ClusterNode.Sync.IN_SYNC;
             for (int i = 5; i < f.length; i++) {
+                if (!primary && i == 5 && f.length == 6 && (f[5].equalsIgnoreCase("joining") || f[5].equalsIgnoreCase("out"))) {
+                    sync = ClusterNode.Sync.valueOf(f[5].toUpperCase(java.util.Locale.ROOT));
+                    continue;
+                }
                 SlotRange r = range(f[i]);
                 if (!primary) {
                     throw new IllegalArgumentException("Replica should not have slots");
@@ -79,7 +85,7 @@ public record Topology(long epoch, List<ClusterNode> nodes) {
                 }
                 slots.add(r);
             }
-            nodes.add(new ClusterNode(id, f[1], port, primary ? null : f[4], slots));
+            nodes.add(new ClusterNode(id, f[1], port, primary ? null : f[4], slots, sync));
         }
         for (ClusterNode n : nodes) {
             if (!n.primary() && !ids.containsKey(n.primaryId())) {
@@ -107,6 +113,9 @@ public record Topology(long epoch, List<ClusterNode> nodes) {
                     .append(n.primary() ? "master -" : "slave " + n.primaryId());
             for (SlotRange r : n.slots()) {
                 sb.append(' ').append(r);
+            }
+            if (!n.sync().token().isEmpty()) {
+                sb.append(' ').append(n.sync().token());
             }
             sb.append('\n');
         }

@@ -447,6 +447,8 @@ final class InfoReport {
         line(sb, "scripts_on_loop", hub.scripts().ranOnLoop());
         line(sb, "scripts_on_loop_by_key", hub.scripts().ranByKey());
         line(sb, "scripts_started_over", hub.scripts().startedOver());
+        line(sb, "cluster_sync_replicas", hub.syncReplicas().waitedFor());
+        line(sb, "cluster_replies_held_for_replicas", hub.syncReplicas().held());
         line(sb, "memtable_size", st.longPropertyAll("rocksdb.cur-size-all-mem-tables"));
         line(sb, "estimate_pending_compaction_bytes", st.longPropertyAll("rocksdb.estimate-pending-compaction-bytes"));
         line(sb, "num_running_compactions", st.longProperty(ColumnFamily.DEFAULT, "rocksdb.num-running-compactions"));

@@ -239,10 +239,11 @@ public final class ReplicaLink implements Runnable {
             } else {
                 throw new IOException("unexpected frame " + kind + " from primary");
             }
-            // Acknowledge when caught up with what arrived, and at least once a second while a
-            // backlog streams in, so the primary sees progress (and does not time the link out).
+            // Acknowledge when caught up with what arrived, and every few milliseconds while a
+            // backlog streams in: a primary in cluster mode holds its replies until its synchronous
+            // replicas acknowledged them (once a second held them for up to a second).
             long now = System.nanoTime();
-            if (!io.hasBuffered() || now - lastAck > 1_000_000_000L) {
+            if (!io.hasBuffered() || now - lastAck > 2_000_000L) {
                 long applied = hub.storage().latestSequence();
                 if (applied != acked || kind.equals("PING")) {
                     hub.storage().syncWal();

@@ -217,6 +217,7 @@ public final class Replication implements AutoCloseable {
             return;
         }
         p.acked(seq, hub.clock().millis());
+        hub.syncReplicas().changed();
         for (String k : waitKeys.keySet()) {
             hub.blocked().changed(k.getBytes(StandardCharsets.ISO_8859_1));
         }
@@ -240,6 +241,20 @@ public final class Replication implements AutoCloseable {
             p.sender().stop();
         }
         peers.remove(p.clientId());
+    }
+
+    /**
+     * What the replica listening on {@code host:port} (REPLCONF listening-port, from that address)
+     * acknowledged; -1 when it is not connected.
+     */
+    public long ackedBy(String host, int port) {
+        long acked = -1;
+        for (ReplicaPeer p : peers.values()) {
+            if (p.sender() != null && p.listeningPort() == port && p.ip().equals(host)) {
+                acked = Math.max(acked, p.ackedSeq());
+            }
+        }
+        return acked;
     }
 
     /** Replicas streaming now. */

@@ -231,10 +231,31 @@ public final class Dispatcher {
     }
 
     /**
+     * Commands that show no data and store nothing a client relies on, answered without waiting for
+     * other clients' writes to be durable (and, on a cluster primary, on its synchronous replicas):
+     * the controller's connections, probes, leases and topology pushes, and what operators check, must not stall
+     * behind a replica that stopped acknowledging (the controller is what takes it out of the set).
+     */
+    private static boolean repliesAtOnce(CommandSpec spec) {
+        return switch (spec.name()) {
+            case "info", "role" -> true;
+            case "wait" -> false; // answers when replicas acknowledged, its own way
+            // The connection's own commands (PING, HELLO, CLIENT SETINFO that clients send as they
+            // connect, SELECT...) and the cluster's.
+            default -> spec.categories().contains("@connection") || spec.name().startsWith("cluster|")
+                    || spec.name().startsWith("clusterx|");
+        };
+    }
+
+    /**
      * What the reply of a command that only read its fixed keys must wait to be durable: the last
-     * commits of those keys. -1 for any other command: everything committed so far.
+     * commits of those keys; 0 for one that replies at once. -1 for any other command: everything
+     * committed so far.
      */
     private long replySequence(ClientSession session, CommandSpec spec, List<byte[]> stored) {
+        if (repliesAtOnce(spec)) {
+            return 0;
+        }
         if (!spec.has(CommandFlag.READONLY) || spec.has(CommandFlag.MOVABLEKEYS) || session.transaction().inMulti()) {
             return -1;
         }

@@ -23,19 +23,22 @@ final class DurableRelease {
 
     private final EventLoop loop;
     private final GroupCommitter committer;
+    /** In cluster mode, what the replies also wait for once durable: the primary's synchronous replicas. */
+    private final io.rockhub.resp.cluster.SyncReplicas sync;
     private List<RequestHandler> batch = new ArrayList<>();
     private long batchSeq;
 
-    private DurableRelease(EventLoop loop, GroupCommitter committer) {
+    private DurableRelease(EventLoop loop, GroupCommitter committer, io.rockhub.resp.cluster.SyncReplicas sync) {
         this.loop = loop;
         this.committer = committer;
+        this.sync = sync;
     }
 
     /** On {@code loop}'s thread: the release batch of that loop. */
-    static DurableRelease of(EventLoop loop, GroupCommitter committer) {
+    static DurableRelease of(EventLoop loop, GroupCommitter committer, io.rockhub.resp.cluster.SyncReplicas sync) {
         DurableRelease r = PER_LOOP.get();
-        if (r == null || r.committer != committer) {
-            r = new DurableRelease(loop, committer);
+        if (r == null || r.committer != committer || r.sync != sync) {
+            r = new DurableRelease(loop, committer, sync);
             PER_LOOP.set(r);
         }
         return r;
@@ -56,8 +59,29 @@ final class DurableRelease {
         batch = new ArrayList<>();
         batchSeq = 0;
         if (committer.writeThrough(seq)
-                || !committer.whenDurable(seq, handlers.size(), () -> releaseOnLoop(handlers))) {
-            release(handlers);
+                || !committer.whenDurable(seq, handlers.size(), () -> replicatedThenRelease(seq, handlers))) {
+            replicatedThenRelease(seq, handlers);
+        }
+    }
+
+    /** Durable here: released once the synchronous replicas have it too (at once outside cluster mode). */
+    private void replicatedThenRelease(long seq, List<RequestHandler> handlers) {
+        if (sync.ackedSequence() >= seq) {
+            if (loop.inEventLoop()) {
+                release(handlers);
+            } else {
+                releaseOnLoop(handlers);
+            }
+            return;
+        }
+        sync.whenAcked(seq, () -> releaseOnLoop(handlers), () -> onLoop(() -> handlers.forEach(RequestHandler::abandon)));
+    }
+
+    private void onLoop(Runnable r) {
+        try {
+            loop.execute(r);
+        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            // The server is stopping and these connections with it.
         }
     }
 

@@ -67,6 +67,7 @@ public final class Hub implements AutoCloseable {
     private final io.rockhub.resp.tls.Tls tls;
     private final io.rockhub.resp.acl.Acl acl;
     private final io.rockhub.resp.cluster.Cluster cluster;
+    private final io.rockhub.resp.cluster.SyncReplicas syncReplicas;
     private final CommandTable commands;
     private final long startMillis;
     private final String runId;
@@ -88,6 +89,8 @@ public final class Hub implements AutoCloseable {
         }
         this.cluster = io.rockhub.resp.cluster.Cluster.open(config); // a bad cluster state stops the start first
         this.storage = Storage.open(config);
+        this.syncReplicas = new io.rockhub.resp.cluster.SyncReplicas(cluster, (host, port) -> replication.ackedBy(host, port),
+                () -> storage.latestSequence());
         this.keys = new Keyspace(storage, clock, config.megabytes("metadata-cache-size"));
         this.strings = new StringStore(keys);
         this.bitmaps = new io.rockhub.core.types.BitmapStore(keys, strings.values());
@@ -222,6 +225,11 @@ public final class Hub implements AutoCloseable {
 
     public io.rockhub.resp.cluster.Cluster cluster() {
         return cluster;
+    }
+
+    /** In cluster mode, what a primary's replies also wait for: its synchronous replicas. */
+    public io.rockhub.resp.cluster.SyncReplicas syncReplicas() {
+        return syncReplicas;
     }
 
     public HubConfig config() {

@@ -244,7 +244,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
         Segment s = new Segment(current, currentSeq);
         current = null;
         GroupCommitter committer = hub.storage().committer();
-        if (waiting.isEmpty() && s.seq <= committer.durableSequence()) {
+        if (waiting.isEmpty() && s.seq <= releasable(committer)) {
             send(s.replies, true);
             return;
         }
@@ -275,12 +275,26 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
             seq = Math.max(seq, s.seq);
         }
         GroupCommitter committer = hub.storage().committer();
-        if (seq <= committer.durableSequence()) {
+        if (seq <= releasable(committer)) {
             released();
             return;
         }
         registered = true;
-        DurableRelease.of(ctx.channel().eventLoop(), committer).add(this, seq);
+        DurableRelease.of(ctx.channel().eventLoop(), committer, hub.syncReplicas()).add(this, seq);
+    }
+
+    /** Replies up to this sequence may go: durable here and, in cluster mode, on the synchronous replicas. */
+    private long releasable(GroupCommitter committer) {
+        return Math.min(committer.durableSequence(), hub.syncReplicas().ackedSequence());
+    }
+
+    /**
+     * Replies that waited for synchronous replicas when this node stopped being a primary: never
+     * acknowledged (those writes may be lost), the connection is closed as after a failover.
+     */
+    void abandon() {
+        registered = false;
+        ctx.close();
     }
 
     /** On the event loop, after the WAL synced: send every segment now durable. */
@@ -288,7 +302,8 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
         registered = false;
         GroupCommitter committer = hub.storage().committer();
         boolean sent = false;
-        while (!waiting.isEmpty() && !waiting.peekFirst().pending && waiting.peekFirst().seq <= committer.durableSequence()) {
+        long upTo = releasable(committer);
+        while (!waiting.isEmpty() && !waiting.peekFirst().pending && waiting.peekFirst().seq <= upTo) {
             send(dequeue().replies, false);
             sent = true;
         }

@@ -26,6 +26,21 @@ class TopologyTest {
     }
 
     @Test
+    void aReplicaLineMayEndWithItsPlaceInThePrimarysSynchronousSet() {
+        String text = A + " h 1 master - 0-16383\n" + B + " h 2 slave " + A + " joining\n" + C + " h 3 slave " + A + " out\n";
+        Topology t = Topology.parse(text, 3);
+        assertThat(t.text()).isEqualTo(text);
+        assertThat(t.replicasOf(A)).extracting(ClusterNode::sync)
+                .containsExactly(ClusterNode.Sync.JOINING, ClusterNode.Sync.OUT);
+        assertThat(t.replicasOf(A)).extracting(ClusterNode::waitedFor).containsExactly(true, false);
+        // No token: in sync, as a topology written before synchronous sets (or by Kvrocks's controller).
+        assertThat(Topology.parse(A + " h 1 master - 0-16383\n" + B + " h 2 slave " + A, 3).replicasOf(A).get(0).sync())
+                .isEqualTo(ClusterNode.Sync.IN_SYNC);
+        assertThatThrownBy(() -> Topology.parse(A + " h 1 master - 0-16383\n" + B + " h 2 slave " + A + " lagging", 3))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aBadTopologyIsRefusedWithTheReason() {
         assertThatThrownBy(() -> Topology.parse(A + " h 1 master - 0-10\n" + B + " h 2 master - 10-20", 1))
                 .hasMessage("Slot distribution is overlapped");
