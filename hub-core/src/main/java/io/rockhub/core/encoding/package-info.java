@@ -9,8 +9,10 @@
  * is upgraded when opened). "key" below is a {@link io.rockhub.core.encoding.StoredKey}:
  * {@code [u8 namespace][user key]}, the namespace being a database (which one is in the database map).
  * In subkey layouts the namespace part leads and the user key follows with its length, so every
- * database is one contiguous range of the metadata and versioned families. Cluster mode (reserved)
- * widens the namespace part to {@code [0x80][u16 slot]}: then one slot is one range, and nothing else moves.
+ * database is one contiguous range of the metadata and versioned families. In cluster mode the
+ * namespace part is {@code [0x80][u16 hash slot]} (see {@link io.rockhub.core.encoding.StoredKey}):
+ * one slot is one range, which a migration copies ({@link io.rockhub.core.encoding.RawOps}) and
+ * range-deletes; a directory written in one mode is refused in the other.
  *
  * <pre>
  * column family  key                                              value

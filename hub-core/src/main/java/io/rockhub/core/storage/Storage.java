@@ -487,6 +487,70 @@ public final class Storage implements AutoCloseable {
         return db.newIterator(handles.get(cf), options);
     }
 
+    /**
+     * A consistent view of the data as of one sequence, read while writes go on (a slot's copy to
+     * another node); closing it releases RocksDB's snapshot.
+     */
+    public final class View implements AutoCloseable {
+        private final org.rocksdb.Snapshot snapshot = db.getSnapshot();
+        private final ReadOptions options = new ReadOptions().setSnapshot(snapshot).setFillCache(false);
+
+        /** The sequence of the last write it shows. */
+        public long sequence() {
+            return snapshot.getSequenceNumber();
+        }
+
+        /** An iterator over the view, stopping before {@code upperBound}; the caller closes it. */
+        public Cursor cursor(ColumnFamily cf, byte[] upperBound) {
+            org.rocksdb.Slice bound = new org.rocksdb.Slice(upperBound);
+            ReadOptions bounded = new ReadOptions().setSnapshot(snapshot).setFillCache(false)
+                    .setIterateUpperBound(bound).setReadaheadSize(2 << 20);
+            return new Cursor(db.newIterator(handles.get(cf), bounded), bounded, bound);
+        }
+
+        public byte[] get(ColumnFamily cf, byte[] key) {
+            try {
+                return db.get(handles.get(cf), options, key);
+            } catch (RocksDBException e) {
+                throw new StorageException("read failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            options.close();
+            db.releaseSnapshot(snapshot);
+        }
+    }
+
+    public View view() {
+        return new View();
+    }
+
+    /**
+     * The entries of a WAL batch that belong to {@code slots} (puts and deletions in the families a
+     * migration carries), and whether the batch range-deleted any of those families (FLUSHALL): a
+     * migration cannot follow that one entry at a time.
+     */
+    public record SlotOps(List<io.rockhub.core.encoding.RawOps.Op> ops, boolean rangeDeleted) {
+    }
+
+    public SlotOps slotOps(io.rockhub.core.replication.WalBatch batch, java.util.BitSet slots) {
+        java.util.Map<Integer, ColumnFamily> byId = new java.util.HashMap<>();
+        for (ColumnFamily cf : io.rockhub.core.encoding.RawOps.families()) {
+            byId.put(handles.get(cf).getID(), cf);
+        }
+        SlotFilter filter = new SlotFilter(byId, slots);
+        try (org.rocksdb.WriteBatch wb = new org.rocksdb.WriteBatch(batch.data())) {
+            wb.iterate(filter);
+        } catch (RocksDBException e) {
+            throw new StorageException("unreadable batch " + batch.sequence() + ": " + e.getMessage(), e);
+        } finally {
+            filter.close();
+        }
+        return new SlotOps(filter.ops(), filter.rangeDeleted());
+    }
+
     /** The sum of every counter whose name starts with {@code prefix} (all databases' key counts), as committed. */
     public long counterSum(byte[] prefix) {
         Transaction tx = transaction.get();

@@ -12,10 +12,17 @@ import io.rockhub.core.storage.KeyLocks;
  */
 public final class Databases {
     private final Keyspace keys;
+    /** Cluster mode: database 0 is the slotted namespace, where every key is led by its hash slot. */
+    private final boolean cluster;
     private volatile int[] map;
 
     public Databases(Keyspace keys) {
+        this(keys, false);
+    }
+
+    public Databases(Keyspace keys, boolean cluster) {
         this.keys = keys;
+        this.cluster = cluster;
         reload();
         keys.addListener(new Keyspace.KeyChangeListener() {
             @Override
@@ -35,7 +42,11 @@ public final class Databases {
 
     /** Re-reads the map (after a replicated batch rewrote it). */
     public void reload() {
-        map = DatabaseMap.decode(keys.storage().get(ColumnFamily.DEFAULT, DatabaseMap.KEY));
+        int[] m = DatabaseMap.decode(keys.storage().get(ColumnFamily.DEFAULT, DatabaseMap.KEY));
+        if (cluster) {
+            m[0] = io.rockhub.core.encoding.StoredKey.CLUSTER; // cluster mode serves database 0 only (SWAPDB is refused)
+        }
+        map = m;
     }
 
     public int namespace(int db) {

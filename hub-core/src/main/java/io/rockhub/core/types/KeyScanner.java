@@ -39,7 +39,7 @@ public final class KeyScanner {
      */
     public ScanPage scan(int namespace, byte[] after, byte[] pattern, long count, DataType type) {
         List<byte[]> out = new ArrayList<>();
-        byte[] prefix = StoredKey.of(namespace, pattern == null ? new byte[0] : Glob.literalPrefix(pattern));
+        byte[] prefix = StoredKey.scanPrefix(namespace, pattern == null ? new byte[0] : Glob.literalPrefix(pattern));
         int skip = StoredKey.prefixLength(prefix);
         long now = clock.millis();
         try (RocksIterator it = storage.iterator(ColumnFamily.METADATA)) {
@@ -88,6 +88,32 @@ public final class KeyScanner {
             after = page.resumeAfter();
         } while (after != null);
         return out;
+    }
+
+    /**
+     * The user keys of up to {@code limit} existing keys stored from {@code from} (included) to
+     * {@code to} (excluded), in stored order: in cluster mode one hash slot is such a range.
+     */
+    public List<byte[]> keysBetween(byte[] from, byte[] to, long limit) {
+        List<byte[]> out = new ArrayList<>();
+        long now = clock.millis();
+        try (RocksIterator it = storage.iterator(ColumnFamily.METADATA)) {
+            for (it.seek(from); it.isValid() && out.size() < limit && compare(it.key(), to) < 0; it.next()) {
+                long exp = Metadata.peekExpireAt(it.value());
+                if (exp == 0 || exp > now) {
+                    out.add(StoredKey.user(it.key()));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Whether any key, expired or not, is stored from {@code from} (included) to {@code to} (excluded). */
+    public boolean anyBetween(byte[] from, byte[] to) {
+        try (RocksIterator it = storage.iterator(ColumnFamily.METADATA)) {
+            it.seek(from);
+            return it.isValid() && compare(it.key(), to) < 0;
+        }
     }
 
     /** RANDOMKEY: a random existing user key of a namespace, or null if there is none. */

@@ -1,6 +1,7 @@
 package io.rockhub.core.encoding;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
@@ -79,6 +80,29 @@ class EncodingGoldenTest {
         byte[] slotted = {(byte) 0x80, 0x2b, 0x32, 'k'};
         assertThat(StoredKey.prefixLength(slotted)).isEqualTo(3);
         assertThat(StoredKey.user(slotted)).containsExactly('k');
+    }
+
+    @Test
+    void inClusterModeTheHashSlotFollowsTheNamespace() {
+        // somekey: slot 11058 = 0x2b32; foo{hash_tag}: slot 2515 = 0x09d3 (Redis's own vectors).
+        byte[] k = StoredKey.of(StoredKey.CLUSTER, "somekey".getBytes(StandardCharsets.US_ASCII));
+        assertThat(hex(k)).isEqualTo("80" + "2b32" + hex("somekey".getBytes(StandardCharsets.US_ASCII)));
+        assertThat(StoredKey.slot(k)).isEqualTo(11058);
+        assertThat(StoredKey.namespace(k)).isEqualTo(0x80);
+        assertThat(StoredKey.user(k)).isEqualTo("somekey".getBytes(StandardCharsets.US_ASCII));
+        byte[] tagged = StoredKey.of(StoredKey.CLUSTER, "foo{hash_tag}".getBytes(StandardCharsets.US_ASCII));
+        assertThat(hex(tagged)).startsWith("8009d3");
+        assertThat(StoredKey.slot(KEY)).isEqualTo(-1);
+        assertThat(hex(StoredKey.slotStart(11058))).isEqualTo("802b32");
+        assertThat(hex(StoredKey.slotEnd(11058))).isEqualTo("802b33");
+        assertThat(hex(StoredKey.slotEnd(16383))).isEqualTo("804000");
+        assertThat(java.util.Arrays.compareUnsigned(StoredKey.slotEnd(16383), StoredKey.namespaceEnd(StoredKey.CLUSTER)))
+                .isNegative();
+        // A slot's subkeys are one range too: the slot leads them.
+        assertThat(hex(InternalKey.prefix(k, 1))).isEqualTo("802b32" + "00000007" + hex("somekey".getBytes(StandardCharsets.US_ASCII))
+                + "0000000000000001");
+        assertThat(hex(StoredKey.scanPrefix(StoredKey.CLUSTER, new byte[] {'a'}))).isEqualTo("80");
+        assertThat(hex(StoredKey.scanPrefix(3, new byte[] {'a'}))).isEqualTo("0361");
     }
 
     @Test
@@ -287,5 +311,28 @@ class EncodingGoldenTest {
         assertThat(Bytes.prefixEnd(new byte[] {1, 2})).containsExactly(1, 3);
         assertThat(Bytes.prefixEnd(new byte[] {1, (byte) 0xff})).containsExactly(2);
         assertThat(Bytes.prefixEnd(new byte[] {(byte) 0xff})).isNull();
+    }
+
+    @Test
+    void aMigrationsEntriesTravelAsKindFamilyAndLengthPrefixedBytes() {
+        byte[] k = StoredKey.of(StoredKey.CLUSTER, "somekey".getBytes(StandardCharsets.US_ASCII));
+        java.util.List<RawOps.Op> ops = java.util.List.of(new RawOps.Op(ColumnFamily.METADATA, k, new byte[] {9}),
+                new RawOps.Op(ColumnFamily.STREAM, new byte[] {1, 2}, null));
+        byte[] wire = RawOps.encode(ops);
+        assertThat(hex(wire)).isEqualTo("01" + "00" + "0000000a" + hex(k) + "00000001" + "09" + "02" + "05" + "00000002" + "0102");
+        java.util.List<RawOps.Op> back = RawOps.decode(wire);
+        assertThat(back).hasSize(2);
+        assertThat(back.get(0).key()).isEqualTo(k);
+        assertThat(back.get(0).value()).containsExactly(9);
+        assertThat(back.get(1).family()).isEqualTo(ColumnFamily.STREAM);
+        assertThat(back.get(1).put()).isFalse();
+        assertThatThrownBy(() -> RawOps.decode(new byte[] {1, 0, 0, 0, 0, 9})).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RawOps.decode(new byte[] {3, 0, 0, 0, 0, 0})).isInstanceOf(IllegalArgumentException.class);
+        // Where the slot sits in each family's key: after the tag, or after the deadline or version.
+        assertThat(RawOps.slotOf(ColumnFamily.METADATA, k)).isEqualTo(11058);
+        assertThat(RawOps.slotOf(ColumnFamily.EXPIRE, new ExpireKey(5, k).encode())).isEqualTo(11058);
+        assertThat(RawOps.slotOf(ColumnFamily.SUBKEY, InternalKey.encode(k, 3, new byte[] {1}))).isEqualTo(11058);
+        assertThat(RawOps.slotOf(ColumnFamily.METADATA, KEY)).isEqualTo(-1);
+        assertThat(RawOps.slotOf(ColumnFamily.DEFAULT, k)).isEqualTo(-1);
     }
 }

@@ -1,5 +1,6 @@
 package io.rockhub.resp.cluster;
 
+import io.rockhub.core.encoding.HashSlot;
 import io.rockhub.core.config.HubConfig;
 import io.rockhub.core.util.DurableFiles;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.rockhub.resp.cluster;
 
+import io.rockhub.core.encoding.HashSlot;
 import static io.rockhub.resp.command.CommandSpec.container;
 import static io.rockhub.resp.command.CommandSpec.of;
 
@@ -323,26 +324,9 @@ public final class ClusterCommands {
         }
     }
 
-    /**
-     * The keys of database 0 in a slot, at most {@code limit}. A walk over the whole keyspace until
-     * the slot is part of the stored key (one range per slot).
-     */
+    /** The keys of a slot, at most {@code limit}: one range of stored keys, since the slot leads them. */
     private static List<byte[]> keysInSlot(CommandContext ctx, int slot, long limit) {
-        List<byte[]> out = new ArrayList<>();
-        byte[] after = null;
-        do {
-            io.rockhub.core.types.KeyScanner.ScanPage page = ctx.hub().scanner().scan(
-                    ctx.hub().databases().namespace(0), after, null, 1000, null);
-            for (byte[] k : page.keys()) {
-                if (out.size() >= limit) {
-                    return out;
-                }
-                if (HashSlot.of(k) == slot) {
-                    out.add(k);
-                }
-            }
-            after = page.resumeAfter();
-        } while (after != null);
-        return out;
+        return ctx.hub().scanner().keysBetween(io.rockhub.core.encoding.StoredKey.slotStart(slot),
+                io.rockhub.core.encoding.StoredKey.slotEnd(slot), limit);
     }
 }

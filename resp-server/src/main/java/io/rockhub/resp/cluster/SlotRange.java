@@ -1,5 +1,7 @@
 package io.rockhub.resp.cluster;
 
+import io.rockhub.core.encoding.HashSlot;
+
 /** Slots {@code from} to {@code to}, both included. */
 public record SlotRange(int from, int to) {
     public SlotRange {

@@ -1,5 +1,6 @@
 package io.rockhub.resp.cluster;
 
+import io.rockhub.core.encoding.HashSlot;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;

@@ -102,7 +102,7 @@ public final class Hub implements AutoCloseable {
         this.lists = new ListStore(keys);
         this.zsetAlgebra = new ZSetAlgebra(keys, zsets);
         this.scanner = new KeyScanner(storage, clock);
-        this.databases = new io.rockhub.core.types.Databases(keys);
+        this.databases = new io.rockhub.core.types.Databases(keys, cluster.enabled());
         this.databaseCount = config.getInt("databases");
         this.streams = new StreamStore(keys);
         this.streamGroups = new StreamGroups(keys, streams);
@@ -151,6 +151,11 @@ public final class Hub implements AutoCloseable {
             close();
             throw e;
         }
+        String layout = layoutRefusal(cluster.enabled());
+        if (layout != null) {
+            close();
+            throw new IllegalArgumentException(layout);
+        }
         keys.addListener(watches);
         keys.addListener(blocked);
         this.startMillis = clock.millis();
@@ -161,6 +166,26 @@ public final class Hub implements AutoCloseable {
         slowLog.slowerThan(config.getLong("slowlog-log-slower-than"));
         slowLog.maxLength(config.getLong("slowlog-max-len"));
         latency.threshold(config.getLong("latency-monitor-threshold"));
+    }
+
+    /**
+     * Why this data directory cannot be served in this mode, or null: cluster mode stores every key
+     * led by its hash slot, the databases do not, so keys written in one mode are not found in the
+     * other. Refused at start rather than served as an empty node.
+     */
+    private String layoutRefusal(boolean clusterMode) {
+        byte[] slottedStart = io.rockhub.core.encoding.StoredKey.namespaceStart(io.rockhub.core.encoding.StoredKey.CLUSTER);
+        if (clusterMode && scanner.anyBetween(new byte[] {0}, slottedStart)) {
+            return "cluster-enabled is yes, but " + config.get("dir") + " holds keys written without cluster mode "
+                    + "(numbered databases): start a cluster node on an empty directory and copy the keys to the "
+                    + "cluster, or start this one with cluster-enabled no";
+        }
+        if (!clusterMode && scanner.anyBetween(slottedStart,
+                io.rockhub.core.encoding.StoredKey.namespaceEnd(io.rockhub.core.encoding.StoredKey.CLUSTER))) {
+            return "cluster-enabled is no, but " + config.get("dir") + " holds keys written in cluster mode "
+                    + "(led by their hash slots): start it with cluster-enabled yes";
+        }
+        return null;
     }
 
     /** Opens storage and starts background work (sweeper). */

@@ -1,5 +1,6 @@
 package io.rockhub.resp.cluster;
 
+import io.rockhub.core.encoding.HashSlot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 

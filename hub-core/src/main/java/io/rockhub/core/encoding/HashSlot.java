@@ -1,4 +1,4 @@
-package io.rockhub.resp.cluster;
+package io.rockhub.core.encoding;
 
 /**
  * Redis Cluster's key-to-slot function: CRC16 (XMODEM: polynomial 0x1021, initial value 0) of the

@@ -1,4 +1,4 @@
-package io.rockhub.resp.cluster;
+package io.rockhub.core.encoding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,183 @@
+package io.rockhub.core.types;
+
+import io.rockhub.core.encoding.ColumnFamily;
+import io.rockhub.core.encoding.ExpireKey;
+import io.rockhub.core.encoding.InternalKey;
+import io.rockhub.core.encoding.Metadata;
+import io.rockhub.core.encoding.RawOps;
+import io.rockhub.core.encoding.StoredKey;
+import io.rockhub.core.storage.Batch;
+import io.rockhub.core.storage.Cursor;
+import io.rockhub.core.storage.Storage;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A cluster node's hash slots as data, for moving them to another node: copied out of a consistent
+ * view, applied on the target as they came, counted there, dropped from the source. In cluster mode
+ * the slot leads every stored key, so a slot is one range of the metadata and versioned families.
+ *
+ * <p>A copy carries each live key's metadata, its expiry entry and its current version's entries,
+ * not dead versions (their garbage stays with the source's sweeper). Key counters are each node's
+ * own: the target counts what it received once the copy is complete ({@link #count}), the source
+ * subtracts what it drops.
+ */
+public final class SlotData {
+    private static final byte[] EMPTY = new byte[0];
+
+    private final Keyspace keys;
+
+    public SlotData(Keyspace keys) {
+        this.keys = keys;
+    }
+
+    /** Slots {@code from}..{@code to} as a set. */
+    public static BitSet slots(int from, int to) {
+        BitSet s = new BitSet();
+        s.set(from, to + 1);
+        return s;
+    }
+
+    /**
+     * Streams the live keys of {@code slots} as of {@code view} to {@code sink}, in lists of about
+     * {@code chunkBytes} encoded; returns the bytes sent.
+     */
+    public long copy(Storage.View view, BitSet slots, int chunkBytes, Consumer<List<RawOps.Op>> sink) {
+        List<RawOps.Op> chunk = new ArrayList<>();
+        long[] bytes = {0, 0}; // total, in chunk
+        Consumer<RawOps.Op> add = op -> {
+            chunk.add(op);
+            bytes[1] += op.size();
+            if (bytes[1] >= chunkBytes) {
+                sink.accept(List.copyOf(chunk));
+                bytes[0] += bytes[1];
+                bytes[1] = 0;
+                chunk.clear();
+            }
+        };
+        for (int from = slots.nextSetBit(0); from >= 0; ) {
+            int to = slots.nextClearBit(from) - 1;
+            try (Cursor meta = view.cursor(ColumnFamily.METADATA, StoredKey.slotEnd(to))) {
+                for (meta.seek(StoredKey.slotStart(from)); meta.isValid(); meta.next()) {
+                    byte[] key = meta.key();
+                    byte[] raw = meta.value();
+                    add.accept(new RawOps.Op(ColumnFamily.METADATA, key, raw));
+                    Metadata m = Metadata.decode(raw);
+                    if (m.hasExpiry()) {
+                        add.accept(new RawOps.Op(ColumnFamily.EXPIRE, new ExpireKey(m.expireAt(), key).encode(), EMPTY));
+                    }
+                    if (!m.type().isInline()) {
+                        byte[] prefix = InternalKey.prefix(key, m.version());
+                        for (ColumnFamily cf : ColumnFamily.VERSIONED) {
+                            try (Cursor sub = view.cursor(cf, io.rockhub.core.encoding.Bytes.prefixEnd(prefix))) {
+                                for (sub.seek(prefix); sub.isValid(); sub.next()) {
+                                    add.accept(new RawOps.Op(cf, sub.key(), sub.value()));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            from = slots.nextSetBit(to + 1);
+        }
+        if (!chunk.isEmpty()) {
+            sink.accept(List.copyOf(chunk));
+            bytes[0] += bytes[1];
+        }
+        return bytes[0];
+    }
+
+    /**
+     * Applies entries a source sent, as one batch with the durability of any write. Key counters
+     * are left alone ({@link #count}); cached metadata of the keys named is dropped.
+     */
+    public void apply(List<RawOps.Op> ops) {
+        try (Batch b = keys.storage().newBatch()) {
+            for (RawOps.Op op : ops) {
+                if (op.put()) {
+                    b.put(op.family(), op.key(), op.value());
+                } else {
+                    b.delete(op.family(), op.key());
+                }
+                if (op.family() == ColumnFamily.METADATA) {
+                    b.noteMetadata(op.key(), null);
+                }
+            }
+            keys.commit(b);
+        }
+    }
+
+    /** Keys and keys with a TTL stored in {@code slots}. */
+    public record Count(long keys, long expires) {
+    }
+
+    public Count countIn(BitSet slots) {
+        long n = 0;
+        long expires = 0;
+        for (int from = slots.nextSetBit(0); from >= 0; ) {
+            int to = slots.nextClearBit(from) - 1;
+            try (Cursor meta = keys.storage().cursor(ColumnFamily.METADATA, StoredKey.slotEnd(to))) {
+                for (meta.seek(StoredKey.slotStart(from)); meta.isValid(); meta.next()) {
+                    n++;
+                    if (Metadata.peekExpireAt(meta.value()) != 0) {
+                        expires++;
+                    }
+                }
+            }
+            from = slots.nextSetBit(to + 1);
+        }
+        return new Count(n, expires);
+    }
+
+    /** On the target, once a copy is complete: counts the keys received into the node's counters. */
+    public Count count(BitSet slots) {
+        Count c = countIn(slots);
+        try (Batch b = keys.storage().newBatch()) {
+            byte[] any = StoredKey.slotStart(0);
+            b.countKeys(any, c.keys());
+            b.countExpires(any, c.expires());
+            keys.commit(b);
+        }
+        return c;
+    }
+
+    /**
+     * Removes every key of {@code slots} (the source after the move, or a target dropping a copy it
+     * will not serve): expiry entries, metadata and every versioned entry by range, counters down.
+     */
+    public Count drop(BitSet slots) {
+        long n = 0;
+        long expires = 0;
+        try (Batch b = keys.storage().newBatch()) {
+            for (int from = slots.nextSetBit(0); from >= 0; ) {
+                int to = slots.nextClearBit(from) - 1;
+                byte[] start = StoredKey.slotStart(from);
+                byte[] end = StoredKey.slotEnd(to);
+                try (Cursor meta = keys.storage().cursor(ColumnFamily.METADATA, end)) {
+                    for (meta.seek(start); meta.isValid(); meta.next()) {
+                        byte[] key = meta.key();
+                        long expireAt = Metadata.peekExpireAt(meta.value());
+                        n++;
+                        if (expireAt != 0) {
+                            expires++;
+                            b.delete(ColumnFamily.EXPIRE, new ExpireKey(expireAt, key).encode());
+                        }
+                        b.noteMetadata(key, null);
+                    }
+                }
+                b.deleteRange(ColumnFamily.METADATA, start, end);
+                for (ColumnFamily cf : ColumnFamily.VERSIONED) {
+                    b.deleteRange(cf, start, end);
+                }
+                from = slots.nextSetBit(to + 1);
+            }
+            byte[] any = StoredKey.slotStart(0);
+            b.countKeys(any, -n);
+            b.countExpires(any, -expires);
+            keys.commit(b);
+        }
+        return new Count(n, expires);
+    }
+}
