@@ -21,8 +21,7 @@ import java.util.function.Consumer;
  *
  * <p>A copy carries each live key's metadata, its expiry entry and its current version's entries,
  * not dead versions (their garbage stays with the source's sweeper). Key counters are each node's
- * own: the target counts what it received once the copy is complete ({@link #count}), the source
- * subtracts what it drops.
+ * own: the target counts the keys it receives as it applies them, the source subtracts what it drops.
  */
 public final class SlotData {
     private static final byte[] EMPTY = new byte[0];
@@ -90,10 +89,12 @@ public final class SlotData {
     }
 
     /**
-     * Applies entries a source sent, as one batch with the durability of any write. Key counters
-     * are left alone ({@link #count}); cached metadata of the keys named is dropped.
+     * Applies entries a source sent, as one batch with the durability of any write, counting keys
+     * created and removed (so that {@link #drop} stays right whenever the copy stops); cached
+     * metadata of the keys named is dropped.
      */
     public void apply(List<RawOps.Op> ops) {
+        java.util.Map<java.nio.ByteBuffer, byte[]> seen = new java.util.HashMap<>();
         try (Batch b = keys.storage().newBatch()) {
             for (RawOps.Op op : ops) {
                 if (op.put()) {
@@ -102,11 +103,20 @@ public final class SlotData {
                     b.delete(op.family(), op.key());
                 }
                 if (op.family() == ColumnFamily.METADATA) {
+                    java.nio.ByteBuffer k = java.nio.ByteBuffer.wrap(op.key());
+                    byte[] before = seen.containsKey(k) ? seen.get(k) : keys.storage().get(ColumnFamily.METADATA, op.key());
+                    seen.put(k, op.value());
+                    b.countKeys(op.key(), (op.put() ? 1 : 0) - (before != null ? 1 : 0));
+                    b.countExpires(op.key(), (hasTtl(op.value()) ? 1 : 0) - (hasTtl(before) ? 1 : 0));
                     b.noteMetadata(op.key(), null);
                 }
             }
             keys.commit(b);
         }
+    }
+
+    private static boolean hasTtl(byte[] metadata) {
+        return metadata != null && Metadata.peekExpireAt(metadata) != 0;
     }
 
     /** Keys and keys with a TTL stored in {@code slots}. */
@@ -129,18 +139,6 @@ public final class SlotData {
             from = slots.nextSetBit(to + 1);
         }
         return new Count(n, expires);
-    }
-
-    /** On the target, once a copy is complete: counts the keys received into the node's counters. */
-    public Count count(BitSet slots) {
-        Count c = countIn(slots);
-        try (Batch b = keys.storage().newBatch()) {
-            byte[] any = StoredKey.slotStart(0);
-            b.countKeys(any, c.keys());
-            b.countExpires(any, c.expires());
-            keys.commit(b);
-        }
-        return c;
     }
 
     /**

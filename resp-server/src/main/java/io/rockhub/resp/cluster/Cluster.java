@@ -129,6 +129,11 @@ public final class Cluster {
         return view.managed();
     }
 
+    /** The primary serving {@code slot}, or null. */
+    public ClusterNode owner(int slot) {
+        return view.owners()[slot];
+    }
+
     /** Slots some primary serves. */
     public int assignedSlots() {
         return view.assigned();

@@ -85,6 +85,21 @@ public final class ClusterCommands {
                     });
                 }),
                 of("setnodes", -4, "admin noscript stale", 0, 0, 0, "@slow @admin @dangerous", ClusterCommands::setNodes),
+                of("migrate", 5, "admin noscript stale", 0, 0, 0, "@slow @admin @dangerous", ClusterCommands::migrate),
+                of("migration", -2, "admin noscript stale", 0, 0, 0, "@slow @admin @dangerous", a -> {
+                    if (a.size() > 3 || a.size() == 3 && !a.is(2, "abort")) {
+                        throw new CommandError("ERR syntax error");
+                    }
+                    boolean abort = a.size() == 3;
+                    return enabled((ctx, out) -> {
+                        if (abort) {
+                            out.integer(ctx.hub().migrations().abort() ? 1 : 0);
+                        } else {
+                            out.verbatim(ctx.hub().migrations().status());
+                        }
+                    });
+                }),
+                of("import", 4, "admin noscript stale", 0, 0, 0, "@slow @admin @dangerous", ClusterCommands::importSlots),
                 of("version", 2, "stale", 0, 0, 0, "@slow", a -> enabled((ctx, out) ->
                         out.integer(cluster(ctx).topology().epoch()))),
                 of("lease", -3, "admin noscript stale", 0, 0, 0, "@slow @admin @dangerous", a -> {
@@ -131,8 +146,69 @@ public final class ClusterCommands {
             }
             followRole(ctx.hub());
             ctx.hub().syncReplicas().changed(); // fewer replicas to wait for, or no longer a primary
+            ctx.hub().migrations().topologyChanged(); // a migration's commit: the slots are gone
             out.ok();
         });
+    }
+
+    /** CLUSTERX MIGRATE <slots> <host> <port>: starts moving this node's slots to that node. */
+    private static Execution migrate(Args a) throws CommandError {
+        java.util.BitSet slots = slotSet(a.string(2));
+        String host = a.string(3);
+        long port = a.longAt(4);
+        return enabled((ctx, out) -> {
+            String refused = ctx.hub().migrations().start(slots, a.string(2), host, (int) port);
+            if (refused != null) {
+                out.error(refused);
+            } else {
+                out.ok();
+            }
+        });
+    }
+
+    /** CLUSTERX IMPORT START|END|ABORT <slots>, CLUSTERX IMPORT APPLY <entries>: a migration's target side. */
+    private static Execution importSlots(Args a) throws CommandError {
+        if (a.is(2, "apply")) {
+            byte[] entries = a.bytes(3);
+            return enabled((ctx, out) -> {
+                try {
+                    ctx.hub().migrations().apply(entries);
+                } catch (IllegalArgumentException e) {
+                    out.error("ERR invalid migration entries: " + e.getMessage());
+                    return;
+                }
+                out.ok();
+            });
+        }
+        java.util.BitSet slots = slotSet(a.string(3));
+        if (a.is(2, "start")) {
+            return enabled((ctx, out) -> {
+                String refused = ctx.hub().migrations().importStart(slots);
+                if (refused != null) {
+                    out.error(refused);
+                } else {
+                    out.ok();
+                }
+            });
+        }
+        if (a.is(2, "end")) {
+            return enabled((ctx, out) -> out.integer(ctx.hub().migrations().importEnd(slots)));
+        }
+        if (a.is(2, "abort")) {
+            return enabled((ctx, out) -> {
+                ctx.hub().migrations().importAbort(slots);
+                out.ok();
+            });
+        }
+        throw new CommandError("ERR syntax error");
+    }
+
+    private static java.util.BitSet slotSet(String text) throws CommandError {
+        try {
+            return SlotRange.parseSet(text);
+        } catch (IllegalArgumentException e) {
+            throw new CommandError("ERR Invalid slot range " + text);
+        }
     }
 
     /**

@@ -97,13 +97,7 @@ public record Topology(long epoch, List<ClusterNode> nodes) {
     }
 
     private static SlotRange range(String text) {
-        int dash = text.indexOf('-');
-        try {
-            return dash < 0 ? new SlotRange(Integer.parseInt(text), Integer.parseInt(text))
-                    : new SlotRange(Integer.parseInt(text.substring(0, dash)), Integer.parseInt(text.substring(dash + 1)));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("Slot is out of range");
-        }
+        return SlotRange.parse(text);
     }
 
     /** The text {@link #parse} reads back into an equal topology. */

@@ -23,6 +23,11 @@ public final class ClientPause {
             untilMillis = 0;
             all = false;
         }
+        wakeWaiters();
+    }
+
+    /** Resumes every waiting connection, which looks again at what holds it (a pause, a slot's hold). */
+    public void wakeWaiters() {
         for (Runnable w : waiters) {
             waiters.remove(w);
             w.run();

@@ -37,6 +37,12 @@ public final class Dispatcher {
      * ALL, commands that may write under PAUSE WRITE (EXEC when its queue writes).
      */
     long pausedUntil(ClientSession session, List<byte[]> argv) {
+        if (hub.slotHold().active()) {
+            long held = heldForMigration(session, argv);
+            if (held != 0) {
+                return held;
+            }
+        }
         if (!hub.clientPause().active()) {
             return 0; // the usual case, without reading the clock
         }
@@ -53,6 +59,32 @@ public final class Dispatcher {
             writes = session.transaction().queued().stream().anyMatch(q -> q.spec().has(CommandFlag.WRITE));
         }
         return hub.clientPause().holds(now, writes);
+    }
+
+    /**
+     * Until when a command that may write a slot held for a migration's cutover waits (0: it runs).
+     * Looked at again when the hold ends (the waiters are woken) and at least every 250 ms.
+     */
+    private long heldForMigration(ClientSession session, List<byte[]> argv) {
+        CommandSpec spec = hub.commands().lookup(new String(argv.get(0), StandardCharsets.UTF_8));
+        if (spec == null || session.transaction().inMulti() && !spec.name().equals("exec")) {
+            return 0;
+        }
+        List<byte[]> keys;
+        if (spec.name().equals("exec")) {
+            keys = new java.util.ArrayList<>();
+            for (Transaction.Queued q : session.transaction().queued()) {
+                if (mayWrite(q.spec())) {
+                    keys.addAll(DbKeys.keys(q.spec(), q.original()));
+                }
+            }
+        } else if (spec.isContainer() && argv.size() > 1) {
+            CommandSpec sub = spec.subcommand(new String(argv.get(1), StandardCharsets.UTF_8));
+            keys = sub != null && mayWrite(sub) ? DbKeys.keys(sub, argv) : List.of();
+        } else {
+            keys = mayWrite(spec) ? DbKeys.keys(spec, argv) : List.of();
+        }
+        return hub.slotHold().holds(keys) ? hub.clock().millis() + 250 : 0;
     }
 
     /** The NOPERM refusal of {@code spec} for the session's user, logged in ACL LOG; null when allowed. */
@@ -240,6 +272,7 @@ public final class Dispatcher {
         return switch (spec.name()) {
             case "info", "role" -> true;
             case "wait" -> false; // answers when replicas acknowledged, its own way
+            case "clusterx|import" -> false; // a migration's copy: acknowledged once durable, as any write
             // The connection's own commands (PING, HELLO, CLIENT SETINFO that clients send as they
             // connect, SELECT...) and the cluster's.
             default -> spec.categories().contains("@connection") || spec.name().startsWith("cluster|")

@@ -68,6 +68,10 @@ public final class Hub implements AutoCloseable {
     private final io.rockhub.resp.acl.Acl acl;
     private final io.rockhub.resp.cluster.Cluster cluster;
     private final io.rockhub.resp.cluster.SyncReplicas syncReplicas;
+    private final io.rockhub.resp.cluster.SlotHold slotHold = new io.rockhub.resp.cluster.SlotHold(() -> clientPause().wakeWaiters());
+    private io.rockhub.resp.cluster.Migrations migrations;
+    /** The server's event loops, once it listens (see {@link #settleLoops}). */
+    private volatile io.netty.channel.EventLoopGroup loops;
     private final CommandTable commands;
     private final long startMillis;
     private final String runId;
@@ -151,6 +155,7 @@ public final class Hub implements AutoCloseable {
             close();
             throw e;
         }
+        this.migrations = new io.rockhub.resp.cluster.Migrations(this, slotHold);
         String layout = layoutRefusal(cluster.enabled());
         if (layout != null) {
             close();
@@ -250,6 +255,39 @@ public final class Hub implements AutoCloseable {
 
     public io.rockhub.resp.cluster.Cluster cluster() {
         return cluster;
+    }
+
+    /** In cluster mode, slots moving from or to this node. */
+    public io.rockhub.resp.cluster.Migrations migrations() {
+        return migrations;
+    }
+
+    /** Writes held on slots at a migration's cutover. */
+    public io.rockhub.resp.cluster.SlotHold slotHold() {
+        return slotHold;
+    }
+
+    /** Set by the server: the event loops its connections run on. */
+    public void loops(io.netty.channel.EventLoopGroup group) {
+        this.loops = group;
+    }
+
+    /**
+     * Waits (at most {@code timeoutMillis}) until every event loop has finished the work it had when
+     * called: a command that passed a check before a hold was set has then run. Not on an event loop.
+     */
+    public void settleLoops(long timeoutMillis) throws InterruptedException {
+        io.netty.channel.EventLoopGroup group = loops;
+        if (group == null) {
+            return;
+        }
+        java.util.List<io.netty.util.concurrent.Future<?>> marks = new java.util.ArrayList<>();
+        for (io.netty.util.concurrent.EventExecutor e : group) {
+            marks.add(e.submit(() -> { }));
+        }
+        for (io.netty.util.concurrent.Future<?> f : marks) {
+            f.await(timeoutMillis);
+        }
     }
 
     /** In cluster mode, what a primary's replies also wait for: its synchronous replicas. */

@@ -71,6 +71,7 @@ public final class RespServer implements AutoCloseable {
         }
         hub.tls().listener(this::listenTls);
         hub.port(port);
+        hub.loops(group);
         group.next().scheduleAtFixedRate(this::closeIdleClients, 1, 1, TimeUnit.SECONDS);
         LOG.debug("RESP server listening on {} port {}, TLS port {} ({} transport)", hub.config().get("bind"), port,
                 tlsPort, epoll ? "epoll" : "nio");

@@ -22,7 +22,8 @@ class CommandInfoTest {
     private static final Set<String> NEWER_THAN_REFERENCE = Set.of("client|setinfo", "client|no-touch");
     /** RockHub's own commands, which Redis does not have. */
     private static final Set<String> ROCKHUB_ONLY = Set.of("hub.deadletter", "replfetch", "hub.digest", "compact", "clusterx",
-            "clusterx|setnodeid", "clusterx|setnodes", "clusterx|version", "clusterx|lease");
+            "clusterx|setnodeid", "clusterx|setnodes", "clusterx|version", "clusterx|lease",
+            "clusterx|migrate", "clusterx|migration", "clusterx|import");
 
     @Test
     @SuppressWarnings("unchecked")

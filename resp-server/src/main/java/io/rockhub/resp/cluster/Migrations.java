@@ -1,0 +1,324 @@
+package io.rockhub.resp.cluster;
+
+import io.rockhub.core.encoding.RawOps;
+import io.rockhub.core.replication.WalBatch;
+import io.rockhub.core.storage.Storage;
+import io.rockhub.core.storage.WalCursor;
+import io.rockhub.core.types.SlotData;
+import io.rockhub.resp.server.Hub;
+import java.io.IOException;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moving slots between nodes, both ends. The source ({@link #start}) copies the slots' keys from a
+ * consistent view to the target, then follows its WAL, filtered to those slots, until the target
+ * is close behind; then it holds writes to the slots ({@link SlotHold}), waits for every event loop
+ * to finish what it had begun, sends the last of the WAL and has the target count what it received:
+ * READY. The controller then commits the topology that gives the target the slots (in ZooKeeper,
+ * the one commit point) and pushes it; when this node's topology no longer gives it the slots, it
+ * drops them and releases the hold, and the held writes are answered -MOVED. An abort (or any
+ * failure) before that releases the hold here, where the writes then run, and has the target drop
+ * its copy. The target's side is {@link #importStart}, {@link #apply}, {@link #importEnd}.
+ *
+ * <p>Nothing is lost or written twice: until the commit only the source takes writes to the slots
+ * (the target's topology does not give it them, so it redirects), the target has every write of
+ * the slots the source made before the hold, and after the commit only the target takes them.
+ */
+public final class Migrations {
+    private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
+    /** A copy goes in requests of about this many bytes. */
+    private static final int CHUNK_BYTES = 1 << 20;
+    /** The WAL tail is close enough to hold writes when a round found fewer entries than this. */
+    private static final int CLOSE_ENOUGH = 2_000;
+
+    public enum Phase { COPYING, TAILING, HOLDING, READY, DONE, ABORTED, FAILED }
+
+    private final Hub hub;
+    private final SlotData data;
+    private final SlotHold hold;
+    private volatile Outgoing current;
+
+    public Migrations(Hub hub, SlotHold hold) {
+        this.hub = hub;
+        this.data = new SlotData(hub.keys());
+        this.hold = hold;
+    }
+
+    /** One move of slots from this node, run on a thread of its own. */
+    private final class Outgoing implements Runnable {
+        final BitSet slots;
+        final String slotsText;
+        final String host;
+        final int port;
+        final long startNanos = System.nanoTime();
+        volatile Phase phase = Phase.COPYING;
+        volatile long bytes;
+        volatile long tailEntries;
+        volatile long holdNanos;
+        volatile long keys = -1;
+        volatile String error;
+        volatile boolean abort;
+
+        Outgoing(BitSet slots, String slotsText, String host, int port) {
+            this.slots = slots;
+            this.slotsText = slotsText;
+            this.host = host;
+            this.port = port;
+        }
+
+        @Override
+        public void run() {
+            long holdStart = 0;
+            try (NodeLink target = new NodeLink(host, port, 30_000)) {
+                target.call("CLUSTERX", "IMPORT", "START", slotsText);
+                Storage storage = hub.storage();
+                long next;
+                try (Storage.View view = storage.view()) {
+                    next = view.sequence() + 1;
+                    bytes += data.copy(view, slots, CHUNK_BYTES, ops -> send(target, ops));
+                }
+                phase = Phase.TAILING;
+                try (WalCursor wal = storage.walFrom(next)) {
+                    while (true) {
+                        checkAbort();
+                        int followed = follow(wal, target, Long.MAX_VALUE);
+                        if (followed < CLOSE_ENOUGH) {
+                            break;
+                        }
+                    }
+                    phase = Phase.HOLDING;
+                    holdStart = System.nanoTime();
+                    hold.hold(slots);
+                    // A write that passed the hold's check before it was set has run once each loop
+                    // has finished its current work: it is in the WAL by the sequence read after.
+                    hub.settleLoops(10_000);
+                    long last = storage.latestSequence();
+                    storage.syncWal();
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    while (wal.next() <= last) {
+                        checkAbort();
+                        if (follow(wal, target, last) == 0) {
+                            if (System.nanoTime() > deadline) {
+                                throw new IOException("the WAL did not reach sequence " + last);
+                            }
+                            storage.syncWal();
+                            Thread.onSpinWait();
+                        }
+                    }
+                }
+                keys = Long.parseLong(target.call("CLUSTERX", "IMPORT", "END", slotsText).substring(1));
+                phase = Phase.READY;
+                LOG.info("migration of slots {} to {}:{}: {} keys, {} MB copied, {} WAL entries followed; writes held for "
+                        + "the commit", slotsText, host, port, keys, bytes >> 20, tailEntries);
+                synchronized (this) {
+                    while (!abort && stillMine()) {
+                        wait(100);
+                    }
+                }
+                checkAbort();
+                SlotData.Count dropped = data.drop(slots);
+                holdNanos = System.nanoTime() - holdStart;
+                hold.release();
+                phase = Phase.DONE;
+                LOG.info("migration of slots {} to {}:{} done: {} keys dropped here, writes held {} ms, {} ms in all",
+                        slotsText, host, port, dropped.keys(), TimeUnit.NANOSECONDS.toMillis(holdNanos),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+            } catch (Exception e) {
+                if (holdStart != 0) {
+                    holdNanos = System.nanoTime() - holdStart;
+                }
+                hold.release();
+                error = e instanceof Aborted ? null : String.valueOf(e.getMessage());
+                phase = e instanceof Aborted ? Phase.ABORTED : Phase.FAILED;
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                LOG.warn("migration of slots {} to {}:{} {}{}", slotsText, host, port,
+                        phase == Phase.ABORTED ? "aborted" : "failed: ", error == null ? "" : error);
+                try (NodeLink target = new NodeLink(host, port, 5_000)) {
+                    target.call("CLUSTERX", "IMPORT", "ABORT", slotsText);
+                } catch (IOException unreachable) {
+                    LOG.warn("target {}:{} not told to drop its copy of slots {}: {}", host, port, slotsText,
+                            unreachable.getMessage());
+                }
+            }
+        }
+
+        /** Sends what the WAL has (up to {@code last}) of the slots; returns the entries found. */
+        private int follow(WalCursor wal, NodeLink target, long last) throws IOException {
+            int found = 0;
+            List<RawOps.Op> pending = new java.util.ArrayList<>();
+            int size = 0;
+            WalBatch b;
+            while (wal.next() <= last && (b = wal.poll()) != null) {
+                Storage.SlotOps s = hub.storage().slotOps(b, slots);
+                if (s.rangeDeleted()) {
+                    throw new IOException("the slots were flushed (FLUSHALL) during the migration");
+                }
+                pending.addAll(s.ops());
+                found += s.ops().size();
+                for (RawOps.Op op : s.ops()) {
+                    size += op.size();
+                }
+                if (size >= CHUNK_BYTES) {
+                    send(target, pending);
+                    pending.clear();
+                    size = 0;
+                }
+            }
+            if (!pending.isEmpty()) {
+                send(target, pending);
+            }
+            tailEntries += found;
+            return found;
+        }
+
+        private void send(NodeLink target, List<RawOps.Op> ops) {
+            try {
+                target.call("CLUSTERX", "IMPORT", "APPLY", RawOps.encode(ops));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            for (RawOps.Op op : ops) {
+                bytes += op.size();
+            }
+        }
+
+        private boolean stillMine() {
+            ClusterNode me = hub.cluster().me();
+            if (me == null) {
+                return false;
+            }
+            for (int s = slots.nextSetBit(0); s >= 0; s = slots.nextSetBit(s + 1)) {
+                if (hub.cluster().owner(s) == me) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private void checkAbort() throws Aborted {
+            if (abort) {
+                throw new Aborted();
+            }
+        }
+
+        String status() {
+            StringBuilder sb = new StringBuilder();
+            line(sb, "migrating_slots", slotsText);
+            line(sb, "target", host + ":" + port);
+            line(sb, "state", phase.name().toLowerCase(Locale.ROOT));
+            line(sb, "bytes", bytes);
+            line(sb, "wal_entries", tailEntries);
+            line(sb, "keys", keys);
+            line(sb, "writes_held_ms", TimeUnit.NANOSECONDS.toMillis(holdNanos));
+            line(sb, "elapsed_ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+            if (error != null) {
+                line(sb, "error", error);
+            }
+            return sb.toString();
+        }
+    }
+
+    private static final class Aborted extends Exception {
+        Aborted() {
+            super("aborted", null, false, false);
+        }
+    }
+
+    private static void line(StringBuilder sb, String name, Object value) {
+        sb.append(name).append(':').append(value).append("\r\n");
+    }
+
+    /**
+     * Starts moving {@code slots} (this node's) to the node at {@code host:port}; null when started,
+     * else why not.
+     */
+    public synchronized String start(BitSet slots, String slotsText, String host, int port) {
+        Outgoing o = current;
+        if (o != null && (o.phase.ordinal() < Phase.DONE.ordinal())) {
+            return "ERR a migration of slots " + o.slotsText + " is in progress";
+        }
+        ClusterNode me = hub.cluster().me();
+        if (me == null || !me.primary()) {
+            return "ERR only a primary moves slots";
+        }
+        for (int s = slots.nextSetBit(0); s >= 0; s = slots.nextSetBit(s + 1)) {
+            if (hub.cluster().owner(s) != me) {
+                return "ERR slot " + s + " is not served here";
+            }
+        }
+        Outgoing next = new Outgoing(slots, slotsText, host, port);
+        current = next;
+        Thread t = new Thread(next, "rockhub-migration");
+        t.setDaemon(true);
+        t.start();
+        return null;
+    }
+
+    /** Stops the current migration if it has not completed; false if there is none to stop. */
+    public boolean abort() {
+        Outgoing o = current;
+        if (o == null || o.phase.ordinal() >= Phase.DONE.ordinal()) {
+            return false;
+        }
+        synchronized (o) {
+            o.abort = true;
+            o.notifyAll();
+        }
+        return true;
+    }
+
+    /** A new topology was applied: a migration waiting for its commit looks again. */
+    public void topologyChanged() {
+        Outgoing o = current;
+        if (o != null) {
+            synchronized (o) {
+                o.notifyAll();
+            }
+        }
+    }
+
+    /** CLUSTERX MIGRATION: the last migration from this node, as lines; "state:none" if none. */
+    public String status() {
+        Outgoing o = current;
+        return o == null ? "state:none\r\n" : o.status();
+    }
+
+    /** Target: before a copy, drops what it may hold of those slots (an earlier, abandoned copy). */
+    public String importStart(BitSet slots) {
+        ClusterNode me = hub.cluster().me();
+        for (int s = slots.nextSetBit(0); s >= 0; s = slots.nextSetBit(s + 1)) {
+            if (me != null && hub.cluster().owner(s) == me) {
+                return "ERR slot " + s + " is served here already";
+            }
+        }
+        data.drop(slots);
+        return null;
+    }
+
+    public void apply(byte[] encoded) {
+        data.apply(RawOps.decode(encoded));
+    }
+
+    /** Target: the copy is complete; how many keys it holds. */
+    public long importEnd(BitSet slots) {
+        return data.countIn(slots).keys();
+    }
+
+    /** Target: drops a copy it will not serve (unless the slots became its own meanwhile). */
+    public void importAbort(BitSet slots) {
+        ClusterNode me = hub.cluster().me();
+        for (int s = slots.nextSetBit(0); s >= 0; s = slots.nextSetBit(s + 1)) {
+            if (me != null && hub.cluster().owner(s) == me) {
+                return;
+            }
+        }
+        data.drop(slots);
+    }
+}
