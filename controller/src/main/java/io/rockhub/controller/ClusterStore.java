@@ -9,7 +9,7 @@ import org.apache.zookeeper.data.Stat;
  * Where a cluster lives in ZooKeeper, under {@code /rockhub/clusters/<name>}: {@code topology} holds
  * the epoch and the topology's text, changed only by compare-and-set on the znode's version (the
  * single commit point of every change: a controller that lost the race reads again); {@code leader}
- * is the controllers' election.
+ * is the controllers' election; {@code migration}, while slots move, says which (one move at a time).
  */
 public final class ClusterStore {
     private final CuratorFramework zk;
@@ -63,6 +63,45 @@ public final class ClusterStore {
             return true;
         } catch (KeeperException.BadVersionException e) {
             return false;
+        }
+    }
+
+    /** A migration in progress: its slots, source and target ids, and since when (ZooKeeper's clock). */
+    public record Migration(String slots, String sourceId, String targetId, long sinceMillis) {
+    }
+
+    private String migrationPath() {
+        return root + "/migration";
+    }
+
+    /** Records a migration about to start: false if one is recorded already. */
+    public boolean beginMigration(String slots, String sourceId, String targetId) throws Exception {
+        try {
+            zk.create().creatingParentsIfNeeded().forPath(migrationPath(),
+                    (slots + " " + sourceId + " " + targetId).getBytes(StandardCharsets.UTF_8));
+            return true;
+        } catch (KeeperException.NodeExistsException e) {
+            return false;
+        }
+    }
+
+    /** The migration recorded, or null. */
+    public Migration migration() throws Exception {
+        Stat stat = new Stat();
+        try {
+            String[] f = new String(zk.getData().storingStatIn(stat).forPath(migrationPath()), StandardCharsets.UTF_8)
+                    .split(" ");
+            return new Migration(f[0], f[1], f[2], stat.getCtime());
+        } catch (KeeperException.NoNodeException e) {
+            return null;
+        }
+    }
+
+    public void endMigration() throws Exception {
+        try {
+            zk.delete().forPath(migrationPath());
+        } catch (KeeperException.NoNodeException gone) {
+            // Ended by another controller.
         }
     }
 

@@ -26,8 +26,16 @@ public final class Controller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
 
     /** How often the leader looks, and how long a primary may stay silent before its replica takes over. */
-    public record Timing(long probeIntervalMillis, long failAfterMillis, int nodeTimeoutMillis) {
+    /**
+     * {@code migrationMillis}: a slot move recorded longer ago than this was left by a controller
+     * that died, and the leader aborts it (a running move then fails, with nothing changed).
+     */
+    public record Timing(long probeIntervalMillis, long failAfterMillis, int nodeTimeoutMillis, long migrationMillis) {
         public static final Timing DEFAULT = new Timing(500, 3_000, 1_000);
+
+        public Timing(long probeIntervalMillis, long failAfterMillis, int nodeTimeoutMillis) {
+            this(probeIntervalMillis, failAfterMillis, nodeTimeoutMillis, 600_000);
+        }
 
         /**
          * The lease each probe renews: half the failover delay, so a primary cut off from the leader
@@ -139,6 +147,7 @@ public final class Controller implements AutoCloseable {
                 return; // one change per round, on a fresh read
             }
         }
+        cleanUpMigration(current);
         maintainSyncSets(current, versions, offsets, before, now);
     }
 
@@ -237,9 +246,15 @@ public final class Controller implements AutoCloseable {
     /** Pushes a new topology to every node it reaches. */
     private record Pusher(NodeClient nodes) {
         void pushAll(Topology t) {
+            pushAll(t, null);
+        }
+
+        /** As {@link #pushAll(Topology)}, {@code firstId} (a slot's new owner) before any other. */
+        void pushAll(Topology t, String firstId) {
             // The new primary first: it stops following before its old primary is told to follow it.
             List<Topology.Node> order = new ArrayList<>(t.nodes());
             order.sort((a, b) -> Boolean.compare(!a.primary(), !b.primary()));
+            order.sort((a, b) -> Boolean.compare(!a.id().equals(firstId), !b.id().equals(firstId)));
             for (Topology.Node n : order) {
                 try {
                     nodes.push(n, t);
@@ -324,6 +339,119 @@ public final class Controller implements AutoCloseable {
             }
         }
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    }
+
+    /** What a slot move did: bytes copied, keys moved, how long writes to the slots were held, in all. */
+    public record Move(long bytes, long keys, long heldMillis, long totalMillis, long epoch) {
+    }
+
+    /**
+     * Moves {@code slots} ("0-99,200") from the primary serving them to the primary {@code targetId},
+     * with nothing lost: the source copies them and follows its WAL, holds their writes once the
+     * target is close behind, and reports ready; then the topology giving the target the slots is
+     * committed in ZooKeeper (the single commit point, a compare-and-set) and pushed, the target
+     * first. The source then drops the slots and answers the held writes -MOVED. A failure before the
+     * commit aborts the move (the source takes the writes again, the target drops its copy). One move
+     * at a time per cluster, recorded in ZooKeeper so that a leader can clean up after a controller
+     * that died mid-move.
+     */
+    public static Move moveSlots(CuratorFramework zk, String cluster, String slots, String targetId, long timeoutMillis)
+            throws Exception {
+        ClusterStore store = new ClusterStore(zk, cluster);
+        ClusterStore.Versioned current = store.read();
+        Topology t = current.topology();
+        java.util.BitSet set = Topology.slotSet(List.of(slots.split(",")));
+        Topology.Node source = t.ownerOf(set);
+        Topology.Node target = t.node(targetId);
+        if (source == null) {
+            throw new IllegalArgumentException("slots " + slots + " are not all served by one primary");
+        }
+        if (target == null || !target.primary()) {
+            throw new IllegalArgumentException(targetId + " is not a primary of cluster " + cluster);
+        }
+        if (source.id().equals(target.id())) {
+            throw new IllegalArgumentException("slots " + slots + " are served by " + targetId + " already");
+        }
+        String ranges = String.join(",", Topology.ranges(set));
+        if (!store.beginMigration(ranges, source.id(), target.id())) {
+            throw new IllegalStateException("another migration is in progress in cluster " + cluster);
+        }
+        NodeClient client = new NodeClient(5_000);
+        long start = System.nanoTime();
+        boolean committed = false;
+        try {
+            client.migrate(source, ranges, target);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+            Map<String, String> status;
+            while (true) {
+                status = client.migration(source);
+                String state = status.getOrDefault("state", "");
+                if (state.equals("ready")) {
+                    break;
+                }
+                if (state.equals("failed") || state.equals("aborted") || state.equals("none")) {
+                    throw new IllegalStateException("migration of slots " + ranges + " " + state + ": "
+                            + status.getOrDefault("error", "") + "; nothing changed");
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("migration of slots " + ranges + " not ready within " + timeoutMillis
+                            + " ms (" + state + "): nothing changed");
+                }
+                Thread.sleep(state.equals("holding") ? 1 : 20);
+            }
+            Topology next = t.moveSlots(set, target.id());
+            if (!store.replace(next, current.version())) {
+                throw new IllegalStateException("the topology changed meanwhile: nothing changed");
+            }
+            committed = true;
+            new Controller.Pusher(client).pushAll(next, target.id());
+            while (!(status = client.migration(source)).getOrDefault("state", "").equals("done")) {
+                if (System.nanoTime() > deadline + TimeUnit.SECONDS.toNanos(30)) {
+                    LOG.warn("source {} has not dropped slots {} yet: the leader pushes the topology again", source.id(), ranges);
+                    break;
+                }
+                Thread.sleep(5);
+            }
+            LOG.info("moved slots {} from {} ({}) to {} ({}): {} keys, {} bytes, writes held {} ms, topology epoch {}",
+                    ranges, source.id(), source.address(), target.id(), target.address(), status.get("keys"),
+                    status.get("bytes"), status.get("writes_held_ms"), next.epoch());
+            return new Move(Long.parseLong(status.getOrDefault("bytes", "0")), Long.parseLong(status.getOrDefault("keys", "0")),
+                    Long.parseLong(status.getOrDefault("writes_held_ms", "0")),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), next.epoch());
+        } finally {
+            if (!committed) {
+                try {
+                    client.abortMigration(source);
+                } catch (RuntimeException e) {
+                    LOG.warn("could not abort the migration on {} ({}): {}", source.id(), source.address(), e.toString());
+                }
+            }
+            store.endMigration();
+        }
+    }
+
+    /**
+     * A migration recorded longer ago than any move takes (its controller died): the leader finishes
+     * it. Committed (the topology gives the target the slots): the record goes, the pushes bring the
+     * source along. Not committed: the source is told to abort (it takes the slots' writes again).
+     */
+    private void cleanUpMigration(ClusterStore.Versioned current) throws Exception {
+        ClusterStore.Migration m = store.migration();
+        if (m == null || System.currentTimeMillis() - m.sinceMillis() < timing.migrationMillis()) {
+            return;
+        }
+        Topology t = current.topology();
+        java.util.BitSet set = Topology.slotSet(List.of(m.slots().split(",")));
+        Topology.Node owner = t.ownerOf(set);
+        if (owner == null || !owner.id().equals(m.targetId())) {
+            Topology.Node source = t.node(m.sourceId());
+            if (source != null) {
+                nodes.abortMigration(source);
+            }
+            LOG.warn("migration of slots {} from {} to {} left unfinished by its controller: aborted", m.slots(),
+                    m.sourceId(), m.targetId());
+        }
+        store.endMigration();
     }
 
     @Override

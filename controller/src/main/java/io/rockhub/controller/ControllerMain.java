@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 /** {@code bin/rockhub cluster ...}: the controller process, cluster creation and status, a local cluster. */
 @Command(name = "rockhub cluster", mixinStandardHelpOptions = true,
         subcommands = {ControllerMain.Run.class, ControllerMain.Create.class, ControllerMain.Status.class,
-            ControllerMain.Failover.class,
+            ControllerMain.Failover.class, ControllerMain.Move.class,
             ControllerMain.ZooKeeper.class, LocalCluster.class},
         description = "Cluster mode: the controller (topology in ZooKeeper, failover), and a local cluster to try it.")
 public final class ControllerMain implements Callable<Integer> {
@@ -120,6 +120,35 @@ public final class ControllerMain implements Callable<Integer> {
             try (CuratorFramework zk = connect(target.zookeeper)) {
                 long held = Controller.plannedFailover(zk, target.cluster, replica, catchUp);
                 System.out.println("failed over to " + replica + "; writes held " + held + " ms");
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "move", mixinStandardHelpOptions = true,
+            description = "Moves slots to another primary with their keys, online: writes to them are held (not "
+                    + "refused) only for the cutover.")
+    static final class Move implements Callable<Integer> {
+        @CommandLine.Mixin
+        Target target;
+
+        @Option(names = "--slots", required = true, paramLabel = "FROM-TO[,...]", description = "the slots to move, e.g. 0-999,2000")
+        String slots;
+
+        @Option(names = "--to", required = true, paramLabel = "ID", description = "the id of the primary that takes them")
+        String to;
+
+        @Option(names = "--timeout-ms", defaultValue = "600000",
+                description = "longest wait for the copy to be ready (default: ${DEFAULT-VALUE})")
+        long timeout;
+
+        @Override
+        public Integer call() throws Exception {
+            try (CuratorFramework zk = connect(target.zookeeper)) {
+                Controller.Move m = Controller.moveSlots(zk, target.cluster, slots, to, timeout);
+                System.out.printf("moved slots %s to %s: %d keys, %.1f MB in %d ms (%.1f MB/s), writes held %d ms, "
+                        + "topology epoch %d%n", slots, to, m.keys(), m.bytes() / 1e6, m.totalMillis(),
+                        m.bytes() / 1e3 / Math.max(1, m.totalMillis()), m.heldMillis(), m.epoch());
                 return 0;
             }
         }

@@ -66,4 +66,33 @@ final class NodeClient {
             return -1;
         }
     }
+
+    /** CLUSTERX MIGRATE: the source starts moving {@code slots} ("0-99,200") to {@code target}. */
+    void migrate(Topology.Node source, String slots, Topology.Node target) {
+        try (Jedis j = connect(source.host(), source.port())) {
+            j.sendCommand(() -> SafeEncoder.encode("CLUSTERX"), "MIGRATE", slots, target.host(), Integer.toString(target.port()));
+        }
+    }
+
+    /** CLUSTERX MIGRATION: the fields of the source's last migration (state, bytes, keys, ...). */
+    java.util.Map<String, String> migration(Topology.Node source) {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        try (Jedis j = connect(source.host(), source.port())) {
+            Object reply = j.sendCommand(() -> SafeEncoder.encode("CLUSTERX"), "MIGRATION");
+            for (String line : SafeEncoder.encode((byte[]) reply).split("\r\n")) {
+                int colon = line.indexOf(':');
+                if (colon > 0) {
+                    out.put(line.substring(0, colon), line.substring(colon + 1));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** CLUSTERX MIGRATION ABORT: the source releases the slots' writes and the target drops its copy. */
+    void abortMigration(Topology.Node source) {
+        try (Jedis j = connect(source.host(), source.port())) {
+            j.sendCommand(() -> SafeEncoder.encode("CLUSTERX"), "MIGRATION", "ABORT");
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package io.rockhub.controller;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -85,10 +86,6 @@ public record Topology(long epoch, List<Node> nodes) {
         return nodes.stream().filter(n -> primaryId.equals(n.primaryId())).toList();
     }
 
-    /**
-     * The topology after {@code promoted} takes over its primary's slots: the primary and its other
-     * replicas become its replicas (a returning primary rejoins as one), the epoch one higher.
-     */
     /** The topology with one replica's place in the synchronous set changed, the epoch one higher. */
     public Topology withSync(String replicaId, Sync sync) {
         List<Node> next = new ArrayList<>();
@@ -98,6 +95,10 @@ public record Topology(long epoch, List<Node> nodes) {
         return new Topology(epoch + 1, next);
     }
 
+    /**
+     * The topology after {@code promoted} takes over its primary's slots: the primary and its other
+     * replicas become its replicas (a returning primary rejoins as one), the epoch one higher.
+     */
     public Topology promote(String promoted) {
         Node candidate = node(promoted);
         Node primary = node(candidate.primaryId());
@@ -112,6 +113,66 @@ public record Topology(long epoch, List<Node> nodes) {
             } else {
                 next.add(n);
             }
+        }
+        return new Topology(epoch + 1, next);
+    }
+
+    /** Slot ranges as the topology writes them ("0-99", "200") as a set. */
+    public static BitSet slotSet(List<String> ranges) {
+        BitSet out = new BitSet();
+        for (String r : ranges) {
+            int dash = r.indexOf('-');
+            int from = Integer.parseInt(dash < 0 ? r : r.substring(0, dash));
+            int to = dash < 0 ? from : Integer.parseInt(r.substring(dash + 1));
+            if (from < 0 || to >= SLOTS || from > to) {
+                throw new IllegalArgumentException("slot range out of range: " + r);
+            }
+            out.set(from, to + 1);
+        }
+        return out;
+    }
+
+    /** A set of slots as ranges ("0-99", "200"), in order. */
+    public static List<String> ranges(BitSet slots) {
+        List<String> out = new ArrayList<>();
+        for (int from = slots.nextSetBit(0); from >= 0; ) {
+            int to = slots.nextClearBit(from) - 1;
+            out.add(from == to ? Integer.toString(from) : from + "-" + to);
+            from = slots.nextSetBit(to + 1);
+        }
+        return out;
+    }
+
+    /** The primary serving every slot of {@code slots}, or null when none or several do. */
+    public Node ownerOf(BitSet slots) {
+        for (Node n : nodes) {
+            if (n.primary()) {
+                BitSet mine = slotSet(n.slots());
+                if (mine.intersects(slots)) {
+                    BitSet rest = (BitSet) slots.clone();
+                    rest.andNot(mine);
+                    return rest.isEmpty() ? n : null;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The topology after {@code slots} move to the primary {@code targetId}, the epoch one higher. */
+    public Topology moveSlots(BitSet slots, String targetId) {
+        List<Node> next = new ArrayList<>();
+        for (Node n : nodes) {
+            if (!n.primary()) {
+                next.add(n);
+                continue;
+            }
+            BitSet mine = slotSet(n.slots());
+            if (n.id().equals(targetId)) {
+                mine.or(slots);
+            } else {
+                mine.andNot(slots);
+            }
+            next.add(new Node(n.id(), n.host(), n.port(), null, ranges(mine)));
         }
         return new Topology(epoch + 1, next);
     }

@@ -269,7 +269,7 @@ class ControllerFailoverTest {
      * A real ZooKeeper server in-process (Curator's TestingServer) and a client of it. The server leaves
      * a configuration file in the temp directory: removed on close with the rest.
      */
-    private static final class ZooKeeper implements AutoCloseable {
+    static final class ZooKeeper implements AutoCloseable {
         private final Set<Path> configsBefore = configFiles();
         private final TestingServer server = new TestingServer(true);
         private final CuratorFramework client = CuratorFrameworkFactory.newClient(server.getConnectString(),
