@@ -82,7 +82,10 @@ final class DbKeys {
         return new Rewritten(out, keys);
     }
 
-    /** Moves rewritten keys to another namespace (a queued or blocked command after SWAPDB). */
+    /**
+     * Moves rewritten keys to another namespace (a queued or blocked command after SWAPDB). Only
+     * between databases: cluster mode's slotted namespace is the only one a node serves then.
+     */
     static void move(List<byte[]> keys, int namespace) {
         for (byte[] k : keys) {
             k[0] = (byte) namespace;

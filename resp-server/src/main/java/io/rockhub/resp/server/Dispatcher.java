@@ -115,8 +115,12 @@ public final class Dispatcher {
                 spec = sub;
             }
         }
+        // Redis words some refusals without an error code (rejectCommandFormat): an EXEC refused so
+        // says "EXECABORT ... because of: wrong number of ...", the others "...: ERR ...".
+        boolean uncoded = false;
         if (refusal == null && !spec.arityOk(argv.size())) {
             refusal = Errors.wrongArity(spec.name());
+            uncoded = true;
         }
         if (refusal == null && session.authRequired() && !spec.has(CommandFlag.NO_AUTH)) {
             refusal = Errors.NOAUTH;
@@ -148,6 +152,7 @@ public final class Dispatcher {
                 && !io.rockhub.resp.pubsub.PubSubCommands.allowedWhileSubscribed(spec.name())) {
             refusal = "ERR Can't execute '" + spec.name() + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING"
                     + " / QUIT / RESET are allowed in this context";
+            uncoded = true;
         }
         if (refusal != null) {
             // Redis counts a refusal against the command it names, but not an unknown (sub)command.
@@ -159,7 +164,8 @@ public final class Dispatcher {
                 // a redirect (its commands' keys are elsewhere) is told as it is.
                 tx.end();
                 hub.watches().unwatchAll(session);
-                out.error(redirected ? refusal : "EXECABORT Transaction discarded because of: " + refusal);
+                out.error(redirected ? refusal : "EXECABORT Transaction discarded because of: "
+                        + (uncoded && refusal.startsWith("ERR ") ? refusal.substring(4) : refusal));
                 return;
             }
             out.error(refusal);
@@ -172,7 +178,8 @@ public final class Dispatcher {
         if (queueing) {
             // Keys go into the database selected by then: a queued SELECT counts. EXEC moves them
             // to that database's namespace as it is when the transaction runs.
-            DbKeys.Rewritten rw = DbKeys.rewrite(spec, argv, tx.queuedDb());
+            // (in the namespace the database has now; EXEC moves them if SWAPDB changed it meanwhile)
+            DbKeys.Rewritten rw = DbKeys.rewrite(spec, argv, hub.databases().namespace(tx.queuedDb()));
             try {
                 tx.queue(new Transaction.Queued(spec, rw.argv(), spec.parser().parse(new Args(rw.argv())), null,
                         tx.queuedDb(), rw.keys(), argv));
@@ -242,7 +249,9 @@ public final class Dispatcher {
      */
     private String clusterRedirect(ClientSession session, CommandSpec spec, List<byte[]> argv) {
         if (!spec.name().equals("exec")) {
-            return hub.cluster().redirect(DbKeys.keys(spec, argv), mayWrite(spec), session.clusterReadOnly());
+            // A replica serves shard channels of its primary's slots without READONLY, as Redis does.
+            return hub.cluster().redirect(routedKeys(spec, argv), mayWrite(spec),
+                    session.clusterReadOnly() || shardChannels(spec));
         }
         if (!session.transaction().inMulti()) {
             return null;
@@ -250,10 +259,26 @@ public final class Dispatcher {
         List<byte[]> keys = new java.util.ArrayList<>();
         boolean write = false;
         for (Transaction.Queued q : session.transaction().queued()) {
-            keys.addAll(DbKeys.keys(q.spec(), q.original()));
+            keys.addAll(routedKeys(q.spec(), q.original()));
             write |= mayWrite(q.spec());
         }
         return hub.cluster().redirect(keys, write, session.clusterReadOnly());
+    }
+
+    /** SPUBLISH, SSUBSCRIBE, SUNSUBSCRIBE: their channels hash to slots and are routed as keys are. */
+    private static boolean shardChannels(CommandSpec spec) {
+        return switch (spec.name()) {
+            case "spublish", "ssubscribe", "sunsubscribe" -> true;
+            default -> false;
+        };
+    }
+
+    /** What a command is routed by in cluster mode: its keys, or a shard channel command's channels. */
+    private static List<byte[]> routedKeys(CommandSpec spec, List<byte[]> argv) {
+        if (!shardChannels(spec)) {
+            return DbKeys.keys(spec, argv);
+        }
+        return spec.name().equals("spublish") ? argv.subList(1, Math.min(2, argv.size())) : argv.subList(1, argv.size());
     }
 
     /** A script or function not declared read-only may write, as Redis counts it for routing. */

@@ -162,7 +162,7 @@ class ClusterDifferentialTest {
         for (int i = 0; i < n; i++) {
             String k = key(r);
             String k2 = key(r);
-            List<String> cmd = switch (r.nextInt(inMulti ? 12 : 27)) {
+            List<String> cmd = switch (r.nextInt(inMulti ? 12 : 28)) {
                 case 0 -> List.of("SET", k, "v" + r.nextInt(100));
                 case 1 -> List.of("GET", k);
                 case 2 -> List.of("MGET", k, k2);
@@ -194,6 +194,15 @@ class ClusterDifferentialTest {
                     case 1 -> List.of("EVAL", "return redis.pcall('get', ARGV[1])", "0", k);
                     case 2 -> List.of("EVAL", "return redis.call('mget', ARGV[1], ARGV[2])", "0", k, k2);
                     default -> List.of("EVAL", "redis.call('set', ARGV[1], 'x') return redis.call('get', ARGV[2])", "0", k, k2);
+                };
+                // Shard channels are routed by their slots (a replica serves them without READONLY).
+                case 26 -> switch (r.nextInt(6)) {
+                    case 0 -> List.of("SPUBLISH", k, "m");
+                    case 1 -> List.of("SPUBLISH", k);
+                    case 2 -> List.of("SSUBSCRIBE", k);
+                    case 3 -> List.of("SSUBSCRIBE", k, k2);
+                    case 4 -> List.of("SUNSUBSCRIBE", k);
+                    default -> List.of("RESET"); // not SUNSUBSCRIBE alone: Redis lists the channels in hash order
                 };
                 default -> List.of("EXEC");
             };
