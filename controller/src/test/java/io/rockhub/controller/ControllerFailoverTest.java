@@ -283,7 +283,7 @@ class ControllerFailoverTest {
             return client;
         }
 
-        private static Set<Path> configFiles() {
+        static Set<Path> configFiles() {
             try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
                 return files.filter(f -> f.getFileName().toString().startsWith("zookeeper.configuration"))
                         .collect(java.util.stream.Collectors.toSet());

@@ -89,11 +89,38 @@ public final class SlotData {
     }
 
     /**
-     * Applies entries a source sent, as one batch with the durability of any write, counting keys
-     * created and removed (so that {@link #drop} stays right whenever the copy stops); cached
-     * metadata of the keys named is dropped.
+     * Writes a copy's entries, as one batch with the durability of any write: keys the slots did not
+     * hold (the target dropped what it had of them first, and a copy names each key once), so each
+     * metadata entry counts one key without a read. Returns the keys added.
      */
-    public void apply(List<RawOps.Op> ops) {
+    public long load(List<RawOps.Op> ops) {
+        long added = 0;
+        try (Batch b = keys.storage().newBatch()) {
+            for (RawOps.Op op : ops) {
+                if (!op.put()) {
+                    throw new IllegalArgumentException("a copy only puts");
+                }
+                b.put(op.family(), op.key(), op.value());
+                if (op.family() == ColumnFamily.METADATA) {
+                    // No cached metadata to drop: these slots were dropped here (cache included) and
+                    // are not served here yet.
+                    b.countKeys(op.key(), 1);
+                    b.countExpires(op.key(), hasTtl(op.value()) ? 1 : 0);
+                    added++;
+                }
+            }
+            keys.commit(b);
+        }
+        return added;
+    }
+
+    /**
+     * Applies entries of the source's WAL, as one batch with the durability of any write, counting
+     * keys created and removed (so that {@link #drop} stays right whenever the move stops); cached
+     * metadata of the keys named is dropped. Returns the change in the number of keys.
+     */
+    public long apply(List<RawOps.Op> ops) {
+        long delta = 0;
         java.util.Map<java.nio.ByteBuffer, byte[]> seen = new java.util.HashMap<>();
         try (Batch b = keys.storage().newBatch()) {
             for (RawOps.Op op : ops) {
@@ -106,13 +133,16 @@ public final class SlotData {
                     java.nio.ByteBuffer k = java.nio.ByteBuffer.wrap(op.key());
                     byte[] before = seen.containsKey(k) ? seen.get(k) : keys.storage().get(ColumnFamily.METADATA, op.key());
                     seen.put(k, op.value());
-                    b.countKeys(op.key(), (op.put() ? 1 : 0) - (before != null ? 1 : 0));
+                    long d = (op.put() ? 1 : 0) - (before != null ? 1 : 0);
+                    delta += d;
+                    b.countKeys(op.key(), d);
                     b.countExpires(op.key(), (hasTtl(op.value()) ? 1 : 0) - (hasTtl(before) ? 1 : 0));
                     b.noteMetadata(op.key(), null);
                 }
             }
             keys.commit(b);
         }
+        return delta;
     }
 
     private static boolean hasTtl(byte[] metadata) {

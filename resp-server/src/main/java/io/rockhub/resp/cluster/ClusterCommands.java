@@ -166,13 +166,18 @@ public final class ClusterCommands {
         });
     }
 
-    /** CLUSTERX IMPORT START|END|ABORT <slots>, CLUSTERX IMPORT APPLY <entries>: a migration's target side. */
+    /** CLUSTERX IMPORT START|END|ABORT <slots>, CLUSTERX IMPORT LOAD|APPLY <entries>: a migration's target side. */
     private static Execution importSlots(Args a) throws CommandError {
-        if (a.is(2, "apply")) {
+        if (a.is(2, "apply") || a.is(2, "load")) {
             byte[] entries = a.bytes(3);
+            boolean load = a.is(2, "load");
             return enabled((ctx, out) -> {
                 try {
-                    ctx.hub().migrations().apply(entries);
+                    if (load) {
+                        ctx.hub().migrations().load(entries);
+                    } else {
+                        ctx.hub().migrations().apply(entries);
+                    }
                 } catch (IllegalArgumentException e) {
                     out.error("ERR invalid migration entries: " + e.getMessage());
                     return;

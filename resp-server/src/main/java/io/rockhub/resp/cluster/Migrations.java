@@ -32,9 +32,11 @@ import org.slf4j.LoggerFactory;
 public final class Migrations {
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
     /** A copy goes in requests of about this many bytes. */
-    private static final int CHUNK_BYTES = 1 << 20;
+    private static final int CHUNK_BYTES = 4 << 20;
     /** The WAL tail is close enough to hold writes when a round found fewer entries than this. */
     private static final int CLOSE_ENOUGH = 2_000;
+    /** Requests sent to the target before the first reply is read. */
+    private static final int WINDOW = 4;
 
     public enum Phase { COPYING, TAILING, HOLDING, READY, DONE, ABORTED, FAILED }
 
@@ -42,6 +44,8 @@ public final class Migrations {
     private final SlotData data;
     private final SlotHold hold;
     private volatile Outgoing current;
+    /** Keys received by the import under way (one at a time: the controller moves one range at a time). */
+    private final java.util.concurrent.atomic.AtomicLong imported = new java.util.concurrent.atomic.AtomicLong();
 
     public Migrations(Hub hub, SlotHold hold) {
         this.hub = hub;
@@ -63,6 +67,7 @@ public final class Migrations {
         volatile long keys = -1;
         volatile String error;
         volatile boolean abort;
+        private int inFlight;
 
         Outgoing(BitSet slots, String slotsText, String host, int port) {
             this.slots = slots;
@@ -80,7 +85,7 @@ public final class Migrations {
                 long next;
                 try (Storage.View view = storage.view()) {
                     next = view.sequence() + 1;
-                    bytes += data.copy(view, slots, CHUNK_BYTES, ops -> send(target, ops));
+                    data.copy(view, slots, CHUNK_BYTES, ops -> send(target, "LOAD", ops));
                 }
                 phase = Phase.TAILING;
                 try (WalCursor wal = storage.walFrom(next)) {
@@ -91,6 +96,8 @@ public final class Migrations {
                             break;
                         }
                     }
+                    drain(target); // what the target still has to write is not part of the hold
+                    follow(wal, target, Long.MAX_VALUE);
                     phase = Phase.HOLDING;
                     holdStart = System.nanoTime();
                     hold.hold(slots);
@@ -111,6 +118,7 @@ public final class Migrations {
                         }
                     }
                 }
+                drain(target);
                 keys = Long.parseLong(target.call("CLUSTERX", "IMPORT", "END", slotsText).substring(1));
                 phase = Phase.READY;
                 LOG.info("migration of slots {} to {}:{}: {} keys, {} MB copied, {} WAL entries followed; writes held for "
@@ -121,9 +129,12 @@ public final class Migrations {
                     }
                 }
                 checkAbort();
-                SlotData.Count dropped = data.drop(slots);
+                // The slots are the target's now: the held writes go on, to be answered -MOVED (no
+                // command reaches the slots here any more), and the keys go after.
                 holdNanos = System.nanoTime() - holdStart;
                 hold.release();
+                holdStart = 0;
+                SlotData.Count dropped = data.drop(slots);
                 phase = Phase.DONE;
                 LOG.info("migration of slots {} to {}:{} done: {} keys dropped here, writes held {} ms, {} ms in all",
                         slotsText, host, port, dropped.keys(), TimeUnit.NANOSECONDS.toMillis(holdNanos),
@@ -131,8 +142,8 @@ public final class Migrations {
             } catch (Exception e) {
                 if (holdStart != 0) {
                     holdNanos = System.nanoTime() - holdStart;
+                    hold.release();
                 }
-                hold.release();
                 error = e instanceof Aborted ? null : String.valueOf(e.getMessage());
                 phase = e instanceof Aborted ? Phase.ABORTED : Phase.FAILED;
                 if (e instanceof InterruptedException) {
@@ -166,26 +177,42 @@ public final class Migrations {
                     size += op.size();
                 }
                 if (size >= CHUNK_BYTES) {
-                    send(target, pending);
+                    send(target, "APPLY", pending);
                     pending.clear();
                     size = 0;
                 }
             }
             if (!pending.isEmpty()) {
-                send(target, pending);
+                send(target, "APPLY", pending);
             }
             tailEntries += found;
             return found;
         }
 
-        private void send(NodeLink target, List<RawOps.Op> ops) {
+        /**
+         * Sends entries to the target: LOAD for the copy (keys new there), APPLY for the WAL's. Up to
+         * {@link #WINDOW} requests are in flight, so the target's commits overlap the reading here.
+         */
+        private void send(NodeLink target, String step, List<RawOps.Op> ops) {
             try {
-                target.call("CLUSTERX", "IMPORT", "APPLY", RawOps.encode(ops));
+                target.send("CLUSTERX", "IMPORT", step, RawOps.encode(ops));
+                inFlight++;
+                while (inFlight > WINDOW) {
+                    target.reply();
+                    inFlight--;
+                }
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
             for (RawOps.Op op : ops) {
                 bytes += op.size();
+            }
+        }
+
+        /** Waits for the replies of every request sent: the target has all of it, durably. */
+        private void drain(NodeLink target) throws IOException {
+            for (; inFlight > 0; inFlight--) {
+                target.reply();
             }
         }
 
@@ -299,16 +326,23 @@ public final class Migrations {
             }
         }
         data.drop(slots);
+        imported.set(0);
         return null;
     }
 
-    public void apply(byte[] encoded) {
-        data.apply(RawOps.decode(encoded));
+    /** Target: a copy's entries (keys it did not hold). */
+    public void load(byte[] encoded) {
+        imported.addAndGet(data.load(RawOps.decode(encoded)));
     }
 
-    /** Target: the copy is complete; how many keys it holds. */
+    /** Target: entries of the source's WAL. */
+    public void apply(byte[] encoded) {
+        imported.addAndGet(data.apply(RawOps.decode(encoded)));
+    }
+
+    /** Target: the copy is complete; how many keys it received (net of those deleted since). */
     public long importEnd(BitSet slots) {
-        return data.countIn(slots).keys();
+        return imported.get();
     }
 
     /** Target: drops a copy it will not serve (unless the slots became its own meanwhile). */
