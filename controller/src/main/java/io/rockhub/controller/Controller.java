@@ -420,13 +420,30 @@ public final class Controller implements AutoCloseable {
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), next.epoch());
         } finally {
             if (!committed) {
-                try {
-                    client.abortMigration(source);
-                } catch (RuntimeException e) {
-                    LOG.warn("could not abort the migration on {} ({}): {}", source.id(), source.address(), e.toString());
-                }
+                abandon(client, source, target, ranges);
             }
             store.endMigration();
+        }
+    }
+
+    /**
+     * Stops a move that will not be committed: the source takes the slots' writes again (and tells
+     * its target), and the target is told too, in case the source is gone: it drops its partial copy,
+     * which would otherwise show in its KEYS, SCAN and DBSIZE.
+     */
+    private static void abandon(NodeClient client, Topology.Node source, Topology.Node target, String ranges) {
+        try {
+            client.abortMigration(source);
+        } catch (RuntimeException e) {
+            LOG.warn("could not abort the migration on {} ({}): {}", source.id(), source.address(), e.toString());
+        }
+        if (target != null) {
+            try {
+                client.dropImport(target, ranges);
+            } catch (RuntimeException e) {
+                LOG.warn("could not have {} ({}) drop its copy of slots {}: {}", target.id(), target.address(), ranges,
+                        e.toString());
+            }
         }
     }
 
@@ -446,7 +463,7 @@ public final class Controller implements AutoCloseable {
         if (owner == null || !owner.id().equals(m.targetId())) {
             Topology.Node source = t.node(m.sourceId());
             if (source != null) {
-                nodes.abortMigration(source);
+                abandon(nodes, source, t.node(m.targetId()), m.slots());
             }
             LOG.warn("migration of slots {} from {} to {} left unfinished by its controller: aborted", m.slots(),
                     m.sourceId(), m.targetId());

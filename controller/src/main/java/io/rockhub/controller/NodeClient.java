@@ -95,4 +95,11 @@ final class NodeClient {
             j.sendCommand(() -> SafeEncoder.encode("CLUSTERX"), "MIGRATION", "ABORT");
         }
     }
+
+    /** CLUSTERX IMPORT ABORT: a target drops its copy of slots it does not serve (its source may be gone). */
+    void dropImport(Topology.Node target, String slots) {
+        try (Jedis j = connect(target.host(), target.port())) {
+            j.sendCommand(() -> SafeEncoder.encode("CLUSTERX"), "IMPORT", "ABORT", slots);
+        }
+    }
 }

@@ -301,6 +301,11 @@ public final class Migrations {
         return true;
     }
 
+    /** The node stops: a move not committed stops with it (the node, back, serves the slots it had). */
+    public void close() {
+        abort();
+    }
+
     /** A new topology was applied: a migration waiting for its commit looks again. */
     public void topologyChanged() {
         Outgoing o = current;

@@ -545,6 +545,9 @@ public final class Hub implements AutoCloseable {
 
     @Override
     public void close() {
+        if (migrations != null) {
+            migrations.close();
+        }
         if (replication != null) {
             replication.close();
         }

@@ -1,0 +1,171 @@
+package io.rockhub.resp.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rockhub.resp.testing.RawClient;
+import io.rockhub.resp.testing.TestServer;
+import io.rockhub.resp.testing.Wait;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+
+/**
+ * A migration whose target or source goes away before the commit: nothing is lost and nothing is
+ * served twice. The target gone during the copy: the source fails the move, takes the slots' writes
+ * again and keeps every key. The source gone once ready (writes held, the commit not made): its held
+ * writes were never acknowledged, every acknowledged one is there when it comes back on its data and
+ * serves its slots again, and the target, told to, drops its copy.
+ */
+class SlotMigrationFailureTest {
+    private static final int KEYS = 20_000;
+
+    @Test
+    void aTargetGoneDuringTheCopyLeavesEveryKeyAndWriteWithTheSource() throws Exception {
+        try (TestServer a = TestServer.start(Map.of("cluster-enabled", "yes"))) {
+            TestServer b = TestServer.start(Map.of("cluster-enabled", "yes"));
+            try (TestServer closedLater = b) {
+                push(a, b, 1);
+                fill(a.port());
+                Writer writer = new Writer(a.port());
+                try (RawClient ca = new RawClient(a.port())) {
+                    assertThat(ca.call("CLUSTERX", "MIGRATE", "0-16383", "127.0.0.1", Integer.toString(b.port())))
+                            .isEqualTo("+OK\r\n");
+                    Wait.until(Duration.ofSeconds(30), "the copy under way", () -> status(ca).contains("state:copying")
+                            && !status(ca).contains("bytes:0\r\n"));
+                    b.close();
+                    Wait.until(Duration.ofSeconds(30), "the move failed", () -> status(ca).contains("state:failed"));
+                    writer.stopAfterMore(200);
+                    assertThat(ca.call("DBSIZE")).isEqualTo(":" + (KEYS + writer.acknowledged.size()) + "\r\n");
+                    for (String k : writer.acknowledged) {
+                        assertThat(ca.call("GET", k)).isEqualTo("$" + (k.length() - 1) + "\r\nv" + k.substring(2) + "\r\n");
+                    }
+                    assertThat(ca.call("GET", "k:7")).isEqualTo("$2\r\nv7\r\n");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aSourceGoneWhenReadyLosesNoAcknowledgedWriteAndTheTargetDropsItsCopy() throws Exception {
+        Path root = Files.createTempDirectory("migration-source");
+        Map<String, String> aSettings = new HashMap<>(Map.of("cluster-enabled", "yes",
+                "cluster-config-file", root.resolve("a.nodes.conf").toString()));
+        TestServer a = TestServer.startIn(root.resolve("a"), aSettings);
+        try (TestServer b = TestServer.start(Map.of("cluster-enabled", "yes"))) {
+            push(a, b, 1);
+            fill(a.port());
+            Writer writer = new Writer(a.port());
+            try (RawClient ca = new RawClient(a.port())) {
+                assertThat(ca.call("CLUSTERX", "MIGRATE", "0-16383", "127.0.0.1", Integer.toString(b.port())))
+                        .isEqualTo("+OK\r\n");
+                Wait.until(Duration.ofSeconds(60), "the source ready for the commit", () -> status(ca).contains("state:ready"));
+            }
+            int port = a.port();
+            a.close(); // the commit never comes
+            a = null;
+            writer.stop();
+            try (RawClient cb = new RawClient(b.port())) {
+                assertThat(cb.call("CLUSTERX", "IMPORT", "ABORT", "0-16383")).isEqualTo("+OK\r\n"); // the controller's abort
+                assertThat(cb.call("DBSIZE")).isEqualTo(":0\r\n");
+                assertThat(cb.call("CLUSTER", "COUNTKEYSINSLOT", "0")).isEqualTo(":0\r\n");
+            }
+            aSettings.put("port", Integer.toString(port));
+            a = TestServer.startIn(root.resolve("a"), aSettings);
+            try (RawClient ca = new RawClient(a.port())) {
+                for (String k : writer.acknowledged) {
+                    assertThat(ca.call("GET", k)).as("acknowledged %s", k).isEqualTo("$" + (k.length() - 1) + "\r\nv" + k.substring(2) + "\r\n");
+                }
+                long size = Long.parseLong(ca.call("DBSIZE").substring(1).trim());
+                // The writes held when the source went were not acknowledged: at most the writer's one in flight is extra.
+                assertThat(size).isBetween((long) KEYS + writer.acknowledged.size(), (long) KEYS + writer.acknowledged.size() + 1);
+                assertThat(ca.call("SET", "after", "1")).isEqualTo("+OK\r\n");
+                assertThat(ca.call("CLUSTERX", "MIGRATION")).contains("state:none");
+            }
+        } finally {
+            if (a != null) {
+                a.close();
+            }
+            TestServer.deleteTree(root);
+        }
+    }
+
+    /** Writes w:0, w:1, ... to every slot, recording what was acknowledged, until stopped. */
+    private static final class Writer {
+        final List<String> acknowledged = Collections.synchronizedList(new ArrayList<>());
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final Thread thread;
+
+        Writer(int port) {
+            thread = new Thread(() -> {
+                try (RawClient c = new RawClient(port)) {
+                    for (int i = 0; !stop.get(); i++) {
+                        if (!c.call("SET", "w:" + i, "v" + i).equals("+OK\r\n")) {
+                            return;
+                        }
+                        acknowledged.add("w:" + i);
+                    }
+                } catch (java.io.IOException closed) {
+                    // The node went away: what it acknowledged is recorded.
+                }
+            });
+            thread.start();
+            Wait.until(Duration.ofSeconds(30), "writes", () -> acknowledged.size() > 100);
+        }
+
+        void stopAfterMore(int more) throws InterruptedException {
+            int at = acknowledged.size();
+            Wait.until(Duration.ofSeconds(30), "more writes", () -> acknowledged.size() > at + more);
+            stop();
+        }
+
+        void stop() throws InterruptedException {
+            stop.set(true);
+            thread.join();
+        }
+    }
+
+    private static void fill(int port) {
+        try (Jedis j = new Jedis("127.0.0.1", port)) {
+            Pipeline p = j.pipelined();
+            for (int i = 0; i < KEYS; i++) {
+                p.set("k:" + i, "v" + i + "x".repeat(1000));
+            }
+            p.sync();
+            j.set("k:7", "v7");
+        }
+    }
+
+    private static String status(RawClient c) {
+        try {
+            return c.call("CLUSTERX", "MIGRATION");
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    private static void push(TestServer a, TestServer b, long epoch) throws Exception {
+        String topology = id(a.port()) + " 127.0.0.1 " + a.port() + " master - 0-16383\n" + id(b.port()) + " 127.0.0.1 "
+                + b.port() + " master -";
+        for (TestServer s : List.of(a, b)) {
+            try (RawClient c = new RawClient(s.port())) {
+                assertThat(c.call("CLUSTERX", "SETNODES", topology, Long.toString(epoch))).isEqualTo("+OK\r\n");
+            }
+        }
+    }
+
+    private static String id(int port) throws Exception {
+        try (RawClient c = new RawClient(port)) {
+            String r = c.call("CLUSTER", "MYID");
+            return r.substring(r.indexOf("\r\n") + 2, r.length() - 2);
+        }
+    }
+}
