@@ -29,7 +29,8 @@ import redis.clients.jedis.JedisCluster;
  * Unchanged cluster clients against three RockHub nodes that share the slots: Jedis's JedisCluster,
  * Lettuce's RedisClusterClient, redis-py's RedisCluster (Debian's python3-redis) and redis-cli -c
  * each write and read keys through the cluster as their documentation shows; every key then lives
- * on the node that owns its slot, and nowhere else.
+ * on the node that owns its slot, and nowhere else; each finds its keys again after their slots
+ * moved to another node (and back) with the clients connected.
  */
 class ClusterClientsTest {
     private static final List<TestServer> NODES = new ArrayList<>();
@@ -149,6 +150,94 @@ class ClusterClientsTest {
         // Without -c the redirection is what the user sees.
         assertThat(redisCli(port, "GET", "somekey")).startsWith("MOVED 11058 127.0.0.1:" + NODES.get(2).port());
         assertEveryKeyOnItsOwner(3);
+    }
+
+    @Test
+    void everyClientFindsItsKeysAfterTheirSlotsMoveAndMoveBack() throws Exception {
+        RedisClusterClient lettuce = RedisClusterClient.create(RedisURI.create("127.0.0.1", NODES.get(1).port()));
+        lettuce.setOptions(ClusterClientOptions.builder().topologyRefreshOptions(
+                ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers().build()).build());
+        try (JedisCluster jedis = new JedisCluster(Set.of(new HostAndPort("127.0.0.1", NODES.get(0).port())));
+             StatefulRedisClusterConnection<String, String> c = lettuce.connect()) {
+            for (int i = 0; i < 300; i++) {
+                jedis.set("moving:" + i, "v" + i);
+            }
+            assertThat(c.sync().get("moving:1")).isEqualTo("v1"); // Lettuce has the topology now
+            // Slots 0-5460 go from the first node to the second, then back.
+            for (int[] move : new int[][] {{0, 1}, {1, 0}}) {
+                moveFirstSlots(NODES.get(move[0]), NODES.get(move[1]), move[1] == 1);
+                for (int i = 0; i < 300; i++) {
+                    assertThat(jedis.get("moving:" + i)).as("JedisCluster, moving:%d", i).isEqualTo("v" + i);
+                    assertThat(c.sync().get("moving:" + i)).as("Lettuce, moving:%d", i).isEqualTo("v" + i);
+                }
+                jedis.set("moving:written-after", "x");
+                assertThat(redisCli(NODES.get(2).port(), "-c", "GET", "moving:1")).isEqualTo("v1");
+                String py = String.join("\n",
+                        "import sys",
+                        "from redis.cluster import RedisCluster",
+                        "rc = RedisCluster(host='127.0.0.1', port=int(sys.argv[1]))",
+                        "assert all(rc.get('moving:%d' % i) == b'v%d' % i for i in range(300))",
+                        "print('ok')");
+                Path file = Files.createTempFile("cluster-move", ".py");
+                try {
+                    Files.writeString(file, py);
+                    Process p = new ProcessBuilder("/usr/bin/python3", file.toString(), Integer.toString(NODES.get(2).port()))
+                            .redirectErrorStream(true).start();
+                    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+                    assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip()).isEqualTo("ok");
+                } finally {
+                    Files.deleteIfExists(file);
+                }
+            }
+        } finally {
+            lettuce.shutdown(0, 5, TimeUnit.SECONDS);
+        }
+        assertEveryKeyOnItsOwner(301); // back where they were
+    }
+
+    /**
+     * Moves slots 0-5460 from {@code from} to {@code to} as the controller does: CLUSTERX MIGRATE,
+     * ready, then the new topology (one epoch up) pushed to every node, the target first.
+     */
+    private static void moveFirstSlots(TestServer from, TestServer to, boolean toSecond) throws Exception {
+        try (RawClient c = new RawClient(from.port())) {
+            assertThat(c.call("CLUSTERX", "MIGRATE", "0-5460", "127.0.0.1", Integer.toString(to.port()))).isEqualTo("+OK\r\n");
+            io.rockhub.resp.testing.Wait.until(java.time.Duration.ofSeconds(30), "the source ready", () -> {
+                try {
+                    return c.call("CLUSTERX", "MIGRATION").contains("state:ready");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+            long epoch = Long.parseLong(c.call("CLUSTERX", "VERSION").substring(1).strip()) + 1;
+            StringBuilder topology = new StringBuilder();
+            for (int i = 0; i < 3; i++) {
+                String id;
+                try (RawClient n = new RawClient(NODES.get(i).port())) {
+                    String r = n.call("CLUSTER", "MYID");
+                    id = r.substring(r.indexOf("\r\n") + 2, r.length() - 2);
+                }
+                String slots = switch (i) {
+                    case 0 -> toSecond ? "" : " 0-5460";
+                    case 1 -> toSecond ? " 0-10922" : " 5461-10922";
+                    default -> " 10923-16383";
+                };
+                topology.append(id).append(" 127.0.0.1 ").append(NODES.get(i).port()).append(" master -").append(slots)
+                        .append('\n');
+            }
+            for (TestServer n : List.of(to, from, NODES.get(2))) {
+                try (RawClient p = new RawClient(n.port())) {
+                    assertThat(p.call("CLUSTERX", "SETNODES", topology.toString(), Long.toString(epoch))).isEqualTo("+OK\r\n");
+                }
+            }
+            io.rockhub.resp.testing.Wait.until(java.time.Duration.ofSeconds(30), "the move done", () -> {
+                try {
+                    return c.call("CLUSTERX", "MIGRATION").contains("state:done");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+        }
     }
 
     private static String redisCli(int port, String... args) throws Exception {
