@@ -42,6 +42,14 @@ import redis.clients.jedis.resps.StreamInfo;
  * its order); value = the fields as a JSON object (or one field's value); timestamp = the entry id's milliseconds; headers
  * {@code rockhub.stream} and {@code rockhub.id}.
  *
+ * <p>In cluster mode each node runs its own exporter over the same streams, and a stream is exported
+ * by the node serving its slot as a primary now (a replica, a node that moved the slot away and a
+ * primary without its lease are answered -MOVED or -CLUSTERDOWN, and leave it). There each stream
+ * has its own producer, transactional id {@code <transactional-id>-<stream>}, made when the node
+ * gains the stream: its {@code initTransactions} fences the producer of the node that exported the
+ * stream before (and aborts its unfinished batch), and the stream's cursor is read after it, so a
+ * failover or a slot move exports every entry once.
+ *
  * <p>A stream trimmed past its cursor (entries removed before they were exported) is stopped with
  * an error rather than skipped: the cursor also records the stream's logical position (how many
  * entries had been added up to the cursor), and if fewer entries remain after the cursor than were
@@ -77,6 +85,10 @@ public final class StreamExporter implements AutoCloseable {
     private final Map<String, Lag> lags = new ConcurrentHashMap<>();
     private final Map<String, Long> exported = new ConcurrentHashMap<>();
     private KafkaProducer<byte[], byte[]> producer;
+    /** In cluster mode: the producer of each stream this node exports now. */
+    private final Map<String, KafkaProducer<byte[], byte[]>> streamProducers = new HashMap<>();
+    /** Whether the node is in cluster mode; null until asked. */
+    private Boolean cluster;
     private Jedis redis;
     /** Test hook: called after each record is sent inside a transaction (its index in the batch). */
     private IntConsumer afterSend = i -> { };
@@ -99,21 +111,90 @@ public final class StreamExporter implements AutoCloseable {
     /** Creates the cursor topic if needed, fences earlier instances and reads the committed cursors back. */
     public synchronized void start() {
         ensureCursorTopic();
-        producer = newProducer();
-        producer.initTransactions();
         cursors.clear();
+        Boolean mode = cluster;
+        if (mode == null) {
+            try {
+                mode = clusterMode();
+            } catch (redis.clients.jedis.exceptions.JedisConnectionException down) {
+                mode = false; // not known yet: as a single node, until RockHub answers (see exportOnce)
+            }
+        }
+        if (mode) {
+            LOG.info("export to {} in cluster mode: each stream from the node serving its slot, transactional ids {}-<stream>",
+                    config.bootstrapServers(), config.transactionalId());
+            return;
+        }
+        producer = newProducer(config.transactionalId());
+        producer.initTransactions();
         cursors.putAll(readCursors());
         LOG.info("export to {}: transactional id {}, cursors {}", config.bootstrapServers(), config.transactionalId(),
                 cursors);
     }
 
-    /** After any Kafka failure: a new producer (fencing and resolving the old transaction) and the cursors re-read. */
+    /** After any Kafka failure: new producers (fencing and resolving the old transactions) and the cursors re-read. */
     public synchronized void recover() {
         if (producer != null) {
             producer.close(Duration.ZERO);
             producer = null;
         }
+        for (String stream : List.copyOf(streamProducers.keySet())) {
+            leave(stream, Duration.ZERO);
+        }
         start();
+    }
+
+    /** Whether the node runs in cluster mode (CLUSTER INFO answers), asked once. */
+    private boolean clusterMode() {
+        if (cluster == null) {
+            if (redis == null) {
+                redis = rockhub.connect();
+            }
+            try {
+                redis.clusterInfo();
+                cluster = true;
+            } catch (redis.clients.jedis.exceptions.JedisDataException e) {
+                if (e.getMessage() != null && e.getMessage().startsWith("NOPERM")) {
+                    LOG.warn("the export user may not run CLUSTER INFO ({}): exporting as from a single node; "
+                            + "grant +cluster|info for cluster mode", e.getMessage());
+                }
+                cluster = false; // "This instance has cluster support disabled"
+            }
+        }
+        return cluster;
+    }
+
+    /** This node no longer exports {@code stream} (cluster mode): its producer and cursor go. */
+    private void leave(String stream, Duration wait) {
+        KafkaProducer<byte[], byte[]> p = streamProducers.remove(stream);
+        if (p != null) {
+            p.close(wait);
+            LOG.info("stream {} is exported from another node now", stream);
+        }
+        cursors.remove(stream);
+    }
+
+    /**
+     * Cluster mode: the producer of a stream this node serves, made (fencing the previous exporter of
+     * the stream) with the stream's cursor read after the fencing; null when another node serves it.
+     */
+    private KafkaProducer<byte[], byte[]> producerFor(String stream) {
+        try {
+            redis.exists(stream); // -MOVED or -CLUSTERDOWN unless this node serves the stream's slot now
+        } catch (redis.clients.jedis.exceptions.JedisRedirectionException
+                 | redis.clients.jedis.exceptions.JedisClusterException elsewhere) {
+            leave(stream, Duration.ZERO);
+            return null;
+        }
+        KafkaProducer<byte[], byte[]> p = streamProducers.get(stream);
+        if (p == null) {
+            p = newProducer(config.transactionalId() + "-" + stream);
+            p.initTransactions();
+            streamProducers.put(stream, p);
+            cursors.put(stream, readCursors().getOrDefault(stream, Cursor.START));
+            LOG.info("exporting stream {} from this node: cursor {}", stream, cursors.get(stream));
+        }
+        return p;
     }
 
     public Map<String, String> stoppedStreams() {
@@ -145,8 +226,33 @@ public final class StreamExporter implements AutoCloseable {
 
     /** One batch of one stream, in one transaction with its new cursor. */
     synchronized int exportOnce(String stream) {
+        if (redis == null) {
+            redis = rockhub.connect();
+        }
+        KafkaProducer<byte[], byte[]> producer = this.producer;
+        if (clusterMode()) {
+            if (this.producer != null) {
+                // Started while RockHub was away, as for a single node: now it says cluster mode.
+                this.producer.close(Duration.ZERO);
+                this.producer = null;
+                cursors.clear();
+            }
+            producer = producerFor(stream);
+            if (producer == null) {
+                return 0;
+            }
+        }
         Cursor cursor = cursors.getOrDefault(stream, Cursor.START);
-        Snapshot snap = read(stream, cursor);
+        Snapshot snap;
+        try {
+            snap = read(stream, cursor);
+        } catch (redis.clients.jedis.exceptions.JedisDataException movedMeanwhile) {
+            if (!clusterMode()) {
+                throw movedMeanwhile;
+            }
+            leave(stream, Duration.ZERO); // the slot moved between the check and the read
+            return 0;
+        }
         if (snap == null) {
             return 0;
         }
@@ -177,7 +283,17 @@ public final class StreamExporter implements AutoCloseable {
         // behind, count forward from the last anchor.
         Cursor next = new Cursor(lastId, caughtUp ? snap.entriesAdded : position + snap.entries.size());
         producer.send(new ProducerRecord<>(config.cursorTopic(), bytes(stream), bytes(next.encode())));
-        producer.commitTransaction();
+        try {
+            producer.commitTransaction();
+        } catch (org.apache.kafka.common.errors.ProducerFencedException
+                 | org.apache.kafka.common.errors.InvalidProducerEpochException fenced) {
+            if (!clusterMode()) {
+                throw fenced;
+            }
+            // The node now serving the stream fenced this batch: its exporter goes on from the cursor.
+            leave(stream, Duration.ZERO);
+            return 0;
+        }
         cursors.put(stream, next);
         exported.merge(stream, (long) snap.entries.size(), Long::sum);
         long behind = Math.max(0, snap.entriesAdded - next.position());
@@ -236,10 +352,10 @@ public final class StreamExporter implements AutoCloseable {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    private KafkaProducer<byte[], byte[]> newProducer() {
+    private KafkaProducer<byte[], byte[]> newProducer(String transactionalId) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.transactionalId());
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
@@ -302,6 +418,9 @@ public final class StreamExporter implements AutoCloseable {
             producer.close(Duration.ofSeconds(5));
             producer = null;
         }
+        for (String stream : List.copyOf(streamProducers.keySet())) {
+            leave(stream, Duration.ofSeconds(5));
+        }
         if (redis != null) {
             redis.close();
             redis = null;
@@ -313,6 +432,9 @@ public final class StreamExporter implements AutoCloseable {
         if (producer != null) {
             producer.close(Duration.ZERO);
             producer = null;
+        }
+        for (String stream : List.copyOf(streamProducers.keySet())) {
+            leave(stream, Duration.ZERO);
         }
         if (redis != null) {
             redis.close();

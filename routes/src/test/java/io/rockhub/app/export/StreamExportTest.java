@@ -153,7 +153,7 @@ class StreamExportTest {
         // The README's exporter user: it reads the exported streams and nothing else.
         try (io.rockhub.resp.testing.RawClient admin = new io.rockhub.resp.testing.RawClient(rockhub.port())) {
             assertThat(admin.call("ACL", "SETUSER", "exporter", "reset", "on", ">e-pw", "+exists", "+multi", "+exec",
-                    "+xinfo|stream", "+xrange", "+client|setinfo", "%R~audit-*")).isEqualTo("+OK\r\n");
+                    "+xinfo|stream", "+xrange", "+client|setinfo", "+cluster|info", "%R~audit-*")).isEqualTo("+OK\r\n");
             admin.call("ACL", "LOG", "RESET");
             ExportConfig base = config(stream, rockhub.port(), null);
             Properties p = new Properties();
