@@ -86,7 +86,7 @@ class LocalClusterTest {
     }
 
     /** A port whose next three are free too. */
-    private static int fourFreePorts() throws IOException {
+    static int fourFreePorts() throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
             int base;
             try (ServerSocket s = new ServerSocket(0)) {
