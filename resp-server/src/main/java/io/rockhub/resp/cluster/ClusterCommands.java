@@ -230,11 +230,38 @@ public final class ClusterCommands {
         if (me.primary()) {
             if (hub.replication().isReplica()) {
                 hub.replication().promote();
+                dropForeignSlots(hub, c);
             }
             return;
         }
         ClusterNode primary = c.topology().node(me.primaryId());
         hub.replication().replicaOf(primary.host(), primary.port());
+    }
+
+    /**
+     * A replica promoted by its controller drops the keys it holds of slots another primary serves:
+     * a partial copy its old primary was receiving when it failed (a migration never committed),
+     * which would otherwise show in its KEYS, SCAN and DBSIZE. Only under a controller, whose
+     * topology is committed: a hand-made topology that forgot a slot drops nothing, and slots no
+     * primary serves are left alone.
+     */
+    private static void dropForeignSlots(io.rockhub.resp.server.Hub hub, Cluster c) {
+        if (!c.managed()) {
+            return;
+        }
+        java.util.BitSet foreign = new java.util.BitSet();
+        ClusterNode me = c.me();
+        for (int s = 0; s < HashSlot.SLOTS; s++) {
+            ClusterNode owner = c.owner(s);
+            if (owner != null && owner != me) {
+                foreign.set(s);
+            }
+        }
+        long dropped = new io.rockhub.core.types.SlotData(hub.keys()).drop(foreign).keys();
+        if (dropped > 0) {
+            org.slf4j.LoggerFactory.getLogger(ClusterCommands.class).info(
+                    "promoted: dropped {} keys of slots other primaries serve (a copy never committed)", dropped);
+        }
     }
 
     /** Parses a command's arguments (as the command table's parsers do). */

@@ -23,7 +23,8 @@ import redis.clients.jedis.Pipeline;
  * served twice. The target gone during the copy: the source fails the move, takes the slots' writes
  * again and keeps every key. The source gone once ready (writes held, the commit not made): its held
  * writes were never acknowledged, every acknowledged one is there when it comes back on its data and
- * serves its slots again, and the target, told to, drops its copy.
+ * serves its slots again, and the target, told to, drops its copy. The target gone mid-copy, its
+ * replica (which has part of the copy) promoted: it drops the keys of slots other primaries serve.
  */
 class SlotMigrationFailureTest {
     private static final int KEYS = 20_000;
@@ -95,6 +96,63 @@ class SlotMigrationFailureTest {
                 a.close();
             }
             TestServer.deleteTree(root);
+        }
+    }
+
+    @Test
+    void aReplicaPromotedAfterItsPrimaryDiedMidImportDropsThePartialCopy() throws Exception {
+        Map<String, String> cluster = Map.of("cluster-enabled", "yes");
+        try (TestServer a = TestServer.start(cluster); TestServer b2 = TestServer.start(cluster)) {
+            TestServer b = TestServer.start(cluster);
+            try (TestServer closedLater = b) {
+                String idA = id(a.port());
+                String idB = id(b.port());
+                String idB2 = id(b2.port());
+                String before = idA + " 127.0.0.1 " + a.port() + " master - 0-8191\n" + idB + " 127.0.0.1 " + b.port()
+                        + " master - 8192-16383\n" + idB2 + " 127.0.0.1 " + b2.port() + " slave " + idB;
+                for (TestServer s : List.of(a, b, b2)) {
+                    try (RawClient c = new RawClient(s.port())) {
+                        assertThat(c.call("CLUSTERX", "SETNODES", before, "1")).isEqualTo("+OK\r\n");
+                        assertThat(c.call("CLUSTERX", "LEASE", "60000")).isEqualTo(":1\r\n"); // managed, as by a controller
+                    }
+                }
+                try (Jedis j = new Jedis("127.0.0.1", a.port())) {
+                    Pipeline p = j.pipelined();
+                    for (int i = 0; i < KEYS * 2; i++) {
+                        String k = "k:" + i;
+                        if (io.rockhub.core.encoding.HashSlot.of(k.getBytes(java.nio.charset.StandardCharsets.UTF_8)) < 8192) {
+                            p.set(k, "v" + i + "x".repeat(1000));
+                        }
+                    }
+                    p.sync();
+                }
+                try (Jedis j = new Jedis("127.0.0.1", b.port())) {
+                    j.set("b-own", "1"); // slot 8192-16383? checked below
+                }
+                try (RawClient ca = new RawClient(a.port())) {
+                    assertThat(ca.call("CLUSTERX", "MIGRATE", "0-8191", "127.0.0.1", Integer.toString(b.port())))
+                            .isEqualTo("+OK\r\n");
+                    Wait.until(Duration.ofSeconds(30), "part of the copy on the target's replica", () -> {
+                        try (RawClient c2 = new RawClient(b2.port())) {
+                            return Long.parseLong(c2.call("DBSIZE").substring(1).trim()) > 100;
+                        } catch (java.io.IOException e) {
+                            return false;
+                        }
+                    });
+                    b.close(); // the target dies mid-copy
+                    Wait.until(Duration.ofSeconds(30), "the move failed", () -> status(ca).contains("state:failed"));
+                }
+                // Its replica is promoted (the controller's topology), and drops the copy never committed.
+                String after = idA + " 127.0.0.1 " + a.port() + " master - 0-8191\n" + idB2 + " 127.0.0.1 " + b2.port()
+                        + " master - 8192-16383\n" + idB + " 127.0.0.1 " + b.port() + " slave " + idB2 + " out";
+                try (RawClient c = new RawClient(b2.port())) {
+                    assertThat(c.call("CLUSTERX", "SETNODES", after, "2")).isEqualTo("+OK\r\n");
+                    assertThat(c.call("CLUSTERX", "LEASE", "60000", "2")).isEqualTo(":2\r\n");
+                    assertThat(c.call("INFO", "replication")).contains("role:master");
+                    assertThat(c.call("DBSIZE")).isEqualTo(":1\r\n");
+                    assertThat(c.call("GET", "b-own")).isEqualTo("$1\r\n1\r\n");
+                }
+            }
         }
     }
 
