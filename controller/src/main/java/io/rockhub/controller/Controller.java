@@ -50,6 +50,8 @@ public final class Controller implements AutoCloseable {
         }
     }
 
+    private final CuratorFramework zk;
+    private final String cluster;
     private final ClusterStore store;
     private final LeaderLatch latch;
     private final Timing timing;
@@ -67,6 +69,8 @@ public final class Controller implements AutoCloseable {
     private volatile boolean leading;
 
     public Controller(CuratorFramework zk, String cluster, String name, Timing timing) {
+        this.zk = zk;
+        this.cluster = cluster;
         this.store = new ClusterStore(zk, cluster);
         this.latch = new LeaderLatch(zk, store.leaderPath(), name);
         this.timing = timing;
@@ -124,6 +128,7 @@ public final class Controller implements AutoCloseable {
         Topology t = current.topology();
         Map<String, Long> versions = new HashMap<>();
         Map<String, Long> offsets = new HashMap<>();
+        Topology.Node failoverAsked = null;
         for (Topology.Node n : t.nodes()) {
             lastSeen.putIfAbsent(n.id(), now);
             try {
@@ -137,6 +142,9 @@ public final class Controller implements AutoCloseable {
                 versions.put(n.id(), version);
                 offsets.put(n.id(), nodes.replicationOffset(n));
                 lastSeen.put(n.id(), now);
+                if (!n.primary() && nodes.failoverRequested(n)) {
+                    failoverAsked = n; // CLUSTER FAILOVER sent to this replica
+                }
             } catch (RuntimeException down) {
                 // Silent this round: judged below.
             }
@@ -147,6 +155,22 @@ public final class Controller implements AutoCloseable {
             if (primary.primary() && !primary.slots().isEmpty()
                     && now - lastSeen.get(primary.id()) > TimeUnit.MILLISECONDS.toNanos(timing.failAfterMillis())) {
                 failover(current, primary);
+                return; // one change per round, on a fresh read
+            }
+        }
+        if (failoverAsked != null) {
+            if (failoverAsked.sync() != Topology.Sync.IN_SYNC) {
+                LOG.warn("CLUSTER FAILOVER on {} ({}) refused: it is not in its primary's synchronous set",
+                        failoverAsked.id(), failoverAsked.address());
+            } else {
+                try {
+                    long held = plannedFailover(zk, cluster, failoverAsked.id(), timing.failAfterMillis());
+                    LOG.info("CLUSTER FAILOVER on {} ({}) done: writes held {} ms", failoverAsked.id(),
+                            failoverAsked.address(), held);
+                } catch (IllegalStateException e) {
+                    LOG.warn("CLUSTER FAILOVER on {} ({}) not done: {}", failoverAsked.id(), failoverAsked.address(),
+                            e.getMessage());
+                }
                 return; // one change per round, on a fresh read
             }
         }

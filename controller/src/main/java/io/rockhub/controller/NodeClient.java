@@ -102,4 +102,11 @@ final class NodeClient {
             j.sendCommand(() -> SafeEncoder.encode("CLUSTERX"), "IMPORT", "ABORT", slots);
         }
     }
+
+    /** Whether CLUSTER FAILOVER was sent to this replica since the last time it was asked. */
+    boolean failoverRequested(Topology.Node n) {
+        try (Jedis j = connect(n.host(), n.port())) {
+            return (Long) j.sendCommand(() -> SafeEncoder.encode("CLUSTERX"), "FAILOVER-REQUESTED") == 1;
+        }
+    }
 }

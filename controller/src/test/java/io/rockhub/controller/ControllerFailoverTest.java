@@ -191,6 +191,36 @@ class ControllerFailoverTest {
     }
 
     @Test
+    void clusterFailoverSentToAReplicaHasTheControllerSwapTheRolesWithNothingLost() throws Exception {
+        try (ZooKeeper zoo = new ZooKeeper();
+             TestServer a = TestServer.start(Map.of("cluster-enabled", "yes"));
+             TestServer b = TestServer.start(Map.of("cluster-enabled", "yes"))) {
+            CuratorFramework zk = zoo.client();
+            Topology t = Controller.create(zk, "asked", List.of("127.0.0.1:" + a.port(), "127.0.0.1:" + b.port()), 1, 1_000);
+            String idB = t.nodes().get(1).id();
+            linkUp(b.port());
+            try (Controller c = new Controller(zk, "asked", "c", FAST).start();
+                 RawClient ca = new RawClient(a.port()); RawClient cb = new RawClient(b.port())) {
+                Wait.until(Duration.ofSeconds(30), "the replica in sync",
+                        () -> rockhubInfo(a.port()).contains("cluster_sync_replicas:1\r\n"));
+                for (int i = 0; i < 100; i++) {
+                    assertThat(ca.call("SET", "k" + i, "v" + i)).isEqualTo("+OK\r\n");
+                }
+                assertThat(ca.call("CLUSTER", "FAILOVER")).isEqualTo("-ERR You should send CLUSTER FAILOVER to a replica\r\n");
+                assertThat(cb.call("CLUSTER", "FAILOVER", "NOW")).isEqualTo("-ERR syntax error\r\n");
+                assertThat(cb.call("CLUSTER", "FAILOVER")).isEqualTo("+OK\r\n");
+                Wait.until(Duration.ofSeconds(30), "the replica promoted by its controller",
+                        () -> info(b.port()).contains("role:master") && info(a.port()).contains("role:slave"));
+                assertThat(new ClusterStore(zk, "asked").read().topology().node(idB).primary()).isTrue();
+                Wait.untilReply(Duration.ofSeconds(30), b.port(), "+OK\r\n", "SET", "after", "1");
+                for (int i = 0; i < 100; i++) {
+                    assertThat(cb.call("GET", "k" + i)).isEqualTo("$" + ("v" + i).length() + "\r\nv" + i + "\r\n");
+                }
+            }
+        }
+    }
+
+    @Test
     void aWriteIsAcknowledgedOnlyOnceItsInSyncReplicaHasItOrZooKeeperSaysTheReplicaIsOut() throws Exception {
         Path root = Files.createTempDirectory("controller-sync");
         Map<String, String> bSettings = Map.of("cluster-enabled", "yes",

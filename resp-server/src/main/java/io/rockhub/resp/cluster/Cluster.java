@@ -129,6 +129,18 @@ public final class Cluster {
         return view.managed();
     }
 
+    private final java.util.concurrent.atomic.AtomicBoolean failoverRequested = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** CLUSTER FAILOVER on this replica: its controller is asked (see {@link #takeFailoverRequest}). */
+    public void requestFailover() {
+        failoverRequested.set(true);
+    }
+
+    /** Whether CLUSTER FAILOVER was sent here since the controller last asked (and forgets it). */
+    public boolean takeFailoverRequest() {
+        return failoverRequested.getAndSet(false);
+    }
+
     /** The primary serving {@code slot}, or null. */
     public ClusterNode owner(int slot) {
         return view.owners()[slot];

@@ -32,6 +32,7 @@ public final class ClusterCommands {
                     return enabled((ctx, out) -> out.integer(HashSlot.of(key)));
                 }),
                 of("myid", 2, "stale", 0, 0, 0, "@slow", a -> enabled((ctx, out) -> out.bulk(cluster(ctx).myId()))),
+                of("failover", -2, "admin stale no_async_loading", 0, 0, 0, "@admin @slow @dangerous", ClusterCommands::failover),
                 of("info", 2, "stale", 0, 0, 0, "@slow", a -> enabled((ctx, out) -> out.verbatim(info(cluster(ctx)))))
                         .tips("nondeterministic_output"),
                 of("nodes", 2, "stale", 0, 0, 0, "@slow", a -> enabled((ctx, out) -> out.verbatim(nodes(ctx))))
@@ -100,6 +101,8 @@ public final class ClusterCommands {
                     });
                 }),
                 of("import", 4, "admin noscript stale", 0, 0, 0, "@slow @admin @dangerous", ClusterCommands::importSlots),
+                of("failover-requested", 2, "admin noscript stale", 0, 0, 0, "@slow @admin @dangerous",
+                        a -> enabled((ctx, out) -> out.integer(cluster(ctx).takeFailoverRequest() ? 1 : 0))),
                 of("version", 2, "stale", 0, 0, 0, "@slow", a -> enabled((ctx, out) ->
                         out.integer(cluster(ctx).topology().epoch()))),
                 of("lease", -3, "admin noscript stale", 0, 0, 0, "@slow @admin @dangerous", a -> {
@@ -147,6 +150,32 @@ public final class ClusterCommands {
             followRole(ctx.hub());
             ctx.hub().syncReplicas().changed(); // fewer replicas to wait for, or no longer a primary
             ctx.hub().migrations().topologyChanged(); // a migration's commit: the slots are gone
+            out.ok();
+        });
+    }
+
+    /**
+     * CLUSTER FAILOVER [FORCE|TAKEOVER] on a replica: as in Redis, answered OK at once and done after.
+     * Nodes do not elect each other here: the replica asks its controller, which runs the planned
+     * failover (the primary's writes held until the replica caught up, the roles swapped in
+     * ZooKeeper, pushed) when it next probes the replica. FORCE and TAKEOVER, which in Redis skip the
+     * primary's agreement, make no difference: the controller decides with what ZooKeeper holds.
+     */
+    private static Execution failover(Args a) throws CommandError {
+        if (a.size() > 3 || a.size() == 3 && !a.is(2, "force") && !a.is(2, "takeover")) {
+            throw new CommandError("ERR syntax error");
+        }
+        return enabled((ctx, out) -> {
+            ClusterNode me = cluster(ctx).me();
+            if (me == null || me.primary()) {
+                out.error("ERR You should send CLUSTER FAILOVER to a replica");
+                return;
+            }
+            if (!cluster(ctx).managed()) {
+                out.error("ERR no controller manages this node: push the topology with the roles swapped (CLUSTERX SETNODES)");
+                return;
+            }
+            cluster(ctx).requestFailover();
             out.ok();
         });
     }
