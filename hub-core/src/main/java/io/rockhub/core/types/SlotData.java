@@ -173,39 +173,64 @@ public final class SlotData {
 
     /**
      * Removes every key of {@code slots} (the source after the move, or a target dropping a copy it
-     * will not serve): expiry entries, metadata and every versioned entry by range, counters down.
+     * will not serve): expiry entries and cached metadata in batches of {@link #DROP_BATCH} keys (a
+     * big slot does not become one huge batch), then metadata and every versioned entry by range,
+     * counters down as each batch goes. Only for slots this node does not serve: nothing reads them
+     * meanwhile.
      */
     public Count drop(BitSet slots) {
         long n = 0;
         long expires = 0;
-        try (Batch b = keys.storage().newBatch()) {
-            for (int from = slots.nextSetBit(0); from >= 0; ) {
-                int to = slots.nextClearBit(from) - 1;
-                byte[] start = StoredKey.slotStart(from);
-                byte[] end = StoredKey.slotEnd(to);
-                try (Cursor meta = keys.storage().cursor(ColumnFamily.METADATA, end)) {
-                    for (meta.seek(start); meta.isValid(); meta.next()) {
-                        byte[] key = meta.key();
-                        long expireAt = Metadata.peekExpireAt(meta.value());
-                        n++;
-                        if (expireAt != 0) {
-                            expires++;
-                            b.delete(ColumnFamily.EXPIRE, new ExpireKey(expireAt, key).encode());
-                        }
-                        b.noteMetadata(key, null);
+        for (int from = slots.nextSetBit(0); from >= 0; ) {
+            int to = slots.nextClearBit(from) - 1;
+            byte[] start = StoredKey.slotStart(from);
+            byte[] end = StoredKey.slotEnd(to);
+            Batch b = keys.storage().newBatch();
+            try (Cursor meta = keys.storage().cursor(ColumnFamily.METADATA, end)) {
+                long inBatch = 0;
+                long expiresInBatch = 0;
+                for (meta.seek(start); meta.isValid(); meta.next()) {
+                    byte[] key = meta.key();
+                    long expireAt = Metadata.peekExpireAt(meta.value());
+                    inBatch++;
+                    if (expireAt != 0) {
+                        expiresInBatch++;
+                        b.delete(ColumnFamily.EXPIRE, new ExpireKey(expireAt, key).encode());
+                    }
+                    b.noteMetadata(key, null);
+                    b.delete(ColumnFamily.METADATA, key);
+                    if (inBatch == DROP_BATCH) {
+                        commitDrop(b, inBatch, expiresInBatch);
+                        n += inBatch;
+                        expires += expiresInBatch;
+                        inBatch = 0;
+                        expiresInBatch = 0;
+                        b = keys.storage().newBatch();
                     }
                 }
-                b.deleteRange(ColumnFamily.METADATA, start, end);
+                n += inBatch;
+                expires += expiresInBatch;
                 for (ColumnFamily cf : ColumnFamily.VERSIONED) {
                     b.deleteRange(cf, start, end);
                 }
-                from = slots.nextSetBit(to + 1);
+                b.deleteRange(ColumnFamily.METADATA, start, end);
+                commitDrop(b, inBatch, expiresInBatch);
+            } finally {
+                b.close();
             }
-            byte[] any = StoredKey.slotStart(0);
-            b.countKeys(any, -n);
-            b.countExpires(any, -expires);
-            keys.commit(b);
+            from = slots.nextSetBit(to + 1);
         }
         return new Count(n, expires);
+    }
+
+    /** Keys dropped per batch. */
+    private static final int DROP_BATCH = 10_000;
+
+    private void commitDrop(Batch b, long dropped, long expires) {
+        byte[] any = StoredKey.slotStart(0);
+        b.countKeys(any, -dropped);
+        b.countExpires(any, -expires);
+        keys.commit(b);
+        b.close();
     }
 }
