@@ -48,7 +48,7 @@ class MigrationKillTest {
             assertThat(new CommandLine(new ControllerMain()).execute("local", "--dir", dir.toString(), "--port",
                     Integer.toString(port), "--shards", "2", "--replicas", "1", "--node-heap", "512m",
                     "--fail-after-ms", "2000", "--zookeeper", connect, "--rockhub-jar", ROCKHUB_JAR.toString())).isZero();
-            String target = id(port + 1);
+            String target = io.rockhub.resp.testing.ClusterNodes.id(port + 1);
             // Enough in the first shard's slots that the copy takes a while.
             try (Jedis j = new Jedis("127.0.0.1", port)) {
                 Pipeline p = j.pipelined();
@@ -88,7 +88,7 @@ class MigrationKillTest {
                 }
             });
             Wait.until(Duration.ofSeconds(30), "the copy under way", () -> {
-                String s = call(port, "CLUSTERX", "MIGRATION");
+                String s = io.rockhub.resp.testing.ClusterNodes.migration(port);
                 return s.contains("state:copying") && !s.contains("bytes:0\r\n");
             });
             ProcessHandle source = ProcessHandle.of(Long.parseLong(Files.readString(dir.resolve(port + ".pid")).trim()))
@@ -131,13 +131,6 @@ class MigrationKillTest {
 
     private static int slotOf(String key) {
         return HashSlot.of(key.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String id(int port) throws IOException {
-        try (RawClient c = new RawClient(port)) {
-            String r = c.call("CLUSTER", "MYID");
-            return r.substring(r.indexOf("\r\n") + 2, r.length() - 2);
-        }
     }
 
     private static String call(int port, String... args) {

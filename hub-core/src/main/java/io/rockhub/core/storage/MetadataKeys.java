@@ -1,10 +1,9 @@
 package io.rockhub.core.storage;
 
 import java.util.List;
-import org.rocksdb.WriteBatch;
 
 /** Collects the keys a write batch puts or deletes in the metadata family: the user keys it changes. */
-final class MetadataKeys extends WriteBatch.Handler {
+final class MetadataKeys extends BatchReader {
     private final int metadataFamily;
     private final List<byte[]> out;
     private final int defaultFamily;
@@ -82,10 +81,6 @@ final class MetadataKeys extends WriteBatch.Handler {
     }
 
     @Override
-    public void deleteRange(byte[] from, byte[] to) {
-    }
-
-    @Override
     public void logData(byte[] blob) {
         int tag = Storage.COMMIT_TIME_TAG.length;
         if (blob.length == tag + 8 && java.util.Arrays.equals(blob, 0, tag, Storage.COMMIT_TIME_TAG, 0, tag)) {
@@ -103,27 +98,4 @@ final class MetadataKeys extends WriteBatch.Handler {
         note(family, key);
     }
 
-    @Override
-    public void markBeginPrepare() {
-    }
-
-    @Override
-    public void markEndPrepare(byte[] xid) {
-    }
-
-    @Override
-    public void markNoop(boolean emptyBatch) {
-    }
-
-    @Override
-    public void markRollback(byte[] xid) {
-    }
-
-    @Override
-    public void markCommit(byte[] xid) {
-    }
-
-    @Override
-    public void markCommitWithTimestamp(byte[] xid, byte[] ts) {
-    }
 }

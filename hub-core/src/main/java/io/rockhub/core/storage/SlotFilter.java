@@ -6,10 +6,9 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
-import org.rocksdb.WriteBatch;
 
 /** Keeps the entries of a write batch that belong to some hash slots (see {@link Storage#slotOps}). */
-final class SlotFilter extends WriteBatch.Handler {
+final class SlotFilter extends BatchReader {
     private final Map<Integer, ColumnFamily> families;
     private final BitSet slots;
     private final List<RawOps.Op> ops = new ArrayList<>();
@@ -46,16 +45,8 @@ final class SlotFilter extends WriteBatch.Handler {
     }
 
     @Override
-    public void put(byte[] key, byte[] value) {
-    }
-
-    @Override
     public void merge(int family, byte[] key, byte[] value) {
         rangeDeleted |= families.containsKey(family); // none is written there: followed no further, as a range deletion
-    }
-
-    @Override
-    public void merge(byte[] key, byte[] value) {
     }
 
     @Override
@@ -64,16 +55,8 @@ final class SlotFilter extends WriteBatch.Handler {
     }
 
     @Override
-    public void delete(byte[] key) {
-    }
-
-    @Override
     public void singleDelete(int family, byte[] key) {
         keep(family, key, null);
-    }
-
-    @Override
-    public void singleDelete(byte[] key) {
     }
 
     @Override
@@ -82,39 +65,8 @@ final class SlotFilter extends WriteBatch.Handler {
     }
 
     @Override
-    public void deleteRange(byte[] from, byte[] to) {
-    }
-
-    @Override
-    public void logData(byte[] blob) {
-    }
-
-    @Override
     public void putBlobIndex(int family, byte[] key, byte[] value) {
         rangeDeleted |= families.containsKey(family);
     }
 
-    @Override
-    public void markBeginPrepare() {
-    }
-
-    @Override
-    public void markEndPrepare(byte[] xid) {
-    }
-
-    @Override
-    public void markNoop(boolean emptyBatch) {
-    }
-
-    @Override
-    public void markRollback(byte[] xid) {
-    }
-
-    @Override
-    public void markCommit(byte[] xid) {
-    }
-
-    @Override
-    public void markCommitWithTimestamp(byte[] xid, byte[] ts) {
-    }
 }

@@ -202,21 +202,11 @@ class ClusterClientsTest {
     private static void moveFirstSlots(TestServer from, TestServer to, boolean toSecond) throws Exception {
         try (RawClient c = new RawClient(from.port())) {
             assertThat(c.call("CLUSTERX", "MIGRATE", "0-5460", "127.0.0.1", Integer.toString(to.port()))).isEqualTo("+OK\r\n");
-            io.rockhub.resp.testing.Wait.until(java.time.Duration.ofSeconds(30), "the source ready", () -> {
-                try {
-                    return c.call("CLUSTERX", "MIGRATION").contains("state:ready");
-                } catch (java.io.IOException e) {
-                    return false;
-                }
-            });
+            io.rockhub.resp.testing.ClusterNodes.awaitMigration(from.port(), "ready", java.time.Duration.ofSeconds(30));
             long epoch = Long.parseLong(c.call("CLUSTERX", "VERSION").substring(1).strip()) + 1;
             StringBuilder topology = new StringBuilder();
             for (int i = 0; i < 3; i++) {
-                String id;
-                try (RawClient n = new RawClient(NODES.get(i).port())) {
-                    String r = n.call("CLUSTER", "MYID");
-                    id = r.substring(r.indexOf("\r\n") + 2, r.length() - 2);
-                }
+                String id = io.rockhub.resp.testing.ClusterNodes.id(NODES.get(i).port());
                 String slots = switch (i) {
                     case 0 -> toSecond ? "" : " 0-5460";
                     case 1 -> toSecond ? " 0-10922" : " 5461-10922";
@@ -230,13 +220,7 @@ class ClusterClientsTest {
                     assertThat(p.call("CLUSTERX", "SETNODES", topology.toString(), Long.toString(epoch))).isEqualTo("+OK\r\n");
                 }
             }
-            io.rockhub.resp.testing.Wait.until(java.time.Duration.ofSeconds(30), "the move done", () -> {
-                try {
-                    return c.call("CLUSTERX", "MIGRATION").contains("state:done");
-                } catch (java.io.IOException e) {
-                    return false;
-                }
-            });
+            io.rockhub.resp.testing.ClusterNodes.awaitMigration(from.port(), "done", java.time.Duration.ofSeconds(30));
         }
     }
 

@@ -2,6 +2,7 @@ package io.rockhub.resp.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rockhub.resp.testing.ClusterNodes;
 import io.rockhub.resp.testing.RawClient;
 import io.rockhub.resp.testing.TestServer;
 import io.rockhub.resp.testing.Wait;
@@ -16,18 +17,11 @@ import org.junit.jupiter.api.Test;
  */
 class ClusterReplicaTest {
     private static String id(int port) throws Exception {
-        try (RawClient c = new RawClient(port)) {
-            String r = c.call("CLUSTER", "MYID");
-            return r.substring(r.indexOf("\r\n") + 2, r.length() - 2);
-        }
+        return ClusterNodes.id(port);
     }
 
     private static void push(String topology, long epoch, int... ports) throws Exception {
-        for (int port : ports) {
-            try (RawClient c = new RawClient(port)) {
-                assertThat(c.call("CLUSTERX", "SETNODES", topology, Long.toString(epoch))).isEqualTo("+OK\r\n");
-            }
-        }
+        ClusterNodes.setNodes(topology, epoch, ports);
     }
 
     private static void linkUp(int port) {

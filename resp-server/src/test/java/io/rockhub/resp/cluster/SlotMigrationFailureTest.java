@@ -2,6 +2,7 @@ package io.rockhub.resp.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rockhub.resp.testing.ClusterNodes;
 import io.rockhub.resp.testing.RawClient;
 import io.rockhub.resp.testing.TestServer;
 import io.rockhub.resp.testing.Wait;
@@ -40,10 +41,12 @@ class SlotMigrationFailureTest {
                 try (RawClient ca = new RawClient(a.port())) {
                     assertThat(ca.call("CLUSTERX", "MIGRATE", "0-16383", "127.0.0.1", Integer.toString(b.port())))
                             .isEqualTo("+OK\r\n");
-                    Wait.until(Duration.ofSeconds(30), "the copy under way", () -> status(ca).contains("state:copying")
-                            && !status(ca).contains("bytes:0\r\n"));
+                    Wait.until(Duration.ofSeconds(30), "the copy under way", () -> {
+                        String m = ClusterNodes.migration(a.port());
+                        return m.contains("state:copying") && !m.contains("bytes:0\r\n");
+                    });
                     b.close();
-                    Wait.until(Duration.ofSeconds(30), "the move failed", () -> status(ca).contains("state:failed"));
+                    ClusterNodes.awaitMigration(a.port(), "failed", Duration.ofSeconds(30));
                     writer.stopAfterMore(200);
                     assertThat(ca.call("DBSIZE")).isEqualTo(":" + (KEYS + writer.acknowledged.size()) + "\r\n");
                     for (String k : writer.acknowledged) {
@@ -68,7 +71,7 @@ class SlotMigrationFailureTest {
             try (RawClient ca = new RawClient(a.port())) {
                 assertThat(ca.call("CLUSTERX", "MIGRATE", "0-16383", "127.0.0.1", Integer.toString(b.port())))
                         .isEqualTo("+OK\r\n");
-                Wait.until(Duration.ofSeconds(60), "the source ready for the commit", () -> status(ca).contains("state:ready"));
+                ClusterNodes.awaitMigration(a.port(), "ready", Duration.ofSeconds(60));
             }
             int port = a.port();
             a.close(); // the commit never comes
@@ -105,9 +108,9 @@ class SlotMigrationFailureTest {
         try (TestServer a = TestServer.start(cluster); TestServer b2 = TestServer.start(cluster)) {
             TestServer b = TestServer.start(cluster);
             try (TestServer closedLater = b) {
-                String idA = id(a.port());
-                String idB = id(b.port());
-                String idB2 = id(b2.port());
+                String idA = ClusterNodes.id(a.port());
+                String idB = ClusterNodes.id(b.port());
+                String idB2 = ClusterNodes.id(b2.port());
                 String before = idA + " 127.0.0.1 " + a.port() + " master - 0-8191\n" + idB + " 127.0.0.1 " + b.port()
                         + " master - 8192-16383\n" + idB2 + " 127.0.0.1 " + b2.port() + " slave " + idB;
                 for (TestServer s : List.of(a, b, b2)) {
@@ -140,7 +143,7 @@ class SlotMigrationFailureTest {
                         }
                     });
                     b.close(); // the target dies mid-copy
-                    Wait.until(Duration.ofSeconds(30), "the move failed", () -> status(ca).contains("state:failed"));
+                    ClusterNodes.awaitMigration(a.port(), "failed", Duration.ofSeconds(30));
                 }
                 // Its replica is promoted (the controller's topology), and drops the copy never committed.
                 String after = idA + " 127.0.0.1 " + a.port() + " master - 0-8191\n" + idB2 + " 127.0.0.1 " + b2.port()
@@ -202,28 +205,9 @@ class SlotMigrationFailureTest {
         }
     }
 
-    private static String status(RawClient c) {
-        try {
-            return c.call("CLUSTERX", "MIGRATION");
-        } catch (java.io.IOException e) {
-            return "";
-        }
-    }
-
     private static void push(TestServer a, TestServer b, long epoch) throws Exception {
-        String topology = id(a.port()) + " 127.0.0.1 " + a.port() + " master - 0-16383\n" + id(b.port()) + " 127.0.0.1 "
-                + b.port() + " master -";
-        for (TestServer s : List.of(a, b)) {
-            try (RawClient c = new RawClient(s.port())) {
-                assertThat(c.call("CLUSTERX", "SETNODES", topology, Long.toString(epoch))).isEqualTo("+OK\r\n");
-            }
-        }
-    }
-
-    private static String id(int port) throws Exception {
-        try (RawClient c = new RawClient(port)) {
-            String r = c.call("CLUSTER", "MYID");
-            return r.substring(r.indexOf("\r\n") + 2, r.length() - 2);
-        }
+        String topology = ClusterNodes.id(a.port()) + " 127.0.0.1 " + a.port() + " master - 0-16383\n"
+                + ClusterNodes.id(b.port()) + " 127.0.0.1 " + b.port() + " master -";
+        ClusterNodes.setNodes(topology, epoch, a.port(), b.port());
     }
 }

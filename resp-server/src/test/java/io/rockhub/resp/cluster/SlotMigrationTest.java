@@ -3,6 +3,7 @@ package io.rockhub.resp.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rockhub.core.encoding.HashSlot;
+import io.rockhub.resp.testing.ClusterNodes;
 import io.rockhub.resp.testing.RawClient;
 import io.rockhub.resp.testing.TestServer;
 import io.rockhub.resp.testing.Wait;
@@ -33,12 +34,12 @@ class SlotMigrationTest {
     void slotsMoveWithTheirKeysWhileAClientWritesAndNothingIsLostOrLeftBehind() throws Exception {
         try (TestServer a = TestServer.start(Map.of("cluster-enabled", "yes"));
              TestServer b = TestServer.start(Map.of("cluster-enabled", "yes"))) {
-            String idA = id(a.port());
-            String idB = id(b.port());
+            String idA = ClusterNodes.id(a.port());
+            String idB = ClusterNodes.id(b.port());
             String before = idA + " 127.0.0.1 " + a.port() + " master - 0-16383\n" + idB + " 127.0.0.1 " + b.port() + " master -";
             String after = idA + " 127.0.0.1 " + a.port() + " master - 8192-16383\n" + idB + " 127.0.0.1 " + b.port()
                     + " master - 0-8191";
-            push(before, 1, a.port(), b.port());
+            ClusterNodes.setNodes(before, 1, a.port(), b.port());
             try (Jedis ja = new Jedis("127.0.0.1", a.port())) {
                 Pipeline p = ja.pipelined();
                 for (int i = 0; i < KEYS; i++) {
@@ -77,13 +78,13 @@ class SlotMigrationTest {
             try (RawClient ca = new RawClient(a.port())) {
                 assertThat(ca.call("CLUSTERX", "MIGRATE", "0-8191", "127.0.0.1", Integer.toString(b.port())))
                         .isEqualTo("+OK\r\n");
-                Wait.until(Duration.ofSeconds(60), "the source ready for the commit", () -> status(ca).contains("state:ready"));
-                push(after, 2, b.port(), a.port()); // what the controller does: the target first
-                Wait.until(Duration.ofSeconds(30), "the move done", () -> status(ca).contains("state:done"));
+                ClusterNodes.awaitMigration(a.port(), "ready", Duration.ofSeconds(60));
+                ClusterNodes.setNodes(after, 2, b.port(), a.port()); // what the controller does: the target first
+                ClusterNodes.awaitMigration(a.port(), "done", Duration.ofSeconds(30));
                 int atMove = acknowledged.size();
                 Wait.until(Duration.ofSeconds(30), "writes after the move", () -> acknowledged.size() > atMove + 200
                         || !failures.isEmpty());
-                System.out.println(status(ca));
+                System.out.println(ClusterNodes.migration(a.port()));
             }
             stop.set(true);
             writer.join();
@@ -141,28 +142,5 @@ class SlotMigrationTest {
     private static long expires(String info) {
         int i = info.indexOf("expires=");
         return i < 0 ? 0 : Long.parseLong(info.substring(i + 8, info.indexOf(',', i)));
-    }
-
-    private static String status(RawClient c) {
-        try {
-            return c.call("CLUSTERX", "MIGRATION");
-        } catch (java.io.IOException e) {
-            return "";
-        }
-    }
-
-    private static String id(int port) throws Exception {
-        try (RawClient c = new RawClient(port)) {
-            String r = c.call("CLUSTER", "MYID");
-            return r.substring(r.indexOf("\r\n") + 2, r.length() - 2);
-        }
-    }
-
-    private static void push(String topology, long epoch, int... ports) throws Exception {
-        for (int port : ports) {
-            try (RawClient c = new RawClient(port)) {
-                assertThat(c.call("CLUSTERX", "SETNODES", topology, Long.toString(epoch))).isEqualTo("+OK\r\n");
-            }
-        }
     }
 }

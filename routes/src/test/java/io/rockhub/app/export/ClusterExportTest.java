@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rockhub.app.kafka.EmbeddedKafka;
 import io.rockhub.app.kafka.Topics;
 import io.rockhub.core.encoding.HashSlot;
+import io.rockhub.resp.testing.ClusterNodes;
 import io.rockhub.resp.testing.RawClient;
 import io.rockhub.resp.testing.TestServer;
 import io.rockhub.resp.testing.Wait;
@@ -66,9 +67,9 @@ class ClusterExportTest {
                 try (RawClient ca = new RawClient(a.port())) {
                     assertThat(ca.call("CLUSTERX", "MIGRATE", "0-8191", "127.0.0.1", Integer.toString(b.port())))
                             .isEqualTo("+OK\r\n");
-                    Wait.until(Duration.ofSeconds(30), "the source ready", () -> status(ca).contains("state:ready"));
+                    ClusterNodes.awaitMigration(a.port(), "ready", Duration.ofSeconds(30));
                     push(a, b, 2, true);
-                    Wait.until(Duration.ofSeconds(30), "the move done", () -> status(ca).contains("state:done"));
+                    ClusterNodes.awaitMigration(a.port(), "done", Duration.ofSeconds(30));
                 }
                 Wait.until(Duration.ofSeconds(60), "entries exported from the second node", () -> exB.exported(stream) > 300);
                 stop.set(true);
@@ -136,28 +137,14 @@ class ClusterExportTest {
         return ExportConfig.from(p);
     }
 
-    private static String status(RawClient c) {
-        try {
-            return c.call("CLUSTERX", "MIGRATION");
-        } catch (java.io.IOException e) {
-            return "";
-        }
-    }
-
     private static void push(TestServer a, TestServer b, long epoch, boolean moved) throws Exception {
-        String topology = id(a.port()) + " 127.0.0.1 " + a.port() + " master - " + (moved ? "8192-16383" : "0-8191") + "\n"
-                + id(b.port()) + " 127.0.0.1 " + b.port() + " master - " + (moved ? "0-8191" : "8192-16383");
-        for (TestServer s : moved ? List.of(b, a) : List.of(a, b)) {
-            try (RawClient c = new RawClient(s.port())) {
-                assertThat(c.call("CLUSTERX", "SETNODES", topology, Long.toString(epoch))).isEqualTo("+OK\r\n");
-            }
-        }
-    }
-
-    private static String id(int port) throws Exception {
-        try (RawClient c = new RawClient(port)) {
-            String r = c.call("CLUSTER", "MYID");
-            return r.substring(r.indexOf("\r\n") + 2, r.length() - 2);
+        String topology = ClusterNodes.id(a.port()) + " 127.0.0.1 " + a.port() + " master - "
+                + (moved ? "8192-16383" : "0-8191") + "\n" + ClusterNodes.id(b.port()) + " 127.0.0.1 " + b.port()
+                + " master - " + (moved ? "0-8191" : "8192-16383");
+        if (moved) {
+            ClusterNodes.setNodes(topology, epoch, b.port(), a.port());
+        } else {
+            ClusterNodes.setNodes(topology, epoch, a.port(), b.port());
         }
     }
 }
