@@ -67,7 +67,7 @@ public final class BackupService implements BackupTrigger, AutoCloseable {
         node.onReopen(h -> h.backups(this));
         long ship = config.getLong("backup-wal-ship-seconds");
         this.shipper = ship > 0 ? new WalShipper(() -> node.hub().storage(), backups.store(), ship * 1000,
-                System::currentTimeMillis).start() : null;
+                System::currentTimeMillis, this::servesAsPrimary).start() : null;
     }
 
     /** The configured store: S3 if a bucket is set, else the local directory. */
@@ -108,8 +108,25 @@ public final class BackupService implements BackupTrigger, AutoCloseable {
         return running != null ? running : CompletableFuture.completedFuture(!lastFailed);
     }
 
-    /** The schedule's backup: skipped while a BGSAVE (or the previous one) is still running. */
-    private void runIfIdle() {
+    /**
+     * Whether this node takes the scheduled backups and ships its WAL: always outside cluster mode (a
+     * replica there may be the one an operator backs up), and in cluster mode only while it is its
+     * shard's primary (its replicas hold the same data, sequence for sequence). BGSAVE asks anyway.
+     */
+    boolean servesAsPrimary() {
+        io.rockhub.resp.cluster.Cluster c = node.hub().cluster();
+        if (!c.enabled()) {
+            return true;
+        }
+        io.rockhub.resp.cluster.ClusterNode me = c.me();
+        return me != null && me.primary();
+    }
+
+    /** The schedule's backup: skipped while a BGSAVE (or the previous one) is still running, and on a cluster replica. */
+    void runIfIdle() {
+        if (!servesAsPrimary()) {
+            return;
+        }
         if (running.compareAndSet(false, true)) {
             current = new CompletableFuture<>();
             runClaimed();

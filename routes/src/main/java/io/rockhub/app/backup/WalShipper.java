@@ -29,11 +29,22 @@ public final class WalShipper implements AutoCloseable {
     private final ObjectStore store;
     private final long shipMillis;
     private final LongSupplier clock;
+    private final java.util.function.BooleanSupplier active;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long shippedThrough = -1;
 
     public WalShipper(Supplier<Storage> storage, ObjectStore store, long shipMillis, LongSupplier clock) {
+        this(storage, store, shipMillis, clock, () -> true);
+    }
+
+    /**
+     * {@code active}: whether this node ships now (in cluster mode, only a shard's primary does);
+     * while it is not, nothing is shipped, and shipping resumes after the last segment stored.
+     */
+    public WalShipper(Supplier<Storage> storage, ObjectStore store, long shipMillis, LongSupplier clock,
+                      java.util.function.BooleanSupplier active) {
+        this.active = active;
         this.storage = storage;
         this.store = store;
         this.shipMillis = shipMillis;
@@ -96,9 +107,13 @@ public final class WalShipper implements AutoCloseable {
     private void run() {
         long backoff = 100;
         while (running) {
+            if (!active.getAsBoolean()) {
+                sleep(Math.min(shipMillis, 1_000));
+                continue;
+            }
             try {
                 loop(startAt());
-                return;
+                backoff = 100;
             } catch (IOException | RuntimeException e) {
                 if (!running) {
                     return;
@@ -117,7 +132,7 @@ public final class WalShipper implements AutoCloseable {
         long last = -1;
         long segmentStarted = clock.getAsLong();
         try (WalCursor cursor = storage.get().walFrom(next)) {
-            while (running) {
+            while (running && active.getAsBoolean()) {
                 WalBatch b = cursor.poll();
                 if (b != null) {
                     if (first < 0) {
@@ -148,7 +163,7 @@ public final class WalShipper implements AutoCloseable {
                     sleep(100);
                 }
             }
-            if (first >= 0) { // what gathered since the last segment goes out before stopping
+            if (first >= 0) { // what gathered since the last segment goes out before stopping (or pausing)
                 store.putBytes(segmentKey(first, last), buf.toByteArray());
                 shippedThrough = last;
             }

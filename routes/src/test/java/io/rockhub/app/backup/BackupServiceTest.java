@@ -141,4 +141,40 @@ class BackupServiceTest {
             return "tampering " + inner.describe();
         }
     }
+
+    @Test
+    void inClusterModeOnlyTheShardsPrimaryTakesScheduledBackupsAndShipsItsWal() throws Exception {
+        try (TestServer node = TestServer.start(Map.of("cluster-enabled", "yes", "backup-wal-ship-seconds", "1"))) {
+            String id = io.rockhub.resp.testing.ClusterNodes.id(node.port());
+            String other = "f".repeat(40);
+            int nowhere = io.rockhub.resp.testing.RealRedis.freePort();
+            // A replica of a primary elsewhere (which it cannot reach: it keeps trying).
+            io.rockhub.resp.testing.ClusterNodes.setNodes(other + " 127.0.0.1 " + nowhere + " master - 0-16383\n" + id
+                    + " 127.0.0.1 " + node.port() + " slave " + other, 1, node.port());
+            LocalObjectStore store = new LocalObjectStore(tmp.resolve("cluster-store"));
+            try (BackupService service = new BackupService(node.hub().config(), node.node(),
+                    new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), store)) {
+                assertThat(service.servesAsPrimary()).isFalse();
+                service.runIfIdle();
+                assertThat(service.backups().list()).as("backups by a replica").isEmpty();
+
+                // The topology makes it the primary: it backs up and ships from then on.
+                io.rockhub.resp.testing.ClusterNodes.setNodes(id + " 127.0.0.1 " + node.port() + " master - 0-16383\n"
+                        + other + " 127.0.0.1 " + nowhere + " slave " + id, 2, node.port());
+                assertThat(service.servesAsPrimary()).isTrue();
+                service.runIfIdle();
+                assertThat(service.backups().list()).hasSize(1);
+                try (Jedis j = new Jedis("127.0.0.1", node.port())) {
+                    j.set("k", "v"); // after the backup: shipped as WAL
+                }
+                Wait.until(Duration.ofSeconds(30), "the WAL shipped", () -> {
+                    try {
+                        return !store.list(WalShipper.PREFIX).isEmpty();
+                    } catch (java.io.IOException e) {
+                        return false;
+                    }
+                });
+            }
+        }
+    }
 }
