@@ -180,10 +180,10 @@ public final class Controller implements AutoCloseable {
 
     /**
      * Keeps each primary's synchronous set honest, one change per round, each committed in ZooKeeper
-     * before any node acts on it: a replica that has not kept up with its primary (had, each round,
-     * what the primary had the round before) for the failover delay leaves it (its primary then stops
-     * waiting for it); one that keeps up again joins (waited for, not promotable), and becomes in sync
-     * once it has what its primary had when it started waiting for it.
+     * before any node acts on it: a replica that for the failover delay has neither kept up with its
+     * primary (had, each round, what the primary had the round before) nor gone on applying leaves it
+     * (its primary then stops waiting for it); one that keeps up again joins (waited for, not
+     * promotable), and becomes in sync once it has what its primary had when it started waiting.
      */
     private void maintainSyncSets(ClusterStore.Versioned current, Map<String, Long> versions, Map<String, Long> offsets,
                                   Map<String, Long> before, long now) throws Exception {
@@ -196,7 +196,12 @@ public final class Controller implements AutoCloseable {
             Long primaryBefore = before.get(r.primaryId());
             Long primaryNow = offsets.get(r.primaryId());
             boolean keepingUp = mine != null && primaryBefore != null && mine >= primaryBefore;
-            if (keepingUp) {
+            // A replica still applying (behind a burst its primary took in at once: a pipeline of
+            // thousands of writes runs before their replies wait for it) stays in the set; one that
+            // stopped, or does not answer, leaves it after the failover delay.
+            Long mineBefore = before.get(r.id());
+            boolean applying = mine != null && mineBefore != null && mine > mineBefore;
+            if (keepingUp || applying && r.sync() != Topology.Sync.OUT) {
                 keptUp.put(r.id(), now);
             }
             Topology next = null;
