@@ -493,7 +493,6 @@ public final class Storage implements AutoCloseable {
      */
     public final class View implements AutoCloseable {
         private final org.rocksdb.Snapshot snapshot = db.getSnapshot();
-        private final ReadOptions options = new ReadOptions().setSnapshot(snapshot).setFillCache(false);
 
         /** The sequence of the last write it shows. */
         public long sequence() {
@@ -508,17 +507,8 @@ public final class Storage implements AutoCloseable {
             return new Cursor(db.newIterator(handles.get(cf), bounded), bounded, bound);
         }
 
-        public byte[] get(ColumnFamily cf, byte[] key) {
-            try {
-                return db.get(handles.get(cf), options, key);
-            } catch (RocksDBException e) {
-                throw new StorageException("read failed: " + e.getMessage(), e);
-            }
-        }
-
         @Override
         public void close() {
-            options.close();
             db.releaseSnapshot(snapshot);
         }
     }

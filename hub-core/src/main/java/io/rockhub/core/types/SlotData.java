@@ -32,27 +32,19 @@ public final class SlotData {
         this.keys = keys;
     }
 
-    /** Slots {@code from}..{@code to} as a set. */
-    public static BitSet slots(int from, int to) {
-        BitSet s = new BitSet();
-        s.set(from, to + 1);
-        return s;
-    }
-
     /**
      * Streams the live keys of {@code slots} as of {@code view} to {@code sink}, in lists of about
-     * {@code chunkBytes} encoded; returns the bytes sent.
+     * {@code chunkBytes} encoded.
      */
-    public long copy(Storage.View view, BitSet slots, int chunkBytes, Consumer<List<RawOps.Op>> sink) {
+    public void copy(Storage.View view, BitSet slots, int chunkBytes, Consumer<List<RawOps.Op>> sink) {
         List<RawOps.Op> chunk = new ArrayList<>();
-        long[] bytes = {0, 0}; // total, in chunk
+        int[] inChunk = {0};
         Consumer<RawOps.Op> add = op -> {
             chunk.add(op);
-            bytes[1] += op.size();
-            if (bytes[1] >= chunkBytes) {
+            inChunk[0] += op.size();
+            if (inChunk[0] >= chunkBytes) {
                 sink.accept(List.copyOf(chunk));
-                bytes[0] += bytes[1];
-                bytes[1] = 0;
+                inChunk[0] = 0;
                 chunk.clear();
             }
         };
@@ -83,9 +75,7 @@ public final class SlotData {
         }
         if (!chunk.isEmpty()) {
             sink.accept(List.copyOf(chunk));
-            bytes[0] += bytes[1];
         }
-        return bytes[0];
     }
 
     /**
@@ -153,23 +143,6 @@ public final class SlotData {
     public record Count(long keys, long expires) {
     }
 
-    public Count countIn(BitSet slots) {
-        long n = 0;
-        long expires = 0;
-        for (int from = slots.nextSetBit(0); from >= 0; ) {
-            int to = slots.nextClearBit(from) - 1;
-            try (Cursor meta = keys.storage().cursor(ColumnFamily.METADATA, StoredKey.slotEnd(to))) {
-                for (meta.seek(StoredKey.slotStart(from)); meta.isValid(); meta.next()) {
-                    n++;
-                    if (Metadata.peekExpireAt(meta.value()) != 0) {
-                        expires++;
-                    }
-                }
-            }
-            from = slots.nextSetBit(to + 1);
-        }
-        return new Count(n, expires);
-    }
 
     /**
      * Removes every key of {@code slots} (the source after the move, or a target dropping a copy it

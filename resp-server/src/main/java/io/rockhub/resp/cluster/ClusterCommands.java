@@ -226,7 +226,7 @@ public final class ClusterCommands {
             });
         }
         if (a.is(2, "end")) {
-            return enabled((ctx, out) -> out.integer(ctx.hub().migrations().importEnd(slots)));
+            return enabled((ctx, out) -> out.integer(ctx.hub().migrations().importEnd()));
         }
         if (a.is(2, "abort")) {
             return enabled((ctx, out) -> {

@@ -346,7 +346,7 @@ public final class Migrations {
     }
 
     /** Target: the copy is complete; how many keys it received (net of those deleted since). */
-    public long importEnd(BitSet slots) {
+    public long importEnd() {
         return imported.get();
     }
 
