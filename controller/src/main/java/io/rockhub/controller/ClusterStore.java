@@ -2,6 +2,7 @@ package io.rockhub.controller;
 
 import java.nio.charset.StandardCharsets;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
 
@@ -9,7 +10,8 @@ import org.apache.zookeeper.data.Stat;
  * Where a cluster lives in ZooKeeper, under {@code /rockhub/clusters/<name>}: {@code topology} holds
  * the epoch and the topology's text, changed only by compare-and-set on the znode's version (the
  * single commit point of every change: a controller that lost the race reads again); {@code leader}
- * is the controllers' election; {@code migration}, while slots move, says which (one move at a time).
+ * is the controllers' election; {@code migration}, while slots move, says which (one move at a time),
+ * with an ephemeral {@code migration/mover} while the process running it lives.
  */
 public final class ClusterStore {
     private final CuratorFramework zk;
@@ -66,23 +68,49 @@ public final class ClusterStore {
         }
     }
 
-    /** A migration in progress: its slots, source and target ids, and since when (ZooKeeper's clock). */
-    public record Migration(String slots, String sourceId, String targetId, long sinceMillis) {
+    /**
+     * What a recorded move is doing: {@code MOVING} while its mover (the process that runs it) has it
+     * in hand; {@code SETTLING} once it will not go on (it failed, or its mover is gone): the leader
+     * then has the nodes finish it as the topology says (see Controller#settle).
+     */
+    public enum MigrationState { MOVING, SETTLING }
+
+    /**
+     * A migration in progress: its slots, source and target ids, state, since when (ZooKeeper's
+     * clock), the record's version (what a commit or a takeover names) and whether its mover's
+     * session (an ephemeral node) is still there.
+     */
+    public record Migration(String slots, String sourceId, String targetId, MigrationState state, long sinceMillis,
+                            int version, boolean moverAlive) {
     }
 
     private String migrationPath() {
         return root + "/migration";
     }
 
-    /** Records a migration about to start: false if one is recorded already. */
+    private String moverPath() {
+        return migrationPath() + "/mover";
+    }
+
+    /**
+     * Records a migration about to start, with an ephemeral node of this client's session (its mover):
+     * false if one is recorded already. When the mover's session ends (its process died or was cut
+     * off), the node goes and the leader takes the move over.
+     */
     public boolean beginMigration(String slots, String sourceId, String targetId) throws Exception {
         try {
-            zk.create().creatingParentsIfNeeded().forPath(migrationPath(),
-                    (slots + " " + sourceId + " " + targetId).getBytes(StandardCharsets.UTF_8));
+            zk.transaction().forOperations(
+                    zk.transactionOp().create().forPath(migrationPath(), record(slots, sourceId, targetId, MigrationState.MOVING)),
+                    zk.transactionOp().create().withMode(CreateMode.EPHEMERAL).forPath(moverPath()));
             return true;
         } catch (KeeperException.NodeExistsException e) {
             return false;
         }
+    }
+
+    private static byte[] record(String slots, String sourceId, String targetId, MigrationState state) {
+        return (slots + " " + sourceId + " " + targetId + " " + state.name().toLowerCase(java.util.Locale.ROOT))
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /** The migration recorded, or null. */
@@ -91,15 +119,47 @@ public final class ClusterStore {
         try {
             String[] f = new String(zk.getData().storingStatIn(stat).forPath(migrationPath()), StandardCharsets.UTF_8)
                     .split(" ");
-            return new Migration(f[0], f[1], f[2], stat.getCtime());
+            MigrationState state = f.length > 3 ? MigrationState.valueOf(f[3].toUpperCase(java.util.Locale.ROOT))
+                    : MigrationState.MOVING;
+            return new Migration(f[0], f[1], f[2], state, stat.getCtime(), stat.getVersion(),
+                    zk.checkExists().forPath(moverPath()) != null);
         } catch (KeeperException.NoNodeException e) {
             return null;
         }
     }
 
+    /**
+     * Marks the move as settling if its record is still at {@code m}'s version: false if it changed
+     * (another controller took it over first). From then on its mover cannot commit it.
+     */
+    public boolean settleMigration(Migration m) throws Exception {
+        try {
+            zk.setData().withVersion(m.version()).forPath(migrationPath(),
+                    record(m.slots(), m.sourceId(), m.targetId(), MigrationState.SETTLING));
+            return true;
+        } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A move's commit: replaces the topology if nobody changed it since {@code version} was read and
+     * the move's record is still at {@code m}'s version (nobody took the move over). False otherwise.
+     */
+    public boolean commitMigration(Migration m, Topology next, int version) throws Exception {
+        try {
+            zk.transaction().forOperations(
+                    zk.transactionOp().check().withVersion(m.version()).forPath(migrationPath()),
+                    zk.transactionOp().setData().withVersion(version).forPath(topologyPath(), bytes(next)));
+            return true;
+        } catch (KeeperException.BadVersionException | KeeperException.NoNodeException e) {
+            return false;
+        }
+    }
+
     public void endMigration() throws Exception {
         try {
-            zk.delete().forPath(migrationPath());
+            zk.delete().deletingChildrenIfNeeded().forPath(migrationPath());
         } catch (KeeperException.NoNodeException gone) {
             // Ended by another controller.
         }

@@ -384,8 +384,9 @@ public final class Controller implements AutoCloseable {
      * committed in ZooKeeper (the single commit point, a compare-and-set) and pushed, the target
      * first. The source then drops the slots and answers the held writes -MOVED. A failure before the
      * commit aborts the move (the source takes the writes again, the target drops its copy). One move
-     * at a time per cluster, recorded in ZooKeeper so that a leader can clean up after a controller
-     * that died mid-move.
+     * at a time per cluster, recorded in ZooKeeper with this process's session: if it dies mid-move,
+     * the leader takes the move over at once (see {@link #cleanUpMigration}), so the source does not
+     * hold writes for long.
      */
     public static Move moveSlots(CuratorFramework zk, String cluster, String slots, String targetId, long timeoutMillis)
             throws Exception {
@@ -408,9 +409,9 @@ public final class Controller implements AutoCloseable {
         if (!store.beginMigration(ranges, source.id(), target.id())) {
             throw new IllegalStateException("another migration is in progress in cluster " + cluster);
         }
+        ClusterStore.Migration record = store.migration();
         NodeClient client = new NodeClient(5_000);
         long start = System.nanoTime();
-        boolean committed = false;
         try {
             client.migrate(source, ranges, target);
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
@@ -431,18 +432,31 @@ public final class Controller implements AutoCloseable {
                 }
                 Thread.sleep(state.equals("holding") ? 1 : 20);
             }
-            Topology next = t.moveSlots(set, target.id());
-            if (!store.replace(next, current.version())) {
-                throw new IllegalStateException("the topology changed meanwhile: nothing changed");
+            Topology next = commit(store, record, set, source.id(), target.id());
+            if (next == null) {
+                throw new IllegalStateException("the move of slots " + ranges + " was taken over by the leader, or its "
+                        + "source or target changed role: nothing changed");
             }
-            committed = true;
-            new Controller.Pusher(client).pushAll(next, target.id());
-            while (!(status = client.migration(source)).getOrDefault("state", "").equals("done")) {
-                if (System.nanoTime() > deadline + TimeUnit.SECONDS.toNanos(30)) {
-                    LOG.warn("source {} has not dropped slots {} yet: the leader pushes the topology again", source.id(), ranges);
-                    break;
+            // Committed: the move is done whatever happens next; what the source has not dropped, the
+            // leader has it drop (settling) if it is not confirmed here.
+            boolean done = false;
+            try {
+                new Controller.Pusher(client).pushAll(next, target.id());
+                while (!(done = (status = client.migration(source)).getOrDefault("state", "").equals("done"))) {
+                    if (System.nanoTime() > deadline + TimeUnit.SECONDS.toNanos(30)) {
+                        LOG.warn("source {} has not dropped slots {} yet: the leader pushes the topology again", source.id(), ranges);
+                        break;
+                    }
+                    Thread.sleep(5);
                 }
-                Thread.sleep(5);
+            } catch (RuntimeException sourceGone) {
+                LOG.warn("slots {} moved, but source {} did not confirm it dropped them ({}): the leader has it do so",
+                        ranges, source.id(), sourceGone.toString());
+            }
+            if (done) {
+                store.endMigration();
+            } else {
+                handOver(client, store, record);
             }
             LOG.info("moved slots {} from {} ({}) to {} ({}): {} keys, {} bytes, writes held {} ms, topology epoch {}",
                     ranges, source.id(), source.address(), target.id(), target.address(), status.get("keys"),
@@ -450,57 +464,136 @@ public final class Controller implements AutoCloseable {
             return new Move(Long.parseLong(status.getOrDefault("bytes", "0")), Long.parseLong(status.getOrDefault("keys", "0")),
                     Long.parseLong(status.getOrDefault("writes_held_ms", "0")),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), next.epoch());
-        } finally {
-            if (!committed) {
-                abandon(client, source, target, ranges);
-            }
-            store.endMigration();
-        }
-    }
-
-    /**
-     * Stops a move that will not be committed: the source takes the slots' writes again (and tells
-     * its target), and the target is told too, in case the source is gone: it drops its partial copy,
-     * which would otherwise show in its KEYS, SCAN and DBSIZE.
-     */
-    private static void abandon(NodeClient client, Topology.Node source, Topology.Node target, String ranges) {
-        try {
-            client.abortMigration(source);
-        } catch (RuntimeException e) {
-            LOG.warn("could not abort the migration on {} ({}): {}", source.id(), source.address(), e.toString());
-        }
-        if (target != null) {
+        } catch (Exception | Error e) {
             try {
-                client.dropImport(target, ranges);
-            } catch (RuntimeException e) {
-                LOG.warn("could not have {} ({}) drop its copy of slots {}: {}", target.id(), target.address(), ranges,
-                        e.toString());
+                handOver(client, store, record);
+            } catch (Exception notRecorded) {
+                LOG.warn("move of slots {} not marked for settling ({}): the leader takes it over once this process's "
+                        + "ZooKeeper session ends", ranges, notRecorded.toString());
             }
+            throw e;
         }
     }
 
     /**
-     * A migration recorded longer ago than any move takes (its controller died): the leader finishes
-     * it. Committed (the topology gives the target the slots): the record goes, the pushes bring the
-     * source along. Not committed: the source is told to abort (it takes the slots' writes again).
+     * The move's commit: the topology giving the target the slots, compare-and-set against the
+     * topology read just before and the move's record (unchanged unless the leader took the move over,
+     * after which it cannot commit). A topology changed meanwhile by something else (a replica
+     * leaving or joining a synchronous set) is read again, as long as the source still serves the
+     * slots and the target is still a primary; null when the move cannot commit.
+     */
+    private static Topology commit(ClusterStore store, ClusterStore.Migration record, java.util.BitSet set, String sourceId,
+                                   String targetId) throws Exception {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            ClusterStore.Versioned current = store.read();
+            Topology t = current.topology();
+            Topology.Node owner = t.ownerOf(set);
+            Topology.Node target = t.node(targetId);
+            if (owner == null || !owner.id().equals(sourceId) || target == null || !target.primary()) {
+                return null;
+            }
+            Topology next = t.moveSlots(set, targetId);
+            if (store.commitMigration(record, next, current.version())) {
+                return next;
+            }
+            ClusterStore.Migration now = store.migration();
+            if (now == null || now.version() != record.version()) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * A move its mover leaves unfinished (failed, or not confirmed done): marked settling and settled
+     * now if the nodes answer; else the leader settles it, round after round, until they do.
+     */
+    private static void handOver(NodeClient client, ClusterStore store, ClusterStore.Migration record) throws Exception {
+        if (!store.settleMigration(record)) {
+            return; // the leader took it over already
+        }
+        ClusterStore.Migration m = store.migration();
+        ClusterStore.Versioned current = store.read();
+        if (m != null && settle(client, current.topology(), m)) {
+            store.endMigration();
+        } else {
+            LOG.warn("move of slots {} not settled yet (a node did not answer): the leader finishes it", record.slots());
+        }
+    }
+
+    /**
+     * Finishes a move that will not go on, as the committed topology says. Not committed (the
+     * source, or its successor, serves the slots): the source stops moving them and takes their writes
+     * again. Either way every other primary drops what it holds of the slots: the target's partial copy
+     * (which would otherwise show in its KEYS, SCAN and DBSIZE), or, after the commit, the source's
+     * keys. True once all of that is done; false to try again (a node did not answer, a move still
+     * runs there, or a node has not taken the topology yet).
+     */
+    static boolean settle(NodeClient client, Topology t, ClusterStore.Migration m) {
+        java.util.BitSet set = Topology.slotSet(List.of(m.slots().split(",")));
+        Topology.Node owner = t.ownerOf(set);
+        if (owner == null) {
+            LOG.warn("slots {} of an unfinished move are not served by one primary: left as they are", m.slots());
+            return false;
+        }
+        Topology.Node source = t.node(m.sourceId());
+        if (source != null && source.id().equals(owner.id())) {
+            try {
+                client.abortMigration(source);
+                String state = client.migration(source).getOrDefault("state", "none");
+                if (List.of("copying", "tailing", "holding", "ready").contains(state)) {
+                    return false; // stopping: its target must not be told to drop before it stopped sending
+                }
+            } catch (RuntimeException e) {
+                return false;
+            }
+        }
+        boolean done = true;
+        for (Topology.Node p : t.nodes()) {
+            if (!p.primary() || p.id().equals(owner.id())) {
+                continue;
+            }
+            try {
+                long dropped = client.dropSlots(p, m.slots());
+                if (dropped > 0) {
+                    LOG.info("{} ({}) dropped {} keys of slots {}, which {} serves", p.id(), p.address(), dropped,
+                            m.slots(), owner.id());
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("{} ({}) did not drop slots {} yet: {}", p.id(), p.address(), m.slots(), e.toString());
+                done = false;
+            }
+        }
+        return done;
+    }
+
+    /**
+     * The leader's part in moves: one whose mover is gone (its ZooKeeper session ended: the process
+     * died or was cut off) or that is older than any move takes is taken over (marked settling, after
+     * which its mover cannot commit it), then settled round after round until the nodes have done it.
      */
     private void cleanUpMigration(ClusterStore.Versioned current) throws Exception {
         ClusterStore.Migration m = store.migration();
-        if (m == null || System.currentTimeMillis() - m.sinceMillis() < timing.migrationMillis()) {
+        if (m == null) {
             return;
         }
-        Topology t = current.topology();
-        java.util.BitSet set = Topology.slotSet(List.of(m.slots().split(",")));
-        Topology.Node owner = t.ownerOf(set);
-        if (owner == null || !owner.id().equals(m.targetId())) {
-            Topology.Node source = t.node(m.sourceId());
-            if (source != null) {
-                abandon(nodes, source, t.node(m.targetId()), m.slots());
+        if (m.state() == ClusterStore.MigrationState.MOVING) {
+            boolean stale = System.currentTimeMillis() - m.sinceMillis() >= timing.migrationMillis();
+            if (m.moverAlive() && !stale) {
+                return;
             }
-            LOG.warn("migration of slots {} from {} to {} left unfinished by its controller: aborted", m.slots(),
-                    m.sourceId(), m.targetId());
+            if (store.settleMigration(m)) {
+                LOG.warn("move of slots {} from {} to {} taken over by the leader ({}): settling it as the topology says",
+                        m.slots(), m.sourceId(), m.targetId(), m.moverAlive() ? "recorded too long ago" : "its mover is gone");
+            }
+            return; // settled from the next round, on a fresh read
         }
-        store.endMigration();
+        if (settle(nodes, current.topology(), m)) {
+            store.endMigration();
+            Topology.Node owner = current.topology().ownerOf(Topology.slotSet(List.of(m.slots().split(","))));
+            LOG.info("move of slots {} from {} to {} settled: {} serves them", m.slots(), m.sourceId(), m.targetId(),
+                    owner.id());
+        }
     }
 
     @Override

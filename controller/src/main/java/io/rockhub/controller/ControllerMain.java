@@ -29,8 +29,15 @@ public final class ControllerMain implements Callable<Integer> {
         System.exit(new CommandLine(new ControllerMain()).execute(args));
     }
 
+    /**
+     * A session ends this long after its process died: the leader's election moves on, and a move whose
+     * mover died is taken over by the leader (its source holds writes meanwhile), no later than that.
+     */
+    static final int SESSION_TIMEOUT_MILLIS = 10_000;
+
     static CuratorFramework connect(String zookeeper) {
-        CuratorFramework zk = CuratorFrameworkFactory.newClient(zookeeper, new ExponentialBackoffRetry(200, 10));
+        CuratorFramework zk = CuratorFrameworkFactory.builder().connectString(zookeeper)
+                .sessionTimeoutMs(SESSION_TIMEOUT_MILLIS).connectionTimeoutMs(5_000).retryPolicy(new ExponentialBackoffRetry(200, 10)).build();
         zk.start();
         return zk;
     }
@@ -145,6 +152,9 @@ public final class ControllerMain implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             try (CuratorFramework zk = connect(target.zookeeper)) {
+                // Stopped (Ctrl-C, SIGTERM): the session ends now, not after its timeout, and the leader
+                // takes the move over at once (the source's writes held for the cutover go on).
+                Runtime.getRuntime().addShutdownHook(new Thread(zk::close));
                 Controller.Move m = Controller.moveSlots(zk, target.cluster, slots, to, timeout);
                 System.out.printf("moved slots %s to %s: %d keys, %.1f MB in %d ms (%.1f MB/s), writes held %d ms, "
                         + "topology epoch %d%n", slots, to, m.keys(), m.bytes() / 1e6, m.totalMillis(),

@@ -96,10 +96,13 @@ final class NodeClient {
         }
     }
 
-    /** CLUSTERX IMPORT ABORT: a target drops its copy of slots it does not serve (its source may be gone). */
-    void dropImport(Topology.Node target, String slots) {
-        try (Jedis j = connect(target.host(), target.port())) {
-            j.sendCommand(() -> SafeEncoder.encode("CLUSTERX"), "IMPORT", "ABORT", slots);
+    /**
+     * CLUSTERX DROPSLOTS: a primary drops the keys it holds of slots another serves; how many. Refused
+     * (thrown) for slots it serves in its topology, or while it moves them.
+     */
+    long dropSlots(Topology.Node n, String slots) {
+        try (Jedis j = connect(n.host(), n.port())) {
+            return (Long) j.sendCommand(() -> SafeEncoder.encode("CLUSTERX"), "DROPSLOTS", slots);
         }
     }
 

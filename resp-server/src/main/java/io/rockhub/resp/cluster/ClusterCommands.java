@@ -101,6 +101,17 @@ public final class ClusterCommands {
                     });
                 }),
                 of("import", 4, "admin noscript stale", 0, 0, 0, "@slow @admin @dangerous", ClusterCommands::importSlots),
+                of("dropslots", 3, "admin noscript stale", 0, 0, 0, "@slow @admin @dangerous", a -> {
+                    java.util.BitSet slots = slotSet(a.string(2));
+                    return enabled((ctx, out) -> {
+                        Object dropped = ctx.hub().migrations().dropSlots(slots);
+                        if (dropped instanceof String refused) {
+                            out.error(refused);
+                        } else {
+                            out.integer((Long) dropped);
+                        }
+                    });
+                }),
                 of("failover-requested", 2, "admin noscript stale", 0, 0, 0, "@slow @admin @dangerous",
                         a -> enabled((ctx, out) -> out.integer(cluster(ctx).takeFailoverRequest() ? 1 : 0))),
                 of("version", 2, "stale", 0, 0, 0, "@slow", a -> enabled((ctx, out) ->
@@ -209,6 +220,9 @@ public final class ClusterCommands {
                     }
                 } catch (IllegalArgumentException e) {
                     out.error("ERR invalid migration entries: " + e.getMessage());
+                    return;
+                } catch (IllegalStateException e) {
+                    out.error("ERR " + e.getMessage());
                     return;
                 }
                 out.ok();

@@ -38,12 +38,14 @@ public final class Migrations {
     /** Requests sent to the target before the first reply is read. */
     private static final int WINDOW = 4;
 
-    public enum Phase { COPYING, TAILING, HOLDING, READY, DONE, ABORTED, FAILED }
+    public enum Phase { COPYING, TAILING, HOLDING, READY, DROPPING, DONE, ABORTED, FAILED }
 
     private final Hub hub;
     private final SlotData data;
     private final SlotHold hold;
     private volatile Outgoing current;
+    /** The slots this node is importing (between IMPORT START and their abort, drop, or commit), or null. */
+    private BitSet importing;
     /** Keys received by the import under way (one at a time: the controller moves one range at a time). */
     private final java.util.concurrent.atomic.AtomicLong imported = new java.util.concurrent.atomic.AtomicLong();
 
@@ -129,11 +131,18 @@ public final class Migrations {
                     }
                 }
                 checkAbort();
+                if (!targetOwns()) {
+                    // Not the commit: this node became a replica (its replica was promoted while it
+                    // was cut off), or the slots went elsewhere. The keys stay; whoever serves the
+                    // slots now decides about them.
+                    throw new IOException("the topology gave the slots to another node than the target");
+                }
                 // The slots are the target's now: the held writes go on, to be answered -MOVED (no
                 // command reaches the slots here any more), and the keys go after.
                 holdNanos = System.nanoTime() - holdStart;
                 hold.release();
                 holdStart = 0;
+                phase = Phase.DROPPING;
                 SlotData.Count dropped = data.drop(slots);
                 phase = Phase.DONE;
                 LOG.info("migration of slots {} to {}:{} done: {} keys dropped here, writes held {} ms, {} ms in all",
@@ -229,6 +238,21 @@ public final class Migrations {
             return false;
         }
 
+        /** Whether the topology gives every slot of the move to its target (the move's commit). */
+        private boolean targetOwns() {
+            for (int s = slots.nextSetBit(0); s >= 0; s = slots.nextSetBit(s + 1)) {
+                ClusterNode owner = hub.cluster().owner(s);
+                if (owner == null || !owner.host().equals(host) || owner.port() != port) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        boolean active() {
+            return phase.ordinal() < Phase.DONE.ordinal();
+        }
+
         private void checkAbort() throws Aborted {
             if (abort) {
                 throw new Aborted();
@@ -308,6 +332,12 @@ public final class Migrations {
 
     /** A new topology was applied: a migration waiting for its commit looks again. */
     public void topologyChanged() {
+        synchronized (this) {
+            ClusterNode me = hub.cluster().me();
+            if (importing != null && me != null && hub.cluster().owner(importing.nextSetBit(0)) == me) {
+                importing = null; // committed: the copy is this node's data now
+            }
+        }
         Outgoing o = current;
         if (o != null) {
             synchronized (o) {
@@ -322,8 +352,11 @@ public final class Migrations {
         return o == null ? "state:none\r\n" : o.status();
     }
 
-    /** Target: before a copy, drops what it may hold of those slots (an earlier, abandoned copy). */
-    public String importStart(BitSet slots) {
+    /**
+     * Target: before a copy, drops what it may hold of those slots (an earlier, abandoned copy), and
+     * takes entries for them from now on (until the import is aborted or its slots dropped).
+     */
+    public synchronized String importStart(BitSet slots) {
         ClusterNode me = hub.cluster().me();
         for (int s = slots.nextSetBit(0); s >= 0; s = slots.nextSetBit(s + 1)) {
             if (me != null && hub.cluster().owner(s) == me) {
@@ -332,17 +365,35 @@ public final class Migrations {
         }
         data.drop(slots);
         imported.set(0);
+        importing = (BitSet) slots.clone();
         return null;
     }
 
-    /** Target: a copy's entries (keys it did not hold). */
+    /**
+     * Target: a copy's entries (keys it did not hold). Refused when no import runs: entries a source
+     * still sends after its move was abandoned here would be a partial copy nobody drops.
+     */
     public void load(byte[] encoded) {
-        imported.addAndGet(data.load(RawOps.decode(encoded)));
+        List<RawOps.Op> ops = RawOps.decode(encoded);
+        synchronized (this) {
+            requireImport();
+            imported.addAndGet(data.load(ops));
+        }
     }
 
     /** Target: entries of the source's WAL. */
     public void apply(byte[] encoded) {
-        imported.addAndGet(data.apply(RawOps.decode(encoded)));
+        List<RawOps.Op> ops = RawOps.decode(encoded);
+        synchronized (this) {
+            requireImport();
+            imported.addAndGet(data.apply(ops));
+        }
+    }
+
+    private void requireImport() {
+        if (importing == null) {
+            throw new IllegalStateException("no import in progress here");
+        }
     }
 
     /** Target: the copy is complete; how many keys it received (net of those deleted since). */
@@ -351,13 +402,51 @@ public final class Migrations {
     }
 
     /** Target: drops a copy it will not serve (unless the slots became its own meanwhile). */
-    public void importAbort(BitSet slots) {
+    public synchronized void importAbort(BitSet slots) {
         ClusterNode me = hub.cluster().me();
         for (int s = slots.nextSetBit(0); s >= 0; s = slots.nextSetBit(s + 1)) {
             if (me != null && hub.cluster().owner(s) == me) {
+                importing = null;
                 return;
             }
         }
+        importing = null;
         data.drop(slots);
+    }
+
+    /**
+     * CLUSTERX DROPSLOTS: removes the keys this node holds of {@code slots}, which the controller says
+     * another primary serves: a copy left by an abandoned move whose target was not told in time (it
+     * was down), or what a source killed after its move's commit had not dropped yet. Returns the
+     * keys dropped, or why not: never for a slot this node serves, nor while a move of them runs here
+     * (the controller asks again).
+     */
+    public synchronized Object dropSlots(BitSet slots) {
+        ClusterNode me = hub.cluster().me();
+        for (int s = slots.nextSetBit(0); s >= 0; s = slots.nextSetBit(s + 1)) {
+            if (me != null && hub.cluster().owner(s) == me) {
+                return "ERR slot " + s + " is served here";
+            }
+        }
+        Outgoing o = current;
+        if (o != null && o.active() && o.slots.intersects(slots)) {
+            return "ERR a migration of slots " + o.slotsText + " is in progress";
+        }
+        if (importing != null && importing.intersects(slots)) {
+            importing = null;
+        }
+        BitSet held = new BitSet();
+        io.rockhub.core.types.KeyScanner scanner = hub.scanner();
+        for (int from = slots.nextSetBit(0); from >= 0; ) {
+            int to = slots.nextClearBit(from) - 1;
+            // Only ranges that hold keys: the controller may ask again and again, and each drop leaves
+            // range tombstones behind.
+            if (scanner.anyBetween(io.rockhub.core.encoding.StoredKey.slotStart(from),
+                    io.rockhub.core.encoding.StoredKey.slotEnd(to))) {
+                held.set(from, to + 1);
+            }
+            from = slots.nextSetBit(to + 1);
+        }
+        return held.isEmpty() ? 0L : data.drop(held).keys();
     }
 }

@@ -297,7 +297,8 @@ public final class Dispatcher {
         return switch (spec.name()) {
             case "info", "role" -> true;
             case "wait" -> false; // answers when replicas acknowledged, its own way
-            case "clusterx|import" -> false; // a migration's copy: acknowledged once durable, as any write
+            // A migration's copy, and the keys of a slot dropped: acknowledged once durable, as any write.
+            case "clusterx|import", "clusterx|dropslots" -> false;
             // The connection's own commands (PING, HELLO, CLIENT SETINFO that clients send as they
             // connect, SELECT...) and the cluster's.
             default -> spec.categories().contains("@connection") || spec.name().startsWith("cluster|")

@@ -26,6 +26,7 @@ import redis.clients.jedis.Pipeline;
  * writes were never acknowledged, every acknowledged one is there when it comes back on its data and
  * serves its slots again, and the target, told to, drops its copy. The target gone mid-copy, its
  * replica (which has part of the copy) promoted: it drops the keys of slots other primaries serve.
+ * A copy left behind (its target was not told) goes on CLUSTERX DROPSLOTS, which the controller sends.
  */
 class SlotMigrationFailureTest {
     private static final int KEYS = 20_000;
@@ -191,6 +192,33 @@ class SlotMigrationFailureTest {
         void stop() throws InterruptedException {
             stop.set(true);
             thread.join();
+        }
+    }
+
+    @Test
+    void aCopyLeftOnANodeThatDoesNotServeItsSlotsIsDroppedOnRequestAndLateEntriesAreRefused() throws Exception {
+        try (TestServer a = TestServer.start(Map.of("cluster-enabled", "yes"));
+             TestServer b = TestServer.start(Map.of("cluster-enabled", "yes"))) {
+            push(a, b, 1);
+            fill(a.port());
+            try (RawClient ca = new RawClient(a.port()); RawClient cb = new RawClient(b.port())) {
+                assertThat(ca.call("CLUSTERX", "MIGRATE", "0-16383", "127.0.0.1", Integer.toString(b.port())))
+                        .isEqualTo("+OK\r\n");
+                ClusterNodes.awaitMigration(a.port(), "ready", Duration.ofSeconds(60));
+                // The target's copy, as if its source had been told to stop and the target had not.
+                assertThat(cb.call("DBSIZE")).isEqualTo(":" + KEYS + "\r\n");
+                assertThat(cb.call("CLUSTERX", "DROPSLOTS", "0-16383")).isEqualTo(":" + KEYS + "\r\n");
+                assertThat(cb.call("DBSIZE")).isEqualTo(":0\r\n");
+                assertThat(cb.call("CLUSTERX", "DROPSLOTS", "0-16383")).isEqualTo(":0\r\n");
+                // What a source still sends after that is refused: it would be a copy nobody drops.
+                assertThat(cb.call("CLUSTERX", "IMPORT", "APPLY", "")).isEqualTo("-ERR no import in progress here\r\n");
+                // Never the keys of a slot the node serves, nor of slots it is moving.
+                assertThat(ca.call("CLUSTERX", "DROPSLOTS", "100-200")).isEqualTo("-ERR slot 100 is served here\r\n");
+                assertThat(ca.call("CLUSTERX", "MIGRATION", "ABORT")).isEqualTo(":1\r\n");
+                ClusterNodes.awaitMigration(a.port(), "aborted", Duration.ofSeconds(30));
+                assertThat(ca.call("DBSIZE")).isEqualTo(":" + KEYS + "\r\n");
+                assertThat(ca.call("GET", "k:7")).isEqualTo("$2\r\nv7\r\n");
+            }
         }
     }
 
