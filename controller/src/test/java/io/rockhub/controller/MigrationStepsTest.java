@@ -38,7 +38,9 @@ import redis.clients.jedis.resps.ScanResult;
  * slots' writes for the commit: the leader takes the move over once the mover's ZooKeeper session
  * ends, and the source takes the writes again; the target drops its copy;
  * <li>the target dies mid-copy and comes back: the partial copy it kept is dropped once it answers;
- * <li>the source dies after the commit, while it drops the slots: back, it is made to drop them.
+ * <li>the source dies after the commit, while it drops the slots: back, it is made to drop them;
+ * <li>the controller leader dies: the other controller leads once its ZooKeeper session ends, and
+ * the writes go on.
  * </ol>
  * Afterwards every acknowledged write is there once, and every key lives on the shard that serves
  * its slot.
@@ -54,13 +56,19 @@ class MigrationStepsTest {
         int port = LocalClusterTest.fourFreePorts();
         int source = port;
         int target = port + 1;
-        List<Process> movers = new ArrayList<>();
+        List<Process> movers = new ArrayList<>(); // and the second controller
         try (ControllerFailoverTest.ZooKeeper zoo = new ControllerFailoverTest.ZooKeeper()) {
             CuratorFramework zk = zoo.client();
             String connect = zk.getZookeeperClient().getCurrentConnectionString();
             assertThat(new CommandLine(new ControllerMain()).execute("local", "--dir", dir.toString(), "--port",
                     Integer.toString(port), "--shards", "2", "--replicas", "0", "--node-heap", "512m",
                     "--fail-after-ms", "2000", "--zookeeper", connect, "--rockhub-jar", ROCKHUB_JAR.toString())).isZero();
+            // A second controller, following the local cluster's until that one dies (step 4).
+            Process second = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"),
+                    "-Xmx256m", "-cp", System.getProperty("java.class.path"), ControllerMain.class.getName(), "run",
+                    "--zookeeper", connect, "--cluster", LocalCluster.CLUSTER, "--name", "second", "--fail-after-ms", "2000"))
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("second-controller.log").toFile()).start();
+            movers.add(second);
             String targetId = ClusterNodes.id(target);
             ClusterStore store = new ClusterStore(zk, LocalCluster.CLUSTER);
             int bulk = 40_000;
@@ -144,6 +152,15 @@ class MigrationStepsTest {
                 Wait.until(Duration.ofSeconds(60), "the move settled", () -> noMove(store));
                 assertThat(countInSlot(source, bulkSlot)).as("moved keys left on the source").isZero();
                 assertThat(countInSlot(target, bulkSlot)).as("moved keys on the target").isPositive();
+                awaitWrites(acknowledged, 200);
+
+                // 4. The controller leader dies: the second controller leads once its session ends.
+                ProcessHandle leader = ProcessHandle.of(Long.parseLong(Files.readString(dir.resolve("controller.pid")).trim()))
+                        .orElseThrow();
+                leader.destroyForcibly();
+                leader.onExit().get();
+                Wait.until(Duration.ofSeconds(60), "the second controller leading",
+                        () -> read(dir.resolve("second-controller.log")).contains("leading the cluster controller"));
                 awaitWrites(acknowledged, 200);
             } finally {
                 stop.set(true);
@@ -233,6 +250,14 @@ class MigrationStepsTest {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(port + ".log").toFile())).start();
         Files.writeString(dir.resolve(port + ".pid"), Long.toString(p.pid()));
         Wait.until(Duration.ofSeconds(60), "the node on " + port + " back", () -> call(port, "PING").equals("+PONG\r\n"));
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private static boolean noMove(ClusterStore store) {
