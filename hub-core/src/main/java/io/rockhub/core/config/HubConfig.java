@@ -52,6 +52,8 @@ public final class HubConfig {
             "where a cluster node keeps its id and last topology (default: <dir>.nodes.conf beside the data directory)"),
         Setting.bool("cluster-require-full-coverage", true, true,
             "whether keys are served only while every slot has a primary, as Redis's default"),
+        Setting.integer("migrate-speed", 0, 0, 1 << 20, true,
+            "most MB/s a slot migration from this node sends (copy and WAL tail, not the cutover); 0: uncapped"),
         Setting.integer("databases", 16, 1, io.rockhub.core.encoding.StoredKey.MAX_DATABASES, false, "number of logical databases (SELECT 0..databases-1)"),
         // Redis tools (redis-benchmark, some clients) read these two; RocksDB's WAL replaces both.
         Setting.integer("slowlog-log-slower-than", 10_000, -1, Long.MAX_VALUE, true,

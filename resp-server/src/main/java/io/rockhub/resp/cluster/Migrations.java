@@ -203,6 +203,9 @@ public final class Migrations {
          * {@link #WINDOW} requests are in flight, so the target's commits overlap the reading here.
          */
         private void send(NodeLink target, String step, List<RawOps.Op> ops) {
+            if (phase != Phase.HOLDING) {
+                throttle();
+            }
             try {
                 target.send("CLUSTERX", "IMPORT", step, RawOps.encode(ops));
                 inFlight++;
@@ -215,7 +218,18 @@ public final class Migrations {
             }
             for (RawOps.Op op : ops) {
                 bytes += op.size();
+                pace.sent(op.size());
             }
+        }
+
+        private final Pace pace = new Pace(System::nanoTime, java.util.concurrent.locks.LockSupport::parkNanos);
+
+        /**
+         * Keeps what is sent under {@code migrate-speed} (read at every request: CONFIG SET applies to
+         * a running move). Writes held at the cutover are not paced: the hold is kept short instead.
+         */
+        private void throttle() {
+            pace.await(hub.config().getLong("migrate-speed"));
         }
 
         /** Waits for the replies of every request sent: the target has all of it, durably. */
