@@ -212,20 +212,26 @@ public final class ClusterCommands {
             byte[] entries = a.bytes(3);
             boolean load = a.is(2, "load");
             return enabled((ctx, out) -> {
-                try {
-                    if (load) {
-                        ctx.hub().migrations().load(entries);
-                    } else {
-                        ctx.hub().migrations().apply(entries);
+                Migrations m = ctx.hub().migrations();
+                java.util.function.Consumer<io.rockhub.resp.protocol.RespWriter> work = w -> {
+                    try {
+                        if (load) {
+                            m.load(entries);
+                        } else {
+                            m.apply(entries);
+                        }
+                    } catch (IllegalArgumentException e) {
+                        w.error("ERR invalid migration entries: " + e.getMessage());
+                        return;
+                    } catch (IllegalStateException e) {
+                        w.error("ERR " + e.getMessage());
+                        return;
                     }
-                } catch (IllegalArgumentException e) {
-                    out.error("ERR invalid migration entries: " + e.getMessage());
-                    return;
-                } catch (IllegalStateException e) {
-                    out.error("ERR " + e.getMessage());
-                    return;
+                    w.ok();
+                };
+                if (!ctx.session().offloadTo(m.importer(), work)) {
+                    work.accept(out);
                 }
-                out.ok();
             });
         }
         java.util.BitSet slots = slotSet(a.string(3));

@@ -82,6 +82,8 @@ public final class ClientSession implements DecoderLimits {
 
     private java.util.function.Consumer<io.rockhub.resp.protocol.RespWriter> offloaded;
     private boolean offloadedRead;
+    private java.util.concurrent.Executor offloadExecutor;
+
     /** The connection's event loop; null when no handler of its own can wait for offloaded work. */
     private io.netty.util.concurrent.EventExecutor loop;
 
@@ -127,6 +129,27 @@ public final class ClientSession implements DecoderLimits {
         }
         offloadedRead = true;
         return true;
+    }
+
+    /**
+     * As {@link #offload}, on {@code executor} (its own thread, running its work in order): a
+     * migration's import, whose 4 MB batches would otherwise keep the event loop from the
+     * connection's neighbours. False when this connection cannot: run it in place.
+     */
+    public boolean offloadTo(java.util.concurrent.Executor executor,
+                             java.util.function.Consumer<io.rockhub.resp.protocol.RespWriter> work) {
+        if (loop == null || !loop.inEventLoop() || !offload(work)) {
+            return false;
+        }
+        offloadExecutor = executor;
+        return true;
+    }
+
+    /** Where the work {@link #takeOffload} just gave runs, if not on the script thread or read pool. */
+    java.util.concurrent.Executor takeOffloadExecutor() {
+        java.util.concurrent.Executor e = offloadExecutor;
+        offloadExecutor = null;
+        return e;
     }
 
     java.util.function.Consumer<io.rockhub.resp.protocol.RespWriter> takeOffload() {

@@ -74,6 +74,8 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
     private int offloaded;
     /** Of those, reads on the read pool: nothing may run for this client until they are done. */
     private int offloadedReads;
+    /** Of {@link #offloaded}, a migration's batches on the import thread. */
+    private int offloadedImports;
     private final Runnable unpause = () -> {
         try {
             ctx.executor().execute(this::resumeAfterPause);
@@ -209,7 +211,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
             }
             java.util.function.Consumer<RespWriter> work = session.takeOffload();
             if (work != null) {
-                offload(work, replyOff, session.takeOffloadedRead());
+                offload(work, replyOff, session.takeOffloadedRead(), session.takeOffloadExecutor());
             }
             if (current != null && current.readableBytes() >= SEGMENT_BYTES) {
                 // Large replies: a buffer grown past 4 MB grows 4 MB at a time, copying all it holds,
@@ -477,15 +479,27 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
      * (the script could write what that read is about to read).
      */
     private boolean joinsOffloaded(Object msg) {
-        if (offloadedReads > 0 || !(msg instanceof RespRequest req) || req.args().isEmpty() || hub.scripts().busy()
+        if (offloadedReads > 0 || !(msg instanceof RespRequest req) || req.args().isEmpty()
                 || session.transaction().inMulti()) {
             return false;
         }
         String name = new String(req.args().get(0), java.nio.charset.StandardCharsets.US_ASCII).toLowerCase(java.util.Locale.ROOT);
-        return switch (name) {
+        if (offloadedImports > 0) {
+            // A migration's next batch queues behind the ones being written (one thread writes them in
+            // order): the loop decodes it meanwhile, as it did when it wrote them itself.
+            return offloadedImports == offloaded && name.equals("clusterx") && req.args().size() == 4
+                    && isImportBatch(req.args().get(1), req.args().get(2));
+        }
+        return !hub.scripts().busy() && switch (name) {
             case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro" -> true;
             default -> false;
         };
+    }
+
+    private static boolean isImportBatch(byte[] sub, byte[] step) {
+        String s = new String(step, java.nio.charset.StandardCharsets.US_ASCII);
+        return new String(sub, java.nio.charset.StandardCharsets.US_ASCII).equalsIgnoreCase("import")
+                && (s.equalsIgnoreCase("load") || s.equalsIgnoreCase("apply"));
     }
 
     /**
@@ -493,21 +507,28 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
      * can tell them the server is busy, and take SCRIPT KILL). Its reply takes its place among this
      * client's replies at once, filled in when the script is done.
      */
-    private void offload(java.util.function.Consumer<RespWriter> work, boolean replyOff, boolean read) {
+    private void offload(java.util.function.Consumer<RespWriter> work, boolean replyOff, boolean read,
+                         java.util.concurrent.Executor executor) {
         offloaded++;
         if (read) {
             offloadedReads++;
+        }
+        if (executor != null) {
+            offloadedImports++;
         }
         sealSegment();
         Segment slot = new Segment(null, Long.MAX_VALUE);
         slot.pending = true;
         waiting.add(slot);
-        batch.add(new Offload(slot, work, replyOff, session.protocol(), read));
+        batch.add(new Offload(slot, work, replyOff, session.protocol(), read, executor));
     }
 
-    /** A script or a read waiting to be handed over, and the place its reply will take. */
+    /**
+     * A script, a read or other work (an import: {@code executor}) waiting to be handed over, and the
+     * place its reply will take.
+     */
     private record Offload(Segment slot, java.util.function.Consumer<RespWriter> work, boolean replyOff, int protocol,
-                           boolean read) {
+                           boolean read, java.util.concurrent.Executor executor) {
     }
 
     /** Scripts (and a read) met in this burst: scripts go to the script thread together (one wake-up each way). */
@@ -523,6 +544,12 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
         for (Offload job : jobs) {
             if (job.read()) {
                 hub.reads().execute(() -> runOffloaded(java.util.List.of(job), "a read"));
+            } else if (job.executor() != null) {
+                try {
+                    job.executor().execute(() -> runOffloaded(java.util.List.of(job), "an import"));
+                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                    runOffloaded(java.util.List.of(job), "an import"); // the node stops: here, then
+                }
             } else {
                 scripts.add(job);
             }
@@ -569,6 +596,9 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
         for (Offload job : jobs) {
             if (job.read()) {
                 offloadedReads--;
+            }
+            if (job.executor() != null) {
+                offloadedImports--;
             }
         }
         boolean active = ctx.channel().isActive();
