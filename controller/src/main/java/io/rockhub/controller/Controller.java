@@ -129,6 +129,8 @@ public final class Controller implements AutoCloseable {
         Map<String, Long> versions = new HashMap<>();
         Map<String, Long> offsets = new HashMap<>();
         Topology.Node failoverAsked = null;
+        // Leases first, every node's, then the slower questions: a node slow to answer (busy with a
+        // bulk load) delays the others' leases by one call, not three.
         for (Topology.Node n : t.nodes()) {
             lastSeen.putIfAbsent(n.id(), now);
             try {
@@ -140,6 +142,15 @@ public final class Controller implements AutoCloseable {
                     version = nodes.lease(n, timing.leaseMillis(), t.epoch());
                 }
                 versions.put(n.id(), version);
+            } catch (RuntimeException down) {
+                // Silent this round: judged below.
+            }
+        }
+        for (Topology.Node n : t.nodes()) {
+            if (!versions.containsKey(n.id())) {
+                continue;
+            }
+            try {
                 offsets.put(n.id(), nodes.replicationOffset(n));
                 lastSeen.put(n.id(), now);
                 if (!n.primary() && nodes.failoverRequested(n)) {
