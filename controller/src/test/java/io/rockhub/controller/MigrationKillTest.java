@@ -1,13 +1,13 @@
 package io.rockhub.controller;
 
+import static io.rockhub.controller.NodeCalls.call;
+import static io.rockhub.controller.NodeCalls.slotOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.rockhub.core.encoding.HashSlot;
-import io.rockhub.resp.testing.RawClient;
 import io.rockhub.resp.testing.TestServer;
 import io.rockhub.resp.testing.Wait;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,18 +133,6 @@ class MigrationKillTest {
             new CommandLine(new ControllerMain()).execute("local", "--dir", dir.toString(), "--stop");
             assertThat(LocalCluster.running(dir)).isEmpty();
             TestServer.deleteTree(dir);
-        }
-    }
-
-    private static int slotOf(String key) {
-        return HashSlot.of(key.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String call(int port, String... args) {
-        try (RawClient c = new RawClient(port)) {
-            return c.call(args);
-        } catch (IOException e) {
-            return "";
         }
     }
 }

@@ -1,14 +1,13 @@
 package io.rockhub.controller;
 
+import static io.rockhub.controller.NodeCalls.call;
+import static io.rockhub.controller.NodeCalls.slotOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rockhub.core.encoding.HashSlot;
 import io.rockhub.resp.testing.ClusterNodes;
-import io.rockhub.resp.testing.RawClient;
 import io.rockhub.resp.testing.TestServer;
 import io.rockhub.resp.testing.Wait;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -276,17 +275,5 @@ class MigrationStepsTest {
         String reply = call(port, "CLUSTER", "COUNTKEYSINSLOT", Integer.toString(slot));
         assertThat(reply).startsWith(":");
         return Long.parseLong(reply.substring(1).trim());
-    }
-
-    private static int slotOf(String key) {
-        return HashSlot.of(key.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String call(int port, String... args) {
-        try (RawClient c = new RawClient(port)) {
-            return c.call(args);
-        } catch (IOException e) {
-            return "";
-        }
     }
 }
