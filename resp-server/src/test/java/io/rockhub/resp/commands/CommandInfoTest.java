@@ -23,7 +23,7 @@ class CommandInfoTest {
     /** RockHub's own commands, which Redis does not have. */
     private static final Set<String> ROCKHUB_ONLY = Set.of("hub.deadletter", "replfetch", "hub.digest", "compact", "clusterx",
             "clusterx|setnodeid", "clusterx|setnodes", "clusterx|version", "clusterx|lease",
-            "clusterx|migrate", "clusterx|migration", "clusterx|import", "clusterx|failover-requested");
+            "clusterx|migrate", "clusterx|migration", "clusterx|import", "clusterx|dropslots", "clusterx|failover-requested");
 
     @Test
     @SuppressWarnings("unchecked")
