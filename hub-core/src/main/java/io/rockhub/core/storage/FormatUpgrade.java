@@ -56,6 +56,12 @@ final class FormatUpgrade {
         }
         try (WriteOptions sync = new WriteOptions().setSync(true)) {
             byte[] progress = db.get(meta, FormatVersion.UPGRADE_PROGRESS);
+            if (version >= FormatVersion.NAMESPACED && progress == null) {
+                // Later versions only add forms a newer reader understands (inline hashes): nothing to copy.
+                db.put(meta, sync, FormatVersion.KEY, FormatVersion.encode(FormatVersion.CURRENT));
+                LOG.info("data directory {} upgraded from layout {} to {}", dir, version, FormatVersion.CURRENT);
+                return;
+            }
             if (progress == null && isEmpty(db, families)) {
                 db.put(meta, sync, FormatVersion.KEY, FormatVersion.encode(FormatVersion.CURRENT));
                 return;

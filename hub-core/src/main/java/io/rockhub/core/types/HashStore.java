@@ -2,6 +2,7 @@ package io.rockhub.core.types;
 
 import io.rockhub.core.encoding.ColumnFamily;
 import io.rockhub.core.encoding.DataType;
+import io.rockhub.core.encoding.InlineHash;
 import io.rockhub.core.encoding.InternalKey;
 import io.rockhub.core.encoding.Metadata;
 import io.rockhub.core.storage.Batch;
@@ -18,8 +19,9 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Hashes: metadata holds the field count; each field is a subkey {@code [key][version][field]}
- * holding its value. Owns every hash read-modify-write, under the key lock from read to commit.
+ * Hashes: metadata holds the field count and, while the hash is small, every field and value
+ * ({@link InlineHash}: one record to write and read); past that each field is a subkey
+ * {@code [key][version][field]} holding its value. Owns every hash read-modify-write, under the key lock from read to commit.
  * Fields come back in byte order (Redis's order is its hash table's; clients must not rely on it).
  */
 public final class HashStore {
@@ -39,7 +41,7 @@ public final class HashStore {
             Metadata m = r.value();
             Map<ByteBuffer, Boolean> seen = new HashMap<>();
             long added = 0;
-            List<Keyspace.Entry> known = keys.knownEntries(key, m);
+            List<Keyspace.Entry> known = known(key, m);
             // Which fields exist, asked of RocksDB at once (a feature-store HSET names several).
             List<byte[]> present = null;
             if (known == null && m.size() > 0) {
@@ -63,21 +65,65 @@ public final class HashStore {
                     continue;
                 }
                 seen.put(ByteBuffer.wrap(field), true);
-                b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), field), fieldValues.get(i + 1));
                 if (onlyNewFields) {
                     written.add(field);
                     written.add(fieldValues.get(i + 1));
                 }
             }
             if (added > 0 || !onlyNewFields) {
-                Metadata neu = m.withSize(m.size() + added);
-                keys.store(b, key, neu);
-                keys.declareChange(neu, known, written, List.of());
-                b.event(KeyEvent.HASH, "hset", key);
-                keys.commit(b);
+                write(b, key, m, known, written, List.of(), m.size() + added, "hset");
             }
             return Result.ok(added);
         }
+    }
+
+    /** The hash's fields if known without reading RocksDB (always for a new or inline hash), else null. */
+    private List<Keyspace.Entry> known(byte[] key, Metadata m) {
+        return m.size() == 0 ? List.of() : keys.knownEntries(key, m);
+    }
+
+    /**
+     * Commits a change of fields: {@code puts} (field and value pairs, a later pair winning) and
+     * {@code removed}, leaving {@code newSize} fields. A new or inline hash that still fits stays one
+     * record ({@link InlineHash}); one that no longer fits moves to a subkey per field, at its version
+     * (it had none there); a hash already in subkeys takes subkey writes.
+     *
+     * @param known the fields before: never null for a new or inline hash
+     */
+    private void write(Batch b, byte[] key, Metadata m, List<Keyspace.Entry> known, List<byte[]> puts,
+                       List<byte[]> removed, long newSize, String event) {
+        Metadata neu;
+        if (m.inlineHash() || m.size() == 0) {
+            List<Keyspace.Entry> after = EntrySnapshots.with(known, puts, removed);
+            List<byte[]> flat = new ArrayList<>(after.size() * 2);
+            for (Keyspace.Entry e : after) {
+                flat.add(e.sub());
+                flat.add(e.value());
+            }
+            if (InlineHash.fits(flat)) {
+                neu = after.isEmpty() ? m.withValue(null).withSize(0) : m.withValue(InlineHash.encode(flat)).withSize(after.size());
+                keys.store(b, key, neu);
+            } else {
+                for (Keyspace.Entry e : after) {
+                    b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), e.sub()), e.value());
+                }
+                neu = m.withValue(null).withSize(after.size());
+                keys.store(b, key, neu);
+                keys.declareChange(neu, List.of(), flat, List.of());
+            }
+        } else {
+            for (int i = 0; i + 1 < puts.size(); i += 2) {
+                b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), puts.get(i)), puts.get(i + 1));
+            }
+            for (byte[] f : removed) {
+                b.delete(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), f));
+            }
+            neu = m.withSize(newSize);
+            keys.store(b, key, neu);
+            keys.declareChange(neu, known, puts, removed);
+        }
+        b.event(KeyEvent.HASH, event, key);
+        keys.commit(b);
     }
 
     public Result<byte[]> get(byte[] key, byte[] field) {
@@ -119,17 +165,12 @@ public final class HashStore {
                     continue;
                 }
                 if (keys.subkey(key, m, known, f) != null) {
-                    b.delete(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), f));
                     gone.add(f);
                     removed++;
                 }
             }
             if (removed > 0) {
-                Metadata neu = m.withSize(m.size() - removed);
-                keys.store(b, key, neu);
-                keys.declareChange(neu, known, List.of(), gone);
-                b.event(KeyEvent.HASH, "hdel", key);
-                keys.commit(b);
+                write(b, key, m, known, List.of(), gone, m.size() - removed, "hdel");
             }
             return Result.ok(removed);
         }
@@ -176,7 +217,7 @@ public final class HashStore {
                 return Result.of(r.status());
             }
             Metadata m = r.value();
-            List<Keyspace.Entry> known = keys.knownEntries(key, m);
+            List<Keyspace.Entry> known = known(key, m);
             byte[] old = m.size() > 0 ? keys.subkey(key, m, known, field) : null;
             long current = 0;
             if (old != null) {
@@ -193,12 +234,7 @@ public final class HashStore {
                 return Result.of(Status.OVERFLOW);
             }
             byte[] value = Long.toString(next).getBytes(StandardCharsets.US_ASCII);
-            b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), field), value);
-            Metadata neu = m.withSize(m.size() + (old == null ? 1 : 0));
-            keys.store(b, key, neu);
-            keys.declareChange(neu, known, List.of(field, value), List.of());
-            b.event(KeyEvent.HASH, "hincrby", key);
-            keys.commit(b);
+            write(b, key, m, known, List.of(field, value), List.of(), m.size() + (old == null ? 1 : 0), "hincrby");
             return Result.ok(next);
         }
     }
@@ -211,7 +247,7 @@ public final class HashStore {
                 return Result.of(r.status());
             }
             Metadata m = r.value();
-            List<Keyspace.Entry> known = keys.knownEntries(key, m);
+            List<Keyspace.Entry> known = known(key, m);
             byte[] old = m.size() > 0 ? keys.subkey(key, m, known, field) : null;
             Numbers.LongDouble current = Numbers.LongDouble.of(BigDecimal.ZERO);
             if (old != null) {
@@ -225,12 +261,7 @@ public final class HashStore {
                 return Result.of(Status.NAN_OR_INFINITY);
             }
             byte[] value = text.getBytes(StandardCharsets.US_ASCII);
-            b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), field), value);
-            Metadata neu = m.withSize(m.size() + (old == null ? 1 : 0));
-            keys.store(b, key, neu);
-            keys.declareChange(neu, known, List.of(field, value), List.of());
-            b.event(KeyEvent.HASH, "hincrbyfloat", key);
-            keys.commit(b);
+            write(b, key, m, known, List.of(field, value), List.of(), m.size() + (old == null ? 1 : 0), "hincrbyfloat");
             return Result.ok(text);
         }
     }

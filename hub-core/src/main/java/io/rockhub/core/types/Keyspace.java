@@ -284,6 +284,9 @@ public final class Keyspace {
      * the transaction holds; a cached list only of the committed record it has not changed).
      */
     public List<Entry> knownEntries(byte[] key, Metadata m) {
+        if (m.inlineHash()) {
+            return inlineEntries(m);
+        }
         if (!cache.enabled() || m.size() > EntrySnapshots.MAX_ENTRIES || !declaresEntries(m.type())) {
             return null;
         }
@@ -315,8 +318,26 @@ public final class Keyspace {
         }
     }
 
+    /** The fields of a hash kept in its record, sorted (see {@link io.rockhub.core.encoding.InlineHash}). */
+    public static List<Entry> inlineEntries(Metadata m) {
+        List<byte[]> fv = io.rockhub.core.encoding.InlineHash.decode(m.value());
+        List<Entry> out = new ArrayList<>(fv.size() / 2);
+        for (int i = 0; i < fv.size(); i += 2) {
+            out.add(new Entry(fv.get(i), fv.get(i + 1)));
+        }
+        return out;
+    }
+
     /** The values of several subkeys of one collection (null where absent), read at once. */
     public List<byte[]> subkeys(byte[] key, Metadata m, List<byte[]> subs) {
+        if (m.inlineHash()) {
+            List<Entry> known = inlineEntries(m);
+            List<byte[]> out = new ArrayList<>(subs.size());
+            for (byte[] sub : subs) {
+                out.add(subkey(key, m, known, sub));
+            }
+            return out;
+        }
         List<byte[]> full = new ArrayList<>(subs.size());
         for (byte[] sub : subs) {
             full.add(InternalKey.encode(key, m.version(), sub));
@@ -385,6 +406,19 @@ public final class Keyspace {
     public List<Entry> subkeys(byte[] key, Metadata m, byte[] after, long limit, byte[] from, long count) {
         List<Entry> out = new ArrayList<>();
         limit = Math.min(limit, count);
+        if (m.inlineHash()) {
+            for (Entry e : inlineEntries(m)) {
+                if (out.size() >= limit) {
+                    break;
+                }
+                int c = from != null ? java.util.Arrays.compareUnsigned(e.sub(), from)
+                        : after == null ? 1 : java.util.Arrays.compareUnsigned(e.sub(), after);
+                if (from != null ? c >= 0 : c > 0) {
+                    out.add(e);
+                }
+            }
+            return out;
+        }
         byte[] prefix = InternalKey.prefix(key, m.version());
         try (io.rockhub.core.storage.Cursor it = storage.prefixCursor(ColumnFamily.SUBKEY, prefix)) {
             if (from != null) {

@@ -53,6 +53,25 @@ class EncodingGoldenTest {
     }
 
     @Test
+    void aSmallHashKeepsItsFieldsInItsMetadataRecord() {
+        java.util.List<byte[]> fv = java.util.List.of(b("a"), b("1"), b("bc"), b(""));
+        assertThat(hex(InlineHash.encode(fv))).isEqualTo("01" + "61" + "01" + "31" + "02" + "6263" + "00");
+        assertThat(InlineHash.decode(InlineHash.encode(fv))).containsExactlyElementsOf(fv);
+        Metadata m = Metadata.collection(DataType.HASH, 0, 7, 2).withValue(InlineHash.encode(fv));
+        assertThat(hex(m.encode())).isEqualTo("02" + "0000000000000000" + "0000000000000007" + "0000000000000002"
+                + "0161013102626300");
+        assertThat(Metadata.decode(m.encode())).isEqualTo(m);
+        assertThat(Metadata.decode(m.encode()).inlineHash()).isTrue();
+        assertThat(Metadata.decode(Metadata.collection(DataType.HASH, 0, 7, 2).encode()).inlineHash()).isFalse();
+        assertThat(InlineHash.fits(java.util.List.of(b("f"), new byte[InlineHash.MAX_BYTES]))).isTrue();
+        assertThat(InlineHash.fits(java.util.List.of(b("f"), new byte[InlineHash.MAX_BYTES + 1]))).isFalse();
+    }
+
+    private static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Test
     void listMetadataCarriesItsIndexRange() {
         Metadata m = Metadata.collection(DataType.LIST, 0, 5, 0).withBounds(Metadata.LIST_ORIGIN - 1, Metadata.LIST_ORIGIN + 2);
         assertThat(hex(m.encode())).isEqualTo("03" + "0000000000000000" + "0000000000000005" + "0000000000000003"

@@ -118,6 +118,25 @@ class FormatUpgradeTest {
     }
 
     @Test
+    void aLayoutTwoDirectoryOnlyHasItsVersionRecordedWhenOpened() throws Exception {
+        Path dir = tmp.resolve("data2");
+        List<String> expected;
+        try (Storage s = open(dir)) {
+            writeEverything(s);
+            expected = dump(s);
+            try (Batch b = s.newBatch()) {
+                b.put(ColumnFamily.DEFAULT, FormatVersion.KEY, FormatVersion.encode(FormatVersion.NAMESPACED));
+                s.commit(b);
+            }
+        }
+        try (Storage s = open(dir)) {
+            assertThat(s.get(ColumnFamily.DEFAULT, FormatVersion.KEY)).isEqualTo(FormatVersion.encode(FormatVersion.CURRENT));
+            assertThat(dump(s)).isEqualTo(expected);
+        }
+        assertThat(Files.exists(FormatUpgrade.checkpointDir(dir))).as("nothing copied").isFalse();
+    }
+
+    @Test
     void aLayoutOneDirectoryIsUpgradedWhenOpened() throws Exception {
         Path dir = tmp.resolve("data");
         List<String> expected;
@@ -129,7 +148,7 @@ class FormatUpgradeTest {
         }
         try (Storage s = open(dir)) {
             assertThat(dump(s)).isEqualTo(expected);
-            assertThat(s.get(ColumnFamily.DEFAULT, FormatVersion.KEY)).isEqualTo(FormatVersion.encode(2));
+            assertThat(s.get(ColumnFamily.DEFAULT, FormatVersion.KEY)).isEqualTo(FormatVersion.encode(FormatVersion.CURRENT));
             Keyspace keys = new Keyspace(s, new ManualClock(2_000), 0);
             assertThat(new HashStore(keys).get(k("h"), b("g")).value()).isEqualTo(b("2"));
             assertThat(keys.size(0)).isEqualTo(7);
