@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
  * {@code [u32 version]}. Absent on a directory written before versions were recorded (version 1:
  * user keys stored bare, subkeys {@code [u32 len][key][u64 version][subkey]}); version 2 put a
  * database namespace in front of every key (see {@link StoredKey}); version 3 may keep a small
- * hash's fields in its metadata record ({@link InlineHash}), which a version-2 reader would not see.
+ * hash's fields in its metadata record ({@link InlineEntries}), which a version-2 reader would not see.
  */
 public final class FormatVersion {
     public static final byte[] KEY = "rockhub:format".getBytes(StandardCharsets.US_ASCII);

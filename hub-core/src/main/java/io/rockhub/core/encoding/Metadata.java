@@ -6,7 +6,8 @@ import java.util.Arrays;
  * The one metadata record per user key. Strings carry their value inline; other types carry a
  * version (which their subkeys embed, so dropping the key is one write) and an element count;
  * lists also carry the index range {@code [head, tail)} their items occupy, streams their
- * {@link StreamMeta}, and a small hash may carry all its fields ({@link InlineHash}) after the count.
+ * {@link StreamMeta}, and a small hash or sorted set may carry all its entries ({@link InlineEntries})
+ * after the count.
  *
  * @param expireAt epoch milliseconds after which the key is gone; 0 = no expiry
  */
@@ -25,9 +26,12 @@ public record Metadata(DataType type, long expireAt, long version, long size, by
         return new Metadata(type, expireAt, version, size, extras, origin, origin);
     }
 
-    /** A hash whose fields are all in this record ({@link InlineHash}), not in subkeys. */
-    public boolean inlineHash() {
-        return type == DataType.HASH && value != null;
+    /**
+     * A hash or sorted set whose entries (fields and values; members and exact scores) are all in
+     * this record ({@link InlineEntries}), not in subkeys and the score index.
+     */
+    public boolean inlineEntries() {
+        return (type == DataType.HASH || type == DataType.ZSET) && value != null;
     }
 
     public boolean hasExpiry() {
@@ -63,7 +67,7 @@ public record Metadata(DataType type, long expireAt, long version, long size, by
             System.arraycopy(value, 0, out, HEADER, value.length);
             return out;
         }
-        int extras = type == DataType.LIST ? 16 : type == DataType.STREAM || inlineHash() ? value.length : 0;
+        int extras = type == DataType.LIST ? 16 : type == DataType.STREAM || inlineEntries() ? value.length : 0;
         byte[] out = new byte[HEADER + 16 + extras];
         out[0] = (byte) type.code();
         Bytes.putLong(out, 1, expireAt);
@@ -72,7 +76,7 @@ public record Metadata(DataType type, long expireAt, long version, long size, by
         if (type == DataType.LIST) {
             Bytes.putLong(out, HEADER + 16, head);
             Bytes.putLong(out, HEADER + 24, tail);
-        } else if (type == DataType.STREAM || inlineHash()) {
+        } else if (type == DataType.STREAM || inlineEntries()) {
             System.arraycopy(value, 0, out, HEADER + 16, value.length);
         }
         return out;
@@ -93,7 +97,7 @@ public record Metadata(DataType type, long expireAt, long version, long size, by
             return new Metadata(type, expireAt, version, size, null, Bytes.getLong(raw, HEADER + 16),
                     Bytes.getLong(raw, HEADER + 24));
         }
-        if (type == DataType.STREAM || type == DataType.HASH && raw.length > HEADER + 16) {
+        if (type == DataType.STREAM || (type == DataType.HASH || type == DataType.ZSET) && raw.length > HEADER + 16) {
             return new Metadata(type, expireAt, version, size, Arrays.copyOfRange(raw, HEADER + 16, raw.length), 0, 0);
         }
         return new Metadata(type, expireAt, version, size, null, 0, 0);

@@ -2,7 +2,7 @@ package io.rockhub.core.types;
 
 import io.rockhub.core.encoding.ColumnFamily;
 import io.rockhub.core.encoding.DataType;
-import io.rockhub.core.encoding.InlineHash;
+import io.rockhub.core.encoding.InlineEntries;
 import io.rockhub.core.encoding.InternalKey;
 import io.rockhub.core.encoding.Metadata;
 import io.rockhub.core.storage.Batch;
@@ -20,7 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Hashes: metadata holds the field count and, while the hash is small, every field and value
- * ({@link InlineHash}: one record to write and read); past that each field is a subkey
+ * ({@link InlineEntries}: one record to write and read); past that each field is a subkey
  * {@code [key][version][field]} holding its value. Owns every hash read-modify-write, under the key lock from read to commit.
  * Fields come back in byte order (Redis's order is its hash table's; clients must not rely on it).
  */
@@ -85,7 +85,7 @@ public final class HashStore {
     /**
      * Commits a change of fields: {@code puts} (field and value pairs, a later pair winning) and
      * {@code removed}, leaving {@code newSize} fields. A new or inline hash that still fits stays one
-     * record ({@link InlineHash}); one that no longer fits moves to a subkey per field, at its version
+     * record ({@link InlineEntries}); one that no longer fits moves to a subkey per field, at its version
      * (it had none there); a hash already in subkeys takes subkey writes.
      *
      * @param known the fields before: never null for a new or inline hash
@@ -93,15 +93,15 @@ public final class HashStore {
     private void write(Batch b, byte[] key, Metadata m, List<Keyspace.Entry> known, List<byte[]> puts,
                        List<byte[]> removed, long newSize, String event) {
         Metadata neu;
-        if (m.inlineHash() || m.size() == 0) {
+        if (m.inlineEntries() || m.size() == 0) {
             List<Keyspace.Entry> after = EntrySnapshots.with(known, puts, removed);
             List<byte[]> flat = new ArrayList<>(after.size() * 2);
             for (Keyspace.Entry e : after) {
                 flat.add(e.sub());
                 flat.add(e.value());
             }
-            if (InlineHash.fits(flat)) {
-                neu = after.isEmpty() ? m.withValue(null).withSize(0) : m.withValue(InlineHash.encode(flat)).withSize(after.size());
+            if (InlineEntries.fits(flat)) {
+                neu = after.isEmpty() ? m.withValue(null).withSize(0) : m.withValue(InlineEntries.encode(flat)).withSize(after.size());
                 keys.store(b, key, neu);
             } else {
                 for (Keyspace.Entry e : after) {

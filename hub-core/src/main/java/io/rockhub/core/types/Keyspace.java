@@ -284,7 +284,7 @@ public final class Keyspace {
      * the transaction holds; a cached list only of the committed record it has not changed).
      */
     public List<Entry> knownEntries(byte[] key, Metadata m) {
-        if (m.inlineHash()) {
+        if (m.inlineEntries()) {
             return inlineEntries(m);
         }
         if (!cache.enabled() || m.size() > EntrySnapshots.MAX_ENTRIES || !declaresEntries(m.type())) {
@@ -318,9 +318,9 @@ public final class Keyspace {
         }
     }
 
-    /** The fields of a hash kept in its record, sorted (see {@link io.rockhub.core.encoding.InlineHash}). */
+    /** The entries of a hash or sorted set kept in its record, sorted (see {@link io.rockhub.core.encoding.InlineEntries}). */
     public static List<Entry> inlineEntries(Metadata m) {
-        List<byte[]> fv = io.rockhub.core.encoding.InlineHash.decode(m.value());
+        List<byte[]> fv = io.rockhub.core.encoding.InlineEntries.decode(m.value());
         List<Entry> out = new ArrayList<>(fv.size() / 2);
         for (int i = 0; i < fv.size(); i += 2) {
             out.add(new Entry(fv.get(i), fv.get(i + 1)));
@@ -330,7 +330,7 @@ public final class Keyspace {
 
     /** The values of several subkeys of one collection (null where absent), read at once. */
     public List<byte[]> subkeys(byte[] key, Metadata m, List<byte[]> subs) {
-        if (m.inlineHash()) {
+        if (m.inlineEntries()) {
             List<Entry> known = inlineEntries(m);
             List<byte[]> out = new ArrayList<>(subs.size());
             for (byte[] sub : subs) {
@@ -406,7 +406,7 @@ public final class Keyspace {
     public List<Entry> subkeys(byte[] key, Metadata m, byte[] after, long limit, byte[] from, long count) {
         List<Entry> out = new ArrayList<>();
         limit = Math.min(limit, count);
-        if (m.inlineHash()) {
+        if (m.inlineEntries()) {
             for (Entry e : inlineEntries(m)) {
                 if (out.size() >= limit) {
                     break;

@@ -3,6 +3,7 @@ package io.rockhub.core.types;
 import io.rockhub.core.encoding.Bytes;
 import io.rockhub.core.encoding.ColumnFamily;
 import io.rockhub.core.encoding.DataType;
+import io.rockhub.core.encoding.InlineEntries;
 import io.rockhub.core.encoding.InternalKey;
 import io.rockhub.core.encoding.Metadata;
 import io.rockhub.core.encoding.ScoreCodec;
@@ -21,9 +22,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import io.rockhub.core.storage.Cursor;
 
 /**
- * Sorted sets: each member has a subkey {@code [key][version][member]} holding its exact score, and
- * an entry in the score index {@code [key][version][score][member]}, so ranges by score cost
- * O(log n + m) in the entries touched. Ranks are positions in the index: ranges by rank from either
+ * Sorted sets: a small one keeps its members and exact scores in its metadata record
+ * ({@link InlineEntries}: one entry to write, its ranges sorted in memory); past that each member has
+ * a subkey {@code [key][version][member]} holding its exact score, and an entry in the score index
+ * {@code [key][version][score][member]}, so ranges by score cost O(log n + m) in the entries touched. Ranks are positions in the index: ranges by rank from either
  * end cost O(offset + m), and ZRANK walks the index up to the member (O(rank)).
  *
  * <p>Large removals (ZREMRANGEBYSCORE on a time-series buffer) go in chunks of {@value #CHUNK}
@@ -77,9 +79,16 @@ public final class ZSetStore {
     }
 
     private final Keyspace keys;
+    /** Most members a set keeps in its record (0: none; tests compare the two forms this way). */
+    private final int inlineMax;
 
     public ZSetStore(Keyspace keys) {
+        this(keys, InlineEntries.MAX_ENTRIES);
+    }
+
+    ZSetStore(Keyspace keys, int inlineMax) {
         this.keys = keys;
+        this.inlineMax = inlineMax;
     }
 
     // ---- writes --------------------------------------------------------------------------------
@@ -92,7 +101,8 @@ public final class ZSetStore {
                 return Result.of(r.status());
             }
             Metadata m = r.value();
-            List<Keyspace.Entry> known = keys.knownEntries(key, m);
+            List<Keyspace.Entry> known = m.size() == 0 ? List.of() : keys.knownEntries(key, m);
+            boolean inline = inline(m);
             Map<ByteBuffer, Double> written = new HashMap<>();
             List<byte[]> subValues = new ArrayList<>();
             long added = 0;
@@ -127,16 +137,22 @@ public final class ZSetStore {
                     continue;
                 } else {
                     changed++;
-                    b.delete(ColumnFamily.ZSET_SCORE, ZSetScoreKey.encode(key, m.version(), old, p.member()));
+                    if (!inline) {
+                        b.delete(ColumnFamily.ZSET_SCORE, ZSetScoreKey.encode(key, m.version(), old, p.member()));
+                    }
                 }
                 byte[] exact = ScoreCodec.exact(score);
-                b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), p.member()), exact);
-                b.put(ColumnFamily.ZSET_SCORE, ZSetScoreKey.encode(key, m.version(), score, p.member()), new byte[0]);
+                if (!inline) {
+                    b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), p.member()), exact);
+                    b.put(ColumnFamily.ZSET_SCORE, ZSetScoreKey.encode(key, m.version(), score, p.member()), new byte[0]);
+                }
                 written.put(id, score);
                 subValues.add(p.member());
                 subValues.add(exact);
             }
-            if (added > 0 || changed > 0) {
+            if (inline && (added > 0 || changed > 0)) {
+                commitInline(b, key, m, known, subValues, List.of(), o.incr() ? "zincr" : "zadd");
+            } else if (added > 0 || changed > 0) {
                 Metadata neu = m.withSize(m.size() + added);
                 keys.store(b, key, neu);
                 keys.declareChange(neu, known, subValues, List.of());
@@ -154,6 +170,42 @@ public final class ZSetStore {
         }
         byte[] v = keys.subkey(key, m, known, member);
         return v == null ? null : ScoreCodec.fromExact(v);
+    }
+
+    /** Whether the set's members are (or, new, will be) kept in its record ({@link InlineEntries}). */
+    private boolean inline(Metadata m) {
+        return m.inlineEntries() || m.size() == 0 && inlineMax > 0;
+    }
+
+    /**
+     * Commits a change of an inline (or new) set: {@code puts} (member and exact score pairs) and
+     * {@code removed} applied to {@code known}. It stays one record while it fits; past that its
+     * members move to subkeys and the score index, at its version (it had none there), for good.
+     */
+    private void commitInline(Batch b, byte[] key, Metadata m, List<Keyspace.Entry> known, List<byte[]> puts,
+                              List<byte[]> removed, String event) {
+        List<Keyspace.Entry> after = EntrySnapshots.with(known, puts, removed);
+        List<byte[]> flat = new ArrayList<>(after.size() * 2);
+        for (Keyspace.Entry e : after) {
+            flat.add(e.sub());
+            flat.add(e.value());
+        }
+        Metadata neu;
+        if (after.size() <= inlineMax && InlineEntries.fits(flat)) {
+            neu = after.isEmpty() ? m.withValue(null).withSize(0) : m.withValue(InlineEntries.encode(flat)).withSize(after.size());
+            keys.store(b, key, neu);
+        } else {
+            for (Keyspace.Entry e : after) {
+                b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), e.sub()), e.value());
+                b.put(ColumnFamily.ZSET_SCORE, ZSetScoreKey.encode(key, m.version(), ScoreCodec.fromExact(e.value()), e.sub()),
+                        new byte[0]);
+            }
+            neu = m.withValue(null).withSize(after.size());
+            keys.store(b, key, neu);
+            keys.declareChange(neu, List.of(), flat, List.of());
+        }
+        b.event(KeyEvent.ZSET, event, key);
+        keys.commit(b);
     }
 
     /**
@@ -192,12 +244,16 @@ public final class ZSetStore {
                 }
                 Double s = storedScore(key, m, known, member);
                 if (s != null) {
-                    deleteMember(b, key, m, new ScoredMember(member, s));
+                    if (!m.inlineEntries()) {
+                        deleteMember(b, key, m, new ScoredMember(member, s));
+                    }
                     gone.add(member);
                     removed++;
                 }
             }
-            if (removed > 0) {
+            if (removed > 0 && m.inlineEntries()) {
+                commitInline(b, key, m, known, List.of(), gone, "zrem");
+            } else if (removed > 0) {
                 Metadata neu = m.withSize(m.size() - removed);
                 keys.store(b, key, neu);
                 keys.declareChange(neu, known, List.of(), gone);
@@ -238,6 +294,11 @@ public final class ZSetStore {
                     return Result.ok(removed);
                 }
                 try (Batch b = keys.storage().newBatch()) {
+                    if (m.inlineEntries()) {
+                        // The whole set is in the record: the chunk is all of what was selected.
+                        commitInline(b, key, m, known, List.of(), chunk.stream().map(ScoredMember::member).toList(), event);
+                        return Result.ok(removed + chunk.size());
+                    }
                     if (tx || chunk.size() < 16) {
                         for (ScoredMember e : chunk) {
                             deleteMember(b, key, m, e);
@@ -320,6 +381,11 @@ public final class ZSetStore {
             Metadata m = r.value();
             List<Keyspace.Entry> known = keys.knownEntries(key, m);
             List<ScoredMember> popped = walkIndex(key, m, highest, count, e -> true);
+            if (!popped.isEmpty() && m.inlineEntries()) {
+                commitInline(b, key, m, known, List.of(), popped.stream().map(ScoredMember::member).toList(),
+                        highest ? "zpopmax" : "zpopmin");
+                return Result.ok(popped);
+            }
             for (ScoredMember e : popped) {
                 deleteMember(b, key, m, e);
             }
@@ -428,6 +494,17 @@ public final class ZSetStore {
         Double score = storedScore(key, m, keys.knownEntries(key, m), member);
         if (score == null) {
             return Result.ok(null);
+        }
+        List<ScoredMember> known = knownInIndexOrder(key, m);
+        if (known != null) {
+            ScoredMember target = new ScoredMember(member, score);
+            long before = 0;
+            for (ScoredMember e : known) {
+                if (indexOrder(e, target) < 0) {
+                    before++;
+                }
+            }
+            return Result.ok(reverse ? m.size() - 1 - before : before);
         }
         byte[] prefix = InternalKey.prefix(key, m.version());
         byte[] target = ZSetScoreKey.encode(key, m.version(), score, member);
@@ -629,6 +706,10 @@ public final class ZSetStore {
 
     private List<ScoredMember> lexRange(byte[] key, Metadata m, LexBound min, LexBound max, boolean reverse,
                                         long offset, long limit) {
+        List<Keyspace.Entry> known = keys.knownEntries(key, m);
+        if (known != null) {
+            return lexRange(known, min, max, reverse, offset, limit);
+        }
         byte[] prefix = InternalKey.prefix(key, m.version());
         List<ScoredMember> out = new ArrayList<>();
         long skipped = 0;
@@ -666,6 +747,37 @@ public final class ZSetStore {
                 }
                 out.add(new ScoredMember(member, ScoreCodec.fromExact(it.value())));
             }
+        }
+        return out;
+    }
+
+    /** As the index walk above, over a whole set's entries in member order. */
+    private static List<ScoredMember> lexRange(List<Keyspace.Entry> byMember, LexBound min, LexBound max, boolean reverse,
+                                               long offset, long limit) {
+        List<ScoredMember> out = new ArrayList<>();
+        long skipped = 0;
+        for (int i = 0; i < byMember.size() && out.size() < limit; i++) {
+            Keyspace.Entry e = byMember.get(reverse ? byMember.size() - 1 - i : i);
+            byte[] member = e.sub();
+            if (!reverse) {
+                if (!min.admitsFromBelow(member)) {
+                    continue;
+                }
+                if (!max.admitsFromAbove(member)) {
+                    break;
+                }
+            } else {
+                if (!max.admitsFromAbove(member)) {
+                    continue;
+                }
+                if (!min.admitsFromBelow(member)) {
+                    break;
+                }
+            }
+            if (skipped++ < offset) {
+                continue;
+            }
+            out.add(new ScoredMember(member, ScoreCodec.fromExact(e.value())));
         }
         return out;
     }

@@ -55,16 +55,22 @@ class EncodingGoldenTest {
     @Test
     void aSmallHashKeepsItsFieldsInItsMetadataRecord() {
         java.util.List<byte[]> fv = java.util.List.of(b("a"), b("1"), b("bc"), b(""));
-        assertThat(hex(InlineHash.encode(fv))).isEqualTo("01" + "61" + "01" + "31" + "02" + "6263" + "00");
-        assertThat(InlineHash.decode(InlineHash.encode(fv))).containsExactlyElementsOf(fv);
-        Metadata m = Metadata.collection(DataType.HASH, 0, 7, 2).withValue(InlineHash.encode(fv));
+        assertThat(hex(InlineEntries.encode(fv))).isEqualTo("01" + "61" + "01" + "31" + "02" + "6263" + "00");
+        assertThat(InlineEntries.decode(InlineEntries.encode(fv))).containsExactlyElementsOf(fv);
+        Metadata m = Metadata.collection(DataType.HASH, 0, 7, 2).withValue(InlineEntries.encode(fv));
         assertThat(hex(m.encode())).isEqualTo("02" + "0000000000000000" + "0000000000000007" + "0000000000000002"
                 + "0161013102626300");
         assertThat(Metadata.decode(m.encode())).isEqualTo(m);
-        assertThat(Metadata.decode(m.encode()).inlineHash()).isTrue();
-        assertThat(Metadata.decode(Metadata.collection(DataType.HASH, 0, 7, 2).encode()).inlineHash()).isFalse();
-        assertThat(InlineHash.fits(java.util.List.of(b("f"), new byte[InlineHash.MAX_BYTES]))).isTrue();
-        assertThat(InlineHash.fits(java.util.List.of(b("f"), new byte[InlineHash.MAX_BYTES + 1]))).isFalse();
+        assertThat(Metadata.decode(m.encode()).inlineEntries()).isTrue();
+        assertThat(Metadata.decode(Metadata.collection(DataType.HASH, 0, 7, 2).encode()).inlineEntries()).isFalse();
+        // A sorted set's: its members with their exact scores.
+        Metadata z = Metadata.collection(DataType.ZSET, 0, 7, 1).withValue(InlineEntries.encode(java.util.List.of(b("m"), ScoreCodec.exact(1.5))));
+        assertThat(hex(z.encode())).isEqualTo("05" + "0000000000000000" + "0000000000000007" + "0000000000000001"
+                + "01" + "6d" + "08" + "3ff8000000000000");
+        assertThat(Metadata.decode(z.encode())).isEqualTo(z);
+        assertThat(Metadata.decode(z.encode()).inlineEntries()).isTrue();
+        assertThat(InlineEntries.fits(java.util.List.of(b("f"), new byte[InlineEntries.MAX_BYTES]))).isTrue();
+        assertThat(InlineEntries.fits(java.util.List.of(b("f"), new byte[InlineEntries.MAX_BYTES + 1]))).isFalse();
     }
 
     private static byte[] b(String s) {

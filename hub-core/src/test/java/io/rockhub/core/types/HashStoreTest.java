@@ -3,7 +3,7 @@ package io.rockhub.core.types;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rockhub.core.encoding.ColumnFamily;
-import io.rockhub.core.encoding.InlineHash;
+import io.rockhub.core.encoding.InlineEntries;
 import io.rockhub.core.expire.ExpirySweeper;
 import io.rockhub.core.storage.TempStorage;
 import io.rockhub.core.time.ManualClock;
@@ -151,12 +151,12 @@ class HashStoreTest {
     private void randomWrite(java.util.Random rnd, String name, java.util.Map<String, java.util.TreeMap<String, String>> model) {
         java.util.TreeMap<String, String> h = model.get(name);
         // Now and then many fields or a long value: the hash leaves its record for subkeys.
-        int fields = rnd.nextInt(20) == 0 ? InlineHash.MAX_ENTRIES + 8 : 6;
+        int fields = rnd.nextInt(20) == 0 ? InlineEntries.MAX_ENTRIES + 8 : 6;
         String f = "f" + rnd.nextInt(fields);
         switch (rnd.nextInt(7)) {
             case 0, 1 -> {
                 String f2 = "f" + rnd.nextInt(fields);
-                String v = rnd.nextInt(30) == 0 ? "v".repeat(InlineHash.MAX_BYTES + 1) : "v" + rnd.nextInt(100);
+                String v = rnd.nextInt(30) == 0 ? "v".repeat(InlineEntries.MAX_BYTES + 1) : "v" + rnd.nextInt(100);
                 String v2 = "w" + rnd.nextInt(100);
                 hashes.set(b(name), pairs(f, v, f2, v2), false);
                 h.put(f, v);
@@ -225,25 +225,25 @@ class HashStoreTest {
     @Test
     void aSmallHashIsOneRecordUntilItOutgrowsItAndThenStaysInSubkeys() {
         hashes.set(b("h"), pairs("a", "1", "b", "2"), false);
-        assertThat(keys.physical(b("h")).inlineHash()).isTrue();
+        assertThat(keys.physical(b("h")).inlineEntries()).isTrue();
         assertThat(tmp.count(ColumnFamily.SUBKEY)).isZero();
-        hashes.set(b("h"), pairs("c", "x".repeat(InlineHash.MAX_BYTES + 1)), false);
-        assertThat(keys.physical(b("h")).inlineHash()).isFalse();
+        hashes.set(b("h"), pairs("c", "x".repeat(InlineEntries.MAX_BYTES + 1)), false);
+        assertThat(keys.physical(b("h")).inlineEntries()).isFalse();
         assertThat(tmp.count(ColumnFamily.SUBKEY)).isEqualTo(3);
         hashes.delete(b("h"), pairs("c"));
-        assertThat(keys.physical(b("h")).inlineHash()).as("as Redis: no way back").isFalse();
+        assertThat(keys.physical(b("h")).inlineEntries()).as("as Redis: no way back").isFalse();
         assertThat(hashes.all(b("h")).value().stream().map(e -> new String(e.sub()) + "=" + new String(e.value())))
                 .containsExactly("a=1", "b=2");
         List<byte[]> many = new ArrayList<>();
-        for (int i = 0; i <= InlineHash.MAX_ENTRIES; i++) {
+        for (int i = 0; i <= InlineEntries.MAX_ENTRIES; i++) {
             many.add(b("f" + i));
             many.add(b("v" + i));
         }
-        hashes.set(b("wide"), many.subList(0, 2 * InlineHash.MAX_ENTRIES), false);
-        assertThat(keys.physical(b("wide")).inlineHash()).isTrue();
-        assertThat(hashes.set(b("wide"), many.subList(2 * InlineHash.MAX_ENTRIES, many.size()), false).value()).isEqualTo(1);
-        assertThat(keys.physical(b("wide")).inlineHash()).isFalse();
-        assertThat(hashes.length(b("wide")).value()).isEqualTo(InlineHash.MAX_ENTRIES + 1);
+        hashes.set(b("wide"), many.subList(0, 2 * InlineEntries.MAX_ENTRIES), false);
+        assertThat(keys.physical(b("wide")).inlineEntries()).isTrue();
+        assertThat(hashes.set(b("wide"), many.subList(2 * InlineEntries.MAX_ENTRIES, many.size()), false).value()).isEqualTo(1);
+        assertThat(keys.physical(b("wide")).inlineEntries()).isFalse();
+        assertThat(hashes.length(b("wide")).value()).isEqualTo(InlineEntries.MAX_ENTRIES + 1);
         assertThat(hashes.get(b("wide"), b("f0")).value()).isEqualTo(b("v0"));
         assertThat(hashes.scan(b("wide"), b("f0"), 2).value()).hasSize(2);
     }

@@ -153,7 +153,8 @@ class ZSetStoreTest {
         java.util.Random rnd = new java.util.Random(seed);
         try (TempStorage plainTmp = new TempStorage()) {
             Keyspace plainKeys = new Keyspace(plainTmp.storage, new ManualClock(1_700_000_000_000L));
-            ZSetStore plain = new ZSetStore(plainKeys);
+            // Members in subkeys and the score index, read through RocksDB: no record-kept sets, no cache.
+            ZSetStore plain = new ZSetStore(plainKeys, 0);
             double[] scores = {-1, 0, 1.5, 2, 3, 10, Double.POSITIVE_INFINITY};
             for (int step = 0; step < 2000; step++) {
                 int group = 1 + rnd.nextInt(3);
@@ -183,7 +184,9 @@ class ZSetStoreTest {
 
     private static String randomOp(java.util.Random r, ZSetStore z, double[] scores) {
         byte[] key = b("z" + r.nextInt(2));
-        String m1 = "m" + r.nextInt(8);
+        // Now and then past what a set keeps in its record: it moves to subkeys and the index.
+        int spread = r.nextInt(25) == 0 ? io.rockhub.core.encoding.InlineEntries.MAX_ENTRIES + 10 : 8;
+        String m1 = "m" + r.nextInt(spread);
         double s1 = scores[r.nextInt(scores.length)];
         ScoreBound lo = new ScoreBound(r.nextBoolean() ? Double.NEGATIVE_INFINITY : scores[r.nextInt(scores.length)], r.nextBoolean());
         ScoreBound hi = new ScoreBound(r.nextInt(4) == 0 ? Double.POSITIVE_INFINITY : scores[r.nextInt(scores.length)], r.nextBoolean());
@@ -198,11 +201,11 @@ class ZSetStoreTest {
                     default -> AddOptions.NONE;
                 };
                 List<ScoredMember> pairs = o.incr() ? List.of(new ScoredMember(b(m1), s1 == Double.POSITIVE_INFINITY ? 1 : s1))
-                        : List.of(new ScoredMember(b(m1), s1), new ScoredMember(b("m" + r.nextInt(8)), scores[r.nextInt(scores.length)]));
+                        : List.of(new ScoredMember(b(m1), s1), new ScoredMember(b("m" + r.nextInt(spread)), scores[r.nextInt(scores.length)]));
                 var res = z.add(key, pairs, o);
                 yield "add " + res.status() + (res.isOk() ? " " + res.value() : "");
             }
-            case 3 -> "rem " + z.remove(key, List.of(b(m1), b("m" + r.nextInt(8)))).value();
+            case 3 -> "rem " + z.remove(key, List.of(b(m1), b("m" + r.nextInt(spread)))).value();
             case 4 -> "remrange " + z.removeRangeByScore(key, lo, hi).value();
             case 5 -> "pop " + render(z.pop(key, 1 + r.nextInt(2), r.nextBoolean()).value());
             case 6 -> "remrank " + z.removeRangeByRank(key, r.nextInt(3) - 1, r.nextInt(5) - 2).value();
@@ -210,8 +213,36 @@ class ZSetStoreTest {
                     + " count " + z.count(key, lo, hi).value();
             default -> "byrank " + render(z.rangeByRank(key, r.nextInt(5) - 2, r.nextInt(7) - 3, r.nextBoolean()).value())
                     + " rank " + z.rank(key, b(m1), r.nextBoolean()).value()
-                    + " scores " + z.scores(key, List.of(b(m1))).value();
+                    + " scores " + z.scores(key, List.of(b(m1))).value()
+                    + " bylex " + render(z.rangeByLex(key, lex(r), lex(r), r.nextBoolean(), r.nextInt(2), 1 + r.nextInt(5)).value())
+                    + " lexremoved " + (r.nextInt(6) == 0 ? z.removeRangeByLex(key, lex(r), lex(r)).value() : "-")
+                    + " scan " + render(z.scan(key, r.nextBoolean() ? null : b("m" + r.nextInt(spread)), 1 + r.nextInt(4)).value());
         };
+    }
+
+    private static ZSetStore.LexBound lex(java.util.Random r) {
+        return switch (r.nextInt(4)) {
+            case 0 -> new ZSetStore.LexBound(null, false, false);
+            case 1 -> new ZSetStore.LexBound(null, false, true);
+            default -> new ZSetStore.LexBound(b("m" + r.nextInt(9)), r.nextBoolean(), false);
+        };
+    }
+
+    @Test
+    void aSmallSetIsOneRecordUntilItOutgrowsItAndThenStaysInTheIndex() {
+        zsets.add(b("z"), List.of(new ScoredMember(b("a"), 1), new ScoredMember(b("b"), 2)), AddOptions.NONE);
+        assertThat(keys.physical(b("z")).inlineEntries()).isTrue();
+        assertThat(tmp.count(io.rockhub.core.encoding.ColumnFamily.ZSET_SCORE)).isZero();
+        List<ScoredMember> many = new ArrayList<>();
+        for (int i = 0; i < io.rockhub.core.encoding.InlineEntries.MAX_ENTRIES; i++) {
+            many.add(new ScoredMember(b("m" + i), i));
+        }
+        zsets.add(b("z"), many, AddOptions.NONE);
+        assertThat(keys.physical(b("z")).inlineEntries()).isFalse();
+        assertThat(tmp.count(io.rockhub.core.encoding.ColumnFamily.ZSET_SCORE)).isEqualTo(many.size() + 2);
+        assertThat(zsets.removeRangeByRank(b("z"), 0, -3).value()).isEqualTo(many.size());
+        assertThat(keys.physical(b("z")).inlineEntries()).as("as Redis: no way back").isFalse();
+        assertThat(members(zsets.rangeByRank(b("z"), 0, -1, false).value())).containsExactly("m30", "m31");
     }
 
     private static String render(List<ScoredMember> l) {

@@ -40,8 +40,9 @@ class ClusterStorageTest {
                 String k = (i % 3 == 0 ? "{user" + (i % 7) + "}:" : "key:") + i;
                 switch (i % 4) {
                     case 0 -> c.call("SET", k, "v");
-                    case 1 -> c.call("HSET", k, "f", "v", "g", "w");
-                    case 2 -> c.call("ZADD", k, "1", "a", "2", "b");
+                    // Some past what a small hash or sorted set keeps in its record: in subkeys and the index.
+                    case 1 -> c.call("HSET", k, "f", "v", "g", i % 8 == 1 ? "w".repeat(100) : "w");
+                    case 2 -> c.call("ZADD", k, "1", "a", "2", i % 8 == 2 ? "b".repeat(100) : "b");
                     default -> c.call("XADD", k, "*", "f", "v");
                 }
                 if (i % 5 == 0) {

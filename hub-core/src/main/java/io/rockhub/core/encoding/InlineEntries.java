@@ -4,18 +4,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A small hash kept whole in its metadata record (after the version and size, see {@link Metadata}),
- * as Redis keeps one in a listpack: a write of a small hash is then one RocksDB entry instead of one
- * per field plus the record, and a read of it one lookup. Layout, fields in unsigned byte order:
- * {@code ([u8 field length][field][u8 value length][value])...}. A hash stays inline while it has
- * at most {@link #MAX_ENTRIES} fields and no field or value is longer than {@link #MAX_BYTES};
- * past that it moves to one subkey per field for good (as Redis's listpack becomes a hash table).
+ * A small hash or sorted set kept whole in its metadata record (after the version and size, see
+ * {@link Metadata}), as Redis keeps one in a listpack: a write is then one RocksDB entry instead of
+ * one per field (for a sorted set, two per member: its score and its index entry) plus the record,
+ * and a read one lookup. Layout, entries in unsigned byte order of their names:
+ * {@code ([u8 name length][name][u8 value length][value])...}, a hash's field and value or a sorted
+ * set's member and exact score ({@link ScoreCodec#exact}). One stays inline while it has at most
+ * {@link #MAX_ENTRIES} entries and no name or value is longer than {@link #MAX_BYTES}; past that it
+ * moves to subkeys (and the score index) for good, as Redis's listpack becomes a hash table or skiplist.
  */
-public final class InlineHash {
+public final class InlineEntries {
     public static final int MAX_ENTRIES = 32;
     public static final int MAX_BYTES = 64;
 
-    private InlineHash() {
+    private InlineEntries() {
     }
 
     /** Whether fields and values (alternating) may stay inline. */
