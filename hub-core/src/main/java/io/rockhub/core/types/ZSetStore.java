@@ -727,28 +727,25 @@ public final class ZSetStore {
             }
             for (; it.isValid() && Bytes.startsWith(it.key(), prefix) && out.size() < limit; step(it, reverse)) {
                 byte[] member = InternalKey.subkey(it.key());
-                if (!reverse) {
-                    if (!min.admitsFromBelow(member)) {
-                        continue;
-                    }
-                    if (!max.admitsFromAbove(member)) {
-                        break;
-                    }
-                } else {
-                    if (!max.admitsFromAbove(member)) {
-                        continue;
-                    }
-                    if (!min.admitsFromBelow(member)) {
-                        break;
-                    }
-                }
-                if (skipped++ < offset) {
+                int place = lexPlace(member, min, max, reverse);
+                if (place < 0 || place == 0 && skipped++ < offset) {
                     continue;
+                }
+                if (place > 0) {
+                    break;
                 }
                 out.add(new ScoredMember(member, ScoreCodec.fromExact(it.value())));
             }
         }
         return out;
+    }
+
+    /** Where {@code member} stands in a walk over a lex range in that direction: -1 before it, 0 in it, 1 past it. */
+    private static int lexPlace(byte[] member, LexBound min, LexBound max, boolean reverse) {
+        if (reverse ? !max.admitsFromAbove(member) : !min.admitsFromBelow(member)) {
+            return -1;
+        }
+        return (reverse ? min.admitsFromBelow(member) : max.admitsFromAbove(member)) ? 0 : 1;
     }
 
     /** As the index walk above, over a whole set's entries in member order. */
@@ -759,23 +756,12 @@ public final class ZSetStore {
         for (int i = 0; i < byMember.size() && out.size() < limit; i++) {
             Keyspace.Entry e = byMember.get(reverse ? byMember.size() - 1 - i : i);
             byte[] member = e.sub();
-            if (!reverse) {
-                if (!min.admitsFromBelow(member)) {
-                    continue;
-                }
-                if (!max.admitsFromAbove(member)) {
-                    break;
-                }
-            } else {
-                if (!max.admitsFromAbove(member)) {
-                    continue;
-                }
-                if (!min.admitsFromBelow(member)) {
-                    break;
-                }
-            }
-            if (skipped++ < offset) {
+            int place = lexPlace(member, min, max, reverse);
+            if (place < 0 || place == 0 && skipped++ < offset) {
                 continue;
+            }
+            if (place > 0) {
+                break;
             }
             out.add(new ScoredMember(member, ScoreCodec.fromExact(e.value())));
         }
