@@ -288,14 +288,24 @@ public final class HashStore {
         return Result.ok(entries.subList(0, (int) Math.min(count, entries.size())));
     }
 
-    /** RESTORE: writes fields and values (alternating; a repeated field keeps its last value) as a new hash version. */
+    /**
+     * RESTORE: writes fields and values (alternating; a repeated field keeps its last value) as a new
+     * hash version, kept in its record when it fits there as any write would keep it.
+     */
     public Metadata writeFresh(Batch b, byte[] key, long expireAt, List<byte[]> fieldsAndValues) {
         Metadata m = Metadata.collection(DataType.HASH, expireAt, keys.versions().next(), 0);
-        java.util.Set<java.nio.ByteBuffer> seen = new java.util.HashSet<>();
-        for (int i = 0; i + 1 < fieldsAndValues.size(); i += 2) {
-            seen.add(java.nio.ByteBuffer.wrap(fieldsAndValues.get(i)));
-            b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), fieldsAndValues.get(i)), fieldsAndValues.get(i + 1));
+        List<Keyspace.Entry> entries = EntrySnapshots.with(List.of(), fieldsAndValues, List.of());
+        List<byte[]> flat = new ArrayList<>(entries.size() * 2);
+        for (Keyspace.Entry e : entries) {
+            flat.add(e.sub());
+            flat.add(e.value());
         }
-        return m.withSize(seen.size());
+        if (!entries.isEmpty() && InlineEntries.fits(flat)) {
+            return m.withValue(InlineEntries.encode(flat)).withSize(entries.size());
+        }
+        for (Keyspace.Entry e : entries) {
+            b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), e.sub()), e.value());
+        }
+        return m.withSize(entries.size());
     }
 }

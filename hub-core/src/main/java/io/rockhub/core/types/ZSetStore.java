@@ -768,13 +768,32 @@ public final class ZSetStore {
         return out;
     }
 
-    /** RESTORE: writes members and scores (a repeated member keeps its last score) as a new sorted-set version. */
+    /**
+     * RESTORE: writes members and scores (a repeated member keeps its last score) as a new sorted-set
+     * version, kept in its record when it fits there as any write would keep it.
+     */
     public Metadata writeFresh(Batch b, byte[] key, long expireAt, List<ScoredMember> members) {
         java.util.Map<java.nio.ByteBuffer, ScoredMember> last = new java.util.LinkedHashMap<>();
         for (ScoredMember e : members) {
             last.put(java.nio.ByteBuffer.wrap(e.member()), e);
         }
         Metadata m = Metadata.collection(DataType.ZSET, expireAt, keys.versions().next(), last.size());
+        if (!last.isEmpty() && last.size() <= inlineMax) {
+            // Kept in its record when it fits there, as any write would keep it.
+            List<byte[]> pairs = new ArrayList<>(last.size() * 2);
+            for (ScoredMember e : last.values()) {
+                pairs.add(e.member());
+                pairs.add(ScoreCodec.exact(e.score() == 0 ? 0.0 : e.score()));
+            }
+            List<byte[]> flat = new ArrayList<>(pairs.size());
+            for (Keyspace.Entry e : EntrySnapshots.with(List.of(), pairs, List.of())) {
+                flat.add(e.sub());
+                flat.add(e.value());
+            }
+            if (InlineEntries.fits(flat)) {
+                return m.withValue(InlineEntries.encode(flat));
+            }
+        }
         for (ScoredMember e : last.values()) {
             double score = e.score() == 0 ? 0.0 : e.score();
             b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), e.member()), ScoreCodec.exact(score));

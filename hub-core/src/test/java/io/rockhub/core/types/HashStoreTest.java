@@ -223,6 +223,20 @@ class HashStoreTest {
     }
 
     @Test
+    void aRestoredSmallHashIsOneRecordAsAWrittenOneIs() {
+        try (io.rockhub.core.storage.Batch b = keys.storage().newBatch()) {
+            var m = hashes.writeFresh(b, b("r"), 0, pairs("b", "2", "a", "1", "b", "3"));
+            assertThat(m.inlineEntries()).isTrue();
+            assertThat(m.size()).isEqualTo(2);
+            keys.put(b, b("r"), null, m);
+            keys.commit(b);
+        }
+        assertThat(tmp.count(ColumnFamily.SUBKEY)).isZero();
+        assertThat(hashes.all(b("r")).value().stream().map(e -> new String(e.sub()) + "=" + new String(e.value())))
+                .containsExactly("a=1", "b=3");
+    }
+
+    @Test
     void aSmallHashIsOneRecordUntilItOutgrowsItAndThenStaysInSubkeys() {
         hashes.set(b("h"), pairs("a", "1", "b", "2"), false);
         assertThat(keys.physical(b("h")).inlineEntries()).isTrue();
