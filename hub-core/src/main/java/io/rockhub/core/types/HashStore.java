@@ -92,25 +92,9 @@ public final class HashStore {
      */
     private void write(Batch b, byte[] key, Metadata m, List<Keyspace.Entry> known, List<byte[]> puts,
                        List<byte[]> removed, long newSize, String event) {
-        Metadata neu;
         if (m.inlineEntries() || m.size() == 0) {
-            List<Keyspace.Entry> after = EntrySnapshots.with(known, puts, removed);
-            List<byte[]> flat = new ArrayList<>(after.size() * 2);
-            for (Keyspace.Entry e : after) {
-                flat.add(e.sub());
-                flat.add(e.value());
-            }
-            if (InlineEntries.fits(flat)) {
-                neu = after.isEmpty() ? m.withValue(null).withSize(0) : m.withValue(InlineEntries.encode(flat)).withSize(after.size());
-                keys.store(b, key, neu);
-            } else {
-                for (Keyspace.Entry e : after) {
-                    b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), e.sub()), e.value());
-                }
-                neu = m.withValue(null).withSize(after.size());
-                keys.store(b, key, neu);
-                keys.declareChange(neu, List.of(), flat, List.of());
-            }
+            keys.storeEntries(b, key, m, EntrySnapshots.with(known, puts, removed), InlineEntries.MAX_ENTRIES,
+                    e -> b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), e.sub()), e.value()));
         } else {
             for (int i = 0; i + 1 < puts.size(); i += 2) {
                 b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), puts.get(i)), puts.get(i + 1));
@@ -118,7 +102,7 @@ public final class HashStore {
             for (byte[] f : removed) {
                 b.delete(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), f));
             }
-            neu = m.withSize(newSize);
+            Metadata neu = m.withSize(newSize);
             keys.store(b, key, neu);
             keys.declareChange(neu, known, puts, removed);
         }
@@ -295,13 +279,9 @@ public final class HashStore {
     public Metadata writeFresh(Batch b, byte[] key, long expireAt, List<byte[]> fieldsAndValues) {
         Metadata m = Metadata.collection(DataType.HASH, expireAt, keys.versions().next(), 0);
         List<Keyspace.Entry> entries = EntrySnapshots.with(List.of(), fieldsAndValues, List.of());
-        List<byte[]> flat = new ArrayList<>(entries.size() * 2);
-        for (Keyspace.Entry e : entries) {
-            flat.add(e.sub());
-            flat.add(e.value());
-        }
-        if (!entries.isEmpty() && InlineEntries.fits(flat)) {
-            return m.withValue(InlineEntries.encode(flat)).withSize(entries.size());
+        byte[] record = Keyspace.inlineRecord(entries, InlineEntries.MAX_ENTRIES);
+        if (record != null) {
+            return m.withValue(record).withSize(entries.size());
         }
         for (Keyspace.Entry e : entries) {
             b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), e.sub()), e.value());

@@ -328,6 +328,42 @@ public final class Keyspace {
         return out;
     }
 
+    /**
+     * The record form ({@link io.rockhub.core.encoding.InlineEntries}) of a hash's or sorted set's
+     * entries (sorted), or null when there are none or they do not fit in it (more than {@code max}).
+     */
+    public static byte[] inlineRecord(List<Entry> entries, int max) {
+        if (entries.isEmpty() || entries.size() > max) {
+            return null;
+        }
+        List<byte[]> flat = new ArrayList<>(entries.size() * 2);
+        for (Entry e : entries) {
+            flat.add(e.sub());
+            flat.add(e.value());
+        }
+        return io.rockhub.core.encoding.InlineEntries.fits(flat) ? io.rockhub.core.encoding.InlineEntries.encode(flat) : null;
+    }
+
+    /**
+     * Stores the new entries {@code after} (sorted) of a hash or sorted set kept in its record (or
+     * new): in the record while they fit ({@link #inlineRecord}), else each written by {@code spill}
+     * (its subkeys, and index entries) at the record's version, for good. Returns the new record.
+     */
+    public Metadata storeEntries(Batch b, byte[] key, Metadata m, List<Entry> after, int max,
+                                 java.util.function.Consumer<Entry> spill) {
+        byte[] record = inlineRecord(after, max);
+        if (after.isEmpty() || record != null) {
+            Metadata neu = m.withValue(record).withSize(after.size());
+            store(b, key, neu);
+            return neu;
+        }
+        after.forEach(spill);
+        Metadata neu = m.withValue(null).withSize(after.size());
+        store(b, key, neu);
+        declareChange(neu, after, List.of(), List.of());
+        return neu;
+    }
+
     /** The values of several subkeys of one collection (null where absent), read at once. */
     public List<byte[]> subkeys(byte[] key, Metadata m, List<byte[]> subs) {
         if (m.inlineEntries()) {

@@ -184,26 +184,11 @@ public final class ZSetStore {
      */
     private void commitInline(Batch b, byte[] key, Metadata m, List<Keyspace.Entry> known, List<byte[]> puts,
                               List<byte[]> removed, String event) {
-        List<Keyspace.Entry> after = EntrySnapshots.with(known, puts, removed);
-        List<byte[]> flat = new ArrayList<>(after.size() * 2);
-        for (Keyspace.Entry e : after) {
-            flat.add(e.sub());
-            flat.add(e.value());
-        }
-        Metadata neu;
-        if (after.size() <= inlineMax && InlineEntries.fits(flat)) {
-            neu = after.isEmpty() ? m.withValue(null).withSize(0) : m.withValue(InlineEntries.encode(flat)).withSize(after.size());
-            keys.store(b, key, neu);
-        } else {
-            for (Keyspace.Entry e : after) {
-                b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), e.sub()), e.value());
-                b.put(ColumnFamily.ZSET_SCORE, ZSetScoreKey.encode(key, m.version(), ScoreCodec.fromExact(e.value()), e.sub()),
-                        new byte[0]);
-            }
-            neu = m.withValue(null).withSize(after.size());
-            keys.store(b, key, neu);
-            keys.declareChange(neu, List.of(), flat, List.of());
-        }
+        keys.storeEntries(b, key, m, EntrySnapshots.with(known, puts, removed), inlineMax, e -> {
+            b.put(ColumnFamily.SUBKEY, InternalKey.encode(key, m.version(), e.sub()), e.value());
+            b.put(ColumnFamily.ZSET_SCORE, ZSetScoreKey.encode(key, m.version(), ScoreCodec.fromExact(e.value()), e.sub()),
+                    new byte[0]);
+        });
         b.event(KeyEvent.ZSET, event, key);
         keys.commit(b);
     }
@@ -778,21 +763,15 @@ public final class ZSetStore {
             last.put(java.nio.ByteBuffer.wrap(e.member()), e);
         }
         Metadata m = Metadata.collection(DataType.ZSET, expireAt, keys.versions().next(), last.size());
-        if (!last.isEmpty() && last.size() <= inlineMax) {
-            // Kept in its record when it fits there, as any write would keep it.
-            List<byte[]> pairs = new ArrayList<>(last.size() * 2);
-            for (ScoredMember e : last.values()) {
-                pairs.add(e.member());
-                pairs.add(ScoreCodec.exact(e.score() == 0 ? 0.0 : e.score()));
-            }
-            List<byte[]> flat = new ArrayList<>(pairs.size());
-            for (Keyspace.Entry e : EntrySnapshots.with(List.of(), pairs, List.of())) {
-                flat.add(e.sub());
-                flat.add(e.value());
-            }
-            if (InlineEntries.fits(flat)) {
-                return m.withValue(InlineEntries.encode(flat));
-            }
+        List<byte[]> pairs = new ArrayList<>(last.size() * 2);
+        for (ScoredMember e : last.values()) {
+            pairs.add(e.member());
+            pairs.add(ScoreCodec.exact(e.score() == 0 ? 0.0 : e.score()));
+        }
+        // Kept in its record when it fits there, as any write would keep it.
+        byte[] record = Keyspace.inlineRecord(EntrySnapshots.with(List.of(), pairs, List.of()), inlineMax);
+        if (record != null) {
+            return m.withValue(record);
         }
         for (ScoredMember e : last.values()) {
             double score = e.score() == 0 ? 0.0 : e.score();

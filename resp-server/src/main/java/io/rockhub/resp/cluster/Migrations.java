@@ -240,16 +240,7 @@ public final class Migrations {
         }
 
         private boolean stillMine() {
-            ClusterNode me = hub.cluster().me();
-            if (me == null) {
-                return false;
-            }
-            for (int s = slots.nextSetBit(0); s >= 0; s = slots.nextSetBit(s + 1)) {
-                if (hub.cluster().owner(s) == me) {
-                    return true;
-                }
-            }
-            return false;
+            return servedHere(slots) >= 0;
         }
 
         /** Whether the topology gives every slot of the move to its target (the move's commit). */
@@ -306,7 +297,7 @@ public final class Migrations {
      */
     public synchronized String start(BitSet slots, String slotsText, String host, int port) {
         Outgoing o = current;
-        if (o != null && (o.phase.ordinal() < Phase.DONE.ordinal())) {
+        if (o != null && o.active()) {
             return "ERR a migration of slots " + o.slotsText + " is in progress";
         }
         ClusterNode me = hub.cluster().me();
@@ -329,7 +320,7 @@ public final class Migrations {
     /** Stops the current migration if it has not completed; false if there is none to stop. */
     public boolean abort() {
         Outgoing o = current;
-        if (o == null || o.phase.ordinal() >= Phase.DONE.ordinal()) {
+        if (o == null || !o.active()) {
             return false;
         }
         synchronized (o) {
@@ -342,7 +333,17 @@ public final class Migrations {
     /** The node stops: a move not committed stops with it (the node, back, serves the slots it had). */
     public void close() {
         abort();
-        importer.shutdown();
+        // The batch being written finishes before the node closes its storage (it writes through
+        // it); the ones queued behind it are dropped: their source sees the connection go and fails
+        // the move, as when the node stops.
+        importer.shutdownNow();
+        try {
+            if (!importer.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("an imported batch was still being written when the node stopped");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -388,11 +389,9 @@ public final class Migrations {
      * takes entries for them from now on (until the import is aborted or its slots dropped).
      */
     public synchronized String importStart(BitSet slots) {
-        ClusterNode me = hub.cluster().me();
-        for (int s = slots.nextSetBit(0); s >= 0; s = slots.nextSetBit(s + 1)) {
-            if (me != null && hub.cluster().owner(s) == me) {
-                return "ERR slot " + s + " is served here already";
-            }
+        int served = servedHere(slots);
+        if (served >= 0) {
+            return "ERR slot " + served + " is served here already";
         }
         data.drop(slots);
         imported.set(0);
@@ -434,15 +433,24 @@ public final class Migrations {
 
     /** Target: drops a copy it will not serve (unless the slots became its own meanwhile). */
     public synchronized void importAbort(BitSet slots) {
+        importing = null;
+        if (servedHere(slots) < 0) {
+            data.drop(slots);
+        }
+    }
+
+    /** The first of {@code slots} this node serves now, or -1. */
+    private int servedHere(BitSet slots) {
         ClusterNode me = hub.cluster().me();
+        if (me == null) {
+            return -1;
+        }
         for (int s = slots.nextSetBit(0); s >= 0; s = slots.nextSetBit(s + 1)) {
-            if (me != null && hub.cluster().owner(s) == me) {
-                importing = null;
-                return;
+            if (hub.cluster().owner(s) == me) {
+                return s;
             }
         }
-        importing = null;
-        data.drop(slots);
+        return -1;
     }
 
     /**
@@ -453,11 +461,9 @@ public final class Migrations {
      * (the controller asks again).
      */
     public synchronized Object dropSlots(BitSet slots) {
-        ClusterNode me = hub.cluster().me();
-        for (int s = slots.nextSetBit(0); s >= 0; s = slots.nextSetBit(s + 1)) {
-            if (me != null && hub.cluster().owner(s) == me) {
-                return "ERR slot " + s + " is served here";
-            }
+        int served = servedHere(slots);
+        if (served >= 0) {
+            return "ERR slot " + served + " is served here";
         }
         Outgoing o = current;
         if (o != null && o.active() && o.slots.intersects(slots)) {
