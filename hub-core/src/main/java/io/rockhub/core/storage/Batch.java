@@ -43,6 +43,9 @@ public final class Batch implements AutoCloseable {
         } catch (RocksDBException e) {
             throw new StorageException("batch put failed", e);
         }
+        if (tx != null) {
+            tx.noteWrite(cf, key, value);
+        }
         return this;
     }
 
@@ -51,6 +54,9 @@ public final class Batch implements AutoCloseable {
             batch.delete(storage.handle(cf), key);
         } catch (RocksDBException e) {
             throw new StorageException("batch delete failed", e);
+        }
+        if (tx != null) {
+            tx.noteWrite(cf, key, Transaction.DELETED);
         }
         return this;
     }
@@ -194,10 +200,11 @@ public final class Batch implements AutoCloseable {
     }
 
     private void merge(byte[] counter, long delta) throws RocksDBException {
-        batch.merge(storage.handle(ColumnFamily.DEFAULT), counter, Counters.operand(delta));
         if (tx != null) {
-            tx.noteCounter(counter, delta);
+            tx.noteCounter(counter, delta); // written once per counter at the transaction's commit
+            return;
         }
+        batch.merge(storage.handle(ColumnFamily.DEFAULT), counter, Counters.operand(delta));
     }
 
     @Override

@@ -288,12 +288,25 @@ public final class Storage implements AutoCloseable {
     public void commitTransaction(Transaction tx) {
         transaction.set(null);
         try {
-            if (tx.batch.count() > 0) {
-                stampCommitTime(tx.batch);
-                if (tx.batch instanceof WriteBatchWithIndex indexedBatch) {
+            if (tx.batch.count() > 0 || !tx.counterDeltas.isEmpty()) {
+                if (tx.repeats()) {
+                    try (org.rocksdb.WriteBatch latest = new org.rocksdb.WriteBatch()) {
+                        for (java.util.Map.Entry<Transaction.EntryKey, byte[]> e : tx.latestWrites()) {
+                            byte[] key = e.getKey().key().array();
+                            if (e.getValue() == Transaction.DELETED) {
+                                latest.delete(handle(e.getKey().cf()), key);
+                            } else {
+                                latest.put(handle(e.getKey().cf()), key, e.getValue());
+                            }
+                        }
+                        writeWithCounters(latest, tx);
+                    }
+                } else if (tx.batch instanceof WriteBatchWithIndex indexedBatch) {
+                    appendCounters(indexedBatch, tx);
+                    stampCommitTime(indexedBatch);
                     db.write(writeOptions, indexedBatch);
                 } else {
-                    db.write(writeOptions, (org.rocksdb.WriteBatch) tx.batch);
+                    writeWithCounters((org.rocksdb.WriteBatch) tx.batch, tx);
                 }
             }
             java.util.List<KeyEvent> events = tx.events();
@@ -304,6 +317,22 @@ public final class Storage implements AutoCloseable {
             throw new StorageException("transaction write failed: " + e.getMessage(), e);
         } finally {
             tx.close();
+        }
+    }
+
+    private void writeWithCounters(org.rocksdb.WriteBatch batch, Transaction tx) throws RocksDBException {
+        appendCounters(batch, tx);
+        stampCommitTime(batch);
+        db.write(writeOptions, batch);
+    }
+
+    /** A transaction's counter changes, one merge operand per counter. */
+    private void appendCounters(org.rocksdb.AbstractWriteBatch batch, Transaction tx) throws RocksDBException {
+        for (java.util.Map.Entry<java.nio.ByteBuffer, Long> e : tx.counterDeltas.entrySet()) {
+            if (e.getValue() == 0) {
+                continue; // created and removed within the transaction
+            }
+            batch.merge(handles.get(ColumnFamily.DEFAULT), e.getKey().array(), Counters.operand(e.getValue()));
         }
     }
 
