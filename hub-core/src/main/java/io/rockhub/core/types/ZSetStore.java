@@ -400,14 +400,7 @@ public final class ZSetStore {
                     }
                 }
             } else {
-                Metadata neu = Metadata.collection(DataType.ZSET, 0, keys.versions().next(), range.size());
-                for (ScoredMember e : range) {
-                    double score = e.score() == 0 ? 0.0 : e.score(); // stored -0 reads back as 0, as in Redis
-                    b.put(ColumnFamily.SUBKEY, InternalKey.encode(dst, neu.version(), e.member()), ScoreCodec.exact(score));
-                    b.put(ColumnFamily.ZSET_SCORE, ZSetScoreKey.encode(dst, neu.version(), score, e.member()),
-                            new byte[0]);
-                }
-                keys.put(b, dst, old, neu);
+                keys.put(b, dst, old, writeFresh(b, dst, 0, range));
                 b.event(KeyEvent.ZSET, event, dst);
             }
             keys.commit(b);
@@ -754,8 +747,8 @@ public final class ZSetStore {
     }
 
     /**
-     * RESTORE: writes members and scores (a repeated member keeps its last score) as a new sorted-set
-     * version, kept in its record when it fits there as any write would keep it.
+     * RESTORE and the Z*STORE family: writes members and scores (a repeated member keeps its last
+     * score) as a new sorted-set version, kept in its record when it fits there as any write would keep it.
      */
     public Metadata writeFresh(Batch b, byte[] key, long expireAt, List<ScoredMember> members) {
         java.util.Map<java.nio.ByteBuffer, ScoredMember> last = new java.util.LinkedHashMap<>();

@@ -245,6 +245,30 @@ class ZSetStoreTest {
         assertThat(members(zsets.rangeByRank(b("z"), 0, -1, false).value())).containsExactly("m30", "m31");
     }
 
+    @Test
+    void aStoredResultIsOneRecordWhileItFitsThereAndReadsBackTheSameEitherWay() {
+        List<ScoredMember> small = List.of(new ScoredMember(b("b"), 2), new ScoredMember(b("a"), -0.0),
+                new ScoredMember(b("c"), 2));
+        assertThat(zsets.store(b("dst"), small, "zrangestore").value()).isEqualTo(3);
+        assertThat(keys.physical(b("dst")).inlineEntries()).isTrue();
+        assertThat(tmp.count(io.rockhub.core.encoding.ColumnFamily.ZSET_SCORE)).isZero();
+        assertThat(render(zsets.rangeByRank(b("dst"), 0, -1, false).value())).isEqualTo("[a@0.0, b@2.0, c@2.0]");
+
+        List<ScoredMember> large = new ArrayList<>();
+        for (int i = 0; i <= io.rockhub.core.encoding.InlineEntries.MAX_ENTRIES; i++) {
+            large.add(new ScoredMember(b("m" + i), -i));
+        }
+        assertThat(zsets.store(b("dst"), large, "zunionstore").value()).isEqualTo(large.size());
+        assertThat(keys.physical(b("dst")).inlineEntries()).isFalse();
+        assertThat(tmp.count(io.rockhub.core.encoding.ColumnFamily.ZSET_SCORE)).isEqualTo(large.size());
+        assertThat(zsets.rangeByScore(b("dst"), new ZSetStore.ScoreBound(-1, false), new ZSetStore.ScoreBound(0, false),
+                false, 0, Long.MAX_VALUE).value()).extracting(ScoredMember::score).containsExactly(-1.0, 0.0);
+
+        assertThat(zsets.store(b("dst"), small, "zrangestore").value()).isEqualTo(3);
+        assertThat(keys.physical(b("dst")).inlineEntries()).as("a new version, not the grown set").isTrue();
+        assertThat(render(zsets.rangeByRank(b("dst"), 0, -1, true).value())).isEqualTo("[c@2.0, b@2.0, a@0.0]");
+    }
+
     private static String render(List<ScoredMember> l) {
         return l.stream().map(e -> new String(e.member(), StandardCharsets.UTF_8) + "@" + e.score()).toList().toString();
     }
