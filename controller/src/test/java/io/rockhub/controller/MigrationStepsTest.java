@@ -36,6 +36,9 @@ import redis.clients.jedis.resps.ScanResult;
  * <li>the mover ({@code bin/rockhub cluster move}, its own process) dies while the source holds the
  * slots' writes for the commit: the leader takes the move over once the mover's ZooKeeper session
  * ends, and the source takes the writes again; the target drops its copy;
+ * <li>the target dies once the source holds the slots' writes for the commit, and comes back: the move
+ * either commits (the target's copy is durable and it serves the slots once back) or is settled as
+ * not done (the target drops its copy); the slots are moved back if it committed;
  * <li>the target dies mid-copy and comes back: the partial copy it kept is dropped once it answers;
  * <li>the source dies after the commit, while it drops the slots: back, it is made to drop them;
  * <li>the controller leader dies: the other controller leads once its ZooKeeper session ends, and
@@ -104,15 +107,9 @@ class MigrationStepsTest {
                 awaitWrites(acknowledged, 200);
 
                 // 1. The mover dies while the source holds the slots' writes for the commit.
-                Process mover = new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"),
-                        "-Xmx256m", "-cp", System.getProperty("java.class.path"), ControllerMain.class.getName(), "move",
-                        "--zookeeper", connect, "--cluster", LocalCluster.CLUSTER, "--slots", SLOTS, "--to", targetId))
-                        .redirectErrorStream(true).redirectOutput(dir.resolve("mover.log").toFile()).start();
+                Process mover = startMover(dir, connect, targetId, "mover.log");
                 movers.add(mover);
-                Wait.until(Duration.ofSeconds(60), "the copy under way", () -> {
-                    String s = ClusterNodes.migration(source);
-                    return s.contains("state:copying") && !s.contains("bytes:0\r\n");
-                });
+                awaitCopying(source);
                 signal(mover.pid(), "STOP");
                 ClusterNodes.awaitMigration(source, "ready", Duration.ofSeconds(60)); // writes to the slots held
                 mover.destroyForcibly();
@@ -124,12 +121,33 @@ class MigrationStepsTest {
                 assertThat(countInSlot(target, bulkSlot)).as("the target's copy").isZero();
                 awaitWrites(acknowledged, 200);
 
+                // 1b. The target dies once the source holds the writes for the commit (its mover paused
+                // there, so that the target dies at that step), and comes back.
+                Process paused = startMover(dir, connect, targetId, "mover-2.log");
+                movers.add(paused);
+                awaitCopying(source);
+                signal(paused.pid(), "STOP");
+                ClusterNodes.awaitMigration(source, "ready", Duration.ofSeconds(60));
+                List<String> readyTargetCommand = kill(dir, target);
+                signal(paused.pid(), "CONT");
+                Wait.until(Duration.ofSeconds(60), "the mover to end", () -> !paused.isAlive());
+                restart(dir, target, readyTargetCommand);
+                Wait.until(Duration.ofSeconds(60), "the move settled", () -> noMove(store));
+                if (store.read().topology().node(targetId).slots().contains(SLOTS)) {
+                    assertThat(countInSlot(target, bulkSlot)).as("the committed copy").isPositive();
+                    assertThat(countInSlot(source, bulkSlot)).as("the source's keys of the moved slots").isZero();
+                    Controller.moveSlots(zk, LocalCluster.CLUSTER, SLOTS, ClusterNodes.id(source), 120_000);
+                    assertThat(countInSlot(source, bulkSlot)).as("the slots moved back").isPositive();
+                } else {
+                    assertThat(ClusterNodes.migration(source)).containsAnyOf("state:aborted", "state:failed");
+                }
+                assertThat(store.read().topology().node(targetId).slots()).as("the target's slots").containsExactly("8192-16383");
+                Wait.until(Duration.ofSeconds(60), "the target's copy dropped", () -> countInSlot(target, bulkSlot) == 0);
+                awaitWrites(acknowledged, 200);
+
                 // 2. The target dies mid-copy, and comes back.
                 CompletableFuture<Controller.Move> move = moveAsync(zk, targetId);
-                Wait.until(Duration.ofSeconds(60), "the copy under way", () -> {
-                    String s = ClusterNodes.migration(source);
-                    return s.contains("state:copying") && !s.contains("bytes:0\r\n");
-                });
+                awaitCopying(source);
                 List<String> targetCommand = kill(dir, target);
                 assertThat(catchFailure(move)).as("the move").isNotNull();
                 assertThat(store.migration()).as("the move's record, left to the leader").isNotNull();
@@ -224,6 +242,21 @@ class MigrationStepsTest {
         } catch (CompletionException e) {
             return e.getCause();
         }
+    }
+
+    /** A {@code bin/rockhub cluster move} of the slots to the target, as a process of its own. */
+    private static Process startMover(Path dir, String connect, String targetId, String log) throws IOException {
+        return new ProcessBuilder(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-Xmx256m", "-cp", System.getProperty("java.class.path"), ControllerMain.class.getName(), "move",
+                "--zookeeper", connect, "--cluster", LocalCluster.CLUSTER, "--slots", SLOTS, "--to", targetId))
+                .redirectErrorStream(true).redirectOutput(dir.resolve(log).toFile()).start();
+    }
+
+    private static void awaitCopying(int source) {
+        Wait.until(Duration.ofSeconds(60), "the copy under way", () -> {
+            String s = ClusterNodes.migration(source);
+            return s.contains("state:copying") && !s.contains("bytes:0\r\n");
+        });
     }
 
     private static void awaitWrites(List<String> acknowledged, int more) {
