@@ -136,6 +136,9 @@ class MigrationStepsTest {
                 if (store.read().topology().node(targetId).slots().contains(SLOTS)) {
                     assertThat(countInSlot(target, bulkSlot)).as("the committed copy").isPositive();
                     assertThat(countInSlot(source, bulkSlot)).as("the source's keys of the moved slots").isZero();
+                    // Back from before the commit, it serves the slots once the controller has pushed it the topology.
+                    Wait.until(Duration.ofSeconds(60), "the target serving its new slots",
+                            () -> call(target, "GET", "bulk:0").startsWith("$"));
                     Controller.moveSlots(zk, LocalCluster.CLUSTER, SLOTS, ClusterNodes.id(source), 120_000);
                     assertThat(countInSlot(source, bulkSlot)).as("the slots moved back").isPositive();
                 } else {
