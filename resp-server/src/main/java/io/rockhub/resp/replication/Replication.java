@@ -29,6 +29,11 @@ public final class Replication implements AutoCloseable {
     private final Hub hub;
     private final CheckpointSource checkpoints;
     private final Map<Long, ReplicaPeer> peers = new ConcurrentHashMap<>();
+    /**
+     * Every sender whose thread has not ended: a replica that disconnects leaves {@link #peers} at
+     * once while its sender may still be reading the WAL, and storage must not close under it.
+     */
+    private final java.util.Set<WalSender> senders = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> waitKeys = new ConcurrentHashMap<>();
     private volatile ReplicationState state;
     private volatile ReplicaLink link;
@@ -200,6 +205,7 @@ public final class Replication implements AutoCloseable {
         WalCursor cursor = hub.storage().walFrom(next);
         WalSender sender = new WalSender(this, peer, channel, cursor);
         peer.sender(sender);
+        senders.add(sender);
         sender.start("rockhub-wal-sender-" + address);
         LOG.info("replica {}: streaming the WAL from sequence {}", address, next);
     }
@@ -223,7 +229,9 @@ public final class Replication implements AutoCloseable {
         }
     }
 
-    void removePeer(ReplicaPeer p) {
+    /** The sender's thread is ending: it no longer reads storage. */
+    void senderEnded(WalSender sender, ReplicaPeer p) {
+        senders.remove(sender);
         peers.remove(p.clientId(), p);
         LOG.info("replica {} disconnected", p.address());
     }
@@ -316,6 +324,9 @@ public final class Replication implements AutoCloseable {
         }
         for (ReplicaPeer p : peers.values()) {
             closePeer(p);
+        }
+        for (WalSender s : senders) {
+            s.stop(); // also those of replicas that disconnected as the server closed their connections
         }
     }
 }

@@ -151,7 +151,7 @@ final class WalSender implements Runnable {
             channel.close();
         } finally {
             cursor.close();
-            replication.removePeer(peer);
+            replication.senderEnded(this, peer);
         }
     }
 

@@ -295,6 +295,59 @@ class ReplicationTest {
     }
 
     @Test
+    void aPrimaryClosingWhileItStreamsToAReplicaClosesItsStorageOnlyAfterItsSendersEnded() throws Exception {
+        // Closing the server closes the replica's connection first, which takes the replica off the
+        // primary's peers at once while its sender may still be reading the WAL: RocksDB aborted the
+        // JVM ("pthread lock: Invalid argument") when storage closed under that read.
+        for (int round = 0; round < 3; round++) {
+            java.util.Set<Thread> before = senderThreads();
+            TestServer primary = TestServer.start();
+            try (TestServer replica = replicaOf(primary)) {
+                try (Jedis p = new Jedis("127.0.0.1", primary.port())) {
+                    mixedWrites(p, 0, 200);
+                }
+                awaitCaughtUp(primary, replica);
+                assertThat(senderThreads()).as("the primary's sender").hasSizeGreaterThan(before.size());
+                // Writes streaming to the replica as the primary closes, so that its sender is reading the WAL.
+                java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+                Thread writer = new Thread(() -> {
+                    try (Jedis p = new Jedis("127.0.0.1", primary.port())) {
+                        String value = "v".repeat(1000);
+                        for (int i = 0; !stop.get(); i++) {
+                            redis.clients.jedis.Pipeline pipe = p.pipelined();
+                            for (int k = 0; k < 100; k++) {
+                                pipe.set("load:" + (i * 100 + k), value);
+                            }
+                            pipe.sync();
+                        }
+                    } catch (RuntimeException closed) {
+                        // the primary closed under the writer: expected
+                    }
+                });
+                long streamed = sequence(replica);
+                writer.start();
+                Wait.until(Duration.ofSeconds(30), "writes streaming", () -> sequence(replica) > streamed + 1000);
+                primary.close();
+                java.util.Set<Thread> after = senderThreads();
+                after.removeAll(before);
+                stop.set(true);
+                writer.join();
+                assertThat(after).as("senders alive once the primary has closed its storage").isEmpty();
+            }
+        }
+    }
+
+    private static java.util.Set<Thread> senderThreads() {
+        java.util.Set<Thread> out = new java.util.HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive() && t.getName().startsWith("rockhub-wal-sender-")) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    @Test
     void aReplicaWhoseGapLeftTheWalTakesAFullCopy() throws Exception {
         try (TestServer primary = TestServer.start(); Jedis p = new Jedis("127.0.0.1", primary.port())) {
             for (int round = 0; round < 6; round++) { // the WAL files holding the first writes become obsolete
