@@ -44,6 +44,8 @@ public final class Migrations {
     private final SlotData data;
     private final SlotHold hold;
     private volatile Outgoing current;
+    /** The thread of the last outgoing migration: it reads storage (the copy's view, the WAL) until it ends. */
+    private volatile Thread outgoing;
     /** The slots this node is importing (between IMPORT START and their abort, drop, or commit), or null. */
     private volatile BitSet importing;
     /** Keys received by the import under way (one at a time: the controller moves one range at a time). */
@@ -313,6 +315,7 @@ public final class Migrations {
         current = next;
         Thread t = new Thread(next, "rockhub-migration");
         t.setDaemon(true);
+        outgoing = t;
         t.start();
         return null;
     }
@@ -340,6 +343,14 @@ public final class Migrations {
         try {
             if (!importer.awaitTermination(30, TimeUnit.SECONDS)) {
                 LOG.warn("an imported batch was still being written when the node stopped");
+            }
+            // A source's migration, aborted above, reads the storage it copies from until it ends.
+            Thread t = outgoing;
+            if (t != null) {
+                t.join(30_000);
+                if (t.isAlive()) {
+                    LOG.warn("the migration of slots {} had not stopped when the node stopped", current.slotsText);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
