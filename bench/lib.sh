@@ -35,6 +35,19 @@ for _ in range(1000):
         for s in socks: s.close()
 PY
 }
+# fill_stream PORT KEY N PAYLOAD: a stream KEY with ids 1-0 .. N-0, each with field "payload" =
+# PAYLOAD, and a group "workers" reading it from the start (XACK can then name pending ids at random).
+fill_stream() {
+  python3 - "$2" "$3" "$4" <<'PY' | redis-cli -p "$1" --pipe >/dev/null
+import sys
+key, n, payload = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+out = sys.stdout
+for i in range(1, n + 1):
+    out.write(f"*5\r\n$4\r\nXADD\r\n${len(key)}\r\n{key}\r\n${len(str(i)) + 2}\r\n{i}-0\r\n$7\r\npayload\r\n"
+              f"${len(payload)}\r\n{payload}\r\n")
+PY
+  redis-cli -p "$1" XGROUP CREATE "$2" workers 0 >/dev/null
+}
 wait_port() { for _ in $(seq 1 300); do redis-cli -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "server on $1 did not start" >&2; return 1; }
 
 pids=()

@@ -44,8 +44,6 @@ public final class Migrations {
     private final SlotData data;
     private final SlotHold hold;
     private volatile Outgoing current;
-    /** The thread of the last outgoing migration: it reads storage (the copy's view, the WAL) until it ends. */
-    private volatile Thread outgoing;
     /** The slots this node is importing (between IMPORT START and their abort, drop, or commit), or null. */
     private volatile BitSet importing;
     /** Keys received by the import under way (one at a time: the controller moves one range at a time). */
@@ -72,6 +70,8 @@ public final class Migrations {
         volatile String error;
         volatile boolean abort;
         private int inFlight;
+        /** Runs the move; it reads storage (the copy's view, the WAL) until it ends. */
+        final Thread thread = new Thread(this, "rockhub-migration");
 
         Outgoing(BitSet slots, String slotsText, String host, int port) {
             this.slots = slots;
@@ -313,10 +313,8 @@ public final class Migrations {
         }
         Outgoing next = new Outgoing(slots, slotsText, host, port);
         current = next;
-        Thread t = new Thread(next, "rockhub-migration");
-        t.setDaemon(true);
-        outgoing = t;
-        t.start();
+        next.thread.setDaemon(true);
+        next.thread.start();
         return null;
     }
 
@@ -345,11 +343,11 @@ public final class Migrations {
                 LOG.warn("an imported batch was still being written when the node stopped");
             }
             // A source's migration, aborted above, reads the storage it copies from until it ends.
-            Thread t = outgoing;
-            if (t != null) {
-                t.join(30_000);
-                if (t.isAlive()) {
-                    LOG.warn("the migration of slots {} had not stopped when the node stopped", current.slotsText);
+            Outgoing o = current;
+            if (o != null) {
+                o.thread.join(30_000);
+                if (o.thread.isAlive()) {
+                    LOG.warn("the migration of slots {} had not stopped when the node stopped", o.slotsText);
                 }
             }
         } catch (InterruptedException e) {

@@ -322,11 +322,9 @@ public final class Replication implements AutoCloseable {
             link.stop();
             link = null;
         }
-        for (ReplicaPeer p : peers.values()) {
-            closePeer(p);
-        }
         for (WalSender s : senders) {
             s.stop(); // also those of replicas that disconnected as the server closed their connections
         }
+        peers.clear();
     }
 }
