@@ -7,11 +7,13 @@ import java.nio.charset.StandardCharsets;
  * {@code [u32 version]}. Absent on a directory written before versions were recorded (version 1:
  * user keys stored bare, subkeys {@code [u32 len][key][u64 version][subkey]}); version 2 put a
  * database namespace in front of every key (see {@link StoredKey}); version 3 may keep a small
- * hash's fields in its metadata record ({@link InlineEntries}), which a version-2 reader would not see.
+ * hash's fields in its metadata record ({@link InlineEntries}), which a version-2 reader would not see;
+ * version 4 indexes TTLs by the whole second after the deadline ({@link ExpireKey}), whose entries a
+ * version-3 sweeper would drop as stale, leaving those keys to lie on disk until read.
  */
 public final class FormatVersion {
     public static final byte[] KEY = "rockhub:format".getBytes(StandardCharsets.US_ASCII);
-    public static final int CURRENT = 3;
+    public static final int CURRENT = 4;
     /** The first version with every key led by its namespace: from it, an upgrade only records the version. */
     public static final int NAMESPACED = 2;
     /** While an upgrade runs: {@code [u8 family ordinal][last source key copied]}, to resume after a crash. */

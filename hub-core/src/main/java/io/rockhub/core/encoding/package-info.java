@@ -30,7 +30,9 @@
  *                                                                   pending index: see StreamGroupCodec (a group's
  *                                                                   dead-letter key is a stored key)
  * subkey         [ns][u32 len][user key][u64 version][subkey]     type-specific (hash value, set member, ...)
- * expire         [u64 expireAt ms][ns][user key]                  empty: one entry per key that has a TTL
+ * expire         [u64 sweepAt ms][ns][user key]                   empty: one entry per key that has a TTL; sweepAt
+ *                                                                   is its deadline rounded up to the whole second
+ *                                                                   (layouts up to 3: the deadline, still accepted)
  * garbage        [u64 version][ns][user key]                      [u8 type]: a dead version whose subkeys
  *                                                                   the sweeper must range-delete
  * zset_score     [ns][u32 len][user key][u64 version][score][member]  empty: the score index of a sorted set

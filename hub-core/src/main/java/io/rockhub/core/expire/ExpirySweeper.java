@@ -172,18 +172,29 @@ public final class ExpirySweeper implements AutoCloseable {
         try (KeyLocks.Held held = keys.locks().lock(key); Batch b = keys.storage().newBatch()) {
             byte[] raw = keys.storage().get(ColumnFamily.METADATA, key);
             Metadata m = raw == null ? null : Metadata.decode(raw);
-            if (m != null && m.expireAt() == entry.expireAt() && m.isExpired(now)) {
+            boolean current = m != null && m.hasExpiry() && ExpireKey.sweepAt(m.expireAt()) == entry.sweepAt();
+            // Layout 3 indexed the deadline itself: such an entry is the key's until it is swept.
+            boolean exact = m != null && m.hasExpiry() && m.expireAt() == entry.sweepAt() && !current;
+            if ((current || exact) && m.isExpired(now)) {
                 keys.remove(b, key, m);
+                if (exact) {
+                    b.delete(ColumnFamily.EXPIRE, entry.encode());
+                }
                 b.event(KeyEvent.EXPIRED, "expired", key);
                 keys.commit(b);
                 expiredKeys.incrementAndGet();
                 noteSwept(key, key.length + raw.length);
                 return true;
             }
-            // The index is kept exact by every write, so a mismatch means a key re-written
-            // between our read of the index and the lock: drop only the stale entry.
-            if (m == null || m.expireAt() != entry.expireAt()) {
+            if (!current) {
+                // The index is kept exact by every write, so a mismatch means a key re-written between
+                // our read of the index and the lock, or a layout-3 entry: drop the stale entry, and
+                // make sure the key's own is there (a layout-3 key whose TTL later moved within its
+                // second had only the stale one).
                 b.delete(ColumnFamily.EXPIRE, entry.encode());
+                if (m != null && m.hasExpiry()) {
+                    b.put(ColumnFamily.EXPIRE, ExpireKey.of(m.expireAt(), key).encode(), new byte[0]);
+                }
                 keys.commit(b);
             }
             return false;

@@ -179,16 +179,21 @@ public final class Keyspace {
             if (!old.type().isInline() && !sameVersion) {
                 retire(b, key, old);
             }
-            if (old.hasExpiry() && old.expireAt() != neu.expireAt()) {
-                b.delete(ColumnFamily.EXPIRE, new ExpireKey(old.expireAt(), key).encode());
+            if (old.hasExpiry() && !sameIndexEntry(old, neu)) {
+                b.delete(ColumnFamily.EXPIRE, ExpireKey.of(old.expireAt(), key).encode());
             }
         }
-        if (neu.hasExpiry() && (old == null || old.expireAt() != neu.expireAt())) {
-            b.put(ColumnFamily.EXPIRE, new ExpireKey(neu.expireAt(), key).encode(), new byte[0]);
+        if (neu.hasExpiry() && (old == null || !sameIndexEntry(old, neu))) {
+            b.put(ColumnFamily.EXPIRE, ExpireKey.of(neu.expireAt(), key).encode(), new byte[0]);
         }
         b.countExpires(key, (neu.hasExpiry() ? 1 : 0) - (old != null && old.hasExpiry() ? 1 : 0));
         b.put(ColumnFamily.METADATA, key, neu.encode());
         b.noteMetadata(key, neu);
+    }
+
+    /** Whether both records have a TTL indexed by the same entry (a deadline moved within its second). */
+    private static boolean sameIndexEntry(Metadata old, Metadata neu) {
+        return old.hasExpiry() && neu.hasExpiry() && ExpireKey.sweepAt(old.expireAt()) == ExpireKey.sweepAt(neu.expireAt());
     }
 
     /** Removes the key's stored record {@code old} and everything hanging off it. */
@@ -197,7 +202,7 @@ public final class Keyspace {
         b.noteMetadata(key, null);
         b.countKeys(key, -1);
         if (old.hasExpiry()) {
-            b.delete(ColumnFamily.EXPIRE, new ExpireKey(old.expireAt(), key).encode());
+            b.delete(ColumnFamily.EXPIRE, ExpireKey.of(old.expireAt(), key).encode());
             b.countExpires(key, -1);
         }
         if (!old.type().isInline()) {

@@ -57,7 +57,7 @@ public final class SlotData {
                     add.accept(new RawOps.Op(ColumnFamily.METADATA, key, raw));
                     Metadata m = Metadata.decode(raw);
                     if (m.hasExpiry()) {
-                        add.accept(new RawOps.Op(ColumnFamily.EXPIRE, new ExpireKey(m.expireAt(), key).encode(), EMPTY));
+                        add.accept(new RawOps.Op(ColumnFamily.EXPIRE, ExpireKey.of(m.expireAt(), key).encode(), EMPTY));
                     }
                     if (!m.type().isInline()) {
                         byte[] prefix = InternalKey.prefix(key, m.version());
@@ -168,7 +168,7 @@ public final class SlotData {
                     inBatch++;
                     if (expireAt != 0) {
                         expiresInBatch++;
-                        b.delete(ColumnFamily.EXPIRE, new ExpireKey(expireAt, key).encode());
+                        b.delete(ColumnFamily.EXPIRE, ExpireKey.of(expireAt, key).encode());
                     }
                     b.noteMetadata(key, null);
                     b.delete(ColumnFamily.METADATA, key);

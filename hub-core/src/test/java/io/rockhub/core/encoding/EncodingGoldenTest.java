@@ -94,6 +94,15 @@ class EncodingGoldenTest {
     }
 
     @Test
+    void expireIndexEntriesFallOnWholeSecondsAtOrAfterTheDeadline() {
+        assertThat(hex(ExpireKey.of(1_700_000_000_001L, KEY).encode())).isEqualTo("0000018bcfe56be8" + hex(KEY));
+        assertThat(ExpireKey.sweepAt(1_700_000_000_000L)).isEqualTo(1_700_000_000_000L);
+        assertThat(ExpireKey.sweepAt(1_700_000_000_999L)).isEqualTo(1_700_000_001_000L);
+        assertThat(ExpireKey.sweepAt(1_700_000_001_000L)).isEqualTo(1_700_000_001_000L);
+        assertThat(ExpireKey.sweepAt(1)).isEqualTo(1000);
+    }
+
+    @Test
     void storedKeyIsTheNamespaceThenTheUserKey() {
         assertThat(hex(KEY)).isEqualTo("03" + hex(USER_KEY));
         assertThat(StoredKey.user(KEY)).isEqualTo(USER_KEY);

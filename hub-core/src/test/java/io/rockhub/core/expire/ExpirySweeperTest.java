@@ -71,8 +71,8 @@ class ExpirySweeperTest {
     void passesDoNotStepOverTheTombstonesOfResetTtlsOrOfSweptKeys() {
         ExpirySweeper sweeper = new ExpirySweeper(keys, 10_000, Long.MAX_VALUE);
         for (int round = 0; round < 20; round++) {
-            for (int i = 0; i < 500; i++) { // each re-set deletes the previous index entry
-                strings.set(b("k" + i), b("v"), Condition.ALWAYS, ExpiryChange.at(clock.millis() + 3_600_000 + round), false);
+            for (int i = 0; i < 500; i++) { // each re-set, a second later, deletes the previous index entry
+                strings.set(b("k" + i), b("v"), Condition.ALWAYS, ExpiryChange.at(clock.millis() + 3_600_000 + round * 1000L), false);
             }
         }
         for (int i = 0; i < 2000; i++) {
@@ -87,7 +87,7 @@ class ExpirySweeperTest {
         long skipped = tmp.storage.deletedEntriesSkipped(sweeper::runOnce);
         assertThat(skipped).as("index entries deleted before this pass, stepped over by it").isLessThan(100);
         assertThat(keys.live(b("k1"))).isNotNull();
-        clock.advance(3_600_000 + 20);
+        clock.advance(3_600_000 + 20_000);
         assertThat(sweeper.runOnce()).as("the re-set TTLs expire").isEqualTo(500);
         sweeper.close();
     }
@@ -164,13 +164,59 @@ class ExpirySweeperTest {
         for (String k : List.of("h", "z", "l", "s")) {
             keys.expireAt(b(k), clock.millis() + 500, io.rockhub.core.types.ExpireCondition.ALWAYS);
         }
-        clock.advance(500);
+        clock.advance(1000); // their index entries fall on the next whole second
         ExpirySweeper sweeper = new ExpirySweeper(keys, 1000, Long.MAX_VALUE);
         sweeper.runOnce();
         assertThat(keys.size()).isZero();
         assertThat(tmp.count(ColumnFamily.SUBKEY)).isZero();
         assertThat(tmp.count(ColumnFamily.ZSET_SCORE)).isZero();
         assertThat(tmp.count(ColumnFamily.GARBAGE)).isZero();
+        sweeper.close();
+    }
+
+    @Test
+    void aTtlSetAgainWithinItsSecondLeavesTheIndexAloneAndTheKeyIsSweptAtThatSecond() {
+        ExpirySweeper sweeper = new ExpirySweeper(keys, 10_000, Long.MAX_VALUE);
+        long start = clock.millis();
+        for (int i = 1; i <= 400; i++) {
+            strings.set(b("session"), b("v" + i), Condition.ALWAYS, ExpiryChange.at(start + i), false);
+        }
+        assertThat(tmp.count(ColumnFamily.EXPIRE)).isEqualTo(1);
+        assertThat(tmp.storage.deletedEntriesSkipped(() -> tmp.count(ColumnFamily.EXPIRE)))
+                .as("no index entry was deleted: the deadline never left its second").isZero();
+        clock.advance(400);
+        assertThat(keys.live(b("session"))).as("gone for readers at its deadline").isNull();
+        assertThat(sweeper.runOnce()).as("its index entry is due at the next whole second").isZero();
+        clock.advance(600);
+        assertThat(sweeper.runOnce()).isEqualTo(1);
+        assertThat(tmp.count(ColumnFamily.EXPIRE)).isZero();
+        assertThat(keys.expiresCount()).isZero();
+        sweeper.close();
+    }
+
+    @Test
+    void indexEntriesOfTheEarlierLayoutAtTheDeadlineItselfAreStillSwept() {
+        long start = clock.millis();
+        strings.set(b("old"), b("v"), Condition.ALWAYS, ExpiryChange.at(start + 250), false);
+        strings.set(b("moved"), b("v"), Condition.ALWAYS, ExpiryChange.at(start + 250), false);
+        for (String k : List.of("old", "moved")) {
+            try (Batch batch = tmp.storage.newBatch()) { // as layout 3 indexed them
+                batch.delete(ColumnFamily.EXPIRE, io.rockhub.core.encoding.ExpireKey.of(start + 250, b(k)).encode());
+                batch.put(ColumnFamily.EXPIRE, new io.rockhub.core.encoding.ExpireKey(start + 250, b(k)).encode(), new byte[0]);
+                keys.commit(batch);
+            }
+        }
+        // Moved within its second by this layout: the index is left as it is, the layout-3 entry stays.
+        keys.expireAt(b("moved"), start + 700, io.rockhub.core.types.ExpireCondition.ALWAYS);
+        ExpirySweeper sweeper = new ExpirySweeper(keys, 10_000, Long.MAX_VALUE);
+        clock.advance(250);
+        assertThat(sweeper.runOnce()).as("the key at its exact entry").isEqualTo(1);
+        assertThat(keys.live(b("moved"))).isNotNull();
+        clock.advance(750);
+        assertThat(sweeper.runOnce()).as("the moved key, re-indexed when its stale entry was met").isEqualTo(1);
+        assertThat(tmp.count(ColumnFamily.EXPIRE)).isZero();
+        assertThat(keys.size()).isZero();
+        assertThat(keys.expiresCount()).isZero();
         sweeper.close();
     }
 
