@@ -84,7 +84,7 @@ public final class Batch implements AutoCloseable {
         Object v = metadataOrNull == null ? REMOVED : metadataOrNull;
         metadataChanges.put(java.nio.ByteBuffer.wrap(key), v);
         if (tx != null) {
-            tx.metadata.put(java.nio.ByteBuffer.wrap(key), v);
+            tx.noteMetadata(java.nio.ByteBuffer.wrap(key), v);
         }
     }
 

@@ -180,6 +180,23 @@ public final class KeyLocks {
         return world.hasQueuedThreads();
     }
 
+    /**
+     * Moves everything {@code from} holds into {@code to} (a script's keys joining the pipelined
+     * burst its writes joined): they are given back together, when {@code to} is released.
+     */
+    public void transfer(Holding from, Holding to) {
+        to.held.addAll(from.held);
+        from.held.clear();
+        if (from.shared != null) {
+            if (to.shared == null) {
+                to.shared = from.shared;
+            } else {
+                from.shared.unlock(); // the shared side is reentrant: one hold of it stays
+            }
+            from.shared = null;
+        }
+    }
+
     /** Gives back everything {@code h} holds. */
     public void release(Holding h) {
         for (int i = h.held.size() - 1; i >= 0; i--) {

@@ -336,6 +336,30 @@ public final class Storage implements AutoCloseable {
         }
     }
 
+    /**
+     * Marks where this thread's transaction ends now (see {@link Transaction#setSavepoint}): a later
+     * {@link #rollbackToSavepoint} drops what was gathered since, {@link #releaseSavepoint} keeps it.
+     */
+    public void savepoint() {
+        transaction.get().setSavepoint();
+    }
+
+    public void rollbackToSavepoint() {
+        try {
+            transaction.get().rollbackToSavepoint();
+        } catch (RocksDBException e) {
+            throw new StorageException("rollback to savepoint failed: " + e.getMessage(), e);
+        }
+    }
+
+    public void releaseSavepoint() {
+        try {
+            transaction.get().releaseSavepoint();
+        } catch (RocksDBException e) {
+            throw new StorageException("release of savepoint failed: " + e.getMessage(), e);
+        }
+    }
+
     /** Drops every gathered change and ends the transaction. */
     public void abortTransaction(Transaction tx) {
         transaction.set(null);

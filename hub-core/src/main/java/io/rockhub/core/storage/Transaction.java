@@ -45,9 +45,86 @@ public final class Transaction implements AutoCloseable {
             return;
         }
         byte[] v = valueOrDeleted == DELETED ? DELETED : valueOrDeleted.clone();
-        if (latest.put(new EntryKey(cf, java.nio.ByteBuffer.wrap(key.clone())), v) != null) {
+        EntryKey entry = new EntryKey(cf, java.nio.ByteBuffer.wrap(key.clone()));
+        byte[] previous = latest.put(entry, v);
+        if (previous != null) {
             repeats++;
         }
+        if (savepoint != null) {
+            // Put back in place: the entry keeps its position in the map's order.
+            onRollback(previous == null ? () -> latest.remove(entry) : () -> latest.put(entry, previous));
+        }
+    }
+
+    /** Records the metadata a write set for a key (see {@link #metadata}). */
+    void noteMetadata(java.nio.ByteBuffer key, Object metadataOrRemoved) {
+        Object previous = metadata.put(key, metadataOrRemoved);
+        if (savepoint != null) {
+            onRollback(previous == null ? () -> metadata.remove(key) : () -> metadata.put(key, previous));
+        }
+    }
+
+    /**
+     * Where {@link #rollbackToSavepoint} goes back to: what the bookkeeping beside the batch was then,
+     * and what undoes each change made to it since.
+     */
+    private static final class Savepoint {
+        final int events;
+        final int repeats;
+        final java.util.Map<java.nio.ByteBuffer, Long> counterDeltas;
+        final java.util.ArrayList<Runnable> undo = new java.util.ArrayList<>();
+
+        Savepoint(int events, int repeats, java.util.Map<java.nio.ByteBuffer, Long> counterDeltas) {
+            this.events = events;
+            this.repeats = repeats;
+            this.counterDeltas = counterDeltas;
+        }
+    }
+
+    private Savepoint savepoint;
+
+    /**
+     * Marks where the writes gathered so far end (one mark at a time): a script that joined a
+     * pipelined burst and must start over drops what it wrote, and only that.
+     */
+    void setSavepoint() {
+        if (savepoint != null) {
+            throw new IllegalStateException("a savepoint is already set");
+        }
+        batch.setSavePoint();
+        savepoint = new Savepoint(events.size(), repeats, new java.util.HashMap<>(counterDeltas));
+    }
+
+    /** Whether writes are being recorded for {@link #rollbackToSavepoint}. */
+    public boolean hasSavepoint() {
+        return savepoint != null;
+    }
+
+    /** While a savepoint is set: how to undo a change made outside this class (the keyspace's own bookkeeping). */
+    public void onRollback(Runnable undo) {
+        if (savepoint != null) {
+            savepoint.undo.add(undo);
+        }
+    }
+
+    /** Drops every write since the savepoint, and the savepoint. */
+    void rollbackToSavepoint() throws org.rocksdb.RocksDBException {
+        Savepoint sp = savepoint;
+        savepoint = null;
+        batch.rollbackToSavePoint();
+        for (int i = sp.undo.size() - 1; i >= 0; i--) {
+            sp.undo.get(i).run();
+        }
+        events.subList(sp.events, events.size()).clear();
+        repeats = sp.repeats;
+        counterDeltas.clear();
+        counterDeltas.putAll(sp.counterDeltas);
+    }
+
+    /** Keeps every write since the savepoint; the savepoint goes. */
+    void releaseSavepoint() throws org.rocksdb.RocksDBException {
+        savepoint = null;
+        batch.popSavePoint();
     }
 
     /** Whether writing only the last write of each entry saves memtable inserts. */

@@ -539,7 +539,14 @@ public final class Keyspace {
         Map<ByteBuffer, Object> pending = transactionChanges.get();
         if (pending != null) {
             storage.commit(b);
-            pending.putAll(b.metadataChanges());
+            Transaction tx = storage.currentTransaction();
+            for (Map.Entry<ByteBuffer, Object> e : b.metadataChanges().entrySet()) {
+                ByteBuffer k = e.getKey();
+                Object previous = pending.put(k, e.getValue());
+                if (tx.hasSavepoint()) {
+                    tx.onRollback(previous == null ? () -> pending.remove(k) : () -> pending.put(k, previous));
+                }
+            }
             return;
         }
         if (b.metadataChanges().isEmpty()) {
@@ -634,6 +641,23 @@ public final class Keyspace {
     public void beginTransaction(boolean indexed) {
         storage.beginTransaction(indexed);
         transactionChanges.set(new java.util.LinkedHashMap<>());
+    }
+
+    /**
+     * Marks where this thread's transaction ends now: {@link #rollbackToSavepoint} later drops what
+     * was written since (a script that joined a client's pipelined burst and must start over),
+     * {@link #releaseSavepoint} keeps it. One at a time.
+     */
+    public void savepoint() {
+        storage.savepoint();
+    }
+
+    public void rollbackToSavepoint() {
+        storage.rollbackToSavepoint();
+    }
+
+    public void releaseSavepoint() {
+        storage.releaseSavepoint();
     }
 
     /** Commits (or drops) the transaction {@link #beginTransaction} opened on this thread. */

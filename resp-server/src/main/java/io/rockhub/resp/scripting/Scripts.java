@@ -104,6 +104,7 @@ public final class Scripts {
             return;
         }
         java.util.function.Consumer<RespWriter> run = label != null && tooLong.contains(label) ? timed(label, work) : work;
+        session.commitBurst(); // off the loop (or alone) it reads and writes outside the client's burst
         if (!session.offload(run)) {
             run.accept(out);
         }
@@ -156,6 +157,10 @@ public final class Scripts {
         final KeyLocks.Holding holding = new KeyLocks.Holding();
         /** Why the run did not finish here, or null (it did). */
         Fallback fallback;
+        /** The client's pipelined burst, for a run by key; null otherwise. */
+        io.rockhub.resp.server.ScriptBurst burst;
+        /** Whether the run's writes joined {@link #burst} (behind a savepoint: see {@link #execute}). */
+        boolean joined;
 
         /**
          * Whether a run here must stop now (past its budget with nothing irrevocable done, or already
@@ -243,6 +248,9 @@ public final class Scripts {
             state.deadline = System.nanoTime() + state.budgetNanos; // set again once the VM is ready
             state.irrevocable = false;
             state.fallback = null;
+            if (!state.byKey) {
+                session.commitBurst(); // alone among writers: the burst's stripes would stand in its way
+            }
             try {
                 work.accept(out);
             } finally {
@@ -606,6 +614,13 @@ public final class Scripts {
                 state.fallback = Fallback.KEY_HELD;
                 return;
             }
+            // A client's pipeline of scripts then commits once, with the rest of its burst: the run
+            // joins the burst now if it is open (it reads through it), else at its first write.
+            state.burst = session.scriptBurst();
+            if (state.burst != null) {
+                state.burst.beforeScript();
+                state.joined = state.burst.isOpen() && state.burst.join();
+            }
         } else {
             exclusive = here ? hub.keys().locks().tryExclusive(lockWaitOnLoop(state)) : hub.keys().locks().exclusive();
             if (here && exclusive == null) {
@@ -666,6 +681,17 @@ public final class Scripts {
                 writeFailure(lua, 2, label, out);
             }
         } finally {
+            if (state.joined) {
+                state.joined = false;
+                if (committed) {
+                    state.burst.keep(state.holding); // its keys stay locked until the burst commits
+                } else {
+                    state.burst.drop(); // starts over, or a fault: nothing of this run stays
+                }
+            }
+            if (byKey) {
+                state.burst = null;
+            }
             if (outermost) {
                 inProgress = null;
                 killRequested = false;
@@ -753,8 +779,14 @@ public final class Scripts {
             runningWrote = true;
         }
         if (!hub.storage().inTransaction() && writes) {
-            hub.keys().beginTransaction(); // inside EXEC there is one already, gathering everything
-            begun.get()[0] = true;
+            // Inside EXEC there is one already, gathering everything; a run by key joins its
+            // client's burst if it can.
+            if (state.deadline != 0 && state.byKey && state.burst != null && state.burst.join()) {
+                state.joined = true;
+            } else {
+                hub.keys().beginTransaction();
+                begun.get()[0] = true;
+            }
         }
         boolean gated = hub.cluster().enabled() || state.deadline != 0 && state.byKey;
         dispatcher.runFromScript(session, argv, w, readOnlyScript.get(), gated ? gate : null);

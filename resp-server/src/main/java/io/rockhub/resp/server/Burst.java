@@ -17,8 +17,9 @@ import java.util.List;
  * so no other writer reads a value it changed before that value is committed (an INCR elsewhere
  * cannot lose one of the burst's). Those locks are only ever tried, never waited for: a burst that
  * meets a held lock commits first and the command then waits like any other. A command joins only
- * if the command table names all its keys (as EXEC relies on) and it neither blocks, nor runs
- * scripts, nor changes the server: everything else commits the burst and runs alone.
+ * if the command table names all its keys (as EXEC relies on) and it neither blocks nor changes
+ * the server: everything else commits the burst and runs alone. A script joins as a {@link ScriptBurst}
+ * when it runs by key on this loop, and commits the burst first otherwise.
  *
  * <p>Commands in a burst read its writes, as a client expects of a pipeline. A burst starts in a
  * plain batch, which costs nothing to read past but cannot be read through: while the commands name
@@ -26,7 +27,7 @@ import java.util.List;
  * first that names one it wrote (or reads keys it does not name) commits it, and the rest of the
  * read burst gathers in an indexed batch, which later commands read through.
  */
-final class Burst {
+final class Burst implements ScriptBurst {
     /** The burst open on this event loop, if any: another connection's command must not join it. */
     private static final ThreadLocal<Burst> OPEN = new ThreadLocal<>();
 
@@ -54,6 +55,9 @@ final class Burst {
         Burst other = OPEN.get();
         if (other != null && other != this) {
             other.commit();
+        }
+        if (runsScript(spec) && !receivesPushes(session)) {
+            return; // the script joins the burst if it runs by key on this loop, else commits it first (see Scripts)
         }
         if (receivesPushes(session) || !joinable(spec) && !streamReadWithoutBlock(spec, stored)) {
             commit();
@@ -117,8 +121,61 @@ final class Burst {
         }
     }
 
+    /** EVAL, EVALSHA, FCALL and their read-only forms. */
+    private static boolean runsScript(CommandSpec spec) {
+        return switch (spec.name()) {
+            case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro" -> true;
+            default -> false;
+        };
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public void beforeScript() {
+        if (open && !indexed) {
+            commit();
+        }
+    }
+
+    @Override
+    public boolean join() {
+        if (!open) {
+            if (hub.storage().inTransaction()) {
+                return false;
+            }
+            if (!hub.keys().locks().tryHold(holding, List.of())) {
+                hub.keys().locks().release(holding);
+                return false;
+            }
+            indexed = true;
+            hub.keys().beginTransaction(true);
+            open = true;
+            OPEN.set(this);
+        } else if (!indexed) {
+            return false; // a script reads its own writes: see beforeScript
+        }
+        hub.keys().savepoint();
+        return true;
+    }
+
+    @Override
+    public void keep(KeyLocks.Holding scriptKeys) {
+        hub.keys().releaseSavepoint();
+        hub.keys().locks().transfer(scriptKeys, holding);
+    }
+
+    @Override
+    public void drop() {
+        hub.keys().rollbackToSavepoint();
+    }
+
     /** Commits what the burst gathered and lets its locks go (see {@link #takeCommitted}). */
-    void commit() {
+    @Override
+    public void commit() {
         if (!open) {
             return;
         }
@@ -143,7 +200,7 @@ final class Burst {
      * (invalidations, keyspace events), which Redis places right after that command's reply: its
      * writes commit one by one, so the pushes keep their place.
      */
-    private static boolean receivesPushes(ClientSession session) {
+    static boolean receivesPushes(ClientSession session) {
         io.rockhub.resp.pubsub.Subscriber s = session.subscriberIfAny();
         return session.tracking().on() || s != null && s.subscribed();
     }

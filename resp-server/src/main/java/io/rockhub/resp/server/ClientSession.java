@@ -193,6 +193,26 @@ public final class ClientSession implements DecoderLimits {
         this.burst = b;
     }
 
+    /**
+     * The connection's pipelined burst as a script run on its event loop may join it; null off that
+     * loop, without a connection of its own, or for a client sent pushes its writes cause (their
+     * writes commit one by one: see {@link Burst}).
+     */
+    public ScriptBurst scriptBurst() {
+        return onOwnLoop() && !Burst.receivesPushes(this) ? burst : null;
+    }
+
+    private boolean onOwnLoop() {
+        return burst != null && loop != null && loop.inEventLoop();
+    }
+
+    /** Commits the connection's pipelined burst, if called on its event loop (before a script runs alone or off it). */
+    public void commitBurst() {
+        if (onOwnLoop()) {
+            burst.commit();
+        }
+    }
+
     /** This connection's Pub/Sub state, made on first use (only on the connection's event loop). */
     public io.rockhub.resp.pubsub.Subscriber subscriber() {
         io.rockhub.resp.pubsub.Subscriber s = subscriber;

@@ -61,6 +61,56 @@ class ScriptsOnLoopTest {
         return String.join("\n", t);
     }
 
+    /**
+     * Scripts pipelined with other commands join the client's burst; one that must start over (past
+     * its budget, or calling a command whose keys no stripe covers) drops only its own writes, then
+     * runs once more elsewhere: compared with Debian's redis-server, every reply and the final state
+     * are those of each command run once, in order.
+     */
+    @Test
+    void aPipelineOfScriptsTakesEffectOnceEachWhenOneOfThemStartsOver() throws Exception {
+        try (RedisAndRockHub servers = RedisAndRockHub.start(Map.of())) {
+            String redis = pipelined(servers.redisPort());
+            warm(servers.rockhubPort());
+            long before = info(servers.rockhubPort(), "scripts_started_over");
+            long byKey = info(servers.rockhubPort(), "scripts_on_loop_by_key");
+            assertThat(pipelined(servers.rockhubPort())).isEqualTo(redis);
+            assertThat(info(servers.rockhubPort(), "scripts_started_over") - before).isGreaterThanOrEqualTo(1);
+            assertThat(info(servers.rockhubPort(), "scripts_on_loop_by_key") - byKey).isGreaterThanOrEqualTo(3);
+        }
+    }
+
+    private static String pipelined(int port) throws Exception {
+        String bump = "redis.call('incr', KEYS[1]) redis.call('rpush', 'log', ARGV[1]) %s return redis.call('get', KEYS[1])";
+        String[][] commands = {
+            {"SET", "a", "10"},
+            {"EVAL", bump.formatted(""), "1", "a", "short1"},
+            {"EVAL", bump.formatted("redis.call('dbsize')"), "1", "a", "unnamed"},
+            {"INCR", "a"},
+            {"EVAL", bump.formatted(SPIN_CALLS), "1", "a", "long"},
+            {"EVAL", "redis.call('set', KEYS[1], 'x') return redis.call('incr', KEYS[1])", "1", "b"},
+            {"GET", "b"},
+            {"EVAL", bump.formatted(""), "1", "c", "short2"},
+            {"EVAL", bump.formatted(""), "1", "a", "short3"},
+            {"LRANGE", "log", "0", "-1"},
+            {"MGET", "a", "c"},
+            {"DBSIZE"},
+        };
+        List<String> t = new ArrayList<>();
+        try (RawClient c = new RawClient(port)) {
+            c.call("FLUSHALL");
+            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            for (String[] command : commands) {
+                all.writeBytes(RawClient.encode(command));
+            }
+            c.sendRaw(all.toByteArray());
+            for (int i = 0; i < commands.length; i++) {
+                t.add(c.readReply());
+            }
+        }
+        return String.join("\n", t);
+    }
+
     @Test
     void aScriptThatPublishedRunsToItsEndWhereItIs() throws Exception {
         try (RedisAndRockHub servers = RedisAndRockHub.start(Map.of())) {

@@ -47,6 +47,36 @@ class BurstTest {
     }
 
     @Test
+    void pipelinedScriptsRunOnTheLoopJoinTheBurstAndCommitWithIt() throws Exception {
+        try (TestServer server = TestServer.start(Map.of("lua-inline-budget-us", "500000"));
+             RawClient c = new RawClient(server.port())) {
+            String sha = c.call("SCRIPT", "LOAD", "redis.call('incr', KEYS[1]) redis.call('hset', KEYS[2], 'seen', ARGV[1])"
+                    + " redis.call('expire', KEYS[1], 3600) return redis.call('get', KEYS[1])").split("\r\n")[1];
+            for (int i = 0; i < 3; i++) { // classes loaded, so no run passes its budget
+                c.call("EVALSHA", sha, "2", "warm", "warmh", "x");
+            }
+            String[][] burst = new String[16][];
+            for (int i = 0; i < burst.length; i++) {
+                burst[i] = i == 8 ? new String[] {"SET", "plain", "v"}
+                        : new String[] {"EVALSHA", sha, "2", "ctr" + (i % 3), "h" + (i % 2), "v" + i};
+            }
+            long before = rocksDbWrites(server);
+            c.sendRaw(pipeline(burst));
+            List<String> replies = new ArrayList<>();
+            for (int i = 0; i < burst.length; i++) {
+                replies.add(c.readReply());
+            }
+            assertThat(rocksDbWrites(server) - before).as("15 scripts and a SET: one write").isEqualTo(1);
+            assertThat(replies.subList(0, 6)).containsExactly("$1\r\n1\r\n", "$1\r\n1\r\n", "$1\r\n1\r\n",
+                    "$1\r\n2\r\n", "$1\r\n2\r\n", "$1\r\n2\r\n");
+            assertThat(replies.get(8)).isEqualTo("+OK\r\n");
+            assertThat(c.call("MGET", "ctr0", "ctr1", "ctr2")).isEqualTo("*3\r\n$1\r\n6\r\n$1\r\n5\r\n$1\r\n4\r\n");
+            assertThat(c.call("HGET", "h1", "seen")).isEqualTo("$3\r\nv15\r\n");
+            assertThat(c.call("DBSIZE")).isEqualTo(":8\r\n");
+        }
+    }
+
+    @Test
     void aBurstThatComesBackToItsKeysCommitsWhatCameBeforeAndGoesOnIndexed() throws Exception {
         try (TestServer server = TestServer.start(); RawClient c = new RawClient(server.port())) {
             assertThat(c.call("PING")).isEqualTo("+PONG\r\n");
