@@ -33,6 +33,9 @@ import java.util.List;
  * through.
  */
 final class LoopBatch {
+    /** Entries past which the batch commits before the next command (a pass may still hold several batches). */
+    private static final int MAX_ENTRIES = 128;
+
     private final Hub hub;
     private final io.netty.util.concurrent.EventExecutor loop;
     private final KeyLocks.Holding holding = new KeyLocks.Holding();
@@ -42,13 +45,15 @@ final class LoopBatch {
     private boolean indexed;
     /** The next batch opened before the replies are sealed is indexed: this one came back to its keys. */
     private boolean indexedNext;
-    /** Keys the open batch wrote: while it is plain, a command naming one ends it first. */
-    private final java.util.Set<java.nio.ByteBuffer> written = new java.util.HashSet<>();
+    /** Keys the open batch wrote, and which connection wrote each: while it is plain, a command naming one ends it first. */
+    private final java.util.Map<java.nio.ByteBuffer, Burst> written = new java.util.HashMap<>();
     /** The connections whose commands ran while it was open: their replies wait for its commit. */
     private final List<Burst> members = new ArrayList<>();
     /** Connections that sealed their replies while it was open: they seal after its commit. */
     private final List<Runnable> awaitingSeal = new ArrayList<>();
     private final Runnable commitAndSeal = this::commitAndSeal;
+    /** The connection whose command is being admitted (see {@link #before}). */
+    private Burst currentMember;
     private boolean sealScheduled;
 
     LoopBatch(Hub hub, io.netty.util.concurrent.EventExecutor loop) {
@@ -58,8 +63,15 @@ final class LoopBatch {
 
     /** Before {@code spec} runs for {@code member} with {@code stored} arguments: joins the batch or ends it. */
     void before(Burst member, ClientSession session, CommandSpec spec, List<byte[]> stored) {
-        if (open) {
-            join(member); // whatever follows, it ran while the batch was open: its reply waits for the commit
+        currentMember = member;
+        if (open && !Dispatcher.repliesAtOnce(spec)) {
+            // Whatever follows, it ran while the batch was open: its reply waits for the commit. Not
+            // the controller's probes and leases, PING, INFO...: they show nothing the batch holds,
+            // and must not wait behind its replication to the in-sync replicas.
+            join(member);
+        }
+        if (open && hub.storage().currentTransaction().size() >= MAX_ENTRIES) {
+            commit(); // big enough: an indexed batch's index (and every read through it) grows with it
         }
         if (runsScript(spec) && !receivesPushes(session)) {
             return; // the script joins if it runs by key on this loop, else commits the batch first (see Scripts)
@@ -76,11 +88,15 @@ final class LoopBatch {
             commit();
             return;
         }
-        if (open && !indexed && (readsUndeclared(spec) || touchesWritten())) {
-            // A plain batch cannot be read through: commit it, and gather the rest of this pass in
-            // an indexed one (commands that come back to keys tend to keep doing so).
-            commit();
-            indexedNext = true;
+        if (open && !indexed) {
+            Burst writer = readsUndeclared(spec) ? member : writerOfNamed();
+            if (writer != null) {
+                // A plain batch cannot be read through: commit it. A pipeline that came back to its own
+                // keys tends to keep doing so: the rest of this pass gathers in an indexed batch; two
+                // clients that met on a key by chance go on in a plain one.
+                commit();
+                indexedNext |= writer == member;
+            }
         }
         if (!open) {
             if (!spec.has(CommandFlag.WRITE) || hub.storage().inTransaction()) {
@@ -130,18 +146,21 @@ final class LoopBatch {
         return spec.firstKey() == 0 && spec.has(CommandFlag.READONLY);
     }
 
-    private boolean touchesWritten() {
+    /** Which connection wrote a key the command names (its own first), or null: none did. */
+    private Burst writerOfNamed() {
+        Burst found = null;
         for (byte[] k : keys) {
-            if (written.contains(java.nio.ByteBuffer.wrap(k))) {
-                return true;
+            Burst w = written.get(java.nio.ByteBuffer.wrap(k));
+            if (w != null && (found == null || w == currentMember)) {
+                found = w;
             }
         }
-        return false;
+        return found;
     }
 
     private void noteWritten() {
         for (byte[] k : keys) {
-            written.add(java.nio.ByteBuffer.wrap(k));
+            written.put(java.nio.ByteBuffer.wrap(k), currentMember);
         }
     }
 
