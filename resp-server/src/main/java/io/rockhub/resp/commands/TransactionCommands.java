@@ -47,10 +47,8 @@ final class TransactionCommands {
      * loop stays free to answer -BUSY and take SCRIPT KILL while it runs.
      */
     private static void exec(CommandContext ctx, io.rockhub.resp.protocol.RespWriter out) {
-        boolean script = ctx.session().transaction().queued().stream().anyMatch(q -> switch (q.spec().name()) {
-            case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro" -> true;
-            default -> false;
-        });
+        boolean script = ctx.session().transaction().queued().stream()
+                .anyMatch(q -> io.rockhub.resp.scripting.Scripts.runsScript(q.spec().name()));
         if (script && ctx.session().transaction().inMulti()) {
             ctx.hub().scripts().submitExec(ctx.session(), out, w -> io.rockhub.resp.server.ExecRunner.exec(ctx, w));
         } else {

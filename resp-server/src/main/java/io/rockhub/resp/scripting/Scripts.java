@@ -66,6 +66,14 @@ public final class Scripts {
         this.libraries = new FunctionLibraries(hub::storage);
     }
 
+    /** EVAL, EVALSHA, FCALL and their read-only forms, by lower-case command name. */
+    public static boolean runsScript(String commandName) {
+        return switch (commandName) {
+            case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro" -> true;
+            default -> false;
+        };
+    }
+
     // ---- busy scripts ---------------------------------------------------------------------------
 
     static final String SLOW_EVAL = "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
@@ -781,7 +789,7 @@ public final class Scripts {
         if (!hub.storage().inTransaction() && writes) {
             // Inside EXEC there is one already, gathering everything; a run by key joins its
             // client's burst if it can.
-            if (state.deadline != 0 && state.byKey && state.burst != null && state.burst.join()) {
+            if (state.burst != null && state.burst.join()) { // set only for a run by key on the loop
                 state.joined = true;
             } else {
                 hub.keys().beginTransaction();

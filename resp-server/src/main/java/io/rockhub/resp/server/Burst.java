@@ -56,7 +56,7 @@ final class Burst implements ScriptBurst {
         if (other != null && other != this) {
             other.commit();
         }
-        if (runsScript(spec) && !receivesPushes(session)) {
+        if (io.rockhub.resp.scripting.Scripts.runsScript(spec.name()) && !receivesPushes(session)) {
             return; // the script joins the burst if it runs by key on this loop, else commits it first (see Scripts)
         }
         if (receivesPushes(session) || !joinable(spec) && !streamReadWithoutBlock(spec, stored)) {
@@ -81,15 +81,9 @@ final class Burst implements ScriptBurst {
             if (!spec.has(CommandFlag.WRITE) || hub.storage().inTransaction()) {
                 return; // reads alone need no batch
             }
-            if (!hub.keys().locks().tryHold(holding, keys)) {
-                hub.keys().locks().release(holding);
-                return;
+            if (begin(keys, indexedNext)) {
+                noteWritten();
             }
-            indexed = indexedNext;
-            hub.keys().beginTransaction(indexed);
-            open = true;
-            OPEN.set(this);
-            noteWritten();
             return;
         }
         if (!hub.keys().locks().tryHold(holding, keys)) {
@@ -121,12 +115,17 @@ final class Burst implements ScriptBurst {
         }
     }
 
-    /** EVAL, EVALSHA, FCALL and their read-only forms. */
-    private static boolean runsScript(CommandSpec spec) {
-        return switch (spec.name()) {
-            case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro" -> true;
-            default -> false;
-        };
+    /** Opens the burst holding the stripes of {@code named}; false (nothing held) when another thread holds one. */
+    private boolean begin(List<byte[]> named, boolean indexedBatch) {
+        if (!hub.keys().locks().tryHold(holding, named)) {
+            hub.keys().locks().release(holding);
+            return false;
+        }
+        indexed = indexedBatch;
+        hub.keys().beginTransaction(indexed);
+        open = true;
+        OPEN.set(this);
+        return true;
     }
 
     @Override
@@ -144,17 +143,9 @@ final class Burst implements ScriptBurst {
     @Override
     public boolean join() {
         if (!open) {
-            if (hub.storage().inTransaction()) {
+            if (hub.storage().inTransaction() || !begin(List.of(), true)) {
                 return false;
             }
-            if (!hub.keys().locks().tryHold(holding, List.of())) {
-                hub.keys().locks().release(holding);
-                return false;
-            }
-            indexed = true;
-            hub.keys().beginTransaction(true);
-            open = true;
-            OPEN.set(this);
         } else if (!indexed) {
             return false; // a script reads its own writes: see beforeScript
         }

@@ -490,10 +490,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
             return offloadedImports == offloaded && name.equals("clusterx") && req.args().size() == 4
                     && isImportBatch(req.args().get(1), req.args().get(2));
         }
-        return !hub.scripts().busy() && switch (name) {
-            case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro" -> true;
-            default -> false;
-        };
+        return !hub.scripts().busy() && io.rockhub.resp.scripting.Scripts.runsScript(name);
     }
 
     private static boolean isImportBatch(byte[] sub, byte[] step) {
