@@ -84,7 +84,9 @@ public final class Controller implements AutoCloseable {
 
     public Controller start() throws Exception {
         latch.start();
-        loop.scheduleWithFixedDelay(this::tickSafely, 0, timing.probeIntervalMillis(), TimeUnit.MILLISECONDS);
+        // At a fixed rate, not a fixed delay: a round slowed by a busy node's answers must not push the
+        // next lease of every node back by as much (a lease is three quarters of the failover delay).
+        loop.scheduleAtFixedRate(this::tickSafely, 0, timing.probeIntervalMillis(), TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -315,22 +317,23 @@ public final class Controller implements AutoCloseable {
      */
     public static Topology create(CuratorFramework zk, String cluster, List<String> addresses, int replicas,
                                   int nodeTimeoutMillis) throws Exception {
-        NodeClient client = new NodeClient(nodeTimeoutMillis);
-        List<Topology.Node> given = new ArrayList<>();
-        for (String a : addresses) {
-            int colon = a.lastIndexOf(':');
-            String host = a.substring(0, colon);
-            int port = Integer.parseInt(a.substring(colon + 1));
-            given.add(new Topology.Node(client.myId(host, port), host, port, null, List.of()));
+        try (NodeClient client = new NodeClient(nodeTimeoutMillis)) {
+            List<Topology.Node> given = new ArrayList<>();
+            for (String a : addresses) {
+                int colon = a.lastIndexOf(':');
+                String host = a.substring(0, colon);
+                int port = Integer.parseInt(a.substring(colon + 1));
+                given.add(new Topology.Node(client.myId(host, port), host, port, null, List.of()));
+            }
+            Topology t = Topology.create(given, replicas);
+            if (!new ClusterStore(zk, cluster).create(t)) {
+                throw new IllegalStateException("cluster " + cluster + " exists already");
+            }
+            for (Topology.Node n : t.nodes()) {
+                client.push(n, t);
+            }
+            return t;
         }
-        Topology t = Topology.create(given, replicas);
-        if (!new ClusterStore(zk, cluster).create(t)) {
-            throw new IllegalStateException("cluster " + cluster + " exists already");
-        }
-        for (Topology.Node n : t.nodes()) {
-            client.push(n, t);
-        }
-        return t;
     }
 
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -354,34 +357,35 @@ public final class Controller implements AutoCloseable {
             throw new IllegalArgumentException(replicaId + " is not a replica in cluster " + cluster);
         }
         Topology.Node primary = t.node(replica.primaryId());
-        NodeClient client = new NodeClient(1_000);
-        long start = System.nanoTime();
-        client.pauseWrites(primary, catchUpMillis + 5_000);
-        try {
-            long target = client.replicationOffset(primary);
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(catchUpMillis);
-            while (client.replicationOffset(replica) < target) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("replica " + replicaId + " did not catch up with sequence " + target
-                            + " within " + catchUpMillis + " ms: nothing changed");
-                }
-                Thread.sleep(1);
-            }
-            Topology next = t.promote(replicaId);
-            if (!store.replace(next, current.version())) {
-                throw new IllegalStateException("the topology changed meanwhile: nothing changed");
-            }
-            new Controller.Pusher(client).pushAll(next);
-            LOG.info("planned failover: {} ({}) took over from {} ({}), topology epoch {}", replicaId, replica.address(),
-                    primary.id(), primary.address(), next.epoch());
-        } finally {
+        try (NodeClient client = new NodeClient(1_000)) {
+            long start = System.nanoTime();
+            client.pauseWrites(primary, catchUpMillis + 5_000);
             try {
-                client.unpause(primary);
-            } catch (RuntimeException e) {
-                LOG.warn("could not unpause {} ({}): its pause ends by itself ({})", primary.id(), primary.address(), e.toString());
+                long target = client.replicationOffset(primary);
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(catchUpMillis);
+                while (client.replicationOffset(replica) < target) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("replica " + replicaId + " did not catch up with sequence " + target
+                                + " within " + catchUpMillis + " ms: nothing changed");
+                    }
+                    Thread.sleep(1);
+                }
+                Topology next = t.promote(replicaId);
+                if (!store.replace(next, current.version())) {
+                    throw new IllegalStateException("the topology changed meanwhile: nothing changed");
+                }
+                new Controller.Pusher(client).pushAll(next);
+                LOG.info("planned failover: {} ({}) took over from {} ({}), topology epoch {}", replicaId, replica.address(),
+                        primary.id(), primary.address(), next.epoch());
+            } finally {
+                try {
+                    client.unpause(primary);
+                } catch (RuntimeException e) {
+                    LOG.warn("could not unpause {} ({}): its pause ends by itself ({})", primary.id(), primary.address(), e.toString());
+                }
             }
+            return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         }
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     }
 
     /** What a slot move did: bytes copied, keys moved, how long writes to the slots were held, in all. */
@@ -421,68 +425,69 @@ public final class Controller implements AutoCloseable {
             throw new IllegalStateException("another migration is in progress in cluster " + cluster);
         }
         ClusterStore.Migration record = store.migration();
-        NodeClient client = new NodeClient(5_000);
-        long start = System.nanoTime();
-        try {
-            client.migrate(source, ranges, target);
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-            Map<String, String> status;
-            while (true) {
-                status = client.migration(source);
-                String state = status.getOrDefault("state", "");
-                if (state.equals("ready")) {
-                    break;
-                }
-                if (state.equals("failed") || state.equals("aborted") || state.equals("none")) {
-                    throw new IllegalStateException("migration of slots " + ranges + " " + state + ": "
-                            + status.getOrDefault("error", "") + "; nothing changed");
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("migration of slots " + ranges + " not ready within " + timeoutMillis
-                            + " ms (" + state + "): nothing changed");
-                }
-                Thread.sleep(state.equals("holding") ? 1 : 20);
-            }
-            Topology next = commit(store, record, set, source.id(), target.id());
-            if (next == null) {
-                throw new IllegalStateException("the move of slots " + ranges + " was taken over by the leader, or its "
-                        + "source or target changed role: nothing changed");
-            }
-            // Committed: the move is done whatever happens next; what the source has not dropped, the
-            // leader has it drop (settling) if it is not confirmed here.
-            boolean done = false;
+        try (NodeClient client = new NodeClient(5_000)) {
+            long start = System.nanoTime();
             try {
-                new Controller.Pusher(client).pushAll(next, target.id());
-                while (!(done = (status = client.migration(source)).getOrDefault("state", "").equals("done"))) {
-                    if (System.nanoTime() > deadline + TimeUnit.SECONDS.toNanos(30)) {
-                        LOG.warn("source {} has not dropped slots {} yet: the leader pushes the topology again", source.id(), ranges);
+                client.migrate(source, ranges, target);
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+                Map<String, String> status;
+                while (true) {
+                    status = client.migration(source);
+                    String state = status.getOrDefault("state", "");
+                    if (state.equals("ready")) {
                         break;
                     }
-                    Thread.sleep(5);
+                    if (state.equals("failed") || state.equals("aborted") || state.equals("none")) {
+                        throw new IllegalStateException("migration of slots " + ranges + " " + state + ": "
+                                + status.getOrDefault("error", "") + "; nothing changed");
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("migration of slots " + ranges + " not ready within " + timeoutMillis
+                                + " ms (" + state + "): nothing changed");
+                    }
+                    Thread.sleep(state.equals("holding") ? 1 : 20);
                 }
-            } catch (RuntimeException sourceGone) {
-                LOG.warn("slots {} moved, but source {} did not confirm it dropped them ({}): the leader has it do so",
-                        ranges, source.id(), sourceGone.toString());
+                Topology next = commit(store, record, set, source.id(), target.id());
+                if (next == null) {
+                    throw new IllegalStateException("the move of slots " + ranges + " was taken over by the leader, or its "
+                            + "source or target changed role: nothing changed");
+                }
+                // Committed: the move is done whatever happens next; what the source has not dropped, the
+                // leader has it drop (settling) if it is not confirmed here.
+                boolean done = false;
+                try {
+                    new Controller.Pusher(client).pushAll(next, target.id());
+                    while (!(done = (status = client.migration(source)).getOrDefault("state", "").equals("done"))) {
+                        if (System.nanoTime() > deadline + TimeUnit.SECONDS.toNanos(30)) {
+                            LOG.warn("source {} has not dropped slots {} yet: the leader pushes the topology again", source.id(), ranges);
+                            break;
+                        }
+                        Thread.sleep(5);
+                    }
+                } catch (RuntimeException sourceGone) {
+                    LOG.warn("slots {} moved, but source {} did not confirm it dropped them ({}): the leader has it do so",
+                            ranges, source.id(), sourceGone.toString());
+                }
+                if (done) {
+                    store.endMigration();
+                } else {
+                    handOver(client, store, record);
+                }
+                LOG.info("moved slots {} from {} ({}) to {} ({}): {} keys, {} bytes, writes held {} ms, topology epoch {}",
+                        ranges, source.id(), source.address(), target.id(), target.address(), status.get("keys"),
+                        status.get("bytes"), status.get("writes_held_ms"), next.epoch());
+                return new Move(Long.parseLong(status.getOrDefault("bytes", "0")), Long.parseLong(status.getOrDefault("keys", "0")),
+                        Long.parseLong(status.getOrDefault("writes_held_ms", "0")),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), next.epoch());
+            } catch (Exception | Error e) {
+                try {
+                    handOver(client, store, record);
+                } catch (Exception notRecorded) {
+                    LOG.warn("move of slots {} not marked for settling ({}): the leader takes it over once this process's "
+                            + "ZooKeeper session ends", ranges, notRecorded.toString());
+                }
+                throw e;
             }
-            if (done) {
-                store.endMigration();
-            } else {
-                handOver(client, store, record);
-            }
-            LOG.info("moved slots {} from {} ({}) to {} ({}): {} keys, {} bytes, writes held {} ms, topology epoch {}",
-                    ranges, source.id(), source.address(), target.id(), target.address(), status.get("keys"),
-                    status.get("bytes"), status.get("writes_held_ms"), next.epoch());
-            return new Move(Long.parseLong(status.getOrDefault("bytes", "0")), Long.parseLong(status.getOrDefault("keys", "0")),
-                    Long.parseLong(status.getOrDefault("writes_held_ms", "0")),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start), next.epoch());
-        } catch (Exception | Error e) {
-            try {
-                handOver(client, store, record);
-            } catch (Exception notRecorded) {
-                LOG.warn("move of slots {} not marked for settling ({}): the leader takes it over once this process's "
-                        + "ZooKeeper session ends", ranges, notRecorded.toString());
-            }
-            throw e;
         }
     }
 
@@ -614,6 +619,7 @@ public final class Controller implements AutoCloseable {
         }
         loop.shutdownNow();
         loop.awaitTermination(10, TimeUnit.SECONDS);
+        nodes.close();
         latch.close();
     }
 }

@@ -5,22 +5,75 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.util.SafeEncoder;
 
-/** What the controller asks a data node, over RESP with short timeouts: a node that does not answer is down. */
-final class NodeClient {
+/**
+ * What the controller asks a data node, over RESP with short timeouts: a node that does not answer is
+ * down. One connection per node is kept between questions: a fresh one costs a busy node's event loop
+ * three turns (the accept, the client's CLIENT SETINFO, the question), and a lease that waits for
+ * three turns of a loop under a bulk load came late enough to lapse.
+ */
+final class NodeClient implements AutoCloseable {
     private final int timeoutMillis;
+    private final java.util.Map<String, Jedis> connections = new java.util.HashMap<>();
 
     NodeClient(int timeoutMillis) {
         this.timeoutMillis = timeoutMillis;
     }
 
-    private Jedis connect(String host, int port) {
-        return new Jedis(host, port, timeoutMillis);
+    /**
+     * Asks {@code ask} on the node's kept connection. A connection that failed is dropped (the next
+     * question opens another); a question that {@code repeatable} may be asked twice is asked again
+     * once on a fresh connection when a kept one turns out broken (the node restarted meanwhile).
+     */
+    private synchronized <T> T ask(String host, int port, boolean repeatable, java.util.function.Function<Jedis, T> ask) {
+        String address = host + ":" + port;
+        Jedis kept = connections.get(address);
+        if (kept != null) {
+            try {
+                return ask.apply(kept);
+            } catch (RuntimeException e) {
+                drop(address, kept);
+                if (!repeatable || !(e instanceof redis.clients.jedis.exceptions.JedisConnectionException)) {
+                    throw e;
+                }
+            }
+        }
+        Jedis fresh = new Jedis(host, port, timeoutMillis);
+        connections.put(address, fresh);
+        try {
+            return ask.apply(fresh);
+        } catch (RuntimeException e) {
+            drop(address, fresh);
+            throw e;
+        }
+    }
+
+    private <T> T ask(Topology.Node n, boolean repeatable, java.util.function.Function<Jedis, T> ask) {
+        return ask(n.host(), n.port(), repeatable, ask);
+    }
+
+    private void drop(String address, Jedis j) {
+        connections.remove(address);
+        try {
+            j.close();
+        } catch (RuntimeException alreadyBroken) {
+            // Closed either way.
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        for (Jedis j : connections.values()) {
+            try {
+                j.close();
+            } catch (RuntimeException alreadyBroken) {
+                // Closed either way.
+            }
+        }
+        connections.clear();
     }
 
     String myId(String host, int port) {
-        try (Jedis j = connect(host, port)) {
-            return SafeEncoder.encode((byte[]) j.sendCommand(Protocol.Command.CLUSTER, "MYID"));
-        }
+        return ask(host, port, true, j -> SafeEncoder.encode((byte[]) j.sendCommand(Protocol.Command.CLUSTER, "MYID")));
     }
 
     /**
@@ -28,62 +81,50 @@ final class NodeClient {
      * serves (below {@code epoch}: no lease given, push it the topology first).
      */
     long lease(Topology.Node n, long millis, long epoch) {
-        try (Jedis j = connect(n.host(), n.port())) {
-            return (Long) j.sendCommand(() -> SafeEncoder.encode("CLUSTERX"), "LEASE", Long.toString(millis),
-                    Long.toString(epoch));
-        }
+        return ask(n, true, j -> (Long) j.sendCommand(() -> SafeEncoder.encode("CLUSTERX"), "LEASE",
+                Long.toString(millis), Long.toString(epoch)));
     }
 
     void push(Topology.Node n, Topology t) {
-        try (Jedis j = connect(n.host(), n.port())) {
-            j.sendCommand(() -> SafeEncoder.encode("CLUSTERX"), "SETNODES", t.text(), Long.toString(t.epoch()));
-        }
+        ask(n, false, j -> j.sendCommand(() -> SafeEncoder.encode("CLUSTERX"), "SETNODES", t.text(), Long.toString(t.epoch())));
     }
 
     /** CLIENT PAUSE timeout WRITE: the node holds clients' writes (not refused: they wait) until unpaused. */
     void pauseWrites(Topology.Node n, long millis) {
-        try (Jedis j = connect(n.host(), n.port())) {
-            j.sendCommand(Protocol.Command.CLIENT, "PAUSE", Long.toString(millis), "WRITE");
-        }
+        ask(n, false, j -> j.sendCommand(Protocol.Command.CLIENT, "PAUSE", Long.toString(millis), "WRITE"));
     }
 
     void unpause(Topology.Node n) {
-        try (Jedis j = connect(n.host(), n.port())) {
-            j.sendCommand(Protocol.Command.CLIENT, "UNPAUSE");
-        }
+        ask(n, false, j -> j.sendCommand(Protocol.Command.CLIENT, "UNPAUSE"));
     }
 
     /** How far a node has applied its primary's writes (its own sequence on a primary). */
     long replicationOffset(Topology.Node n) {
-        try (Jedis j = connect(n.host(), n.port())) {
-            for (String line : j.info("replication").split("\r\n")) {
-                for (String field : List.of("slave_repl_offset:", "master_repl_offset:")) {
-                    if (line.startsWith(field)) {
-                        return Long.parseLong(line.substring(field.length()));
-                    }
+        String info = ask(n, true, j -> j.info("replication"));
+        for (String line : info.split("\r\n")) {
+            for (String field : List.of("slave_repl_offset:", "master_repl_offset:")) {
+                if (line.startsWith(field)) {
+                    return Long.parseLong(line.substring(field.length()));
                 }
             }
-            return -1;
         }
+        return -1;
     }
 
     /** CLUSTERX MIGRATE: the source starts moving {@code slots} ("0-99,200") to {@code target}. */
     void migrate(Topology.Node source, String slots, Topology.Node target) {
-        try (Jedis j = connect(source.host(), source.port())) {
-            j.sendCommand(() -> SafeEncoder.encode("CLUSTERX"), "MIGRATE", slots, target.host(), Integer.toString(target.port()));
-        }
+        ask(source, false, j -> j.sendCommand(() -> SafeEncoder.encode("CLUSTERX"), "MIGRATE", slots, target.host(),
+                Integer.toString(target.port())));
     }
 
     /** CLUSTERX MIGRATION: the fields of the source's last migration (state, bytes, keys, ...). */
     java.util.Map<String, String> migration(Topology.Node source) {
         java.util.Map<String, String> out = new java.util.HashMap<>();
-        try (Jedis j = connect(source.host(), source.port())) {
-            Object reply = j.sendCommand(() -> SafeEncoder.encode("CLUSTERX"), "MIGRATION");
-            for (String line : SafeEncoder.encode((byte[]) reply).split("\r\n")) {
-                int colon = line.indexOf(':');
-                if (colon > 0) {
-                    out.put(line.substring(0, colon), line.substring(colon + 1));
-                }
+        Object reply = ask(source, true, j -> j.sendCommand(() -> SafeEncoder.encode("CLUSTERX"), "MIGRATION"));
+        for (String line : SafeEncoder.encode((byte[]) reply).split("\r\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                out.put(line.substring(0, colon), line.substring(colon + 1));
             }
         }
         return out;
@@ -91,9 +132,7 @@ final class NodeClient {
 
     /** CLUSTERX MIGRATION ABORT: the source releases the slots' writes and the target drops its copy. */
     void abortMigration(Topology.Node source) {
-        try (Jedis j = connect(source.host(), source.port())) {
-            j.sendCommand(() -> SafeEncoder.encode("CLUSTERX"), "MIGRATION", "ABORT");
-        }
+        ask(source, false, j -> j.sendCommand(() -> SafeEncoder.encode("CLUSTERX"), "MIGRATION", "ABORT"));
     }
 
     /**
@@ -101,15 +140,11 @@ final class NodeClient {
      * (thrown) for slots it serves in its topology, or while it moves them.
      */
     long dropSlots(Topology.Node n, String slots) {
-        try (Jedis j = connect(n.host(), n.port())) {
-            return (Long) j.sendCommand(() -> SafeEncoder.encode("CLUSTERX"), "DROPSLOTS", slots);
-        }
+        return ask(n, false, j -> (Long) j.sendCommand(() -> SafeEncoder.encode("CLUSTERX"), "DROPSLOTS", slots));
     }
 
-    /** Whether CLUSTER FAILOVER was sent to this replica since the last time it was asked. */
+    /** Whether CLUSTER FAILOVER was sent to this replica since the last time it was asked (asking clears it). */
     boolean failoverRequested(Topology.Node n) {
-        try (Jedis j = connect(n.host(), n.port())) {
-            return (Long) j.sendCommand(() -> SafeEncoder.encode("CLUSTERX"), "FAILOVER-REQUESTED") == 1;
-        }
+        return ask(n, false, j -> (Long) j.sendCommand(() -> SafeEncoder.encode("CLUSTERX"), "FAILOVER-REQUESTED") == 1);
     }
 }

@@ -1,0 +1,61 @@
+package io.rockhub.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.rockhub.resp.testing.TestServer;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class NodeClientTest {
+
+    @Test
+    void questionsToANodeShareOneConnection() throws Exception {
+        try (TestServer server = TestServer.start(); NodeClient client = new NodeClient(1_000)) {
+            Topology.Node node = node(server.port());
+            long before = server.hub().stats().connectionsReceived.sum();
+            for (int i = 0; i < 5; i++) {
+                assertThat(client.replicationOffset(node)).isNotNegative();
+            }
+            client.pauseWrites(node, 10_000);
+            client.unpause(node);
+            assertThat(server.hub().stats().connectionsReceived.sum() - before).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aRepeatableQuestionToANodeThatRestartedIsAskedAgainOnAFreshConnection() throws Exception {
+        Path dir = Files.createTempDirectory("node-client");
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Map<String, String> settings = Map.of("port", Integer.toString(port));
+        try (NodeClient client = new NodeClient(1_000)) {
+            Topology.Node node = node(port);
+            try (TestServer first = TestServer.startIn(dir, settings)) {
+                client.replicationOffset(node);
+            }
+            try (TestServer again = TestServer.startIn(dir, settings)) {
+                assertThat(client.replicationOffset(node)).as("answered by the restarted node").isNotNegative();
+            }
+            // Down: it fails, and the question after it opens a connection of its own.
+            assertThatThrownBy(() -> client.replicationOffset(node))
+                    .isInstanceOf(redis.clients.jedis.exceptions.JedisConnectionException.class);
+            try (TestServer third = TestServer.startIn(dir, settings)) {
+                client.unpause(node); // not repeatable, yet it has a fresh connection
+                assertThat(third.hub().stats().connectionsReceived.sum()).isEqualTo(1);
+            }
+        } finally {
+            TestServer.deleteTree(dir);
+        }
+    }
+
+    private static Topology.Node node(int port) {
+        return new Topology.Node("n", "127.0.0.1", port, null, List.of());
+    }
+}
