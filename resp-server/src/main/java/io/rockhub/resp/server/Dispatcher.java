@@ -293,7 +293,7 @@ public final class Dispatcher {
      * the controller's connections, probes, leases and topology pushes, and what operators check, must not stall
      * behind a replica that stopped acknowledging (the controller is what takes it out of the set).
      */
-    private static boolean repliesAtOnce(CommandSpec spec) {
+    static boolean repliesAtOnce(CommandSpec spec) {
         return switch (spec.name()) {
             case "info", "role" -> true;
             case "wait" -> false; // answers when replicas acknowledged, its own way

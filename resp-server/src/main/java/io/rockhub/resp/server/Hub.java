@@ -511,6 +511,22 @@ public final class Hub implements AutoCloseable {
         return reads;
     }
 
+    /** Each event loop's shared write batch of this server (see {@link LoopBatch}). */
+    private final ThreadLocal<LoopBatch> loopBatches = new ThreadLocal<>();
+
+    /** The batch of the event loop {@code loop}, called on it. */
+    LoopBatch loopBatch(io.netty.util.concurrent.EventExecutor loop) {
+        if (!loop.inEventLoop()) {
+            throw new IllegalStateException("a loop's batch is made on that loop");
+        }
+        LoopBatch b = loopBatches.get();
+        if (b == null) {
+            b = new LoopBatch(this, loop);
+            loopBatches.set(b);
+        }
+        return b;
+    }
+
     public io.rockhub.resp.scripting.Scripts scripts() {
         return scripts;
     }

@@ -97,7 +97,7 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
         this.writer.onError(hub.stats()::error);
         session.pushSink(this);
         session.canOffload(ctx.executor(), () -> offloaded == 0);
-        this.burst = new Burst(hub, session.id());
+        this.burst = new Burst(hub.loopBatch(ctx.executor()), session.id());
         session.burst(burst);
     }
 
@@ -231,12 +231,18 @@ public final class RequestHandler extends ChannelInboundHandlerAdapter
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         submitBatch();
-        sealSegment();
+        // Other connections read in this pass may add to the loop's open batch: it commits once, after
+        // them, and these replies are sealed then.
+        if (!burst.sealAfterCommit(sealAfterCommit)) {
+            sealSegment();
+        }
         ctx.fireChannelReadComplete();
     }
 
+    private final Runnable sealAfterCommit = this::sealSegment;
+
     private void sealSegment() {
-        burst.commit();
+        burst.commitIfMember();
         if (burst.takeCommitted()) {
             currentSeq = Math.max(currentSeq, hub.storage().latestSequence()); // its replies wait for it
         }

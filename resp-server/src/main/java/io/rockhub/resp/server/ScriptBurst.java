@@ -3,10 +3,10 @@ package io.rockhub.resp.server;
 import io.rockhub.core.storage.KeyLocks;
 
 /**
- * What a script run by key on its client's event loop sees of the client's pipelined burst (see
- * {@link Burst}): it may join it, so that a pipeline of scripts is one RocksDB batch and one pass of
- * its write path instead of one per script. A joined script's writes are marked off by a savepoint:
- * if the script must start over, they go and the burst's earlier writes stay.
+ * What a script run by key on its client's event loop sees of that loop's open batch (see
+ * {@link LoopBatch}): it may join it, so that a pipeline of scripts is one RocksDB batch and one pass
+ * of its write path instead of one per script. A joined script's writes are marked off by a
+ * savepoint: if the script must start over, they go and the batch's earlier writes stay.
  */
 public interface ScriptBurst {
     /** Whether the burst has a transaction open (the script reads through it and must join it). */

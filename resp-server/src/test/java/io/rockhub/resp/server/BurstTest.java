@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rockhub.resp.testing.RawClient;
 import io.rockhub.resp.testing.TestServer;
+import io.rockhub.resp.testing.Wait;
 import io.rockhub.resp.testing.WalGate;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
@@ -135,6 +136,113 @@ class BurstTest {
                 assertThat(c.readReply()).isEqualTo(":1\r\n");
             }
         }
+    }
+
+    /**
+     * Three clients' writes read in one pass of the event loop (it was kept busy while they were
+     * sent), in whatever order it meets them: one RocksDB write, and no reply leaves before the fsync.
+     */
+    @Test
+    void writesOfClientsReadInOnePassOfTheLoopAreOneRocksDbWriteAnsweredOnceDurable() throws Exception {
+        try (TestServer server = TestServer.start(Map.of("workers", "1"));
+             RawClient a = new RawClient(server.port()); RawClient b = new RawClient(server.port());
+             RawClient c = new RawClient(server.port())) {
+            for (RawClient client : List.of(a, b, c)) {
+                assertThat(client.call("PING")).isEqualTo("+PONG\r\n");
+            }
+            io.netty.channel.EventLoop loop = server.hub().clients().all().get(0).channel().eventLoop();
+            java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            try (WalGate gate = WalGate.hold(server)) {
+                long before = rocksDbWrites(server);
+                long sequence = server.hub().storage().latestSequence();
+                loop.execute(() -> {
+                    busy.countDown();
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                assertThat(busy.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                a.send("SET", "x", "1");
+                b.send("INCR", "n");
+                c.send("HSET", "h", "f", "v");
+                Wait.until(Duration.ofSeconds(10), "the three requests waiting in the server's sockets",
+                        () -> receiveQueued(server.port()) == 3);
+                go.countDown();
+                gate.awaitHeldBeyond(sequence, "the pass's write to be under way");
+                assertThat(rocksDbWrites(server) - before).as("one write for the three clients").isEqualTo(1);
+                for (RawClient client : List.of(a, b, c)) {
+                    assertThat(client.replyArrivesWithin(Duration.ofMillis(200))).as("answered before the fsync").isFalse();
+                }
+                gate.open();
+                assertThat(a.readReply()).isEqualTo("+OK\r\n");
+                assertThat(b.readReply()).isEqualTo(":1\r\n");
+                assertThat(c.readReply()).isEqualTo(":1\r\n");
+                assertThat(c.call("MGET", "x", "n")).isEqualTo("*2\r\n$1\r\n1\r\n$1\r\n1\r\n");
+            } finally {
+                go.countDown();
+            }
+        }
+    }
+
+    /**
+     * A connection none of whose commands ran in the loop's open batch seals its replies at once: a
+     * controller's lease or a PING read in the same pass as a bulk load's writes does not wait for the
+     * end of that pass (a lease once lost a whole pass per round trip that way), while a connection
+     * whose write is in the batch waits for its commit.
+     */
+    @Test
+    void aConnectionWithNothingInTheOpenBatchSealsItsRepliesAtOnce() throws Exception {
+        try (TestServer server = TestServer.start(Map.of("workers", "1")); RawClient a = new RawClient(server.port())) {
+            assertThat(a.call("PING")).isEqualTo("+PONG\r\n");
+            Hub hub = server.hub();
+            ClientSession session = hub.clients().all().get(0);
+            io.netty.channel.EventLoop loop = session.channel().eventLoop();
+            List<Boolean> seen = loop.submit(() -> {
+                LoopBatch batch = hub.loopBatch(loop);
+                Burst writer = new Burst(batch, -1);
+                Burst other = new Burst(batch, -2);
+                writer.before(session, hub.commands().lookup("set"), List.of(bytes("SET"), bytes("k"), bytes("v")));
+                boolean open = batch.isOpen();
+                boolean otherWaits = other.sealAfterCommit(() -> { });
+                boolean writerWaits = writer.sealAfterCommit(() -> { });
+                return List.of(open, otherWaits, writerWaits);
+            }).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(seen).as("batch open, the other connection waits, the writer waits").containsExactly(true, false, true);
+            assertThat(a.call("PING")).isEqualTo("+PONG\r\n");
+        }
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /**
+     * How many of the server's accepted connections on {@code port} have bytes not yet read (Linux's
+     * /proc/net/tcp and tcp6: the JVM's sockets are IPv6 ones unless IPv4 is preferred).
+     */
+    private static int receiveQueued(int port) {
+        String local = String.format(":%04X", port);
+        List<String> lines = new ArrayList<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            try {
+                List<String> all = java.nio.file.Files.readAllLines(java.nio.file.Path.of(table));
+                lines.addAll(all.subList(1, all.size()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        int n = 0;
+        for (String line : lines) {
+            // sl local_address rem_address st tx_queue:rx_queue ...; st 01 = ESTABLISHED
+            String[] f = line.trim().split("\\s+");
+            if (f[1].endsWith(local) && f[3].equals("01") && Long.parseLong(f[4].split(":")[1], 16) > 0) {
+                n++;
+            }
+        }
+        return n;
     }
 
     @Test
