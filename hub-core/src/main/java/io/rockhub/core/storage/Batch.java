@@ -26,10 +26,15 @@ public final class Batch implements AutoCloseable {
     private java.util.Map<Integer, long[]> counts;
 
     Batch(Storage storage, Transaction tx) {
+        this(storage, tx, 0);
+    }
+
+    /** {@code reservedBytes}: the room its own batch starts with (0: RocksDB's default). */
+    Batch(Storage storage, Transaction tx, int reservedBytes) {
         this.storage = storage;
         this.owned = tx == null;
         this.tx = tx;
-        this.batch = tx == null ? new WriteBatch() : tx.batch;
+        this.batch = tx != null ? tx.batch : reservedBytes > 0 ? new WriteBatch(reservedBytes) : new WriteBatch();
     }
 
     /** Whether this batch is part of a transaction (committed at its end, not by {@link Storage#commit}). */

@@ -85,7 +85,7 @@ public final class SlotData {
      */
     public long load(List<RawOps.Op> ops) {
         long added = 0;
-        try (Batch b = keys.storage().newBatch()) {
+        try (Batch b = keys.storage().newBatch(batchBytes(ops))) {
             for (RawOps.Op op : ops) {
                 if (!op.put()) {
                     throw new IllegalArgumentException("a copy only puts");
@@ -112,7 +112,7 @@ public final class SlotData {
     public long apply(List<RawOps.Op> ops) {
         long delta = 0;
         java.util.Map<java.nio.ByteBuffer, byte[]> seen = new java.util.HashMap<>();
-        try (Batch b = keys.storage().newBatch()) {
+        try (Batch b = keys.storage().newBatch(batchBytes(ops))) {
             for (RawOps.Op op : ops) {
                 if (op.put()) {
                     b.put(op.family(), op.key(), op.value());
@@ -133,6 +133,15 @@ public final class SlotData {
             keys.commit(b);
         }
         return delta;
+    }
+
+    /** Room for {@code ops} in a RocksDB batch: each entry's bytes, a tag, a family id and two lengths. */
+    private static int batchBytes(List<RawOps.Op> ops) {
+        long bytes = 64;
+        for (RawOps.Op op : ops) {
+            bytes += op.size() + 16;
+        }
+        return (int) Math.min(bytes, Integer.MAX_VALUE - 8);
     }
 
     private static boolean hasTtl(byte[] metadata) {
