@@ -544,6 +544,17 @@ public final class Storage implements AutoCloseable {
         return new Cursor(iteratorWithTransaction(cf, options), options, bound);
     }
 
+    /**
+     * As {@link #cursor(ColumnFamily, byte[])}, for one pass over a large range (a dropped slot's
+     * keys): read ahead 2 MB at a time, and not kept in the block cache, whose hot entries it would
+     * push out for data read once.
+     */
+    public Cursor scanCursor(ColumnFamily cf, byte[] upperBound) {
+        org.rocksdb.Slice bound = new org.rocksdb.Slice(upperBound);
+        ReadOptions options = new ReadOptions().setIterateUpperBound(bound).setFillCache(false).setReadaheadSize(2 << 20);
+        return new Cursor(iteratorWithTransaction(cf, options), options, bound);
+    }
+
     /** A new iterator with the caller's read options (bounds, snapshot); the caller closes both. */
     public RocksIterator iterator(ColumnFamily cf, ReadOptions options) {
         return db.newIterator(handles.get(cf), options);

@@ -155,9 +155,9 @@ public final class SlotData {
 
     /**
      * Removes every key of {@code slots} (the source after the move, or a target dropping a copy it
-     * will not serve): expiry entries and cached metadata in batches of {@link #DROP_BATCH} keys (a
-     * big slot does not become one huge batch), then metadata and every versioned entry by range,
-     * counters down as each batch goes. Only for slots this node does not serve: nothing reads them
+     * will not serve): {@link #DROP_BATCH} keys at a time (a big slot does not become one huge batch),
+     * their expiry entries, cached metadata and (as one range) metadata, then every versioned entry by
+     * range, counters down as each batch goes. Only for slots this node does not serve: nothing reads them
      * meanwhile.
      */
     public Count drop(BitSet slots) {
@@ -168,9 +168,14 @@ public final class SlotData {
             byte[] start = StoredKey.slotStart(from);
             byte[] end = StoredKey.slotEnd(to);
             Batch b = keys.storage().newBatch();
-            try (Cursor meta = keys.storage().cursor(ColumnFamily.METADATA, end)) {
+            try (Cursor meta = keys.storage().scanCursor(ColumnFamily.METADATA, end)) {
                 long inBatch = 0;
                 long expiresInBatch = 0;
+                // Each batch deletes the metadata it counted as one range, from where the last batch
+                // ended to just past its last key: a range tombstone instead of a point deletion per
+                // key (each a memtable insert), with the counters still matching what is gone if the
+                // drop stops between batches. Nothing writes these slots meanwhile.
+                byte[] batchStart = start;
                 for (meta.seek(start); meta.isValid(); meta.next()) {
                     byte[] key = meta.key();
                     long expireAt = Metadata.peekExpireAt(meta.value());
@@ -180,8 +185,10 @@ public final class SlotData {
                         b.delete(ColumnFamily.EXPIRE, ExpireKey.of(expireAt, key).encode());
                     }
                     b.noteMetadata(key, null);
-                    b.delete(ColumnFamily.METADATA, key);
                     if (inBatch == DROP_BATCH) {
+                        byte[] next = java.util.Arrays.copyOf(key, key.length + 1); // the least key after it
+                        b.deleteRange(ColumnFamily.METADATA, batchStart, next);
+                        batchStart = next;
                         commitDrop(b, inBatch, expiresInBatch);
                         n += inBatch;
                         expires += expiresInBatch;
