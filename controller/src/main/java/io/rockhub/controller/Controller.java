@@ -57,6 +57,12 @@ public final class Controller implements AutoCloseable {
     private final Timing timing;
     private final NodeClient nodes;
     private final ScheduledExecutorService loop;
+    /** Asks the nodes their leases at once (see {@link #tick}); a thread per node at most, idle ones go. */
+    private final java.util.concurrent.ExecutorService askers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "rockhub-controller-lease");
+        t.setDaemon(true);
+        return t;
+    });
     /** When each node last answered (System.nanoTime), while this controller leads. */
     private final Map<String, Long> lastSeen = new HashMap<>();
     /** When each replica last had what its primary had a round before (System.nanoTime). */
@@ -131,20 +137,19 @@ public final class Controller implements AutoCloseable {
         Map<String, Long> versions = new HashMap<>();
         Map<String, Long> offsets = new HashMap<>();
         Topology.Node failoverAsked = null;
-        // Leases first, every node's, then the slower questions: a node slow to answer (busy with a
-        // bulk load) delays the others' leases by one call, not three.
+        // Leases first, every node's at once, then the slower questions: a node slow to answer (busy
+        // with a bulk load) or not answering at all (cut off: its question waits out the timeout)
+        // delays no other node's lease; asked one after the other, two silent nodes held every later
+        // node's lease back by two timeouts, long enough for healthy nodes' leases to lapse.
+        Map<String, java.util.concurrent.Future<Long>> leases = new HashMap<>();
         for (Topology.Node n : t.nodes()) {
             lastSeen.putIfAbsent(n.id(), now);
+            leases.put(n.id(), askers.submit(() -> lease(n, t)));
+        }
+        for (Topology.Node n : t.nodes()) {
             try {
-                long version = nodes.lease(n, timing.leaseMillis(), t.epoch());
-                if (version < t.epoch()) {
-                    // Behind: no lease until it serves this topology (a returning primary would take writes).
-                    nodes.push(n, t);
-                    LOG.info("pushed topology epoch {} to {} ({})", t.epoch(), n.id(), n.address());
-                    version = nodes.lease(n, timing.leaseMillis(), t.epoch());
-                }
-                versions.put(n.id(), version);
-            } catch (RuntimeException down) {
+                versions.put(n.id(), leases.get(n.id()).get());
+            } catch (java.util.concurrent.ExecutionException down) {
                 // Silent this round: judged below.
             }
         }
@@ -247,6 +252,18 @@ public final class Controller implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /** Renews {@code n}'s lease, pushing it {@code t} first if it serves an older epoch; the epoch it serves. */
+    private long lease(Topology.Node n, Topology t) {
+        long version = nodes.lease(n, timing.leaseMillis(), t.epoch());
+        if (version < t.epoch()) {
+            // Behind: no lease until it serves this topology (a returning primary would take writes).
+            nodes.push(n, t);
+            LOG.info("pushed topology epoch {} to {} ({})", t.epoch(), n.id(), n.address());
+            version = nodes.lease(n, timing.leaseMillis(), t.epoch());
+        }
+        return version;
     }
 
     /** Promotes the failed primary's replica that has applied the most, if one answers. */
@@ -619,6 +636,8 @@ public final class Controller implements AutoCloseable {
         }
         loop.shutdownNow();
         loop.awaitTermination(10, TimeUnit.SECONDS);
+        askers.shutdownNow();
+        askers.awaitTermination(10, TimeUnit.SECONDS);
         nodes.close();
         latch.close();
     }

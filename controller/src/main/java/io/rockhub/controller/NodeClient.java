@@ -13,37 +13,43 @@ import redis.clients.jedis.util.SafeEncoder;
  */
 final class NodeClient implements AutoCloseable {
     private final int timeoutMillis;
-    private final java.util.Map<String, Jedis> connections = new java.util.HashMap<>();
+    /** Each node's kept connection, in a holder that is also the lock of that node's questions. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Kept> connections = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static final class Kept {
+        Jedis jedis;
+    }
 
     NodeClient(int timeoutMillis) {
         this.timeoutMillis = timeoutMillis;
     }
 
     /**
-     * Asks {@code ask} on the node's kept connection. A connection that failed is dropped (the next
-     * question opens another); a question that {@code repeatable} may be asked twice is asked again
-     * once on a fresh connection when a kept one turns out broken (the node restarted meanwhile).
+     * Asks {@code ask} on the node's kept connection; questions to one node wait for each other,
+     * questions to different nodes do not. A connection that failed is dropped (the next question
+     * opens another); a question that {@code repeatable} may be asked twice is asked again once on a
+     * fresh connection when a kept one turns out broken (the node restarted meanwhile).
      */
-    private synchronized <T> T ask(String host, int port, boolean repeatable, java.util.function.Function<Jedis, T> ask) {
-        String address = host + ":" + port;
-        Jedis kept = connections.get(address);
-        if (kept != null) {
-            try {
-                return ask.apply(kept);
-            } catch (RuntimeException e) {
-                drop(address, kept);
-                if (!repeatable || !(e instanceof redis.clients.jedis.exceptions.JedisConnectionException)) {
-                    throw e;
+    private <T> T ask(String host, int port, boolean repeatable, java.util.function.Function<Jedis, T> ask) {
+        Kept kept = connections.computeIfAbsent(host + ":" + port, a -> new Kept());
+        synchronized (kept) {
+            if (kept.jedis != null) {
+                try {
+                    return ask.apply(kept.jedis);
+                } catch (RuntimeException e) {
+                    drop(kept);
+                    if (!repeatable || !(e instanceof redis.clients.jedis.exceptions.JedisConnectionException)) {
+                        throw e;
+                    }
                 }
             }
-        }
-        Jedis fresh = new Jedis(host, port, timeoutMillis);
-        connections.put(address, fresh);
-        try {
-            return ask.apply(fresh);
-        } catch (RuntimeException e) {
-            drop(address, fresh);
-            throw e;
+            kept.jedis = new Jedis(host, port, timeoutMillis);
+            try {
+                return ask.apply(kept.jedis);
+            } catch (RuntimeException e) {
+                drop(kept);
+                throw e;
+            }
         }
     }
 
@@ -51,22 +57,22 @@ final class NodeClient implements AutoCloseable {
         return ask(n.host(), n.port(), repeatable, ask);
     }
 
-    private void drop(String address, Jedis j) {
-        connections.remove(address);
+    private static void drop(Kept kept) {
         try {
-            j.close();
+            kept.jedis.close();
         } catch (RuntimeException alreadyBroken) {
             // Closed either way.
         }
+        kept.jedis = null;
     }
 
     @Override
-    public synchronized void close() {
-        for (Jedis j : connections.values()) {
-            try {
-                j.close();
-            } catch (RuntimeException alreadyBroken) {
-                // Closed either way.
+    public void close() {
+        for (Kept kept : connections.values()) {
+            synchronized (kept) {
+                if (kept.jedis != null) {
+                    drop(kept);
+                }
             }
         }
         connections.clear();

@@ -55,6 +55,22 @@ class NodeClientTest {
         }
     }
 
+    @Test
+    void aNodeThatDoesNotAnswerHoldsUpNoQuestionToAnother() throws Exception {
+        java.util.concurrent.ExecutorService asker = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try (ServerSocket silent = new ServerSocket(0); TestServer server = TestServer.start();
+             NodeClient client = new NodeClient(60_000)) {
+            java.util.concurrent.Future<Long> stuck = asker.submit(() -> client.replicationOffset(node(silent.getLocalPort())));
+            try (java.net.Socket connected = silent.accept()) { // asked, and never answered
+                assertThat(client.replicationOffset(node(server.port()))).as("another node's answer").isNotNegative();
+                assertThat(stuck).as("the silent node's question").isNotDone();
+            }
+            assertThatThrownBy(stuck::get).hasCauseInstanceOf(redis.clients.jedis.exceptions.JedisConnectionException.class);
+        } finally {
+            asker.shutdownNow();
+        }
+    }
+
     private static Topology.Node node(int port) {
         return new Topology.Node("n", "127.0.0.1", port, null, List.of());
     }
