@@ -141,6 +141,7 @@ public final class Controller implements AutoCloseable {
         // with a bulk load) or not answering at all (cut off: its question waits out the timeout)
         // delays no other node's lease; asked one after the other, two silent nodes held every later
         // node's lease back by two timeouts, long enough for healthy nodes' leases to lapse.
+        nodes.keepOnly(t.nodes().stream().map(Topology.Node::address).collect(java.util.stream.Collectors.toSet()));
         Map<String, java.util.concurrent.Future<Long>> leases = new HashMap<>();
         for (Topology.Node n : t.nodes()) {
             lastSeen.putIfAbsent(n.id(), now);

@@ -66,6 +66,21 @@ final class NodeClient implements AutoCloseable {
         kept.jedis = null;
     }
 
+    /** Closes the kept connections of nodes other than {@code addresses} ("host:port"): nodes removed from the cluster. */
+    void keepOnly(java.util.Set<String> addresses) {
+        for (java.util.Map.Entry<String, Kept> e : connections.entrySet()) {
+            if (!addresses.contains(e.getKey())) {
+                Kept kept = e.getValue();
+                synchronized (kept) {
+                    if (kept.jedis != null) {
+                        drop(kept);
+                    }
+                }
+                connections.remove(e.getKey(), kept);
+            }
+        }
+    }
+
     @Override
     public void close() {
         for (Kept kept : connections.values()) {

@@ -28,6 +28,21 @@ class NodeClientTest {
     }
 
     @Test
+    void theConnectionOfANodeNoLongerInTheClusterIsClosed() throws Exception {
+        try (TestServer kept = TestServer.start(); TestServer removed = TestServer.start(); NodeClient client = new NodeClient(1_000)) {
+            client.replicationOffset(node(kept.port()));
+            client.replicationOffset(node(removed.port()));
+            client.keepOnly(java.util.Set.of(node(kept.port()).address()));
+            io.rockhub.resp.testing.Wait.until(java.time.Duration.ofSeconds(10), "the removed node's connection closed",
+                    () -> removed.hub().clients().all().isEmpty());
+            assertThat(kept.hub().clients().all()).hasSize(1);
+            long before = kept.hub().stats().connectionsReceived.sum();
+            client.replicationOffset(node(kept.port()));
+            assertThat(kept.hub().stats().connectionsReceived.sum()).as("still the kept connection").isEqualTo(before);
+        }
+    }
+
+    @Test
     void aRepeatableQuestionToANodeThatRestartedIsAskedAgainOnAFreshConnection() throws Exception {
         Path dir = Files.createTempDirectory("node-client");
         int port;
