@@ -154,17 +154,26 @@ public final class Controller implements AutoCloseable {
                 // Silent this round: judged below.
             }
         }
+        // The slower questions, at once too: a node that stopped answering after its lease waits
+        // out its timeout without delaying what the others tell.
+        Map<String, java.util.concurrent.Future<Answer>> answers = new HashMap<>();
         for (Topology.Node n : t.nodes()) {
-            if (!versions.containsKey(n.id())) {
+            if (versions.containsKey(n.id())) {
+                answers.put(n.id(), askers.submit(() -> answer(n)));
+            }
+        }
+        for (Topology.Node n : t.nodes()) {
+            if (!answers.containsKey(n.id())) {
                 continue;
             }
             try {
-                offsets.put(n.id(), nodes.replicationOffset(n));
+                Answer a = answers.get(n.id()).get();
+                offsets.put(n.id(), a.offset());
                 lastSeen.put(n.id(), now);
-                if (!n.primary() && nodes.failoverRequested(n)) {
+                if (a.failoverRequested()) {
                     failoverAsked = n; // CLUSTER FAILOVER sent to this replica
                 }
-            } catch (RuntimeException down) {
+            } catch (java.util.concurrent.ExecutionException down) {
                 // Silent this round: judged below.
             }
         }
@@ -253,6 +262,22 @@ public final class Controller implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /** What a node told in a round besides its lease: how far it has applied, and (a replica) whether CLUSTER FAILOVER was sent to it. */
+    private record Answer(long offset, boolean failoverRequested) {
+    }
+
+    /** Asks {@code n} its {@link Answer}; it counts as seen once it told its offset. */
+    private Answer answer(Topology.Node n) {
+        long offset = nodes.replicationOffset(n);
+        boolean requested = false;
+        try {
+            requested = !n.primary() && nodes.failoverRequested(n);
+        } catch (RuntimeException notAsked) {
+            // Seen all the same; asked again next round.
+        }
+        return new Answer(offset, requested);
     }
 
     /** Renews {@code n}'s lease, pushing it {@code t} first if it serves an older epoch; the epoch it serves. */
