@@ -57,9 +57,9 @@ public final class Controller implements AutoCloseable {
     private final Timing timing;
     private final NodeClient nodes;
     private final ScheduledExecutorService loop;
-    /** Asks the nodes their leases at once (see {@link #tick}); a thread per node at most, idle ones go. */
+    /** Asks every node a round's questions at once (see {@link #tick}); a thread per node at most, idle ones go. */
     private final java.util.concurrent.ExecutorService askers = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "rockhub-controller-lease");
+        Thread t = new Thread(r, "rockhub-controller-ask");
         t.setDaemon(true);
         return t;
     });
