@@ -58,6 +58,9 @@ final class NodeClient implements AutoCloseable {
     }
 
     private static void drop(Kept kept) {
+        if (kept.jedis == null) {
+            return;
+        }
         try {
             kept.jedis.close();
         } catch (RuntimeException alreadyBroken) {
@@ -72,9 +75,7 @@ final class NodeClient implements AutoCloseable {
             if (!addresses.contains(e.getKey())) {
                 Kept kept = e.getValue();
                 synchronized (kept) {
-                    if (kept.jedis != null) {
-                        drop(kept);
-                    }
+                    drop(kept);
                 }
                 connections.remove(e.getKey(), kept);
             }
@@ -85,9 +86,7 @@ final class NodeClient implements AutoCloseable {
     public void close() {
         for (Kept kept : connections.values()) {
             synchronized (kept) {
-                if (kept.jedis != null) {
-                    drop(kept);
-                }
+                drop(kept);
             }
         }
         connections.clear();

@@ -539,9 +539,7 @@ public final class Storage implements AutoCloseable {
      * Entries of the connection's open transaction are still seen (they are few).
      */
     public Cursor cursor(ColumnFamily cf, byte[] upperBound) {
-        org.rocksdb.Slice bound = new org.rocksdb.Slice(upperBound);
-        ReadOptions options = new ReadOptions().setIterateUpperBound(bound);
-        return new Cursor(iteratorWithTransaction(cf, options), options, bound);
+        return boundedCursor(cf, upperBound, new ReadOptions());
     }
 
     /**
@@ -550,8 +548,12 @@ public final class Storage implements AutoCloseable {
      * push out for data read once.
      */
     public Cursor scanCursor(ColumnFamily cf, byte[] upperBound) {
+        return boundedCursor(cf, upperBound, new ReadOptions().setFillCache(false).setReadaheadSize(2 << 20));
+    }
+
+    private Cursor boundedCursor(ColumnFamily cf, byte[] upperBound, ReadOptions options) {
         org.rocksdb.Slice bound = new org.rocksdb.Slice(upperBound);
-        ReadOptions options = new ReadOptions().setIterateUpperBound(bound).setFillCache(false).setReadaheadSize(2 << 20);
+        options.setIterateUpperBound(bound);
         return new Cursor(iteratorWithTransaction(cf, options), options, bound);
     }
 

@@ -40,10 +40,6 @@ final class Burst implements ScriptBurst {
         return loop.sealAfterCommit(this, seal);
     }
 
-    static boolean receivesPushes(ClientSession session) {
-        return LoopBatch.receivesPushes(session);
-    }
-
     @Override
     public boolean isOpen() {
         return loop.isOpen();

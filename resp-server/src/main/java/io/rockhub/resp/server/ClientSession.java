@@ -199,7 +199,7 @@ public final class ClientSession implements DecoderLimits {
      * writes commit one by one: see {@link Burst}).
      */
     public ScriptBurst scriptBurst() {
-        return onOwnLoop() && !Burst.receivesPushes(this) ? burst : null;
+        return onOwnLoop() && !LoopBatch.receivesPushes(this) ? burst : null;
     }
 
     private boolean onOwnLoop() {

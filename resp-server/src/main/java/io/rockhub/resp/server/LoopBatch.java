@@ -102,13 +102,9 @@ final class LoopBatch {
             if (!spec.has(CommandFlag.WRITE) || hub.storage().inTransaction()) {
                 return; // reads alone need no batch
             }
-            if (!hub.keys().locks().tryHold(holding, keys)) {
-                hub.keys().locks().release(holding);
-                return;
+            if (begin(keys, indexedNext, member)) {
+                noteWritten();
             }
-            begin(indexedNext);
-            join(member);
-            noteWritten();
             return;
         }
         if (!hub.keys().locks().tryHold(holding, keys)) {
@@ -120,10 +116,20 @@ final class LoopBatch {
         }
     }
 
-    private void begin(boolean indexedBatch) {
+    /**
+     * Opens the batch for {@code member}, holding the stripes of {@code named}; false (nothing held,
+     * nothing opened) when another thread holds one.
+     */
+    private boolean begin(List<byte[]> named, boolean indexedBatch, Burst member) {
+        if (!hub.keys().locks().tryHold(holding, named)) {
+            hub.keys().locks().release(holding);
+            return false;
+        }
         indexed = indexedBatch;
         hub.keys().beginTransaction(indexed);
         open = true;
+        join(member);
+        return true;
     }
 
     private void join(Burst member) {
@@ -170,15 +176,9 @@ final class LoopBatch {
     /** See {@link ScriptBurst#join}. */
     boolean joinScript(Burst member) {
         if (!open) {
-            if (hub.storage().inTransaction()) {
+            if (hub.storage().inTransaction() || !begin(List.of(), true, member)) {
                 return false;
             }
-            if (!hub.keys().locks().tryHold(holding, List.of())) {
-                hub.keys().locks().release(holding);
-                return false;
-            }
-            begin(true);
-            join(member);
         } else if (!indexed) {
             return false; // a script reads its own writes: see beforeScript
         }
@@ -197,8 +197,8 @@ final class LoopBatch {
 
     /**
      * Where a connection seals its replies at the end of its read: true when the batch is open and
-     * holds this connection's commands; it then commits at the end of this pass over the loop's ready connections (a task runs after
-     * them), and {@code seal} runs after that commit; false: seal now.
+     * holds this connection's commands; it then commits at the end of this pass over the loop's ready
+     * connections (a task runs after them), and {@code seal} runs after that commit; false: seal now.
      */
     boolean sealAfterCommit(Burst member, Runnable seal) {
         if (!open || !member.member) {
