@@ -129,10 +129,24 @@ class MigrationKillTest {
                 assertThat(old.dbSize()).as("keys left on the old source").isZero();
                 assertThat(owner.dbSize()).isBetween(60_000L + acknowledged.size(), 60_000L + acknowledged.size() + 1);
             }
+        } catch (Throwable failed) {
+            keepLogs(dir);
+            throw failed;
         } finally {
             new CommandLine(new ControllerMain()).execute("local", "--dir", dir.toString(), "--stop");
             assertThat(LocalCluster.running(dir)).isEmpty();
             TestServer.deleteTree(dir);
         }
+    }
+
+    /** A failed run's node and controller logs, kept under target/ for whoever reads the failure. */
+    private static void keepLogs(Path dir) throws java.io.IOException {
+        Path kept = Files.createDirectories(Path.of("target", "migration-kill-logs", Long.toString(System.currentTimeMillis())));
+        try (var logs = Files.list(dir)) {
+            for (Path log : logs.filter(f -> f.getFileName().toString().endsWith(".log")).toList()) {
+                Files.copy(log, kept.resolve(log.getFileName()));
+            }
+        }
+        System.err.println("MigrationKillTest: the cluster's logs are kept in " + kept.toAbsolutePath());
     }
 }

@@ -105,9 +105,12 @@ public final class Migrations {
                     phase = Phase.HOLDING;
                     holdStart = System.nanoTime();
                     hold.hold(slots);
-                    // A write that passed the hold's check before it was set has run once each loop
-                    // has finished its current work: it is in the WAL by the sequence read after.
-                    hub.settleLoops(10_000);
+                    // A write that passed the hold's check before it was set has run and committed
+                    // once the loops and the script thread settled: in the WAL by the sequence read after.
+                    if (!hub.settleLoops(10_000)) {
+                        // A write that passed the check may still commit: the cutover would miss it.
+                        throw new IOException("writes begun before the hold did not finish within 10 s (a long script?)");
+                    }
                     long last = storage.latestSequence();
                     storage.syncWal();
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -98,6 +98,21 @@ public final class Scripts {
         return t;
     });
 
+    /**
+     * Waits (at most {@code timeoutMillis}) until the scripts (and EXECs holding scripts) handed to
+     * the script thread so far have run; false if one still runs then.
+     */
+    public boolean settle(long timeoutMillis) throws InterruptedException {
+        try {
+            scriptThread.submit(() -> { }).get(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException stillRunning) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.RejectedExecutionException stopped) {
+            return true; // the server is stopping: nothing runs there any more
+        }
+    }
+
     /** Runs a client's script on the script thread (see {@link ClientSession#offload}). */
     public void runOffLoop(Runnable work) {
         scriptThread.execute(work);

@@ -267,26 +267,45 @@ public final class Hub implements AutoCloseable {
         return slotHold;
     }
 
+    /** The event loops its connections run on, once it listens; else null. */
+    io.netty.channel.EventLoopGroup loops() {
+        return loops;
+    }
+
     /** Set by the server: the event loops its connections run on. */
     public void loops(io.netty.channel.EventLoopGroup group) {
         this.loops = group;
     }
 
     /**
-     * Waits (at most {@code timeoutMillis}) until every event loop has finished the work it had when
-     * called: a command that passed a check before a hold was set has then run. Not on an event loop.
+     * Waits (at most {@code timeoutMillis}) until every command that passed a check before a hold
+     * was set has run and committed; false if that took longer. Each event loop finishes the work it
+     * had when called and commits its open batch (a write that ran in it would otherwise commit at
+     * the end of the loop's pass, after this returned); then the script thread finishes the scripts
+     * the loops handed it. Not on an event loop.
      */
-    public void settleLoops(long timeoutMillis) throws InterruptedException {
+    public boolean settleLoops(long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         io.netty.channel.EventLoopGroup group = loops;
-        if (group == null) {
-            return;
+        if (group != null) {
+            java.util.List<io.netty.util.concurrent.Future<?>> marks = new java.util.ArrayList<>();
+            for (io.netty.util.concurrent.EventExecutor e : group) {
+                marks.add(e.submit(this::commitLoopBatch));
+            }
+            for (io.netty.util.concurrent.Future<?> f : marks) {
+                if (!f.await(Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())))) {
+                    return false;
+                }
+            }
         }
-        java.util.List<io.netty.util.concurrent.Future<?>> marks = new java.util.ArrayList<>();
-        for (io.netty.util.concurrent.EventExecutor e : group) {
-            marks.add(e.submit(() -> { }));
-        }
-        for (io.netty.util.concurrent.Future<?> f : marks) {
-            f.await(timeoutMillis);
+        return scripts.settle(Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+    }
+
+    /** On an event loop: commits its open batch, if it has one. */
+    private void commitLoopBatch() {
+        LoopBatch b = loopBatches.get();
+        if (b != null) {
+            b.commit();
         }
     }
 

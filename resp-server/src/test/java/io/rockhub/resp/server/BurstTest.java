@@ -292,4 +292,54 @@ class BurstTest {
             }
         }
     }
+
+    /**
+     * A migration's cutover holds the slots' writes, settles the loops, then reads the last WAL
+     * sequence to send: a write that passed the hold's check just before, and sits in its loop's open
+     * batch, must be committed by then, though that batch would otherwise commit after the settling.
+     */
+    @Test
+    void settlingTheLoopsCommitsTheWritesTheirOpenBatchesHold() throws Exception {
+        try (TestServer server = TestServer.start(Map.of("workers", "1"))) {
+            Hub hub = server.hub();
+            io.netty.util.concurrent.SingleThreadEventExecutor loop =
+                    (io.netty.util.concurrent.SingleThreadEventExecutor) hub.loops().next();
+            java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CompletableFuture<String> seenWhenSettled = new java.util.concurrent.CompletableFuture<>();
+            Thread settler = new Thread(() -> {
+                try {
+                    assertThat(hub.settleLoops(10_000)).isTrue();
+                    // The loop is held at the gate: whatever commits after the settling has not yet.
+                    io.rockhub.core.types.Result<byte[]> r = hub.strings().get(bytes("passed"));
+                    seenWhenSettled.complete(r.value() == null ? "(nil)" : new String(r.value()));
+                } catch (Throwable e) {
+                    seenWhenSettled.completeExceptionally(e);
+                } finally {
+                    gate.countDown();
+                }
+            });
+            loop.submit(() -> {
+                // As a pass of the loop that read a SET: the write runs in the loop's open batch...
+                LoopBatch batch = hub.loopBatch(loop);
+                Burst member = new Burst(batch, 1);
+                assertThat(batch.joinScript(member)).isTrue();
+                hub.strings().multiSet(List.of(bytes("passed"), bytes("v")), false);
+                batch.keepScript(new io.rockhub.core.storage.KeyLocks.Holding());
+                // ...the cutover asks the loops to settle meanwhile...
+                int queued = loop.pendingTasks();
+                settler.start();
+                Wait.until(Duration.ofSeconds(10), "the settling mark queued", () -> loop.pendingTasks() > queued);
+                loop.execute(() -> {
+                    try {
+                        gate.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                // ...and the pass ends: the batch's commit is queued behind the mark.
+                assertThat(member.sealAfterCommit(() -> { })).isTrue();
+            }).sync();
+            assertThat(seenWhenSettled.get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("v");
+        }
+    }
 }
