@@ -79,6 +79,8 @@ public final class HubConfig {
             "the most memory one Lua interpreter's heap may hold; a script passing it is stopped with an error"),
         Setting.integer("metadata-cache-size", 256, 0, 1 << 20, false,
             "heap cache of hot keys' metadata and string values, in MB (0 = off); RocksDB stays the truth"),
+        Setting.integer("zset-index-cache-size", 64, 0, 1 << 20, false,
+            "heap for the score indexes of large sorted sets read more than written, in MB (0 = off)"),
         Setting.integer("rocksdb.block_cache_size", 512, 1, 1 << 20, false, "shared block cache, in MB"),
         Setting.integer("rocksdb.row_cache_size", 0, 0, 1 << 20, false, "row cache for hot keys, in MB (0 = off)"),
         Setting.integer("rocksdb.write_buffer_size", 64, 1, 4096, false, "memtable size per column family, in MB"),

@@ -35,6 +35,7 @@ public final class Keyspace {
     private final Clock clock;
     private final Versions versions;
     private final MetadataCache cache;
+    private final ZSetIndexCache zsetIndexes;
     /** Dead versions queued so far: lets the sweeper skip its garbage scan when nothing was queued. */
     private final java.util.concurrent.atomic.AtomicLong retired = new java.util.concurrent.atomic.AtomicLong();
     private final List<KeyChangeListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -66,10 +67,34 @@ public final class Keyspace {
 
     /** @param cacheBytes heap budget for hot metadata records (0 = read RocksDB every time) */
     public Keyspace(Storage storage, Clock clock, long cacheBytes) {
+        this(storage, clock, cacheBytes, 0);
+    }
+
+    /**
+     * @param cacheBytes heap budget for hot metadata records (0 = read RocksDB every time)
+     * @param zsetIndexBytes heap budget for large sorted sets' score indexes (0 = none; they need the metadata cache)
+     */
+    public Keyspace(Storage storage, Clock clock, long cacheBytes, long zsetIndexBytes) {
         this.storage = storage;
         this.clock = clock;
         this.versions = new Versions(clock);
         this.cache = new MetadataCache(cacheBytes);
+        this.zsetIndexes = new ZSetIndexCache(cacheBytes > 0 ? zsetIndexBytes : 0, cache::holds);
+    }
+
+    /** Large sorted sets' score indexes kept in the heap (see {@link ZSetIndexCache}). */
+    ZSetIndexCache zsetIndexes() {
+        return zsetIndexes;
+    }
+
+    /** Heap held by sorted sets' score indexes. */
+    public long zsetIndexBytes() {
+        return zsetIndexes.bytes();
+    }
+
+    /** Stops what reads RocksDB in the background here; before the storage closes. */
+    public void close() {
+        zsetIndexes.close();
     }
 
     public void addListener(KeyChangeListener listener) {

@@ -122,7 +122,8 @@ final class MetadataCache {
     }
 
     /** A key with its hash computed once: lookups hash each key twice (stripe and map). */
-    private static final class Key {
+    /** A key's bytes as a map key (its hash computed once). */
+    static final class Key {
         final byte[] bytes;
         final int hash;
 
@@ -184,6 +185,20 @@ final class MetadataCache {
         synchronized (s) {
             Cached c = s.get(k);
             return c != null && c.metadata() == m ? c.entries() : null;
+        }
+    }
+
+    /**
+     * Whether {@code m} (by identity) is the cached record of {@code key}; with {@code settled}, also
+     * no write of its stripe is in flight (so it is what RocksDB holds). Every write removes the record
+     * before its commit, so while it stays cached, nothing of the key was committed.
+     */
+    boolean holds(byte[] key, Metadata m, boolean settled) {
+        Key k = new Key(key);
+        Stripe s = stripe(k);
+        synchronized (s) {
+            Cached c = s.get(k);
+            return c != null && c.metadata() == m && (!settled || s.inFlight == 0);
         }
     }
 

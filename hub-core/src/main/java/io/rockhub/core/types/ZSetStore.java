@@ -450,6 +450,11 @@ public final class ZSetStore {
 
     /** ZCOUNT: O(m) in the members counted. */
     public Result<Long> count(byte[] key, ScoreBound min, ScoreBound max) {
+        Result<Metadata> m = keys.collection(key, DataType.ZSET);
+        ZSetIndexCache.Index index = m.isOk() ? keys.zsetIndexes().get(key, m.value()) : null;
+        if (index != null) {
+            return Result.ok(index.count(min, max));
+        }
         Result<List<ScoredMember>> r = rangeByScore(key, min, max, false, 0, Long.MAX_VALUE);
         return r.isOk() ? Result.ok((long) r.value().size()) : Result.of(r.status());
     }
@@ -484,6 +489,11 @@ public final class ZSetStore {
             }
             return Result.ok(reverse ? m.size() - 1 - before : before);
         }
+        ZSetIndexCache.Index index = keys.zsetIndexes().get(key, m);
+        long at = index == null ? -1 : index.position(member, score);
+        if (at >= 0) {
+            return Result.ok(reverse ? m.size() - 1 - at : at);
+        }
         byte[] prefix = InternalKey.prefix(key, m.version());
         byte[] target = ZSetScoreKey.encode(key, m.version(), score, member);
         long before = 0;
@@ -492,6 +502,7 @@ public final class ZSetStore {
                 before++;
             }
         }
+        keys.zsetIndexes().noteRead(key, m, before, this::readIndex);
         return Result.ok(reverse ? m.size() - 1 - before : before);
     }
 
@@ -546,7 +557,13 @@ public final class ZSetStore {
         if (span == null) {
             return List.of();
         }
-        return walkIndex(key, m, reverse, span[1] - span[0] + 1, skipFirst(span[0]));
+        ZSetIndexCache.Index index = keys.zsetIndexes().get(key, m);
+        if (index != null) {
+            return index.rankRange(span[0], span[1] - span[0] + 1, reverse);
+        }
+        List<ScoredMember> out = walkIndex(key, m, reverse, span[1] - span[0] + 1, skipFirst(span[0]));
+        keys.zsetIndexes().noteRead(key, m, span[0] + out.size(), this::readIndex);
+        return out;
     }
 
     private static java.util.function.Predicate<ScoredMember> skipFirst(long n) {
@@ -563,9 +580,14 @@ public final class ZSetStore {
         if (known != null) {
             return scoreRange(known, min, max, reverse, offset, limit);
         }
+        ZSetIndexCache.Index index = keys.zsetIndexes().get(key, m);
+        if (index != null) {
+            return index.scoreRange(min, max, reverse, offset, limit);
+        }
         byte[] prefix = InternalKey.prefix(key, m.version());
         List<ScoredMember> out = new ArrayList<>();
         long skipped = 0;
+        long stepped = 0;
         try (Cursor it = keys.storage().cursor(ColumnFamily.ZSET_SCORE)) {
             if (!reverse) {
                 it.seek(ZSetScoreKey.atScore(key, m.version(), min.value()));
@@ -573,6 +595,7 @@ public final class ZSetStore {
                 seekLastAtOrBelow(it, key, m, prefix, max.value());
             }
             for (; it.isValid() && Bytes.startsWith(it.key(), prefix) && out.size() < limit; step(it, reverse)) {
+                stepped++;
                 double s = ZSetScoreKey.score(it.key(), prefix.length);
                 if (!reverse) {
                     if (!min.admitsFromBelow(s)) {
@@ -595,7 +618,34 @@ public final class ZSetStore {
                 out.add(new ScoredMember(ZSetScoreKey.member(it.key(), prefix.length), s));
             }
         }
+        keys.zsetIndexes().noteRead(key, m, stepped, this::readIndex);
         return out;
+    }
+
+    /** The set's whole score index read from RocksDB, for {@link ZSetIndexCache}; null past {@code maxWeight}. */
+    private ZSetIndexCache.Index readIndex(byte[] key, Metadata m, long maxWeight) {
+        byte[] prefix = InternalKey.prefix(key, m.version());
+        int n = (int) Math.min(m.size(), Integer.MAX_VALUE - 8);
+        double[] scores = new double[n];
+        byte[][] members = new byte[n][];
+        int i = 0;
+        long weight = 0;
+        try (Cursor it = keys.storage().prefixCursor(ColumnFamily.ZSET_SCORE, prefix)) {
+            for (it.seek(prefix); it.isValid() && Bytes.startsWith(it.key(), prefix); it.next()) {
+                if (i == n || Thread.currentThread().isInterrupted()) {
+                    return null; // more than the record counts: not the record's index
+                }
+                byte[] k = it.key();
+                scores[i] = ZSetScoreKey.score(k, prefix.length);
+                members[i] = ZSetScoreKey.member(k, prefix.length);
+                weight += members[i].length + 40;
+                if (weight > maxWeight) {
+                    return null;
+                }
+                i++;
+            }
+        }
+        return i == n ? new ZSetIndexCache.Index(m, scores, members) : null;
     }
 
     /** As the index walk above, over a whole set already in index order. */

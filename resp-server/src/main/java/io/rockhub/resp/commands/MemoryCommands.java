@@ -113,7 +113,7 @@ final class MemoryCommands {
         long keys = ctx.hub().keys().size();
         long memtables = ctx.hub().storage().longPropertyAll("rocksdb.cur-size-all-mem-tables");
         long sst = ctx.hub().storage().sstBytes();
-        out.map(13);
+        out.map(14);
         out.bulk("peak.allocated").integer(rt.totalMemory());
         out.bulk("total.allocated").integer(used);
         out.bulk("startup.allocated").integer(0);
@@ -127,5 +127,6 @@ final class MemoryCommands {
         out.bulk("rocksdb.block-cache.bytes").integer(ctx.hub().storage().blockCacheUsage());
         out.bulk("rocksdb.sst.bytes").integer(sst);
         out.bulk("metadata-cache.bytes").integer(ctx.hub().keys().cacheBytes());
+        out.bulk("zset-index-cache.bytes").integer(ctx.hub().keys().zsetIndexBytes());
     }
 }

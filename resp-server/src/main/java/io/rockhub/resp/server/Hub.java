@@ -95,7 +95,8 @@ public final class Hub implements AutoCloseable {
         this.storage = Storage.open(config);
         this.syncReplicas = new io.rockhub.resp.cluster.SyncReplicas(cluster, (host, port) -> replication.ackedBy(host, port),
                 () -> storage.latestSequence());
-        this.keys = new Keyspace(storage, clock, config.megabytes("metadata-cache-size"));
+        this.keys = new Keyspace(storage, clock, config.megabytes("metadata-cache-size"),
+                config.megabytes("zset-index-cache-size"));
         this.strings = new StringStore(keys);
         this.bitmaps = new io.rockhub.core.types.BitmapStore(keys, strings.values());
         this.hyperLogLogs = new io.rockhub.core.types.HyperLogLogStore(keys, strings.values());
@@ -590,6 +591,7 @@ public final class Hub implements AutoCloseable {
         if (reads != null) {
             reads.close();
         }
+        keys.close();
         storage.close();
     }
 
