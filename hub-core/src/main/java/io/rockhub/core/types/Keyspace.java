@@ -92,6 +92,12 @@ public final class Keyspace {
         return zsetIndexes.bytes();
     }
 
+    /** Whether the sorted set {@code key}'s reads are served now by its score index in the heap. */
+    public boolean zsetIndexed(byte[] key) {
+        Metadata m = physical(key);
+        return m != null && zsetIndexes.get(key, m) != null;
+    }
+
     /** Stops what reads RocksDB in the background here; before the storage closes. */
     public void close() {
         zsetIndexes.close();

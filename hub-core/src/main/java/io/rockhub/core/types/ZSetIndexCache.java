@@ -149,7 +149,8 @@ final class ZSetIndexCache implements AutoCloseable {
         Metadata owner;
         long debt;
         Index index;
-        boolean building;
+        /** The record a build under way reads (perhaps an older one than the owner now), or null. */
+        Metadata building;
     }
 
     private final long budget;
@@ -169,7 +170,7 @@ final class ZSetIndexCache implements AutoCloseable {
             Thread t = new Thread(r, "rockhub-zset-index");
             t.setDaemon(true);
             return t;
-        }, new ThreadPoolExecutor.DiscardPolicy());
+        }, new ThreadPoolExecutor.AbortPolicy());
     }
 
     /** The index of {@code key} for the record {@code m} just read, or null. */
@@ -207,14 +208,14 @@ final class ZSetIndexCache implements AutoCloseable {
                 t.debt = 0;
             }
             t.debt += entries + SEEK_COST;
-            if (t.debt < m.size() || t.building || t.index != null) {
+            if (t.debt < m.size() || t.building != null || t.index != null) {
                 return;
             }
-            t.building = true;
+            t.building = m;
         }
         try {
             builds.execute(() -> build(k, m, builder));
-        } catch (java.util.concurrent.RejectedExecutionException closed) {
+        } catch (java.util.concurrent.RejectedExecutionException fullOrClosed) {
             done(k, m, null);
         }
     }
@@ -232,10 +233,15 @@ final class ZSetIndexCache implements AutoCloseable {
 
     private synchronized void done(Key k, Metadata m, Index index) {
         Tracked t = tracked.get(k);
-        if (t == null || t.owner != m) {
-            return; // read again at another record since: its own debt decides
+        if (t == null) {
+            return;
         }
-        t.building = false;
+        if (t.building == m) {
+            t.building = null; // whatever the owner is now: a build of its own may start
+        }
+        if (t.owner != m) {
+            return; // written and read again since: the new record's own debt decides
+        }
         if (index == null) {
             t.debt = 0; // changed while it was read, or too big: pay again before the next try
             return;
@@ -263,7 +269,7 @@ final class ZSetIndexCache implements AutoCloseable {
     private void trimTracked() {
         for (Iterator<Map.Entry<Key, Tracked>> it = tracked.entrySet().iterator(); tracked.size() > MAX_TRACKED && it.hasNext(); ) {
             Tracked t = it.next().getValue();
-            if (!t.building) {
+            if (t.building == null) {
                 drop(t);
                 it.remove();
             }

@@ -197,4 +197,42 @@ class ZSetIndexCacheTest {
             }
         }
     }
+
+    /** A set written while its index was being built gets an index for its new record once read enough. */
+    @Test
+    void aBuildOvertakenByAWriteLeavesTheNextRecordFreeToBuildItsOwn() throws Exception {
+        try (ZSetIndexCache cache = new ZSetIndexCache(1 << 20, (key, m, settled) -> true)) {
+            Metadata first = Metadata.collection(io.rockhub.core.encoding.DataType.ZSET, 0, 1, 100);
+            Metadata second = first.withSize(101);
+            java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            cache.noteRead(b("z"), first, 1_000, (key, m, max) -> {
+                reading.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return index(m);
+            });
+            reading.await();
+            cache.noteRead(b("z"), second, 1_000, (key, m, max) -> index(m)); // written meanwhile: a build runs
+            release.countDown();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (cache.get(b("z"), second) == null) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no index for the record written during the first build");
+                }
+                cache.noteRead(b("z"), second, 1_000, (key, m, max) -> index(m));
+                Thread.onSpinWait();
+            }
+            assertThat(cache.get(b("z"), first)).as("the overtaken build's index").isNull();
+        }
+    }
+
+    private static ZSetIndexCache.Index index(Metadata m) {
+        byte[][] members = new byte[(int) m.size()][];
+        java.util.Arrays.fill(members, new byte[0]);
+        return new ZSetIndexCache.Index(m, new double[members.length], members);
+    }
 }
