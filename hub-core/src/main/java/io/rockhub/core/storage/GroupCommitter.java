@@ -46,6 +46,8 @@ public final class GroupCommitter implements AutoCloseable {
     private final RocksDB db;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
+    /** Signalled when a lone writer's flush ends (see {@link #syncThrough}). */
+    private final Condition flushDone = lock.newCondition();
     /** By sequence, then in the order asked: keyspace events registered by a write go out before its reply. */
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>((a, b) -> a.seq != b.seq
             ? Long.compare(a.seq, b.seq) : Long.compare(a.ticket, b.ticket));
@@ -58,6 +60,12 @@ public final class GroupCommitter implements AutoCloseable {
     private int activeWriters;
     /** Sum of the queued waiters' writers (guarded by {@link #lock}). */
     private int queuedWriters;
+    /** A flush under way on the sync thread, or on a lone writer's thread (guarded by {@link #lock}): one at a time. */
+    private boolean flushing;
+    /** Syncs in a row that found one writer at most and nobody arriving meanwhile (guarded by {@link #lock}). */
+    private int loneRounds;
+    /** Lone syncs in a row after which a lone writer syncs on its own thread (see {@link #syncThrough}). */
+    static final int LONE_ROUNDS = 8;
 
     private final AtomicLong syncs = new AtomicLong();
     private final AtomicLong fsyncs = new AtomicLong();
@@ -104,6 +112,9 @@ public final class GroupCommitter implements AutoCloseable {
             }
             waiters.add(new Waiter(seq, tickets++, writers, action));
             queuedWriters += writers;
+            if (flushing || writers > 1 || waiters.size() > 1) {
+                loneRounds = 0; // writers overlap: they share this thread's syncs
+            }
             if (waiters.size() == 1 || queuedWriters >= activeWriters) {
                 work.signal();
             }
@@ -137,6 +148,58 @@ public final class GroupCommitter implements AutoCloseable {
             return true;
         } catch (RocksDBException e) {
             return false;
+        }
+    }
+
+    /**
+     * In sync mode, for a writer alone (the last {@value #LONE_ROUNDS} syncs each found one writer at
+     * most and nobody arriving while they ran, none waits now, and this call releases one client):
+     * flushes and fsyncs the WAL on the caller's thread and returns true
+     * once {@code seq} is durable. Redis fsyncs its AOF in its event loop before replying; handing a
+     * lone writer's sync to this thread and its release back to the loop cost two thread wake-ups on
+     * top of the fsync, most of what a serial client waits for besides the disk. False (the caller then
+     * waits with {@link #whenDurable}) when others write, a flush is under way, a flush hook is set
+     * (it may block, which must not stall an event loop), or the flush failed (this thread retries it
+     * and logs).
+     */
+    public boolean syncThrough(long seq, int writers) {
+        if (!syncMode || !running || writers > 1 || hooked) {
+            return false;
+        }
+        if (seq <= durableSeq) {
+            return true;
+        }
+        lock.lock();
+        try {
+            if (flushing || !waiters.isEmpty() || loneRounds < LONE_ROUNDS) {
+                return false;
+            }
+            flushing = true;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            long target = db.getLatestSequenceNumber();
+            long start = System.nanoTime();
+            db.flushWal(true);
+            long took = System.nanoTime() - start;
+            fsyncs.incrementAndGet();
+            syncs.incrementAndGet();
+            syncNanos.addAndGet(took);
+            lastSyncNanos = took;
+            syncedWaiters.addAndGet(writers);
+            syncedElsewhere(target);
+            return true;
+        } catch (RocksDBException e) {
+            return false;
+        } finally {
+            lock.lock();
+            try {
+                flushing = false;
+                flushDone.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
@@ -204,8 +267,12 @@ public final class GroupCommitter implements AutoCloseable {
      * that nothing is acknowledged before it; tracing can use it to log rounds.
      */
     public void beforeEachFlush(LongConsumer hook) {
+        this.hooked = hook != null;
         this.beforeFlush = hook == null ? target -> { } : hook;
     }
+
+    /** A flush hook is set: flushes stay on this thread (see {@link #syncThrough}). */
+    private volatile boolean hooked;
 
     /** Total time spent in WAL flushes (with their fsyncs), in nanoseconds. */
     public long syncNanosTotal() {
@@ -253,32 +320,58 @@ public final class GroupCommitter implements AutoCloseable {
                 long now = System.nanoTime();
                 if (!syncMode && now - lastFsyncAt >= RELAXED_SYNC_INTERVAL_NANOS) {
                     if (db.getLatestSequenceNumber() > fsyncedSeq) {
-                        return true;
+                        return claimFlush();
                     }
                     lastFsyncAt = now;
                 }
                 // Writes nobody waits for (the sweeper's deletes) reach the WAL file, and so the
                 // replicas, within a second too.
                 if (syncMode && db.getLatestSequenceNumber() > durableSeq && now - lastFsyncAt >= IDLE_SYNC_NANOS) {
-                    return true;
+                    return claimFlush();
                 }
                 work.awaitNanos(syncMode ? IDLE_SYNC_NANOS : RELAXED_SYNC_INTERVAL_NANOS);
             }
             if (!running) {
-                return !waiters.isEmpty();
+                return !waiters.isEmpty() && claimFlush();
             }
             long deadline = System.nanoTime() + maxDelayNanos;
             long remaining;
             while (queuedWriters < activeWriters && (remaining = deadline - System.nanoTime()) > 0) {
                 work.awaitNanos(remaining);
             }
-            return true;
+            return claimFlush();
         } finally {
             lock.unlock();
         }
     }
 
+    /** Under the lock: waits for a lone writer's flush to end, then marks this thread's as under way. */
+    private boolean claimFlush() {
+        while (flushing) {
+            flushDone.awaitUninterruptibly();
+        }
+        flushing = true;
+        return true;
+    }
+
     private void syncOnce() throws RocksDBException {
+        boolean done = false;
+        try {
+            flushAndRelease();
+            done = true;
+        } finally {
+            if (!done) {
+                lock.lock();
+                try {
+                    flushing = false;
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+    }
+
+    private void flushAndRelease() throws RocksDBException {
         long target = db.getLatestSequenceNumber();
         beforeFlush.accept(target);
         long start = System.nanoTime();
@@ -308,6 +401,9 @@ public final class GroupCommitter implements AutoCloseable {
             }
             queuedWriters -= released;
             activeWriters = released + queuedWriters;
+            loneRounds = released <= 1 && queuedWriters == 0 ? Math.min(loneRounds + 1, LONE_ROUNDS) : 0;
+            // Over before the releases: a released writer's next write is not taken for an overlap.
+            flushing = false;
         } finally {
             lock.unlock();
         }

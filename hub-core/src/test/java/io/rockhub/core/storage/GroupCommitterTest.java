@@ -209,4 +209,56 @@ class GroupCommitterTest {
             assertThat(tmp.storage.committer().whenDurable(seq, () -> { })).isFalse();
         }
     }
+
+    /**
+     * A writer alone (several syncs in a row found nobody else) fsyncs on its own thread: RocksDB
+     * counts the fsync before the call returns, and the durable point covers the write. A second
+     * writer's waiter, or a flush hook, sends the writes back to the sync thread's shared rounds.
+     */
+    @Test
+    void aLoneWriterFsyncsOnItsOwnThreadAndOverlappingWritersShareTheSyncThread() throws Exception {
+        try (TempStorage tmp = new TempStorage()) {
+            Storage s = tmp.storage;
+            GroupCommitter c = s.committer();
+            write(s, "first");
+            assertThat(c.syncThrough(s.latestSequence(), 1)).as("no lone rounds seen yet").isFalse();
+            awaitRelease(s, s.latestSequence(), () -> { });
+            for (int i = 0; i < GroupCommitter.LONE_ROUNDS; i++) {
+                write(s, "lone" + i);
+                awaitRelease(s, s.latestSequence(), () -> { });
+            }
+            write(s, "inline");
+            long seq = s.latestSequence();
+            long fsyncsBefore = walFsyncs(s);
+            assertThat(c.durableSequence()).isLessThan(seq);
+            assertThat(c.syncThrough(seq, 1)).as("a lone writer syncs itself").isTrue();
+            assertThat(walFsyncs(s)).as("fsynced by RocksDB before the call returned").isGreaterThan(fsyncsBefore);
+            assertThat(c.durableSequence()).isGreaterThanOrEqualTo(seq);
+            assertThat(c.syncThrough(s.latestSequence(), 2)).as("a batch of two clients shares the rounds").isFalse();
+
+            // Another writer queues while one waits: both go to the sync thread from then on.
+            CountDownLatch held = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            c.beforeEachFlush(target -> {
+                held.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            write(s, "hooked");
+            assertThat(c.syncThrough(s.latestSequence(), 1)).as("a flush hook keeps flushes on the sync thread").isFalse();
+            CountDownLatch bothReleased = new CountDownLatch(2);
+            c.whenDurable(s.latestSequence(), bothReleased::countDown);
+            assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
+            write(s, "second writer");
+            c.whenDurable(s.latestSequence(), bothReleased::countDown);
+            c.beforeEachFlush(null);
+            release.countDown();
+            assertThat(bothReleased.await(30, TimeUnit.SECONDS)).isTrue();
+            write(s, "after");
+            assertThat(c.syncThrough(s.latestSequence(), 1)).as("writers overlapped: shared rounds again").isFalse();
+        }
+    }
 }

@@ -58,7 +58,7 @@ final class DurableRelease {
         long seq = batchSeq;
         batch = new ArrayList<>();
         batchSeq = 0;
-        if (committer.writeThrough(seq)
+        if (committer.writeThrough(seq) || committer.syncThrough(seq, handlers.size())
                 || !committer.whenDurable(seq, handlers.size(), () -> replicatedThenRelease(seq, handlers))) {
             replicatedThenRelease(seq, handlers);
         }
