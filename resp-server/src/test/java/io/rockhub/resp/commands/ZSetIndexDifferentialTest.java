@@ -65,13 +65,16 @@ class ZSetIndexDifferentialTest {
     private static String[] write(Random r) {
         String key = "z" + r.nextInt(2);
         String member = "m" + r.nextInt(320);
-        String score = Integer.toString(r.nextInt(12) - 3);
+        int n = r.nextInt(12) - 3;
+        String score = Integer.toString(n);
         return switch (r.nextInt(5)) {
             case 0 -> new String[] {"ZREM", key, member, "m" + r.nextInt(320)};
             case 1 -> new String[] {"ZINCRBY", key, "0.5", member};
             case 2 -> new String[] {"ZREMRANGEBYSCORE", key, score, "(" + score + ".5"};
             case 3 -> new String[] {r.nextBoolean() ? "ZPOPMIN" : "ZPOPMAX", key};
-            default -> new String[] {"ZADD", key, score, member, "-" + score, "n" + r.nextInt(40)};
+            // Never "-0": Redis keeps -0 in a set it holds as a skiplist (over 128 members) and turns it
+            // into 0 in a listpack, while RockHub stores 0 always (a difference of ZADD, not of reads).
+            default -> new String[] {"ZADD", key, score, member, Integer.toString(-n), "n" + r.nextInt(40)};
         };
     }
 
