@@ -69,7 +69,8 @@ public final class GroupCommitter implements AutoCloseable {
 
     private final AtomicLong syncs = new AtomicLong();
     private final AtomicLong fsyncs = new AtomicLong();
-    private volatile LongConsumer beforeFlush = target -> { };
+    private static final LongConsumer NO_HOOK = target -> { };
+    private volatile LongConsumer beforeFlush = NO_HOOK;
     private volatile LongConsumer beforeRelease = target -> { };
     private final AtomicLong syncNanos = new AtomicLong();
     private final AtomicLong syncedWaiters = new AtomicLong();
@@ -163,7 +164,8 @@ public final class GroupCommitter implements AutoCloseable {
      * and logs).
      */
     public boolean syncThrough(long seq, int writers) {
-        if (!syncMode || !running || writers > 1 || hooked) {
+        // A flush hook may block, which must not stall an event loop: with one, flushes stay on this thread.
+        if (!syncMode || !running || writers > 1 || beforeFlush != NO_HOOK) {
             return false;
         }
         if (seq <= durableSeq) {
@@ -180,13 +182,7 @@ public final class GroupCommitter implements AutoCloseable {
         }
         try {
             long target = db.getLatestSequenceNumber();
-            long start = System.nanoTime();
-            db.flushWal(true);
-            long took = System.nanoTime() - start;
-            fsyncs.incrementAndGet();
-            syncs.incrementAndGet();
-            syncNanos.addAndGet(took);
-            lastSyncNanos = took;
+            flushCounted(true);
             syncedWaiters.addAndGet(writers);
             syncedElsewhere(target);
             return true;
@@ -267,12 +263,8 @@ public final class GroupCommitter implements AutoCloseable {
      * that nothing is acknowledged before it; tracing can use it to log rounds.
      */
     public void beforeEachFlush(LongConsumer hook) {
-        this.hooked = hook != null;
-        this.beforeFlush = hook == null ? target -> { } : hook;
+        this.beforeFlush = hook == null ? NO_HOOK : hook;
     }
-
-    /** A flush hook is set: flushes stay on this thread (see {@link #syncThrough}). */
-    private volatile boolean hooked;
 
     /** Total time spent in WAL flushes (with their fsyncs), in nanoseconds. */
     public long syncNanosTotal() {
@@ -376,16 +368,11 @@ public final class GroupCommitter implements AutoCloseable {
         beforeFlush.accept(target);
         long start = System.nanoTime();
         boolean fsync = syncMode || !running || start - lastFsyncAt >= RELAXED_SYNC_INTERVAL_NANOS;
-        db.flushWal(fsync);
+        flushCounted(fsync);
         if (fsync) {
-            fsyncs.incrementAndGet();
             lastFsyncAt = start;
             fsyncedSeq = target;
         }
-        long took = System.nanoTime() - start;
-        syncs.incrementAndGet();
-        syncNanos.addAndGet(took);
-        lastSyncNanos = took;
         // Before anyone can see the new durable point: keyspace events of the synced writes go out
         // first, so a reply released after this (at once or by a waiter) follows its events.
         beforeRelease.accept(target);
@@ -415,6 +402,19 @@ public final class GroupCommitter implements AutoCloseable {
                 LOG.warn("durability callback failed", e);
             }
         }
+    }
+
+    /** {@code FlushWAL}, with an fsync or not, counted and timed for INFO. */
+    private void flushCounted(boolean fsync) throws RocksDBException {
+        long start = System.nanoTime();
+        db.flushWal(fsync);
+        long took = System.nanoTime() - start;
+        if (fsync) {
+            fsyncs.incrementAndGet();
+        }
+        syncs.incrementAndGet();
+        syncNanos.addAndGet(took);
+        lastSyncNanos = took;
     }
 
     /** Syncs whatever is pending, releases all waiters and stops the thread. */

@@ -39,6 +39,11 @@ final class ZSetIndexCache implements AutoCloseable {
     /** Heap per member beyond its bytes: its score, the array's reference and header. */
     private static final int MEMBER_OVERHEAD = 40;
 
+    /** What one member takes in an index. */
+    static long weightOf(byte[] member) {
+        return MEMBER_OVERHEAD + member.length;
+    }
+
     /** One set's index in index order (score, then member bytes), for the record {@code owner}. */
     static final class Index {
         final Metadata owner;
@@ -52,7 +57,7 @@ final class ZSetIndexCache implements AutoCloseable {
             this.members = members;
             long w = 64;
             for (byte[] m : members) {
-                w += MEMBER_OVERHEAD + m.length;
+                w += weightOf(m);
             }
             this.weight = w;
         }
@@ -65,13 +70,13 @@ final class ZSetIndexCache implements AutoCloseable {
             return new ZSetStore.ScoredMember(members[i], scores[i]);
         }
 
-        /** The first position whose score {@code min} admits (size() if none): scores only grow along the index. */
-        int firstAdmitted(ZSetStore.ScoreBound min) {
+        /** The first position whose score passes {@code test} (size() if none); {@code test} fails, then holds, along the index. */
+        private int first(java.util.function.DoublePredicate test) {
             int lo = 0;
             int hi = scores.length;
             while (lo < hi) {
                 int mid = (lo + hi) >>> 1;
-                if (min.admitsFromBelow(scores[mid])) {
+                if (test.test(scores[mid])) {
                     hi = mid;
                 } else {
                     lo = mid + 1;
@@ -80,33 +85,34 @@ final class ZSetIndexCache implements AutoCloseable {
             return lo;
         }
 
+        /** The first position whose score {@code min} admits: scores only grow along the index. */
+        private int firstAdmitted(ZSetStore.ScoreBound min) {
+            return first(min::admitsFromBelow);
+        }
+
         /** The first position past those whose score {@code max} admits. */
-        int pastAdmitted(ZSetStore.ScoreBound max) {
-            int lo = 0;
-            int hi = scores.length;
-            while (lo < hi) {
-                int mid = (lo + hi) >>> 1;
-                if (max.admitsFromAbove(scores[mid])) {
-                    lo = mid + 1;
-                } else {
-                    hi = mid;
-                }
+        private int pastAdmitted(ZSetStore.ScoreBound max) {
+            return first(s -> !max.admitsFromAbove(s));
+        }
+
+        /**
+         * Up to {@code limit} entries of positions [{@code from}, {@code past}) after skipping {@code skip},
+         * from the top end with {@code fromTop}.
+         */
+        private List<ZSetStore.ScoredMember> slice(int from, int past, long skip, long limit, boolean fromTop) {
+            long span = Math.max(0, past - from);
+            long n = Math.max(0, Math.min(limit, span - Math.min(skip, span)));
+            List<ZSetStore.ScoredMember> out = new ArrayList<>((int) Math.min(n, 1024));
+            for (long i = 0; i < n; i++) {
+                out.add(at((int) (fromTop ? past - 1 - skip - i : from + skip + i)));
             }
-            return lo;
+            return out;
         }
 
         /** As {@link ZSetStore#rangeByScore}: the admitted entries after skipping {@code offset}, at most {@code limit}. */
         List<ZSetStore.ScoredMember> scoreRange(ZSetStore.ScoreBound min, ZSetStore.ScoreBound max, boolean reverse,
                                                 long offset, long limit) {
-            int from = firstAdmitted(min);
-            int past = pastAdmitted(max);
-            long n = Math.max(0, Math.min(limit, past - from - Math.min(offset, past - from)));
-            List<ZSetStore.ScoredMember> out = new ArrayList<>((int) Math.min(n, 1024));
-            for (long i = 0; i < n; i++) {
-                int at = (int) (reverse ? past - 1 - offset - i : from + offset + i);
-                out.add(at(at));
-            }
-            return out;
+            return slice(firstAdmitted(min), pastAdmitted(max), offset, limit, reverse);
         }
 
         /** How many scores lie between the bounds. */
@@ -116,12 +122,7 @@ final class ZSetIndexCache implements AutoCloseable {
 
         /** Up to {@code limit} entries from one end after skipping {@code skip}. */
         List<ZSetStore.ScoredMember> rankRange(long skip, long limit, boolean fromTop) {
-            long n = Math.max(0, Math.min(limit, scores.length - Math.min(skip, scores.length)));
-            List<ZSetStore.ScoredMember> out = new ArrayList<>((int) Math.min(n, 1024));
-            for (long i = 0; i < n; i++) {
-                out.add(at((int) (fromTop ? scores.length - 1 - skip - i : skip + i)));
-            }
-            return out;
+            return slice(0, scores.length, skip, limit, fromTop);
         }
 
         /** The position of {@code member}, whose score is {@code score}, or -1 if it is not here. */

@@ -450,13 +450,17 @@ public final class ZSetStore {
 
     /** ZCOUNT: O(m) in the members counted. */
     public Result<Long> count(byte[] key, ScoreBound min, ScoreBound max) {
-        Result<Metadata> m = keys.collection(key, DataType.ZSET);
-        ZSetIndexCache.Index index = m.isOk() ? keys.zsetIndexes().get(key, m.value()) : null;
-        if (index != null) {
-            return Result.ok(index.count(min, max));
+        Result<Metadata> r = keys.collection(key, DataType.ZSET);
+        if (r.status() == Status.NOT_FOUND) {
+            return Result.ok(0L);
         }
-        Result<List<ScoredMember>> r = rangeByScore(key, min, max, false, 0, Long.MAX_VALUE);
-        return r.isOk() ? Result.ok((long) r.value().size()) : Result.of(r.status());
+        if (!r.isOk()) {
+            return Result.of(r.status());
+        }
+        Metadata m = r.value();
+        ZSetIndexCache.Index index = keys.zsetIndexes().get(key, m);
+        return Result.ok(index != null ? index.count(min, max)
+                : (long) scoreRange(key, m, min, max, false, 0, Long.MAX_VALUE).size());
     }
 
     public Result<Long> lexCount(byte[] key, LexBound min, LexBound max) {
@@ -638,7 +642,7 @@ public final class ZSetStore {
                 byte[] k = it.key();
                 scores[i] = ZSetScoreKey.score(k, prefix.length);
                 members[i] = ZSetScoreKey.member(k, prefix.length);
-                weight += members[i].length + 40;
+                weight += ZSetIndexCache.weightOf(members[i]);
                 if (weight > maxWeight) {
                     return null;
                 }

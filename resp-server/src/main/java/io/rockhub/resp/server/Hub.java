@@ -294,12 +294,16 @@ public final class Hub implements AutoCloseable {
                 marks.add(e.submit(this::commitLoopBatch));
             }
             for (io.netty.util.concurrent.Future<?> f : marks) {
-                if (!f.await(Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())))) {
+                if (!f.await(millisUntil(deadline))) {
                     return false;
                 }
             }
         }
-        return scripts.settle(Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        return scripts.settle(millisUntil(deadline));
+    }
+
+    private static long millisUntil(long deadlineNanos) {
+        return Math.max(0, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
     }
 
     /** On an event loop: commits its open batch, if it has one. */
