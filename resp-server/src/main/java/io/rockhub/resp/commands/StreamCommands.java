@@ -188,7 +188,11 @@ final class StreamCommands {
                         + "more items");
                 default -> {
                     if (!Replies.error(out, r.status())) {
-                        out.bulk(r.value() == null ? null : r.value().toString());
+                        if (r.value() == null) {
+                            out.nullBulk();
+                        } else {
+                            out.bulk(r.value());
+                        }
                     }
                 }
             }
@@ -433,7 +437,7 @@ final class StreamCommands {
     static void writeEntries(RespWriter out, List<Entry> entries) {
         out.array(entries.size());
         for (Entry e : entries) {
-            out.array(2).bulk(e.id().toString());
+            out.array(2).bulk(e.id());
             if (e.fields() == null) {
                 out.nullArray();
                 continue;

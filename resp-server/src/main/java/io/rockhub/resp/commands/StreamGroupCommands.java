@@ -508,7 +508,7 @@ final class StreamGroupCommands {
         }
         out.array(claimed.size());
         for (Delivery d : claimed) {
-            out.bulk(d.id().toString());
+            out.bulk(d.id());
         }
     }
 
@@ -598,7 +598,7 @@ final class StreamGroupCommands {
             long now = ctx.hub().clock().millis();
             out.array(r.value().size());
             for (Pending p : r.value()) {
-                out.array(4).bulk(p.id().toString()).bulk(p.consumer()).integer(Math.max(0, now - p.deliveredAt()))
+                out.array(4).bulk(p.id()).bulk(p.consumer()).integer(Math.max(0, now - p.deliveredAt()))
                         .integer(p.deliveries());
             }
         };

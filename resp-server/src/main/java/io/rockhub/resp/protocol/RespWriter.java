@@ -16,12 +16,22 @@ public final class RespWriter {
     private static final byte[] NULL_BULK = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL_ARRAY = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL3 = "_\r\n".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[][] SMALL_INTS = new byte[32][];
+    private static final short CRLF_SHORT = 0x0D0A;
+    private static final byte[][] SMALL_INTS = headers(':', 32);
+    /**
+     * The headers of bulk strings and arrays shorter than this are written whole from a table:
+     * a reply of 10 stream entries has 80 of them, and printing each length was a tenth of XRANGE.
+     */
+    private static final int TABLED_HEADERS = 1024;
+    private static final byte[][] BULK_HEADERS = headers('$', TABLED_HEADERS);
+    private static final byte[][] ARRAY_HEADERS = headers('*', TABLED_HEADERS);
 
-    static {
-        for (int i = 0; i < SMALL_INTS.length; i++) {
-            SMALL_INTS[i] = (":" + i + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    private static byte[][] headers(char type, int count) {
+        byte[][] table = new byte[count][];
+        for (int i = 0; i < count; i++) {
+            table[i] = (type + Integer.toString(i) + "\r\n").getBytes(StandardCharsets.US_ASCII);
         }
+        return table;
     }
 
     private ByteBuf buf;
@@ -101,12 +111,32 @@ public final class RespWriter {
         if (b == null) {
             return nullBulk();
         }
-        buf.writeByte('$');
-        writeDecimal(b.length);
-        buf.writeBytes(CRLF);
+        bulkHeader(b.length);
         buf.writeBytes(b);
-        buf.writeBytes(CRLF);
+        buf.writeShort(CRLF_SHORT);
         return this;
+    }
+
+    /** A stream ID as a bulk string ({@code ms-seq}, both unsigned), printed without a String. */
+    public RespWriter bulk(io.rockhub.core.encoding.StreamId id) {
+        byte[] text = new byte[41];
+        int from = unsignedDigits(text, text.length, id.seq());
+        text[--from] = '-';
+        from = unsignedDigits(text, from, id.ms());
+        bulkHeader(text.length - from);
+        buf.writeBytes(text, from, text.length - from);
+        buf.writeShort(CRLF_SHORT);
+        return this;
+    }
+
+    private void bulkHeader(int length) {
+        if (length < TABLED_HEADERS) {
+            buf.writeBytes(BULK_HEADERS[length]);
+        } else {
+            buf.writeByte('$');
+            writeDecimal(length);
+            buf.writeShort(CRLF_SHORT);
+        }
     }
 
     public RespWriter bulk(String s) {
@@ -210,13 +240,43 @@ public final class RespWriter {
     }
 
     private RespWriter header(char type, long n) {
+        if (type == '*' && n >= 0 && n < TABLED_HEADERS) {
+            buf.writeBytes(ARRAY_HEADERS[(int) n]);
+            return this;
+        }
         buf.writeByte(type);
         writeDecimal(n);
-        buf.writeBytes(CRLF);
+        buf.writeShort(CRLF_SHORT);
         return this;
     }
 
     private void writeDecimal(long v) {
-        ByteBufUtil.writeAscii(buf, Long.toString(v));
+        byte[] text = new byte[20];
+        int from;
+        if (v >= 0) {
+            from = unsignedDigits(text, text.length, v);
+        } else if (v != Long.MIN_VALUE) {
+            from = unsignedDigits(text, text.length, -v);
+            text[--from] = '-';
+        } else {
+            ByteBufUtil.writeAscii(buf, Long.toString(v));
+            return;
+        }
+        buf.writeBytes(text, from, text.length - from);
+    }
+
+    /** Writes {@code v}, unsigned, in decimal into {@code text} ending before {@code end}; returns where it starts. */
+    private static int unsignedDigits(byte[] text, int end, long v) {
+        int i = end;
+        if (v < 0) { // past Long.MAX_VALUE: one unsigned division brings it into range
+            long q = Long.divideUnsigned(v, 10);
+            text[--i] = (byte) ('0' + (v - q * 10));
+            v = q;
+        }
+        do {
+            text[--i] = (byte) ('0' + v % 10);
+            v /= 10;
+        } while (v != 0);
+        return i;
     }
 }

@@ -25,6 +25,32 @@ class RespWriterTest {
     }
 
     @Test
+    void lengthsAndIntegersPrintTheSameFromTheTableAndPastIt() {
+        for (int n : new int[] {0, 9, 10, 1023, 1024, 65536}) {
+            byte[] value = new byte[n];
+            java.util.Arrays.fill(value, (byte) 'x');
+            assertThat(write(2, w -> w.bulk(value))).isEqualTo("$" + n + "\r\n" + "x".repeat(n) + "\r\n");
+            assertThat(write(2, w -> w.array(n))).isEqualTo("*" + n + "\r\n");
+            assertThat(write(3, w -> w.set(n))).isEqualTo("~" + n + "\r\n");
+        }
+        for (long v : new long[] {0, 31, 32, -1, -10, 1234567890123L, Long.MAX_VALUE, Long.MIN_VALUE}) {
+            assertThat(write(2, w -> w.integer(v))).isEqualTo(":" + v + "\r\n");
+        }
+        assertThat(write(2, w -> w.array(-1))).isEqualTo("*-1\r\n");
+    }
+
+    @Test
+    void streamIdsPrintAsUnsignedPairs() {
+        assertThat(write(2, w -> w.bulk(new io.rockhub.core.encoding.StreamId(0, 0)))).isEqualTo("$3\r\n0-0\r\n");
+        assertThat(write(2, w -> w.bulk(new io.rockhub.core.encoding.StreamId(1700000000123L, 7))))
+                .isEqualTo("$15\r\n1700000000123-7\r\n");
+        assertThat(write(2, w -> w.bulk(io.rockhub.core.encoding.StreamId.MAX)))
+                .isEqualTo("$41\r\n18446744073709551615-18446744073709551615\r\n");
+        assertThat(write(2, w -> w.bulk(new io.rockhub.core.encoding.StreamId(Long.MIN_VALUE, 10))))
+                .isEqualTo("$22\r\n9223372036854775808-10\r\n");
+    }
+
+    @Test
     void nullsAreUnderscoreInResp3() {
         assertThat(write(3, RespWriter::nullBulk)).isEqualTo("_\r\n");
         assertThat(write(3, RespWriter::nullArray)).isEqualTo("_\r\n");
